@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.product_photo_job_status import ProductPhotoJobStatus
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.product_photo_job_item import ProductPhotoJobItem
+
+
+T = TypeVar("T", bound="ProductPhotoJob")
+
+
+@_attrs_define
+class ProductPhotoJob:
+    """
+    Attributes:
+        id (UUID):
+        total_items (int):
+        credits_reserved (int):
+        sandbox (bool):
+        status (ProductPhotoJobStatus | Unset):
+        completed_items (int | Unset):
+        failed_items (int | Unset):
+        credits_used (int | Unset):
+        items (list[ProductPhotoJobItem] | Unset):
+    """
+
+    id: UUID
+    total_items: int
+    credits_reserved: int
+    sandbox: bool
+    status: ProductPhotoJobStatus | Unset = UNSET
+    completed_items: int | Unset = UNSET
+    failed_items: int | Unset = UNSET
+    credits_used: int | Unset = UNSET
+    items: list[ProductPhotoJobItem] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = str(self.id)
+
+        total_items = self.total_items
+
+        credits_reserved = self.credits_reserved
+
+        sandbox = self.sandbox
+
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
+
+        completed_items = self.completed_items
+
+        failed_items = self.failed_items
+
+        credits_used = self.credits_used
+
+        items: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.items, Unset):
+            items = []
+            for items_item_data in self.items:
+                items_item = items_item_data.to_dict()
+                items.append(items_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "total_items": total_items,
+                "credits_reserved": credits_reserved,
+                "sandbox": sandbox,
+            }
+        )
+        if status is not UNSET:
+            field_dict["status"] = status
+        if completed_items is not UNSET:
+            field_dict["completed_items"] = completed_items
+        if failed_items is not UNSET:
+            field_dict["failed_items"] = failed_items
+        if credits_used is not UNSET:
+            field_dict["credits_used"] = credits_used
+        if items is not UNSET:
+            field_dict["items"] = items
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.product_photo_job_item import ProductPhotoJobItem  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = UUID(d.pop("id"))
+
+        total_items = d.pop("total_items")
+
+        credits_reserved = d.pop("credits_reserved")
+
+        sandbox = d.pop("sandbox")
+
+        _status = d.pop("status", UNSET)
+        status: ProductPhotoJobStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = ProductPhotoJobStatus.from_api_value(_status)
+
+        completed_items = d.pop("completed_items", UNSET)
+
+        failed_items = d.pop("failed_items", UNSET)
+
+        credits_used = d.pop("credits_used", UNSET)
+
+        _items = d.pop("items", UNSET)
+        items: list[ProductPhotoJobItem] | Unset = UNSET
+        if _items is not UNSET:
+            items = []
+            for items_item_data in _items:
+                items_item = ProductPhotoJobItem.from_dict(items_item_data)
+
+                items.append(items_item)
+
+        product_photo_job = cls(
+            id=id,
+            total_items=total_items,
+            credits_reserved=credits_reserved,
+            sandbox=sandbox,
+            status=status,
+            completed_items=completed_items,
+            failed_items=failed_items,
+            credits_used=credits_used,
+            items=items,
+        )
+
+        product_photo_job.additional_properties = d
+        return product_photo_job
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

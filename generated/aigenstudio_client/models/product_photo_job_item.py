@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ProductPhotoJobItem")
+
+
+@_attrs_define
+class ProductPhotoJobItem:
+    """
+    Attributes:
+        id (UUID):
+        external_id (str | Unset):
+        credits_reserved (int | Unset):
+        credits_used (int | Unset):
+        result_url (str | Unset):
+        thumbnail_url (str | Unset):
+        error_code (str | Unset):
+        error_message (str | Unset):
+    """
+
+    id: UUID
+    external_id: str | Unset = UNSET
+    credits_reserved: int | Unset = UNSET
+    credits_used: int | Unset = UNSET
+    result_url: str | Unset = UNSET
+    thumbnail_url: str | Unset = UNSET
+    error_code: str | Unset = UNSET
+    error_message: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = str(self.id)
+
+        external_id = self.external_id
+
+        credits_reserved = self.credits_reserved
+
+        credits_used = self.credits_used
+
+        result_url = self.result_url
+
+        thumbnail_url = self.thumbnail_url
+
+        error_code = self.error_code
+
+        error_message = self.error_message
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+            }
+        )
+        if external_id is not UNSET:
+            field_dict["external_id"] = external_id
+        if credits_reserved is not UNSET:
+            field_dict["credits_reserved"] = credits_reserved
+        if credits_used is not UNSET:
+            field_dict["credits_used"] = credits_used
+        if result_url is not UNSET:
+            field_dict["result_url"] = result_url
+        if thumbnail_url is not UNSET:
+            field_dict["thumbnail_url"] = thumbnail_url
+        if error_code is not UNSET:
+            field_dict["error_code"] = error_code
+        if error_message is not UNSET:
+            field_dict["error_message"] = error_message
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = UUID(d.pop("id"))
+
+        external_id = d.pop("external_id", UNSET)
+
+        credits_reserved = d.pop("credits_reserved", UNSET)
+
+        credits_used = d.pop("credits_used", UNSET)
+
+        result_url = d.pop("result_url", UNSET)
+
+        thumbnail_url = d.pop("thumbnail_url", UNSET)
+
+        error_code = d.pop("error_code", UNSET)
+
+        error_message = d.pop("error_message", UNSET)
+
+        product_photo_job_item = cls(
+            id=id,
+            external_id=external_id,
+            credits_reserved=credits_reserved,
+            credits_used=credits_used,
+            result_url=result_url,
+            thumbnail_url=thumbnail_url,
+            error_code=error_code,
+            error_message=error_message,
+        )
+
+        product_photo_job_item.additional_properties = d
+        return product_photo_job_item
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

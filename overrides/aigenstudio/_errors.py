@@ -1,0 +1,195 @@
+"""The exception hierarchy: every failure the SDK raises is an AigenStudioError.
+
+Status errors are built from the API's envelope
+``{"error": {"code": ..., "message": ...}, "request_id": ...}`` when the body has one, and
+from the status line otherwise (an HTML 502 page still gives a clean APIStatusError).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AigenStudioError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "InsufficientCreditsError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "UnprocessableEntityError",
+    "status_error_from_response",
+]
+
+
+class AigenStudioError(Exception):
+    """Base class of every error this SDK raises."""
+
+    request_id: str | None = None
+
+
+class ConfigurationError(AigenStudioError, ValueError):
+    """The client is misconfigured (missing or malformed key, bad base URL, bad option)."""
+
+
+class RequestValidationError(AigenStudioError, ValueError):
+    """A request was refused before sending: an argument breaks a documented limit.
+
+    ``field`` names the offending argument or body field (a dotted path such as
+    ``body.images``) and ``limit`` the rule it broke; no request was sent and nothing charged.
+    """
+
+    def __init__(self, field: str, limit: str, message: str | None = None) -> None:
+        self.field = field
+        self.limit = limit
+        super().__init__(message or f"{field}: {limit}")
+
+
+class APIError(AigenStudioError):
+    """An error tied to one HTTP exchange with the API."""
+
+    def __init__(self, message: str, *, request: httpx.Request | None, request_id: str | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+        self.request_id = request_id
+
+
+class APIConnectionError(APIError):
+    """The API could not be reached, or the connection broke before a response arrived."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, read, write or pool)."""
+
+
+class APIResponseValidationError(APIError):
+    """A 2xx response whose body is not valid JSON or does not match the spec's shape."""
+
+    def __init__(
+        self, message: str, *, response: httpx.Response, request_id: str | None, body: Any = None
+    ) -> None:
+        super().__init__(message, request=response.request, request_id=request_id)
+        self.response = response
+        self.status_code = response.status_code
+        self.body = body
+
+
+class APIStatusError(APIError):
+    """The API answered with a 4xx or 5xx status."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        request_id: str | None,
+        code: str | None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message, request=response.request, request_id=request_id)
+        self.response = response
+        self.status_code = response.status_code
+        self.code = code
+        self.body = body
+
+    def __str__(self) -> str:
+        code = f" {self.code}" if self.code else ""
+        rid = f" (request_id={self.request_id})" if self.request_id else ""
+        return f"{self.status_code}{code}: {self.message}{rid}"
+
+
+class BadRequestError(APIStatusError):
+    """400: the API rejected the request as invalid."""
+
+
+class UnprocessableEntityError(BadRequestError):
+    """422: the request was well-formed but semantically invalid."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing, malformed or revoked."""
+
+
+class InsufficientCreditsError(APIStatusError):
+    """402: the account has no paid credits left for this request."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not perform this operation."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource for this key (e.g. a job of another key)."""
+
+
+class ConflictError(APIStatusError):
+    """409: conflicts with the current state (e.g. the one-active-job limit)."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; ``retry_after`` holds the server's hint in seconds, if any."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the API failed."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    402: InsufficientCreditsError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _error_class(status: int) -> type[APIStatusError]:
+    if status >= 500:
+        return InternalServerError
+    return _BY_STATUS.get(status, APIStatusError)
+
+
+def _envelope(response: httpx.Response) -> tuple[Any, str | None, str | None, str | None]:
+    """(body, code, message, body request_id) from the error envelope, tolerating any body."""
+    try:
+        body = json.loads(response.content) if response.content else None
+    except ValueError:  # HTML error pages, truncated JSON, binary bodies
+        return None, None, None, None
+    if not isinstance(body, dict):
+        return body, None, None, None
+    error = body.get("error")
+    code = message = None
+    if isinstance(error, dict):
+        code = error.get("code") if isinstance(error.get("code"), str) else None
+        message = error.get("message") if isinstance(error.get("message"), str) else None
+    elif isinstance(error, str):
+        message = error
+    rid = body.get("request_id")
+    return body, code, message, rid if isinstance(rid, str) else None
+
+
+def status_error_from_response(response: httpx.Response, fallback_request_id: str | None) -> APIStatusError:
+    """Build the typed error for a 4xx/5xx response (the body must already be read)."""
+    body, code, message, body_rid = _envelope(response)
+    request_id = body_rid or response.headers.get("x-request-id") or fallback_request_id
+    if message is None:
+        reason = response.reason_phrase or "error"
+        message = f"HTTP {response.status_code} {reason}"
+    return _error_class(response.status_code)(
+        message, response=response, request_id=request_id, code=code, body=body
+    )

@@ -1,0 +1,203 @@
+"""Regenerate generated/aigenstudio_client from openapi.yaml, atomically and reproducibly.
+
+Usage (normally through make):
+    python tools/generate.py generate [--spec OTHER.yaml]   # validate, generate, swap in
+    python tools/generate.py check                           # drift check, changes nothing
+
+The spec is validated first (openapi-spec-validator), the generator runs into a temporary
+directory next to generated/, and only a successful run replaces generated/aigenstudio_client.
+A stamp (spec, config, templates, generator version and the output tree hashes) lets a
+no-change run return at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "aigenstudio_client"
+SPEC = ROOT / "openapi.yaml"
+CONFIG = ROOT / "generator-config.yaml"
+TEMPLATES = ROOT / "overrides" / "templates"
+GENERATED = ROOT / "generated"
+STAMP = ROOT / ".venv" / "generate.stamp"
+
+
+class SpecError(Exception):
+    """The spec cannot be generated from; the message names the file and the problem."""
+
+
+def _walk(node: object, path: str = "$") -> Iterator[tuple[str, object]]:
+    yield path, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk(value, f"{path}.{key}" if str(key).isidentifier() else f"{path}['{key}']")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk(value, f"{path}[{index}]")
+
+
+def validate_spec(spec: Path) -> None:
+    """Raise SpecError naming the file and the JSON path of the first problem."""
+    import yaml
+    from openapi_spec_validator import validate
+    from referencing.exceptions import Unresolvable
+
+    try:
+        text = spec.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(f"{spec}: cannot read the spec: {exc.strerror}") from exc
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SpecError(f"{spec}{where}: invalid YAML: {problem}") from exc
+    if not isinstance(document, dict):
+        raise SpecError(f"{spec}: not an OpenAPI document (top level is not a mapping)")
+    try:
+        validate(document)
+    except Unresolvable as exc:
+        ref = str(getattr(exc, "ref", None) or str(exc).split(" does not exist")[0].strip("'"))
+        target = ref if ref.startswith("#") else f"#{ref}"
+        where = [path for path, n in _walk(document) if isinstance(n, dict) and n.get("$ref") == target]
+        at = f" at {where[0]}.$ref" if where else ""
+        raise SpecError(f"{spec}{at}: unresolvable $ref {target!r} (no such component)") from exc
+    except Exception as exc:  # jsonschema ValidationError and friends
+        json_path = getattr(exc, "json_path", "$")
+        message = getattr(exc, "message", str(exc))
+        raise SpecError(f"{spec} at {json_path}: {message}") from exc
+
+
+def _run_generator(spec: Path, output: Path) -> None:
+    venv_bin = str(Path(sys.executable).parent)
+    env = dict(os.environ, PATH=venv_bin + os.pathsep + os.environ.get("PATH", ""))
+    command = [
+        str(Path(venv_bin) / "openapi-python-client"),
+        "generate",
+        "--path",
+        str(spec),
+        "--config",
+        str(CONFIG),
+        "--custom-template-path",
+        str(TEMPLATES),
+        "--meta",
+        "none",
+        "--output-path",
+        str(output),
+        "--fail-on-warning",
+    ]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0 or not (output / "__init__.py").is_file():
+        raise SpecError(f"{spec}: the generator failed:\n{result.stdout}{result.stderr}".rstrip())
+
+
+def generate_into(spec: Path, workdir: Path) -> Path:
+    """Validate `spec` and generate the package into workdir; returns the package path."""
+    validate_spec(spec)
+    output = workdir / PACKAGE
+    _run_generator(spec, output)
+    return output
+
+
+def _tree_files(root: Path) -> dict[str, Path]:
+    return {
+        p.relative_to(root).as_posix(): p
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def tree_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for rel, path in _tree_files(root).items():
+        digest.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def compare_trees(expected: Path, actual: Path) -> list[str]:
+    """Lines describing how `actual` differs from `expected` (empty when identical)."""
+    want, have = _tree_files(expected), _tree_files(actual)
+    problems = [f"missing:  {rel}" for rel in sorted(want.keys() - have.keys())]
+    problems += [f"stray:    {rel}" for rel in sorted(have.keys() - want.keys())]
+    problems += [
+        f"modified: {rel}"
+        for rel in sorted(want.keys() & have.keys())
+        if not filecmp.cmp(want[rel], have[rel], shallow=False)
+    ]
+    return problems
+
+
+def _inputs_digest(spec: Path) -> str:
+    digest = hashlib.sha256()
+    digest.update(metadata.version("openapi-python-client").encode())
+    digest.update(metadata.version("ruff").encode())
+    for path in [spec, CONFIG, *sorted(p for p in TEMPLATES.rglob("*") if p.is_file())]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def command_generate(spec: Path) -> int:
+    target = GENERATED / PACKAGE
+    if spec.resolve() != SPEC.resolve():
+        validate_spec(spec)  # never overwrite openapi.yaml with a spec we cannot use
+    stamp = _inputs_digest(spec)
+    if target.is_dir() and STAMP.is_file() and STAMP.read_text() == f"{stamp}\n{tree_digest(target)}\n":
+        print(f"generated/{PACKAGE} is up to date with {spec.name} (nothing to do)")
+        return 0
+    GENERATED.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".generate-", dir=ROOT) as work:
+        fresh = generate_into(spec, Path(work))
+        # Swap: both renames are on one filesystem; a failure above leaves target as it was.
+        old = Path(work) / "previous"
+        if target.exists():
+            target.rename(old)
+        fresh.rename(target)
+    if spec.resolve() != SPEC.resolve():
+        shutil.copyfile(spec, SPEC)
+    STAMP.parent.mkdir(exist_ok=True)
+    STAMP.write_text(f"{stamp}\n{tree_digest(target)}\n")
+    print(f"generated/{PACKAGE} regenerated from {spec.name}")
+    return 0
+
+
+def command_check() -> int:
+    with tempfile.TemporaryDirectory(prefix="aigen-check-") as work:
+        fresh = generate_into(SPEC, Path(work))
+        problems = compare_trees(fresh, GENERATED / PACKAGE)
+    if problems:
+        print(f"generated/{PACKAGE} differs from what the pinned generator makes of openapi.yaml:")
+        print("\n".join(f"  {line}" for line in problems))
+        print("Run `make generate` (never edit generated/ by hand).")
+        return 1
+    print(f"generated/{PACKAGE} matches openapi.yaml")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    gen = sub.add_parser("generate", help="validate the spec and regenerate generated/")
+    gen.add_argument("--spec", type=Path, default=SPEC, help="spec to take in (copied over openapi.yaml)")
+    sub.add_parser("check", help="fail if generated/ differs from a fresh generation")
+    args = parser.parse_args(argv)
+    try:
+        return command_generate(args.spec) if args.command == "generate" else command_check()
+    except SpecError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
