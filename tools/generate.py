@@ -71,8 +71,8 @@ def validate_spec(spec: Path) -> None:
     except Unresolvable as exc:
         ref = str(getattr(exc, "ref", None) or str(exc).split(" does not exist")[0].strip("'"))
         target = ref if ref.startswith("#") else f"#{ref}"
-        where = [path for path, n in _walk(document) if isinstance(n, dict) and n.get("$ref") == target]
-        at = f" at {where[0]}.$ref" if where else ""
+        sites = [path for path, n in _walk(document) if isinstance(n, dict) and n.get("$ref") == target]
+        at = f" at {sites[0]}.$ref" if sites else ""
         raise SpecError(f"{spec}{at}: unresolvable $ref {target!r} (no such component)") from exc
     except Exception as exc:  # jsonschema ValidationError and friends
         json_path = getattr(exc, "json_path", "$")
