@@ -1,0 +1,49 @@
+"""Fixtures for the generation pipeline tests: every test works on a temp copy of the repo."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NEXT_SPEC = ROOT / "tests" / "fixtures" / "specs" / "next-split-tags.yaml"
+PIPELINE_FILES = ["openapi.yaml", "generator-config.yaml", "tools/generate.py"]
+PIPELINE_DIRS = ["overrides/templates", "generated"]
+
+
+class RepoCopy:
+    """The pipeline's inputs and output, copied so tests never touch the working tree."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.package = root / "generated" / "aigenstudio_client"
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, str(self.root / "tools" / "generate.py"), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    def snapshot(self) -> dict[str, bytes]:
+        return {
+            p.relative_to(self.package).as_posix(): p.read_bytes()
+            for p in sorted(self.package.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts
+        }
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> RepoCopy:
+    root = tmp_path / "repo"
+    for name in PIPELINE_FILES:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, root / name)
+    for name in PIPELINE_DIRS:
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return RepoCopy(root)
