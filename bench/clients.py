@@ -1,0 +1,143 @@
+"""The clients under comparison, each reduced to "fetch and decode one endpoint".
+
+- ``raw``: ``httpx.Client`` + ``json.loads`` (the floor: no models, no checks);
+- ``bare``: the generated ``AuthenticatedClient`` and operation functions, no overrides;
+- ``ours``: ``aigenstudio.Client`` with every override on (absent until it is built).
+
+Ours is driven exactly like the bare client (the generated operation functions take it as
+``client=``), so the difference between the two is what the overrides cost. Each factory returns an ``Endpoints`` of zero-argument callables plus a ``close``, so the
+timing loop never sees a client's API.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+import httpx
+
+from bench.server import JOB_ID
+
+__all__ = [
+    "API_KEY",
+    "AsyncEndpoints",
+    "Endpoints",
+    "make_async_clients",
+    "make_sync_clients",
+    "ours_available",
+]
+
+API_KEY = "aigen_test_bench0000000000000000"
+OPERATIONS = "/product-photo-operations"
+JOB = f"/product-photo-jobs/{JOB_ID}"
+
+
+@dataclass
+class Endpoints:
+    operations: Callable[[], object]
+    job: Callable[[], object]
+    close: Callable[[], None]
+
+
+@dataclass
+class AsyncEndpoints:
+    operations: Callable[[], Awaitable[object]]
+    job: Callable[[], Awaitable[object]]
+    close: Callable[[], Awaitable[None]]
+
+
+def ours_available() -> str | None:
+    """None when ``aigenstudio.Client`` imports, else why it does not."""
+    try:
+        from aigenstudio import AsyncClient, Client  # noqa: F401
+    except ImportError as exc:
+        return f"n/a (aigenstudio.Client not importable: {exc})"
+    return None
+
+
+def _raw(base_url: str) -> Endpoints:
+    client = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {API_KEY}"})
+
+    def get(path: str) -> Callable[[], object]:
+        return lambda: json.loads(client.get(path).content)
+
+    return Endpoints(get(OPERATIONS), get(JOB), client.close)
+
+
+def _bare(base_url: str) -> Endpoints:
+    from aigenstudio_client.api.product_photo_api import get_product_photo_job, list_product_photo_operations
+    from aigenstudio_client.client import AuthenticatedClient
+
+    client = AuthenticatedClient(base_url=base_url, token=API_KEY)
+    job_id = uuid.UUID(JOB_ID)
+    return Endpoints(
+        lambda: list_product_photo_operations.sync(client=client),
+        lambda: get_product_photo_job.sync(job_id, client=client),
+        lambda: client.get_httpx_client().close(),
+    )
+
+
+def _ours(base_url: str) -> Endpoints:
+    from aigenstudio import Client
+    from aigenstudio_client.api.product_photo_api import get_product_photo_job, list_product_photo_operations
+
+    client = Client(API_KEY, base_url=base_url)  # every override on: the defaults
+    job_id = uuid.UUID(JOB_ID)
+    return Endpoints(
+        lambda: list_product_photo_operations.sync(client=client),
+        lambda: get_product_photo_job.sync(job_id, client=client),
+        client.close,
+    )
+
+
+def make_sync_clients(base_url: str) -> dict[str, Endpoints]:
+    clients = {"raw": _raw(base_url), "bare": _bare(base_url)}
+    if ours_available() is None:
+        clients["ours"] = _ours(base_url)
+    return clients
+
+
+def _raw_async(base_url: str) -> AsyncEndpoints:
+    client = httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {API_KEY}"})
+
+    def get(path: str) -> Callable[[], Awaitable[object]]:
+        async def fetch() -> object:
+            return json.loads((await client.get(path)).content)
+
+        return fetch
+
+    return AsyncEndpoints(get(OPERATIONS), get(JOB), client.aclose)
+
+
+def _bare_async(base_url: str) -> AsyncEndpoints:
+    from aigenstudio_client.api.product_photo_api import get_product_photo_job, list_product_photo_operations
+    from aigenstudio_client.client import AuthenticatedClient
+
+    client = AuthenticatedClient(base_url=base_url, token=API_KEY)
+    job_id = uuid.UUID(JOB_ID)
+    return AsyncEndpoints(
+        lambda: list_product_photo_operations.asyncio(client=client),
+        lambda: get_product_photo_job.asyncio(job_id, client=client),
+        lambda: client.get_async_httpx_client().aclose(),
+    )
+
+
+def _ours_async(base_url: str) -> AsyncEndpoints:
+    from aigenstudio import AsyncClient
+    from aigenstudio_client.api.product_photo_api import get_product_photo_job, list_product_photo_operations
+
+    client = AsyncClient(API_KEY, base_url=base_url)
+    job_id = uuid.UUID(JOB_ID)
+    return AsyncEndpoints(
+        lambda: list_product_photo_operations.asyncio(client=client),
+        lambda: get_product_photo_job.asyncio(job_id, client=client),
+        client.aclose,
+    )
+
+
+def make_async_clients(base_url: str) -> dict[str, AsyncEndpoints]:
+    clients = {"raw": _raw_async(base_url), "bare": _bare_async(base_url)}
+    if ours_available() is None:
+        clients["ours"] = _ours_async(base_url)
+    return clients

@@ -1,0 +1,320 @@
+"""``Client`` and ``AsyncClient``: the generated client with auth, request ids, checks and typed errors.
+
+Both subclass the generated ``aigenstudio_client.client.Client`` and hand the generated
+endpoint functions our own httpx clients through its public ``get_httpx_client()`` /
+``get_async_httpx_client()``, built with httpx's own extension points:
+
+    auth=BearerAuth                 the key, added per request, never stored in headers
+    event_hooks request             route -> key policy, X-Request-Id, pre-flight validation
+    event_hooks response            typed 4xx/5xx errors, 2xx body checked against the spec
+    transport=Guard(Retry(base))    transport failures typed; safe requests retried
+
+Nothing here names an endpoint: operations are looked up in the vendored spec, so every
+generated function -- today's and any a future spec adds -- works unchanged. Both classes
+serve sync and async endpoint functions alike; they differ only in the context manager
+they document (``with Client()`` / ``async with AsyncClient()``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from time import perf_counter
+from typing import Any, Self
+
+import httpx
+from aigenstudio_client.client import Client as _GeneratedClient
+
+from ._auth import BearerAuth
+from ._config import DEFAULT_TIMEOUT, KeyKind, Settings, missing_key_error, resolve_settings
+from ._errors import ConfigurationError
+from ._logging import log_request
+from ._request_id import RequestIdState, check_request_id
+from ._response_guard import (
+    EXCHANGE_KEY,
+    AsyncGuardTransport,
+    Exchange,
+    GuardTransport,
+    finish_response,
+    transport_error,
+)
+from ._spec import Spec, load_spec
+
+__all__ = ["AsyncClient", "Client"]
+
+_USER_AGENT = "aigenstudio-python/0.1.0"
+# httpx_args we manage ourselves; passing them would silently drop a safety layer.
+_RESERVED_HTTPX_ARGS = frozenset({"auth", "base_url", "transport", "mounts", "app"})
+# httpx_args that configure the base transport (httpx ignores them once transport= is set).
+_TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "trust_env")
+
+TimeoutTypes = httpx.Timeout | float | None
+
+
+class _BaseClient(_GeneratedClient):
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        request_id: str | None = None,
+        allow_unknown_key_prefix: bool = False,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        httpx_args: dict[str, Any] | None = None,
+    ) -> None:
+        settings = resolve_settings(api_key, base_url, allow_unknown_key_prefix=allow_unknown_key_prefix)
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ConfigurationError(f"max_retries must be an integer >= 0 (got {max_retries!r})")
+        extra = dict(httpx_args or {})
+        reserved = sorted(_RESERVED_HTTPX_ARGS & extra.keys())
+        if reserved:
+            raise ConfigurationError(
+                f"httpx_args may not set {', '.join(reserved)}: use the Client's own arguments "
+                "(api_key=, base_url=, transport=)."
+            )
+        if timeout is not None and not isinstance(timeout, httpx.Timeout):
+            timeout = httpx.Timeout(timeout)
+        super().__init__(base_url=settings.base_url, timeout=timeout)
+        self._timeout_value = timeout
+        self._settings: Settings = settings
+        self._auth = BearerAuth(settings.api_key)
+        self._request_ids = RequestIdState(request_id)
+        self._max_retries = max_retries
+        self._transport = transport
+        self._extra_httpx_args = extra  # not _httpx_args: that is a generated slot
+        self._base_path = httpx.URL(settings.base_url).raw_path.decode("ascii").rstrip("/")
+        self._spec: Spec | None = None
+        self._sync_http: httpx.Client | None = None
+        self._async_http: httpx.AsyncClient | None = None
+        self._init_args: dict[str, Any] = {
+            "api_key": api_key,
+            "base_url": base_url,
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "request_id": request_id,
+            "allow_unknown_key_prefix": allow_unknown_key_prefix,
+            "transport": transport,
+            "httpx_args": httpx_args,
+        }
+
+    # -- what callers read ------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    @property
+    def key_kind(self) -> KeyKind | None:
+        """``"sandbox"``, ``"live"``, ``"unknown"`` (allowed unknown prefix) or None (no key)."""
+        return self._settings.key_kind
+
+    @property
+    def is_sandbox(self) -> bool:
+        """True for an ``aigen_test_`` key: requests are validated and simulated, nothing is charged."""
+        return self._settings.key_kind == "sandbox"
+
+    @property
+    def has_api_key(self) -> bool:
+        return self._settings.api_key is not None
+
+    @property
+    def last_request_id(self) -> str | None:
+        """The request id of the last exchange in this context (thread or task), else of this client."""
+        return self._request_ids.last
+
+    @property
+    def request_id(self) -> str | None:
+        """The client-wide default X-Request-Id (None: a fresh id per request)."""
+        return self._request_ids.default
+
+    @contextmanager
+    def request_id_scope(self, request_id: str) -> Iterator[str]:
+        """Send ``request_id`` on every request made in this block (this thread or task only)."""
+        with self._request_ids.scope(request_id) as value:
+            yield value
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, key_kind={self.key_kind!r})"
+
+    __str__ = __repr__
+
+    # attrs' field-wise equality would make two clients with one URL "equal"; identity is right.
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        raise TypeError(f"{type(self).__name__} cannot be pickled (it holds an API key)")
+
+    def _copy(self, **changes: Any) -> Self:
+        args = {**self._init_args, **changes}
+        return type(self)(args.pop("api_key"), **args)
+
+    def with_timeout(self, timeout: httpx.Timeout) -> Self:
+        """A new client like this one with another timeout (the generated API, kept working)."""
+        return self._copy(timeout=timeout)
+
+    def with_headers(self, headers: dict[str, str]) -> Self:
+        extra = dict(self._init_args["httpx_args"] or {})
+        extra["headers"] = {**extra.get("headers", {}), **headers}
+        return self._copy(httpx_args=extra)
+
+    def with_cookies(self, cookies: dict[str, str]) -> Self:
+        extra = dict(self._init_args["httpx_args"] or {})
+        extra["cookies"] = {**extra.get("cookies", {}), **cookies}
+        return self._copy(httpx_args=extra)
+
+    # -- the generated client's extension points ---------------------------------------
+
+    def get_httpx_client(self) -> httpx.Client:
+        if self._sync_http is None:
+            self._sync_http = self._build_sync()
+            self.set_httpx_client(self._sync_http)
+        return self._sync_http
+
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        if self._async_http is None:
+            self._async_http = self._build_async()
+            self.set_async_httpx_client(self._async_http)
+        return self._async_http
+
+    def _client_args(self) -> dict[str, Any]:
+        args = {k: v for k, v in self._extra_httpx_args.items() if k not in _TRANSPORT_ARGS}
+        hooks = args.pop("event_hooks", None) or {}
+        headers = {"User-Agent": _USER_AGENT, **(args.pop("headers", None) or {})}
+        args.setdefault("follow_redirects", False)  # a redirect must not carry the key elsewhere
+        return {
+            "base_url": self.base_url,
+            "auth": self._auth,
+            "timeout": self._timeout_value,
+            "headers": headers,
+            **args,
+            "_hooks": hooks,
+        }
+
+    def _transport_args(self) -> dict[str, Any]:
+        return {k: self._extra_httpx_args[k] for k in _TRANSPORT_ARGS if k in self._extra_httpx_args}
+
+    def _build_sync(self) -> httpx.Client:
+        from ._retries import RetryPolicy, RetryTransport
+
+        base = self._transport
+        if base is None:
+            base = httpx.HTTPTransport(**self._transport_args())
+        if not isinstance(base, httpx.BaseTransport):
+            raise ConfigurationError("transport= is not a sync httpx transport (httpx.BaseTransport)")
+        args = self._client_args()
+        hooks = args.pop("_hooks")
+        return httpx.Client(
+            transport=GuardTransport(RetryTransport(base, RetryPolicy(max_retries=self._max_retries))),
+            event_hooks={
+                "request": [self._on_request, *hooks.get("request", ())],
+                "response": [self._on_response, *hooks.get("response", ())],
+            },
+            **args,
+        )
+
+    def _build_async(self) -> httpx.AsyncClient:
+        from ._retries import AsyncRetryTransport, RetryPolicy
+
+        base = self._transport
+        if base is None:
+            base = httpx.AsyncHTTPTransport(**self._transport_args())
+        if not isinstance(base, httpx.AsyncBaseTransport):
+            raise ConfigurationError("transport= is not an async httpx transport (httpx.AsyncBaseTransport)")
+        args = self._client_args()
+        hooks = args.pop("_hooks")
+        policy = RetryPolicy(max_retries=self._max_retries)
+        return httpx.AsyncClient(
+            transport=AsyncGuardTransport(AsyncRetryTransport(base, policy)),
+            event_hooks={
+                "request": [self._on_request_async, *hooks.get("request", ())],
+                "response": [self._on_response_async, *hooks.get("response", ())],
+            },
+            **args,
+        )
+
+    # -- hooks ---------------------------------------------------------------------------
+
+    def _on_request(self, request: httpx.Request) -> None:
+        """Before anything is sent: key policy, request id, and the spec's limits."""
+        started = perf_counter()
+        spec = self._spec
+        if spec is None:
+            spec = self._spec = load_spec()
+        # The raw (still percent-encoded) path: an encoded "/" inside a path parameter must
+        # stay inside that parameter when matching the route.
+        path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
+        if self._base_path and path.startswith(self._base_path):
+            path = path[len(self._base_path) :]
+        found = spec.match(request.method, path)
+        operation = found[0] if found is not None else None
+        if self._settings.api_key is None and (operation is None or not operation.public):
+            raise missing_key_error()
+        request_id = request.headers.get("x-request-id")
+        if request_id is None:
+            request_id = self._request_ids.outgoing()
+            request.headers["X-Request-Id"] = request_id
+        else:
+            check_request_id(request_id)
+        if found is not None and found[0].has_request_checks:
+            found[0].validate_request(request, found[1])
+        request.extensions[EXCHANGE_KEY] = Exchange(operation, request_id, started, self._request_ids)
+        log_request(request.method, request.url.path, request_id)
+
+    def _on_response(self, response: httpx.Response) -> None:
+        try:
+            response.read()
+        except httpx.TransportError as exc:
+            raise transport_error(response.request, exc) from exc
+        finish_response(response)
+
+    async def _on_request_async(self, request: httpx.Request) -> None:
+        self._on_request(request)
+
+    async def _on_response_async(self, response: httpx.Response) -> None:
+        try:
+            await response.aread()
+        except httpx.TransportError as exc:
+            raise transport_error(response.request, exc) from exc
+        finish_response(response)
+
+    # -- lifetime ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the sync connection pool (an async one needs ``await aclose()``)."""
+        if self._sync_http is not None:
+            self._sync_http.close()
+
+    async def aclose(self) -> None:
+        """Close every connection pool this client opened."""
+        if self._async_http is not None:
+            await self._async_http.aclose()
+        self.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *args: object) -> None:
+        await self.aclose()
+
+
+class Client(_BaseClient):
+    """The AI Gen Studio client for the generated endpoint functions.
+
+    ``Client()`` reads the key from ``AIGENSTUDIO_API_KEY`` and the URL from
+    ``AIGENSTUDIO_BASE_URL`` (else the spec's server). Without a key, the public operations
+    (spec ``security: []``) still work and every other call raises ConfigurationError
+    before sending. Use it as ``with Client() as client:`` or call ``close()``.
+    """
+
+
+class AsyncClient(_BaseClient):
+    """The async twin of :class:`Client` (same constructor): ``async with AsyncClient() as client``."""

@@ -1,0 +1,127 @@
+"""Client settings resolved from arguments and the environment, checked once at construction.
+
+Key rules (vendor docs): ``aigen_test_`` keys are sandbox keys, ``aigen_live_`` keys spend
+paid credits; any other prefix is refused unless the caller opts in (self-hosted test
+servers). A client may be built without a key: the public operations (spec ``security: []``)
+work, every other operation fails before sending with the missing-key error.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass
+from typing import Literal
+
+import httpx
+
+from ._errors import ConfigurationError
+
+__all__ = [
+    "API_KEY_ENV",
+    "BASE_URL_ENV",
+    "DEFAULT_TIMEOUT",
+    "LIVE_PREFIX",
+    "SANDBOX_PREFIX",
+    "KeyKind",
+    "Settings",
+    "is_loopback_host",
+    "missing_key_error",
+    "resolve_settings",
+]
+
+API_KEY_ENV = "AIGENSTUDIO_API_KEY"
+BASE_URL_ENV = "AIGENSTUDIO_BASE_URL"
+SANDBOX_PREFIX = "aigen_test_"
+LIVE_PREFIX = "aigen_live_"
+# Jobs are created asynchronously, so no call should take long; the connect limit is short
+# so that an unreachable host fails fast.
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+KeyKind = Literal["sandbox", "live", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    api_key: str | None
+    key_kind: KeyKind | None
+    base_url: str
+
+    def __repr__(self) -> str:  # never show the key
+        return f"Settings(base_url={self.base_url!r}, key_kind={self.key_kind!r})"
+
+
+def missing_key_error() -> ConfigurationError:
+    return ConfigurationError(
+        f"No API key: pass api_key=... or set the {API_KEY_ENV} environment variable "
+        "(without a key only the public operations, such as the operations and presets "
+        "listings, can be called)."
+    )
+
+
+def is_loopback_host(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _key_kind(api_key: str, allow_unknown_prefix: bool) -> KeyKind:
+    if api_key.startswith(SANDBOX_PREFIX):
+        return "sandbox"
+    if api_key.startswith(LIVE_PREFIX):
+        return "live"
+    if allow_unknown_prefix:
+        return "unknown"
+    # The message must not quote the key, not even a part of it.
+    raise ConfigurationError(
+        f"The API key has an unknown prefix: expected {SANDBOX_PREFIX!r} (sandbox) or "
+        f"{LIVE_PREFIX!r} (live). Pass allow_unknown_key_prefix=True for a self-hosted test server."
+    )
+
+
+def _check_key_characters(api_key: str) -> None:
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in api_key):
+        raise ConfigurationError("The API key contains whitespace or control characters.")
+    if not api_key.isascii():
+        raise ConfigurationError("The API key contains non-ASCII characters.")
+
+
+def _check_base_url(base_url: str, has_key: bool) -> str:
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise ConfigurationError(f"Invalid base_url {base_url!r}: {exc}") from exc
+    if url.scheme not in ("https", "http") or not url.host:
+        raise ConfigurationError(f"Invalid base_url {base_url!r}: expected an http(s) URL with a host.")
+    if url.scheme == "http" and has_key and not is_loopback_host(url.host):
+        raise ConfigurationError(
+            f"Refusing to send the API key over plain HTTP to {url.host!r}: use an https:// "
+            "base_url (plain http is only allowed for loopback hosts such as 127.0.0.1)."
+        )
+    return base_url.rstrip("/")
+
+
+def resolve_settings(
+    api_key: str | None, base_url: str | None, *, allow_unknown_key_prefix: bool
+) -> Settings:
+    """Resolve the key and base URL (argument, else environment, else the spec's server)."""
+    if api_key is None:
+        # An empty variable counts as unset; strip tolerates a trailing newline from env files.
+        key = os.environ.get(API_KEY_ENV, "").strip() or None
+    elif not api_key:
+        raise ConfigurationError("api_key is empty: pass a key or omit the argument.")
+    else:
+        key = api_key
+    if key is not None:
+        _check_key_characters(key)
+    kind = _key_kind(key, allow_unknown_key_prefix) if key else None
+    url = base_url or os.environ.get(BASE_URL_ENV) or None
+    if url is None:
+        from ._spec import load_spec  # the spec is parsed only when it is needed
+
+        url = load_spec().server_url
+    return Settings(api_key=key or None, key_kind=kind, base_url=_check_base_url(url, bool(key)))

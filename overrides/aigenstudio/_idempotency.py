@@ -1,0 +1,114 @@
+"""Idempotency keys: the one thing between a network blip and a second paid job.
+
+The API returns the existing job when a create request repeats its ``Idempotency-Key``, so
+a key must be stable across retries of one logical call (the retry transport re-sends the
+same request) and, for a re-run catalog import, across processes: ``idempotency_key_for``
+derives it from a caller namespace plus the request content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from ._errors import ConfigurationError, RequestValidationError
+from ._validation import Check, Invalid
+
+__all__ = ["idempotency_key_for", "new_idempotency_key", "validate_idempotency_key"]
+
+# The length rule comes from the spec's Idempotency-Key header schema; these (the vendor's
+# prose: 8 to 160 characters) apply only if the spec is missing or stops declaring one.
+MIN_LENGTH = 8
+MAX_LENGTH = 160
+HEADER = "Idempotency-Key"
+
+_PREFIX = "idem_"
+# Part of the hashed input: changing the canonical form must change every derived key.
+_SCHEME = "aigenstudio.idempotency.v1"
+
+
+def new_idempotency_key() -> str:
+    """A fresh random key (128 bits): ``idem_`` + 32 hex characters."""
+    return _PREFIX + secrets.token_hex(16)
+
+
+def idempotency_key_for(namespace: str, payload: object) -> str:
+    """A key derived from ``namespace`` and the request content: same input, same key, anywhere.
+
+    ``payload`` may be a generated request model (anything with ``to_dict()``), or dicts,
+    lists and JSON scalars holding such models. Dict key order does not matter; everything
+    else (list order, values, types) does. Use a namespace per logical operation, e.g.
+    ``"catalog-2024-06/batch-3"``, so identical content in different imports stays distinct.
+    """
+    if not isinstance(namespace, str) or not namespace:
+        raise TypeError("namespace must be a non-empty string")
+    canonical = json.dumps(
+        [_SCHEME, namespace, _plain(payload)],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+    return _PREFIX + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def validate_idempotency_key(key: str) -> str:
+    """Return ``key`` if the API will accept it, else raise RequestValidationError before sending."""
+    field = "idempotency_key"
+    if not isinstance(key, str):
+        raise RequestValidationError(
+            field, "a string", f"{field}: must be a string, got {type(key).__name__}"
+        )
+    spec_check = _spec_header_check()
+    if spec_check is not None:
+        try:
+            spec_check(key, field)
+        except Invalid as exc:
+            raise RequestValidationError(exc.field, exc.limit, exc.describe()) from None
+    elif not MIN_LENGTH <= len(key) <= MAX_LENGTH:
+        limit = f"{MIN_LENGTH}-{MAX_LENGTH} characters"
+        raise RequestValidationError(field, limit, f"{field}: must be {limit} (got {len(key)})")
+    # A header value: printable ASCII only (httpx cannot encode the rest, control characters
+    # split or smuggle headers), and no edge whitespace, which servers strip from the key.
+    if not all(" " <= char <= "~" for char in key):
+        limit = "printable ASCII, no control characters"
+        raise RequestValidationError(field, limit, f"{field}: must be {limit}")
+    if key != key.strip():
+        limit = "no leading or trailing whitespace"
+        raise RequestValidationError(field, limit, f"{field}: must have {limit}")
+    return key
+
+
+def _spec_header_check() -> Check | None:
+    """The compiled schema check of the spec's Idempotency-Key header (any operation declaring it)."""
+    from ._spec import load_spec  # lazy: parsing the spec is not an import-time cost
+
+    try:
+        spec = load_spec()
+    except ConfigurationError:
+        return None
+    for operation in spec.operations.values():
+        for parameter in operation.parameters:
+            if parameter.location == "header" and parameter.name.lower() == HEADER.lower():
+                return parameter.check
+    return None
+
+
+def _plain(value: object) -> Any:
+    """JSON-ready data from models, mappings and sequences; refuses anything ambiguous."""
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return _plain(to_dict())
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Mapping):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError("payload mappings must have string keys")
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    # Sets have no stable order and arbitrary objects no canonical form.
+    raise TypeError(f"cannot derive an idempotency key from {type(value).__name__}")

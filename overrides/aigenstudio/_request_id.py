@@ -1,0 +1,73 @@
+"""Request ids: generation, the rules a caller's id must meet, and per-context tracking."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from ._errors import RequestValidationError
+
+__all__ = ["MAX_REQUEST_ID_LENGTH", "RequestIdState", "check_request_id", "new_request_id"]
+
+# The spec's X-Request-Id parameter has maxLength 160; the vendor docs say the same.
+MAX_REQUEST_ID_LENGTH = 160
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def new_request_id() -> str:
+    return f"req_{uuid.uuid4().hex}"
+
+
+def check_request_id(value: object, field: str = "x_request_id") -> str:
+    """Return the id if it may be sent; otherwise raise RequestValidationError (nothing is sent)."""
+    if not isinstance(value, str):
+        raise RequestValidationError(field, "must be a string", f"{field}: must be a string")
+    if not value:
+        raise RequestValidationError(field, "must not be empty", f"{field}: must not be empty")
+    if len(value) > MAX_REQUEST_ID_LENGTH:
+        limit = f"at most {MAX_REQUEST_ID_LENGTH} characters"
+        raise RequestValidationError(field, limit, f"{field}: {limit} (got {len(value)})")
+    if _CONTROL.search(value):
+        limit = "no control characters (CR/LF would inject headers)"
+        raise RequestValidationError(field, limit, f"{field}: {limit}")
+    return value
+
+
+class RequestIdState:
+    """A client's request-id defaults and the id of its last exchange.
+
+    ``last`` is tracked client-wide and per context (thread or asyncio task), so concurrent
+    tasks each see the id of their own last call.
+    """
+
+    __slots__ = ("_last", "_last_in_context", "_scoped", "default")
+
+    def __init__(self, default: str | None) -> None:
+        self.default = check_request_id(default, "request_id") if default is not None else None
+        self._last: str | None = None
+        # One ContextVar pair per client: contexts of different clients never mix.
+        self._last_in_context: ContextVar[str | None] = ContextVar("aigenstudio_last_rid", default=None)
+        self._scoped: ContextVar[str | None] = ContextVar("aigenstudio_scoped_rid", default=None)
+
+    def outgoing(self) -> str:
+        """The id for a request that carries none: scope, else client default, else fresh."""
+        return self._scoped.get() or self.default or new_request_id()
+
+    def record(self, request_id: str) -> None:
+        self._last = request_id
+        self._last_in_context.set(request_id)
+
+    @property
+    def last(self) -> str | None:
+        return self._last_in_context.get() or self._last
+
+    @contextmanager
+    def scope(self, request_id: str) -> Iterator[str]:
+        token = self._scoped.set(check_request_id(request_id, "request_id"))
+        try:
+            yield request_id
+        finally:
+            self._scoped.reset(token)

@@ -1,0 +1,262 @@
+"""Retries that can never pay twice: an httpx transport wrapper, sync and async.
+
+Why not ``httpx-retries``: its ``Retry`` decides on the method name and the status code
+alone, so "POST only with an Idempotency-Key" and "409 only when the API says the key is
+still in progress" do not fit its hooks; it caps ``Retry-After`` with the backoff cap, draws
+jitter from the global ``random`` module and sleeps with ``time.sleep``/``asyncio.sleep``
+directly, and has no hook for the attempt header or a warning log. Overriding all of that
+leaves only its ~30-line loop, so this module is our own loop instead.
+
+Rules (issue 4):
+
+* only safe requests: GET/HEAD/OPTIONS, and POST only when it carries ``Idempotency-Key``;
+  the body must be replayable bytes (streamed bodies are sent once, never retried);
+* retried: connection errors, timeouts, 408, 429, 5xx, and 409 only when it carries
+  ``Retry-After``. The API documents no "idempotency key in progress" code, and a bare 409
+  also means "one active job per key", which waiting briefly does not fix; a 409 that tells
+  us when to come back is the conservative reading of "the API says so";
+* never retried: any other 4xx (400/401/402/403/404/422 above all);
+* delay: ``Retry-After`` (delta-seconds or HTTP date) capped at ``max_retry_after``, else
+  exponential backoff with equal jitter (half fixed, half random), so a retry never
+  follows a failure with no pause at all;
+* every attempt keeps the caller's ``X-Request-Id`` (one is added if missing, so a logical
+  call is traceable), retries carry ``X-Retry-Attempt: <n>`` and log a WARNING on
+  ``aigenstudio.retries`` with ``request_id`` and ``attempt`` extra fields.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import logging
+import random as _random
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC
+
+import httpx
+
+__all__ = ["ATTEMPTS_EXTENSION", "ATTEMPT_HEADER", "AsyncRetryTransport", "RetryPolicy", "RetryTransport"]
+
+logger = logging.getLogger("aigenstudio.retries")
+
+# Not in the vendor's X-Aigen-* namespace: it is our tracing aid, not an API header.
+ATTEMPT_HEADER = "X-Retry-Attempt"
+# Response extension: how many attempts the returned answer took (absent: not retryable).
+ATTEMPTS_EXTENSION = "aigenstudio_attempts"
+REQUEST_ID_HEADER = "X-Request-Id"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_RETRY_STATUSES = frozenset({408, 429})
+# Deterministic failures: sending the same request again fails the same way.
+_FATAL_TRANSPORT_ERRORS = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently a request is retried; ``max_retries=0`` disables retries."""
+
+    max_retries: int = 2
+    initial_backoff: float = 0.5
+    max_backoff: float = 8.0
+    max_retry_after: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        if self.initial_backoff < 0 or self.max_backoff < 0 or self.max_retry_after < 0:
+            raise ValueError("backoff and Retry-After caps must be >= 0")
+
+    def backoff(self, retry_number: int, rand: float) -> float:
+        """Delay before retry ``retry_number`` (1-based) with equal jitter; ``rand`` in [0, 1)."""
+        ceiling = min(self.max_backoff, self.initial_backoff * 2.0 ** (retry_number - 1))
+        return ceiling / 2 + ceiling / 2 * rand
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date), or None."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # RFC 9110 dates are GMT
+        when = when.replace(tzinfo=UTC)
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def is_retryable_request(request: httpx.Request) -> bool:
+    """Safe to send twice: a safe method, or a POST made idempotent by its key; replayable body."""
+    method = request.method.upper()
+    if method not in _SAFE_METHODS and not (method == "POST" and IDEMPOTENCY_HEADER in request.headers):
+        return False
+    # Bytes bodies (json=, content=b"...") replay; generators and files may not.
+    return isinstance(request.stream, httpx.ByteStream)
+
+
+def is_retryable_response(response: httpx.Response) -> bool:
+    status = response.status_code
+    if status in _RETRY_STATUSES or status >= 500:
+        return True
+    return status == 409 and "retry-after" in response.headers
+
+
+def is_retryable_error(error: Exception) -> bool:
+    return isinstance(error, httpx.TransportError) and not isinstance(error, _FATAL_TRANSPORT_ERRORS)
+
+
+class _Retrying:
+    """The decisions both transports share: whether, how long, and what to log."""
+
+    def __init__(self, policy: RetryPolicy | None, rand: Callable[[], float]) -> None:
+        self.policy = policy or RetryPolicy()
+        self._rand = rand
+
+    def prepare(self, request: httpx.Request) -> bool:
+        """Whether ``request`` may be retried; gives it a request id shared by all attempts."""
+        if self.policy.max_retries == 0 or not is_retryable_request(request):
+            return False
+        if REQUEST_ID_HEADER not in request.headers:
+            request.headers[REQUEST_ID_HEADER] = f"req_{uuid.uuid4().hex}"
+        return True
+
+    def delay(self, retry_number: int, response: httpx.Response | None) -> float:
+        hint = parse_retry_after(response.headers.get("retry-after")) if response is not None else None
+        if hint is not None:
+            return min(hint, self.policy.max_retry_after)
+        return self.policy.backoff(retry_number, self._rand())
+
+    def announce(
+        self, request: httpx.Request, attempt: int, outcome: httpx.Response | Exception, delay: float
+    ) -> None:
+        """Mark the next attempt on the request and log it (never the headers: they hold the key)."""
+        request.headers[ATTEMPT_HEADER] = str(attempt)
+        reason = (
+            f"HTTP {outcome.status_code}" if isinstance(outcome, httpx.Response) else type(outcome).__name__
+        )
+        logger.warning(
+            "Retrying %s %s after %s in %.2fs (attempt %d of %d)",
+            request.method,
+            request.url.path,
+            reason,
+            delay,
+            attempt,
+            self.policy.max_retries + 1,
+            extra={"request_id": request.headers.get(REQUEST_ID_HEADER), "attempt": attempt},
+        )
+
+
+class RetryTransport(httpx.BaseTransport):
+    """Wraps a sync transport and retries safe requests under ``policy``."""
+
+    def __init__(
+        self,
+        transport: httpx.BaseTransport,
+        policy: RetryPolicy | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        random: Callable[[], float] = _random.random,
+    ) -> None:
+        self._transport = transport
+        self._retrying = _Retrying(policy, random)
+        self._sleep = sleep
+
+    @property
+    def policy(self) -> RetryPolicy:
+        return self._retrying.policy
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if not self._retrying.prepare(request):
+            return self._transport.handle_request(request)
+        max_retries = self.policy.max_retries
+        for attempt in range(1, max_retries + 2):
+            last = attempt == max_retries + 1
+            try:
+                response = self._transport.handle_request(request)
+            except Exception as error:
+                if last or not is_retryable_error(error):
+                    raise
+                outcome: httpx.Response | Exception = error
+                delay = self._retrying.delay(attempt, None)
+            else:
+                if last or not is_retryable_response(response):
+                    response.extensions[ATTEMPTS_EXTENSION] = attempt
+                    return response
+                outcome = response
+                delay = self._retrying.delay(attempt, response)
+                _discard(response)
+            self._retrying.announce(request, attempt + 1, outcome, delay)
+            self._sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def close(self) -> None:
+        self._transport.close()
+
+
+class AsyncRetryTransport(httpx.AsyncBaseTransport):
+    """Wraps an async transport and retries safe requests under ``policy``."""
+
+    def __init__(
+        self,
+        transport: httpx.AsyncBaseTransport,
+        policy: RetryPolicy | None = None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        random: Callable[[], float] = _random.random,
+    ) -> None:
+        self._transport = transport
+        self._retrying = _Retrying(policy, random)
+        self._sleep = sleep
+
+    @property
+    def policy(self) -> RetryPolicy:
+        return self._retrying.policy
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if not self._retrying.prepare(request):
+            return await self._transport.handle_async_request(request)
+        max_retries = self.policy.max_retries
+        for attempt in range(1, max_retries + 2):
+            last = attempt == max_retries + 1
+            try:
+                response = await self._transport.handle_async_request(request)
+            except Exception as error:
+                if last or not is_retryable_error(error):
+                    raise
+                outcome: httpx.Response | Exception = error
+                delay = self._retrying.delay(attempt, None)
+            else:
+                if last or not is_retryable_response(response):
+                    response.extensions[ATTEMPTS_EXTENSION] = attempt
+                    return response
+                outcome = response
+                delay = self._retrying.delay(attempt, response)
+                await _adiscard(response)
+            self._retrying.announce(request, attempt + 1, outcome, delay)
+            await self._sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()
+
+
+def _discard(response: httpx.Response) -> None:
+    # Reading to the end lets the connection go back to the pool instead of being dropped.
+    with contextlib.suppress(httpx.HTTPError):
+        response.read()
+    response.close()
+
+
+async def _adiscard(response: httpx.Response) -> None:
+    with contextlib.suppress(httpx.HTTPError):
+        await response.aread()
+    await response.aclose()

@@ -1,0 +1,246 @@
+"""The vendored OpenAPI spec as a route table: which operation a request is, and its rules.
+
+The spec ships inside the wheel as ``aigenstudio/openapi.yaml``; a development checkout reads
+the repository's ``openapi.yaml``. It is parsed on first use (never at import time) and
+compiled once per process, so a new spec moves public operations and limits without code
+edits here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import httpx
+
+from ._errors import ConfigurationError, RequestValidationError
+from ._validation import Check, Invalid, SchemaCompiler
+
+__all__ = ["Operation", "Parameter", "Spec", "load_spec", "spec_path"]
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# Parameters the client itself manages (the request-id rules are stricter than the schema).
+_MANAGED_HEADERS = frozenset({"x-request-id"})
+
+
+def _python_name(name: str) -> str:
+    """The argument name the generator gives a parameter (jobId -> job_id, Idempotency-Key -> ...)."""
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return re.sub(r"[^0-9a-zA-Z]+", "_", snake).strip("_").lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    location: str  # path, query or header
+    field: str  # the generated function's argument name, used in error messages
+    required: bool
+    check: Check | None
+    schema_type: str | None
+
+
+@dataclass(slots=True)
+class Operation:
+    operation_id: str
+    method: str
+    template: str
+    public: bool
+    parameters: tuple[Parameter, ...]
+    body_check: Check | None
+    response_checks: dict[int, Check | None] = field(default_factory=dict)
+    path_names: tuple[str, ...] = ()
+
+    @property
+    def has_request_checks(self) -> bool:
+        return bool(self.parameters) or self.body_check is not None
+
+    def validate_request(self, request: httpx.Request, path_values: tuple[str, ...]) -> None:
+        """Raise RequestValidationError naming the field and limit of the first violation."""
+        try:
+            self._validate(request, path_values)
+        except Invalid as exc:
+            raise RequestValidationError(exc.field, exc.limit, exc.describe()) from None
+
+    def _validate(self, request: httpx.Request, path_values: tuple[str, ...]) -> None:
+        query = request.url.params if any(p.location == "query" for p in self.parameters) else None
+        for param in self.parameters:
+            raw: str | None
+            if param.location == "path":
+                raw = path_values[self.path_names.index(param.name)]
+            elif param.location == "query":
+                raw = query.get(param.name) if query is not None else None
+            elif param.location == "header":
+                raw = request.headers.get(param.name)
+                if raw is not None and re.search(r"[\x00-\x1f\x7f]", raw):
+                    raise Invalid(param.field, "no control characters (CR/LF would inject headers)")
+            else:
+                continue
+            if raw is None:
+                if param.required:
+                    raise Invalid(param.field, "is required")
+                continue
+            if param.check is not None:
+                param.check(_coerce(raw, param.schema_type), param.field)
+        if self.body_check is not None and request.content:
+            try:
+                body = json.loads(request.content)
+            except ValueError:
+                return  # not a JSON body: nothing this validator understands
+            self.body_check(body, "body")
+
+
+def _coerce(raw: str, schema_type: str | None) -> Any:
+    """Query, path and header values travel as text; give the schema the typed value."""
+    if schema_type == "integer":
+        try:
+            return int(raw)
+        except ValueError:
+            return raw
+    if schema_type == "number":
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+    if schema_type == "boolean" and raw in ("true", "false"):
+        return raw == "true"
+    return raw
+
+
+@dataclass(slots=True)
+class Spec:
+    server_url: str
+    operations: dict[str, Operation]
+    _static: dict[tuple[str, str], Operation]
+    _templated: list[tuple[str, re.Pattern[str], Operation]]
+
+    def match(self, method: str, path: str) -> tuple[Operation, tuple[str, ...]] | None:
+        """The operation for a method and a path relative to the server URL, with path values."""
+        method = method.upper()
+        op = self._static.get((method, path))
+        if op is not None:
+            return op, ()
+        for op_method, pattern, op in self._templated:
+            if op_method == method:
+                found = pattern.fullmatch(path)
+                if found is not None:
+                    values = tuple(unquote(v) for v in found.groups())
+                    return op, values
+        return None
+
+
+def spec_path() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "openapi.yaml", here.parents[1] / "openapi.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise ConfigurationError(
+        f"The bundled OpenAPI spec is missing (looked for {here / 'openapi.yaml'}); reinstall the package."
+    )
+
+
+@cache
+def load_spec() -> Spec:
+    import yaml  # imported here: `import aigenstudio` stays cheap
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with spec_path().open("rb") as stream:
+        document = yaml.load(stream, Loader=loader)  # noqa: S506 - a SafeLoader
+    return build_spec(document)
+
+
+def build_spec(document: Mapping[str, Any]) -> Spec:
+    strict = SchemaCompiler(document, strict=True)
+    lenient = SchemaCompiler(document, strict=False)
+    servers = document.get("servers") or [{}]
+    server_url = str(servers[0].get("url") or "")
+    default_security = document.get("security")
+    operations: dict[str, Operation] = {}
+    static: dict[tuple[str, str], Operation] = {}
+    templated: list[tuple[str, re.Pattern[str], Operation]] = []
+    for template, item in (document.get("paths") or {}).items():
+        shared = item.get("parameters", [])
+        for method in _METHODS:
+            if method not in item:
+                continue
+            raw = item[method]
+            op = _operation(document, template, method, raw, shared, default_security, strict, lenient)
+            operations[op.operation_id] = op
+            if op.path_names:
+                pattern = re.sub(r"\\\{[^}]+\\\}", "([^/]+)", re.escape(template))
+                templated.append((op.method, re.compile(pattern), op))
+            else:
+                static[(op.method, template)] = op
+    return Spec(server_url=server_url, operations=operations, _static=static, _templated=templated)
+
+
+def _deref(document: Mapping[str, Any], node: Any) -> Any:
+    while isinstance(node, Mapping) and "$ref" in node:
+        target: Any = document
+        for part in str(node["$ref"]).removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def _json_schema(document: Mapping[str, Any], holder: Any) -> Any:
+    content = (_deref(document, holder) or {}).get("content") or {}
+    for media_type, media in content.items():
+        if media_type == "application/json" or media_type.endswith("+json"):
+            return media.get("schema")
+    return None
+
+
+def _operation(
+    document: Mapping[str, Any],
+    template: str,
+    method: str,
+    raw: Mapping[str, Any],
+    shared: list[Any],
+    default_security: Any,
+    strict: SchemaCompiler,
+    lenient: SchemaCompiler,
+) -> Operation:
+    merged: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for param in [*shared, *raw.get("parameters", [])]:
+        resolved = _deref(document, param)
+        merged[(resolved["in"], resolved["name"])] = resolved
+    parameters = []
+    for (location, name), param in merged.items():
+        if location == "header" and name.lower() in _MANAGED_HEADERS:
+            continue
+        schema = _deref(document, param.get("schema")) or {}
+        schema_type = schema.get("type") if isinstance(schema.get("type"), str) else None
+        parameters.append(
+            Parameter(
+                name=name,
+                location=location,
+                field=_python_name(name),
+                required=bool(param.get("required")) or location == "path",
+                check=strict.compile(param.get("schema")),
+                schema_type=schema_type,
+            )
+        )
+    security = raw.get("security", default_security)
+    responses: dict[int, Check | None] = {}
+    for status, response in (raw.get("responses") or {}).items():
+        if str(status).isdigit() and 200 <= int(status) < 300:
+            responses[int(status)] = lenient.compile(_json_schema(document, response))
+    body = _json_schema(document, raw.get("requestBody"))
+    path_names = tuple(re.findall(r"\{([^}]+)\}", template))
+    return Operation(
+        operation_id=str(raw.get("operationId") or f"{method} {template}"),
+        method=method.upper(),
+        template=template,
+        # `security: []` (or an empty requirement `{}`) means the operation needs no key.
+        public=security is not None and (not security or any(not req for req in security)),
+        parameters=tuple(parameters),
+        body_check=strict.compile(body) if body is not None else None,
+        response_checks=responses,
+        path_names=path_names,
+    )

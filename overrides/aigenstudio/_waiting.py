@@ -1,0 +1,210 @@
+"""Poll a job until it reaches a terminal status, with backoff, Retry-After and a deadline.
+
+The interval starts at ``poll_interval`` and grows x1.5 per poll up to ``max_interval``. A
+429 or 503 while polling is not fatal: the next poll waits at least the server's
+``Retry-After``. An unknown future status counts as still running, so a new intermediate
+state never ends a wait early. Clock and sleep are injectable so tests never really sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aigenstudio_client.models.product_photo_job import ProductPhotoJob
+from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
+from aigenstudio_client.models.product_photo_job_status_response import ProductPhotoJobStatusResponse
+from aigenstudio_client.types import Unset
+
+from ._errors import AigenStudioError, APIStatusError, RequestValidationError
+from ._operations import ApiClient, call, call_async
+from ._retries import parse_retry_after
+
+__all__ = [
+    "TERMINAL_STATUSES",
+    "JobWaitTimeout",
+    "Progress",
+    "is_terminal",
+    "wait_for_job",
+    "wait_for_job_async",
+]
+
+_GET_OPERATION = "get_product_photo_job"
+# The vendor documents these four as terminal (queued and processing are not). Compared by
+# value, so a status the spec does not list yet is treated as still running.
+TERMINAL_STATUSES = frozenset({"completed", "partially_completed", "failed", "cancelled"})
+# Answers that mean "ask again later" rather than "this wait has failed".
+_THROTTLE_STATUSES = frozenset({429, 503})
+_BACKOFF_FACTOR = 1.5
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A job's item counts at one poll; ``status`` is None if the API omitted it."""
+
+    completed: int
+    failed: int
+    total: int
+    status: ProductPhotoJobStatus | None
+
+
+class JobWaitTimeout(AigenStudioError):
+    """The job was not terminal before the timeout; it keeps running on the server."""
+
+    def __init__(self, job_id: uuid.UUID, last_status: ProductPhotoJobStatus | None, timeout: float) -> None:
+        self.job_id = job_id
+        self.last_status = last_status
+        self.timeout = timeout
+        seen = last_status.value if last_status is not None else "no status seen"
+        super().__init__(f"job {job_id} not terminal after {timeout:g}s (last status: {seen})")
+
+
+def is_terminal(status: ProductPhotoJobStatus | str | None) -> bool:
+    """True for the documented final statuses; False for running and unknown ones."""
+    return status is not None and str(status) in TERMINAL_STATUSES
+
+
+def progress_of(job: ProductPhotoJob) -> Progress:
+    """Counts from the job's counters, falling back to its items when the counters are absent."""
+    items = [] if isinstance(job.items, Unset) else job.items
+    completed = job.completed_items
+    if isinstance(completed, Unset):
+        completed = sum(1 for i in items if i.result_url and not i.error_code)
+    failed = job.failed_items
+    if isinstance(failed, Unset):
+        failed = sum(1 for i in items if i.error_code)
+    status = None if isinstance(job.status, Unset) else job.status
+    return Progress(completed=completed, failed=failed, total=job.total_items, status=status)
+
+
+class _Poller:
+    """The schedule shared by the sync and async loops: what to do after each answer."""
+
+    def __init__(
+        self,
+        job_id: uuid.UUID | str,
+        timeout: float,
+        poll_interval: float,
+        max_interval: float,
+        on_progress: Callable[[Progress], object] | None,
+        clock: Callable[[], float],
+    ) -> None:
+        try:
+            self.job_id = job_id if isinstance(job_id, uuid.UUID) else uuid.UUID(str(job_id))
+        except ValueError:
+            raise RequestValidationError("job_id", "a UUID") from None
+        if timeout < 0:
+            raise RequestValidationError("timeout", ">= 0 seconds")
+        if poll_interval <= 0:
+            raise RequestValidationError("poll_interval", "> 0 seconds")
+        if max_interval < poll_interval:
+            raise RequestValidationError("max_interval", ">= poll_interval")
+        self._timeout = timeout
+        self._interval = poll_interval
+        self._max_interval = max_interval
+        self._on_progress = on_progress
+        self._clock = clock
+        self._deadline = clock() + timeout
+        self._last_progress: Progress | None = None
+        self.last_status: ProductPhotoJobStatus | None = None
+
+    def observe(self, job: ProductPhotoJob) -> bool:
+        """Record one poll's answer; True when the job is terminal."""
+        progress = progress_of(job)
+        self.last_status = progress.status
+        if progress != self._last_progress:
+            self._last_progress = progress
+            if self._on_progress is not None:
+                self._on_progress(progress)
+        return is_terminal(progress.status)
+
+    def delay_after_poll(self) -> float:
+        """Seconds until the next poll; the last poll lands on the deadline itself."""
+        remaining = self._remaining()
+        return min(self._next_interval(), remaining)
+
+    def delay_after_throttle(self, error: APIStatusError) -> float:
+        """Seconds to wait after a 429/503, never less than its Retry-After."""
+        remaining = self._remaining(cause=error)
+        hint = parse_retry_after(error.response.headers.get("retry-after")) or 0.0
+        delay = max(hint, min(self._next_interval(), remaining))
+        if delay > remaining:  # the server asks us to come back after our deadline
+            raise self._timeout_error() from error
+        return delay
+
+    def _remaining(self, cause: BaseException | None = None) -> float:
+        remaining = self._deadline - self._clock()
+        if remaining <= 0:
+            raise self._timeout_error() from cause
+        return remaining
+
+    def _next_interval(self) -> float:
+        interval = self._interval
+        self._interval = min(self._interval * _BACKOFF_FACTOR, self._max_interval)
+        return interval
+
+    def _timeout_error(self) -> JobWaitTimeout:
+        return JobWaitTimeout(self.job_id, self.last_status, self._timeout)
+
+
+def wait_for_job(
+    client: ApiClient,
+    job_id: uuid.UUID | str,
+    *,
+    timeout: float = 600.0,
+    poll_interval: float = 2.0,
+    max_interval: float = 30.0,
+    on_progress: Callable[[Progress], object] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], object] = time.sleep,
+) -> ProductPhotoJob:
+    """Poll the job until it is terminal and return it (items included).
+
+    Raises :class:`JobWaitTimeout` (with ``last_status``) when ``timeout`` seconds pass
+    first, and the typed API error for anything but a 429/503, which are waited out.
+    ``on_progress`` gets a :class:`Progress` on every poll where the counts or status moved.
+    """
+    poller = _Poller(job_id, timeout, poll_interval, max_interval, on_progress, clock)
+    while True:
+        try:
+            answer = call(client, _GET_OPERATION, ProductPhotoJobStatusResponse, job_id=poller.job_id)
+        except APIStatusError as error:
+            if error.status_code not in _THROTTLE_STATUSES:
+                raise
+            sleep(poller.delay_after_throttle(error))
+            continue
+        if poller.observe(answer.job):
+            return answer.job
+        sleep(poller.delay_after_poll())
+
+
+async def wait_for_job_async(
+    client: ApiClient,
+    job_id: uuid.UUID | str,
+    *,
+    # Same signature as the sync twin; a deadline that reports the last status, not a cancel scope.
+    timeout: float = 600.0,  # noqa: ASYNC109
+    poll_interval: float = 2.0,
+    max_interval: float = 30.0,
+    on_progress: Callable[[Progress], object] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+) -> ProductPhotoJob:
+    """The async twin of :func:`wait_for_job`."""
+    poller = _Poller(job_id, timeout, poll_interval, max_interval, on_progress, clock)
+    while True:
+        try:
+            answer = await call_async(
+                client, _GET_OPERATION, ProductPhotoJobStatusResponse, job_id=poller.job_id
+            )
+        except APIStatusError as error:
+            if error.status_code not in _THROTTLE_STATUSES:
+                raise
+            await sleep(poller.delay_after_throttle(error))
+            continue
+        if poller.observe(answer.job):
+            return answer.job
+        await sleep(poller.delay_after_poll())

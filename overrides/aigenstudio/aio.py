@@ -1,0 +1,34 @@
+"""The async twins of the workflow helpers, under the same names as the sync ones.
+
+    from aigenstudio import aio
+
+    async for job in aio.iter_jobs(client, status="processing"): ...
+    job = await aio.wait_for_job(client, job_id)
+    report = await aio.process_catalog(client, images, namespace="catalog-2024-06")
+
+The result types and ``job_results`` (no I/O) are the same objects as in ``aigenstudio``.
+"""
+
+from __future__ import annotations
+
+from ._batching import BatchOutcome, CatalogReport, ItemReport
+from ._batching import process_catalog_async as process_catalog
+from ._pagination import PaginationLoopError
+from ._pagination import iter_jobs_async as iter_jobs
+from ._results import JobResults, job_results
+from ._waiting import JobWaitTimeout, Progress
+from ._waiting import wait_for_job_async as wait_for_job
+
+__all__ = [
+    "BatchOutcome",
+    "CatalogReport",
+    "ItemReport",
+    "JobResults",
+    "JobWaitTimeout",
+    "PaginationLoopError",
+    "Progress",
+    "iter_jobs",
+    "job_results",
+    "process_catalog",
+    "wait_for_job",
+]

@@ -1,0 +1,39 @@
+"""Fixtures for the fault-injection suite: the server, fast retries, and the figures file."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import aigenstudio._retries as retries
+from tests.faults.report import FaultReport
+from tests.servers.fault_server import FaultServer, running_fault_server
+
+REPORT_PATH = Path(__file__).resolve().parents[2] / "reports" / "faults.json"
+
+
+@pytest.fixture
+def fault_server() -> Iterator[FaultServer]:
+    with running_fault_server() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The Client builds its RetryPolicy from max_retries alone; shrink the backoff so a
+    # retried fault costs milliseconds (the retry decisions themselves are unchanged).
+    fast = functools.partial(retries.RetryPolicy, initial_backoff=0.005, max_backoff=0.02)
+    monkeypatch.setattr(retries, "RetryPolicy", fast)
+
+
+@pytest.fixture(scope="session")
+def fault_report() -> Iterator[FaultReport]:
+    report = FaultReport()
+    yield report
+    if report.rows:  # only when the suite ran (not on a deselected run)
+        REPORT_PATH.parent.mkdir(exist_ok=True)
+        REPORT_PATH.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,212 @@
+"""Faults injected on purpose between aigenstudio.Client and a loopback API stand-in.
+
+Each scenario runs sync and async and checks what the caller sees (a correct result or the
+expected typed error, with a request id), how many requests went out, and that the create
+call never produced a second job -- also when the caller repeats it with the same key after
+an error. Every captured output (logs, stdout/stderr, error texts) is searched for the key.
+The figures land in reports/faults.json (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from aigenstudio import (
+    AigenStudioError,
+    APIResponseValidationError,
+    AsyncClient,
+    Client,
+    InternalServerError,
+)
+from aigenstudio_client.models.product_photo_job_create_response import ProductPhotoJobCreateResponse
+
+from tests.contract.cases import create_body, operation
+from tests.faults.report import FaultReport, Row
+from tests.servers.fault_server import JOBS_PATH, Fault, FaultServer
+
+API_KEY = "aigen_test_fAuLtSuItE0secret7c41d2"
+IDEMPOTENCY_KEY = "idem_fault_suite_0001"
+MAX_RETRIES = 2
+# Reads give up after 0.2 s; the slow fault answers after 0.5 s.
+TIMEOUT = httpx.Timeout(0.2, connect=2.0)
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass(frozen=True)
+class Scenario:
+    fault: Fault
+    expected: type  # ProductPhotoJobCreateResponse, or the exception class the caller must see
+    requests: int  # requests the one faulted call sends
+    jobs_after_call: int
+    replay: bool = False  # the answer is the job an earlier attempt created (HTTP 200)
+
+    @property
+    def id(self) -> str:
+        return self.fault.name
+
+
+SCENARIOS = [
+    # Transient transport faults on create: retried with the same Idempotency-Key.
+    Scenario(Fault("reset_before_create"), ProductPhotoJobCreateResponse, 2, 1),
+    Scenario(Fault("reset_after_create"), ProductPhotoJobCreateResponse, 2, 1, replay=True),
+    Scenario(Fault("slow_response", slow_seconds=0.5), ProductPhotoJobCreateResponse, 2, 1, replay=True),
+    # A gateway that stays down: every attempt fails, the caller gets the typed 5xx.
+    Scenario(Fault("html_502", times=99), InternalServerError, MAX_RETRIES + 1, 0),
+    # Throttling with Retry-After in both forms (0 s / a past HTTP date: retry at once).
+    Scenario(Fault("retry_after_503"), ProductPhotoJobCreateResponse, 2, 1),
+    Scenario(Fault("http_date_429"), ProductPhotoJobCreateResponse, 2, 1),
+    # Broken 2xx bodies: never retried (the job may exist), surfaced as a typed error.
+    Scenario(Fault("truncated_json"), APIResponseValidationError, 1, 1),
+    Scenario(Fault("missing_required_field"), APIResponseValidationError, 1, 1),
+    Scenario(Fault("error_envelope_200"), APIResponseValidationError, 1, 0),
+    # A status value this client does not know yet: parsed, not an error.
+    Scenario(Fault("unknown_enum_value"), ProductPhotoJobCreateResponse, 1, 1),
+]
+
+
+def _create_kwargs() -> dict[str, Any]:
+    return {"body": create_body(), "idempotency_key": IDEMPOTENCY_KEY}
+
+
+def _client(server: FaultServer) -> Client:
+    return Client(API_KEY, base_url=server.base_url, timeout=TIMEOUT, max_retries=MAX_RETRIES)
+
+
+def _async_client(server: FaultServer) -> AsyncClient:
+    return AsyncClient(API_KEY, base_url=server.base_url, timeout=TIMEOUT, max_retries=MAX_RETRIES)
+
+
+def _text_of(outcome: object) -> str:
+    if isinstance(outcome, BaseException):
+        return "".join(traceback.format_exception(outcome)) + repr(outcome)
+    return repr(outcome)
+
+
+@dataclass
+class Run:
+    """What one faulted create call did, and the caller's repeat after an error."""
+
+    outcome: object  # the parsed result or the AigenStudioError raised
+    request_id: str | None
+    requests_sent: int
+    retry_outcome: object = None  # only after an error: the same call, fault cleared
+
+
+def _check(
+    scenario: Scenario, mode: str, server: FaultServer, run: Run, captured: str, report: FaultReport
+) -> None:
+    """Assert the scenario's expectations; record the row first so failures are counted too."""
+    posts = server.requests_to("POST", JOBS_PATH)
+    jobs = server.state.jobs_created
+    leaked = API_KEY in captured + _text_of(run.outcome) + _text_of(run.retry_outcome)
+    report.add(
+        Row(
+            fault=scenario.id,
+            mode=mode,
+            outcome=type(run.outcome).__name__,
+            request_id_present=bool(run.request_id),
+            requests_sent=run.requests_sent,
+            jobs_created=jobs,
+            clean=isinstance(run.outcome, scenario.expected) and bool(run.request_id),
+            secret_leaked=leaked,
+        )
+    )
+    assert isinstance(run.outcome, scenario.expected), f"{scenario.id}: got {run.outcome!r}"
+    assert run.request_id, "the caller can quote a request id"
+    assert run.requests_sent == scenario.requests
+    assert not leaked, "the API key appeared in logs, output or an error text"
+    if scenario.requests > 1:  # proves the search above saw the client's real log output
+        assert "Retrying POST" in captured
+    # Every attempt of the logical call carried the same key and the same request id.
+    assert {p.headers.get("idempotency-key") for p in posts} == {IDEMPOTENCY_KEY}
+    assert len({p.headers.get("x-request-id") for p in posts[: run.requests_sent]}) == 1
+    assert jobs == 1, f"{jobs} jobs on the server for one logical create call"
+    (job,) = server.state.jobs_by_key.values()
+    final = run.outcome if run.retry_outcome is None else run.retry_outcome
+    # The caller ends up holding the one job, whether at once or by repeating the call.
+    assert isinstance(final, ProductPhotoJobCreateResponse), final
+    assert str(final.job.id) == job["id"]
+    if run.retry_outcome is not None:
+        assert server.state.jobs_created == scenario.jobs_after_call or scenario.jobs_after_call == 0
+
+
+def _status_detail(scenario: Scenario, response: Any) -> None:
+    if scenario.replay:
+        assert int(response.status_code) == 200, "the retry got the existing job back"
+    if scenario.id == "unknown_enum_value":
+        status = response.parsed.job.status
+        assert status.value == "awaiting_moderation"
+        assert status.is_known is False
+
+
+def _request_id(outcome: object, last_request_id: str | None) -> str | None:
+    """The id the caller would quote: the error's own, else the client's last exchange."""
+    if isinstance(outcome, AigenStudioError):
+        return outcome.request_id
+    return last_request_id
+
+
+def _posts(server: FaultServer) -> int:
+    return len(server.requests_to("POST", JOBS_PATH))
+
+
+@pytest.fixture
+def captured_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.DEBUG)  # httpx, httpcore and aigenstudio loggers included
+    return caplog
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
+def test_fault_sync(
+    scenario: Scenario,
+    fault_server: FaultServer,
+    fault_report: FaultReport,
+    captured_logs: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    create = operation("create_product_photo_job")
+    fault_server.inject(scenario.fault)
+    with _client(fault_server) as client:
+        try:
+            response = create.sync_detailed(client=client, **_create_kwargs())
+            outcome: object = response.parsed
+            _status_detail(scenario, response)
+        except AigenStudioError as error:
+            outcome = error
+        run = Run(outcome, _request_id(outcome, client.last_request_id), _posts(fault_server))
+        if isinstance(outcome, Exception):
+            fault_server.inject(None)
+            run.retry_outcome = create.sync_detailed(client=client, **_create_kwargs()).parsed
+    out, err = capfd.readouterr()
+    _check(scenario, "sync", fault_server, run, captured_logs.text + out + err, fault_report)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
+async def test_fault_async(
+    scenario: Scenario,
+    fault_server: FaultServer,
+    fault_report: FaultReport,
+    captured_logs: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    create = operation("create_product_photo_job")
+    fault_server.inject(scenario.fault)
+    async with _async_client(fault_server) as client:
+        try:
+            response = await create.asyncio_detailed(client=client, **_create_kwargs())
+            outcome: object = response.parsed
+            _status_detail(scenario, response)
+        except AigenStudioError as error:
+            outcome = error
+        run = Run(outcome, _request_id(outcome, client.last_request_id), _posts(fault_server))
+        if isinstance(outcome, Exception):
+            fault_server.inject(None)
+            run.retry_outcome = (await create.asyncio_detailed(client=client, **_create_kwargs())).parsed
+    out, err = capfd.readouterr()
+    _check(scenario, "async", fault_server, run, captured_logs.text + out + err, fault_report)

@@ -1,0 +1,26 @@
+"""Prism for pytest: skip only when Node.js is absent, fail loudly for anything else."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from tools.prism import NodeMissingError, PrismError, PrismServer, PrismUnavailableError, start_prism
+
+
+@contextmanager
+def prism_for_tests() -> Iterator[PrismServer]:
+    try:
+        server = start_prism()
+    except NodeMissingError as exc:
+        pytest.skip(f"Prism contract tests need Node.js: {exc}")
+    except PrismUnavailableError as exc:
+        pytest.fail(str(exc), pytrace=False)  # Node is there: a missing Prism is a setup bug
+    except PrismError as exc:
+        pytest.fail(f"Prism failed to start: {exc}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,1 @@
+"""Maintainer tooling (generation pipeline, API change review); never shipped."""
