@@ -88,8 +88,9 @@ class _BaseClient(_GeneratedClient):
         self._spec: Spec | None = None
         self._sync_http: httpx.Client | None = None
         self._async_http: httpx.AsyncClient | None = None
+        # Everything a copy needs except the key, which only Settings and BearerAuth hold
+        # (both print without it).
         self._init_args: dict[str, Any] = {
-            "api_key": api_key,
             "base_url": base_url,
             "timeout": timeout,
             "max_retries": max_retries,
@@ -149,7 +150,7 @@ class _BaseClient(_GeneratedClient):
 
     def _copy(self, **changes: Any) -> Self:
         args = {**self._init_args, **changes}
-        return type(self)(args.pop("api_key"), **args)
+        return type(self)(self._settings.api_key, **args)
 
     def with_timeout(self, timeout: httpx.Timeout) -> Self:
         """A new client like this one with another timeout (the generated API, kept working)."""

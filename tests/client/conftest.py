@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from aigenstudio import AsyncClient, Client
 
 SANDBOX_KEY = "aigen_test_" + "s3cr3tS4ndb0xK3y" * 2
@@ -57,12 +56,16 @@ def default_handler(request: httpx.Request) -> httpx.Response:
     if path.endswith("/product-photo-operations"):
         return ok_operations(request)
     if path.endswith("/product-photo-presets"):
-        return httpx.Response(200, json={"presets": [{"id": "p1", "name": "P"}], "request_id": "req_server_presets"})
+        return httpx.Response(
+            200, json={"presets": [{"id": "p1", "name": "P"}], "request_id": "req_server_presets"}
+        )
     if request.method == "POST" and path.endswith("/product-photo-jobs"):
         body = {"job": job_summary(), "remaining_paid_credits": 10, "request_id": "req_server_create"}
         return httpx.Response(201, json=body)
     if path.endswith("/product-photo-jobs"):
-        return httpx.Response(200, json={"jobs": [job_summary()], "request_id": "req_server_list", "next_cursor": None})
+        return httpx.Response(
+            200, json={"jobs": [job_summary()], "request_id": "req_server_list", "next_cursor": None}
+        )
     return httpx.Response(200, json={"job": {**job_summary(), "items": []}, "request_id": "req_server_job"})
 
 

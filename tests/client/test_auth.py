@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from aigenstudio import AsyncClient, Client, ConfigurationError
 
 from .conftest import BASE_URL, JOB_ID, LIVE_KEY, SANDBOX_KEY, Api

@@ -6,13 +6,12 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
-
-import httpx
-import pytest
+from email.utils import format_datetime
 
 import aigenstudio
+import httpx
+import pytest
 from aigenstudio import (
     AigenStudioError,
     APIConnectionError,
@@ -127,7 +126,9 @@ async def test_invalid_json_2xx(api: Api, content: bytes) -> None:
 
 BROKEN_BODIES = [
     pytest.param({"request_id": "req_b"}, "response.operations: is required", id="missing-list"),
-    pytest.param({"operations": None, "request_id": "req_b"}, "response.operations: must be array", id="null-list"),
+    pytest.param(
+        {"operations": None, "request_id": "req_b"}, "response.operations: must be array", id="null-list"
+    ),
     pytest.param(
         {"operations": [{"id": "studio_packshot", "credits_per_image": 1}], "request_id": "req_b"},
         "response.operations[0].name: is required",
@@ -145,14 +146,19 @@ BROKEN_BODIES = [
 @pytest.mark.parametrize(("body", "message"), BROKEN_BODIES)
 async def test_2xx_missing_or_malformed_fields(api: Api, body: object, message: str) -> None:
     api.recorder.handler = lambda r: httpx.Response(200, json=body, headers={"X-Request-Id": "req_hdr"})
-    with pytest.raises(APIResponseValidationError, match=message.replace("[", r"\[").replace("]", r"\]")) as info:
+    with pytest.raises(
+        APIResponseValidationError, match=message.replace("[", r"\[").replace("]", r"\]")
+    ) as info:
         await api.call("list_product_photo_operations", api.client())
     assert info.value.status_code == 200
     assert info.value.request_id in {"req_b", "req_hdr"}
 
 
 async def test_2xx_job_with_bad_uuid(api: Api) -> None:
-    body = {"job": {"id": "not-a-uuid", "total_items": 1, "credits_reserved": 0, "sandbox": True}, "request_id": "r"}
+    body = {
+        "job": {"id": "not-a-uuid", "total_items": 1, "credits_reserved": 0, "sandbox": True},
+        "request_id": "r",
+    }
     api.recorder.handler = lambda r: httpx.Response(200, json=body)
     with pytest.raises(APIResponseValidationError, match=r"response\.job\.id: must be a UUID"):
         await api.call("get_product_photo_job", api.client(SANDBOX_KEY), job_id=JOB_ID)
@@ -243,7 +249,7 @@ def silent_server() -> Iterator[int]:
 async def test_loopback_connection_refused(mode_api: str, closed_port: int) -> None:
     url = f"http://127.0.0.1:{closed_port}/api/v1"
     with pytest.raises(APIConnectionError) as info:
-        await _call_real(mode_api, url, timeout=2.0)
+        await _call_real(mode_api, url, seconds=2.0)
     assert not isinstance(info.value, APITimeoutError)
     assert info.value.request_id == "rid-real"
 
@@ -252,7 +258,7 @@ async def test_loopback_read_timeout(mode_api: str, silent_server: int) -> None:
     url = f"http://127.0.0.1:{silent_server}/api/v1"
     started = time.monotonic()
     with pytest.raises(APITimeoutError) as info:
-        await _call_real(mode_api, url, timeout=0.2)
+        await _call_real(mode_api, url, seconds=0.2)
     assert info.value.request_id == "rid-real"
     assert time.monotonic() - started < 30  # the timeout applied (not a hang), not a speed claim
 
@@ -262,14 +268,15 @@ def mode_api(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-async def _call_real(mode: str, url: str, timeout: float) -> None:
+async def _call_real(mode: str, url: str, seconds: float) -> None:
     from .conftest import endpoint
 
     module = endpoint("list_product_photo_jobs")
     if mode == "sync":
-        with aigenstudio.Client(SANDBOX_KEY, base_url=url, timeout=timeout, max_retries=0) as client:
+        with aigenstudio.Client(SANDBOX_KEY, base_url=url, timeout=seconds, max_retries=0) as client:
             module.sync(client=client, x_request_id="rid-real")
     else:
-        async with aigenstudio.AsyncClient(SANDBOX_KEY, base_url=url, timeout=timeout, max_retries=0) as aclient:
+        async with aigenstudio.AsyncClient(
+            SANDBOX_KEY, base_url=url, timeout=seconds, max_retries=0
+        ) as aclient:
             await module.asyncio(client=aclient, x_request_id="rid-real")
-

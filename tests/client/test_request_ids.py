@@ -9,7 +9,6 @@ import re
 
 import httpx
 import pytest
-
 from aigenstudio import AsyncClient, Client, NotFoundError, RequestValidationError
 
 from .conftest import JOB_ID, SANDBOX_KEY, Api, create_body
@@ -66,7 +65,9 @@ async def test_bad_caller_ids_are_rejected_before_sending(api: Api, bad: str, li
         await api.call("list_product_photo_jobs", client, x_request_id=bad)
     assert info.value.field == "x_request_id"
     with pytest.raises(RequestValidationError, match=limit):
-        await api.call("create_product_photo_job", client, body=create_body(), idempotency_key="k" * 20, x_request_id=bad)
+        await api.call(
+            "create_product_photo_job", client, body=create_body(), idempotency_key="k" * 20, x_request_id=bad
+        )
     assert api.recorder.requests == []
 
 
@@ -135,7 +136,9 @@ async def test_last_request_id_is_per_task() -> None:
     from .conftest import Recorder
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"operations": [], "request_id": "srv-" + request.headers["x-request-id"]})
+        return httpx.Response(
+            200, json={"operations": [], "request_id": "srv-" + request.headers["x-request-id"]}
+        )
 
     recorder = Recorder(handler)
     client = AsyncClient(transport=recorder.transport(), max_retries=0)

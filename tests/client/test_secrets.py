@@ -10,9 +10,8 @@ import traceback
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
-
 import aigenstudio
+import pytest
 from aigenstudio import AigenStudioError, AsyncClient, Client
 
 from .conftest import JOB_ID, SANDBOX_KEY, endpoint
@@ -28,7 +27,10 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.endswith("/product-photo-operations"):
             status, body = 200, {"operations": [], "request_id": "req_ok"}
         else:
-            status, body = 401, {"error": {"code": "invalid_api_key", "message": "Bad key"}, "request_id": "req_401"}
+            status, body = (
+                401,
+                {"error": {"code": "invalid_api_key", "message": "Bad key"}, "request_id": "req_401"},
+            )
         payload = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -69,6 +71,7 @@ async def test_key_absent_from_every_output(
     ops = endpoint("list_product_photo_operations")
     job = endpoint("get_product_photo_job")
     texts: list[str] = [repr(client), str(client), repr(client.__dict__)]
+    caught: BaseException | None = None
     try:
         if mode == "sync":
             texts.append(repr(ops.sync_detailed(client=client)))
@@ -79,17 +82,17 @@ async def test_key_absent_from_every_output(
             texts.append(repr(client.get_async_httpx_client()))
             await job.asyncio(client=client, job_id=JOB_ID)
     except AigenStudioError as exc:
-        error = exc
-        texts += [str(exc), repr(exc), traceback.format_exc(), repr(exc.__dict__)]
-        assert isinstance(exc, aigenstudio.AuthenticationError)
-        texts += [repr(exc.response), repr(exc.response.request), repr(exc.response.request.headers)]
-    else:
-        pytest.fail("the 401 did not raise")
+        caught = exc
+        texts.append(traceback.format_exc())
     finally:
         if mode == "sync":
             client.close()
         else:
             await client.aclose()
+    assert isinstance(caught, aigenstudio.AuthenticationError), "the 401 did not raise"
+    error = caught
+    texts += [str(error), repr(error), repr(error.__dict__), "".join(traceback.format_exception(error))]
+    texts += [repr(error.response), repr(error.response.request), repr(error.response.request.headers)]
     assert error.request_id == "req_401"
     records = caplog.records
     assert any(r.name.startswith("httpcore") for r in records), "httpcore DEBUG logs were not captured"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from aigenstudio import RequestValidationError
 
 from .conftest import JOB_ID, SANDBOX_KEY, Api, create_body, json_body
@@ -16,7 +15,9 @@ IMAGE = {"source_url": "https://cdn.example.com/a.jpg"}
 
 async def _create(api: Api, **body: Any) -> Any:
     client = api.client(SANDBOX_KEY)
-    return await api.call("create_product_photo_job", client, body=create_body(**body), idempotency_key="key-12345678")
+    return await api.call(
+        "create_product_photo_job", client, body=create_body(**body), idempotency_key="key-12345678"
+    )
 
 
 @pytest.mark.parametrize("count", [1, 20])
@@ -26,7 +27,8 @@ async def test_image_counts_within_limits_are_sent(api: Api, count: int) -> None
 
 
 @pytest.mark.parametrize(
-    ("count", "limit"), [(0, "body.images: at least 1 item (got 0)"), (21, "body.images: at most 20 items (got 21)")]
+    ("count", "limit"),
+    [(0, "body.images: at least 1 item (got 0)"), (21, "body.images: at most 20 items (got 21)")],
 )
 async def test_image_counts_outside_limits(api: Api, count: int, limit: str) -> None:
     with pytest.raises(RequestValidationError) as info:
@@ -89,7 +91,9 @@ async def test_webhook_url_must_be_public_https(api: Api, url: str, problem: str
     assert api.recorder.requests == []
 
 
-@pytest.mark.parametrize("url", ["https://hooks.example.com/aigen", "https://8.8.8.8/hook", "https://[2606:4700::1]/x"])
+@pytest.mark.parametrize(
+    "url", ["https://hooks.example.com/aigen", "https://8.8.8.8/hook", "https://[2606:4700::1]/x"]
+)
 async def test_public_webhook_urls_pass(api: Api, url: str) -> None:
     await _create(api, webhook_url=url)
     assert json_body(api.recorder.last)["webhook_url"] == url
@@ -101,7 +105,9 @@ async def test_list_limit_within_range(api: Api, limit: int) -> None:
     assert api.recorder.last.url.params["limit"] == str(limit)
 
 
-@pytest.mark.parametrize(("limit", "message"), [(0, "limit: at least 1 (got 0)"), (101, "limit: at most 100 (got 101)")])
+@pytest.mark.parametrize(
+    ("limit", "message"), [(0, "limit: at least 1 (got 0)"), (101, "limit: at most 100 (got 101)")]
+)
 async def test_list_limit_outside_range(api: Api, limit: int, message: str) -> None:
     with pytest.raises(RequestValidationError) as info:
         await api.call("list_product_photo_jobs", api.client(SANDBOX_KEY), limit=limit)
@@ -110,7 +116,9 @@ async def test_list_limit_outside_range(api: Api, limit: int, message: str) -> N
     assert api.recorder.requests == []
 
 
-@pytest.mark.parametrize("job_id", ["abc", "1234", "7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5", "../product-photo-jobs"])
+@pytest.mark.parametrize(
+    "job_id", ["abc", "1234", "7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5", "../product-photo-jobs"]
+)
 async def test_job_id_must_be_a_uuid(api: Api, job_id: str) -> None:
     with pytest.raises(RequestValidationError, match="job_id: must be a UUID") as info:
         await api.call("get_product_photo_job", api.client(SANDBOX_KEY), job_id=job_id)
@@ -125,7 +133,11 @@ async def test_job_id_uuid_passes(api: Api) -> None:
 
 @pytest.mark.parametrize(
     ("key", "limit"),
-    [("short", "at least 8 characters"), ("k" * 161, "at most 160 characters"), ("key-1234\r\nX: y", "control")],
+    [
+        ("short", "at least 8 characters"),
+        ("k" * 161, "at most 160 characters"),
+        ("key-1234\r\nX: y", "control"),
+    ],
 )
 async def test_idempotency_key_limits(api: Api, key: str, limit: str) -> None:
     client = api.client(SANDBOX_KEY)
@@ -136,7 +148,7 @@ async def test_idempotency_key_limits(api: Api, key: str, limit: str) -> None:
 
 
 async def test_unknown_enum_members_are_not_sent(api: Api) -> None:
-    with pytest.raises(RequestValidationError, match="body.operation: must be one of") as info:
+    with pytest.raises(RequestValidationError, match=r"body\.operation: must be one of") as info:
         await _create(api, operation="new_op")  # from_dict makes a pseudo-member
     assert "'studio_packshot'" in info.value.limit
     assert api.recorder.requests == []

@@ -7,9 +7,9 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import aigenstudio._retries as retries
 import pytest
 
-import aigenstudio._retries as retries
 from tests.faults.report import FaultReport
 from tests.servers.fault_server import FaultServer, running_fault_server
 

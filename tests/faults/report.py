@@ -13,7 +13,7 @@ class Row:
     outcome: str  # the result model's name, or the exception class the caller saw
     request_id_present: bool
     requests_sent: int
-    jobs_created: int
+    jobs_created: int  # on the server after the call and, after an error, the caller's repeat
     clean: bool  # the expected typed error, or a correct result
     secret_leaked: bool
 

@@ -7,7 +7,14 @@ from contextlib import contextmanager
 
 import pytest
 
-from tools.prism import NodeMissingError, PrismError, PrismServer, PrismUnavailableError, start_prism
+from tools.prism import (
+    NodeMissingError,
+    PrismError,
+    PrismServer,
+    PrismUnavailableError,
+    check_installed,
+    start_prism,
+)
 
 
 @contextmanager
@@ -24,3 +31,13 @@ def prism_for_tests() -> Iterator[PrismServer]:
         yield server
     finally:
         server.stop()
+
+
+def require_prism() -> None:
+    """Skip when Node.js is absent; fail (``run make node``) when only Prism is missing."""
+    try:
+        check_installed()
+    except NodeMissingError as exc:
+        pytest.skip(f"Prism contract tests need Node.js: {exc}")
+    except PrismUnavailableError as exc:
+        pytest.fail(str(exc), pytrace=False)

@@ -24,12 +24,14 @@ if __package__ in (None, ""):  # run as a script: make the repo root importable
 from tools.apidiff.code_diff import diff_trees
 from tools.apidiff.http_diff import diff_http
 from tools.apidiff.loader import SpecLoadError, load_spec
-from tools.apidiff.python_diff import diff_python, generate_pair
+from tools.apidiff.python_diff import diff_python, find_usages, generate_pair
 from tools.apidiff.report import EXIT_USAGE, Review, render
 from tools.generate import SPEC, SpecError, validate_spec
 
 ROOT = SPEC.parent
 DEFAULT_OUTPUT = ROOT / "reports" / "api-diff.md"
+OUR_CODE = ("overrides", "tools", "bench", "tests")
+NOT_SCANNED = (ROOT / "tools" / "apidiff", ROOT / "tests" / "diff")  # they name old paths on purpose
 
 
 class UsageError(Exception):
@@ -69,6 +71,16 @@ def _check(spec: Path, label: str) -> None:
         raise UsageError(str(exc).replace(str(spec), label)) from exc
 
 
+def our_python_files() -> list[Path]:
+    """The hand-written code a Python-surface break can hit (generated/ is regenerated anyway)."""
+    return [
+        path
+        for folder in OUR_CODE
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if "__pycache__" not in path.parts and not any(path.is_relative_to(skip) for skip in NOT_SCANNED)
+    ]
+
+
 def build_review(old: Path, new: Path, old_label: str, new_label: str, *, http_only: bool) -> Review:
     _check(old, old_label)
     _check(new, new_label)
@@ -84,6 +96,7 @@ def build_review(old: Path, new: Path, old_label: str, new_label: str, *, http_o
         except SpecError as exc:
             raise UsageError(str(exc).replace(str(old), old_label).replace(str(new), new_label)) from exc
         review.python = diff_python(old_package, new_package)
+        review.usages = find_usages(review.python, our_python_files(), ROOT)
         review.code = diff_trees(old_package, new_package, prefix="generated/")
     return review
 

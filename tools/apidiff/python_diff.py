@@ -9,6 +9,7 @@ a moved tree, such as the endpoint modules a tag rename moves to a new import pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import griffe
 
 from tools.apidiff.http_diff import Change, Severity
-from tools.generate import PACKAGE, generate_into
+from tools.generate import generate_into
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,6 @@ def _collect(obj: Any, objects: dict[str, str]) -> None:
             _collect(member, objects)
         elif member.is_function or (member.is_attribute and obj.is_class):
             objects[member.path] = member.kind.value
-
-
-def _parent(path: str) -> str:
-    return path.rpartition(".")[0]
 
 
 def _under(path: str, roots: set[str]) -> bool:
@@ -116,19 +113,29 @@ def _parameter_names(obj: Any) -> list[str]:
     return [p.name for p in obj.parameters if p.name not in ("self", "cls")]
 
 
-def _optional_parameters_added(old: Surface, new: Surface) -> Iterator[Change]:
-    """griffe reports required additions; optional ones are new (non-breaking) features."""
-    for path in sorted(old.objects.keys() & new.objects.keys()):
-        if new.objects[path] != "function":
+def _same_functions(old: Surface, new: Surface, moves: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """(old path, new path) of every function on both sides, following moved modules."""
+    for path, kind in sorted(old.objects.items()):
+        if kind != "function":
             continue
-        old_fn, new_fn = _relative(old, path), _relative(new, path)
-        before = set(_parameter_names(old_fn))
-        for param in new_fn.parameters:
+        target = path
+        for source, destination in moves.items():
+            if path.startswith(source + "."):
+                target = destination + path[len(source) :]
+        if new.objects.get(target) == "function":
+            yield path, target
+
+
+def _optional_parameters_added(old: Surface, new: Surface, moves: dict[str, str]) -> Iterator[Change]:
+    """griffe reports required additions; optional ones are new (non-breaking) features."""
+    for old_path, new_path in _same_functions(old, new, moves):
+        before = set(_parameter_names(_relative(old, old_path)))
+        for param in _relative(new, new_path).parameters:
             if param.name not in before and param.name not in ("self", "cls") and param.default is not None:
                 yield Change(
                     "parameter-added",
                     Severity.NON_BREAKING,
-                    f"{path}({param.name})",
+                    f"{new_path}({param.name})",
                     f"optional parameter `{param.name}` added (default {param.default})",
                 )
 
@@ -156,7 +163,7 @@ def _relative(surface: Surface, path: str) -> Any:
 def diff_surfaces(old: Surface, new: Surface) -> list[Change]:
     moves = _find_moves(old.objects, new.objects)
     listing, covered = _listing(old, new, moves)
-    changes = [*listing, *_optional_parameters_added(old, new)]
+    changes = [*listing, *_optional_parameters_added(old, new, moves)]
     pairs = [(old.root, new.root)] + [(_relative(old, a), _relative(new, b)) for a, b in moves.items()]
     for old_obj, new_obj in pairs:  # moved modules too: a move can hide a signature change
         for breakage in griffe.find_breaking_changes(old_obj, new_obj):
@@ -173,4 +180,36 @@ def diff_python(old_package: Path, new_package: Path) -> list[Change]:
     return diff_surfaces(load_surface(old_package), load_surface(new_package))
 
 
-__all__ = ["PACKAGE", "Surface", "diff_python", "diff_surfaces", "generate_pair", "load_surface"]
+@dataclass(frozen=True)
+class Usage:
+    """A line of our hand-written code that imports something the new package no longer has."""
+
+    file: str
+    line: int
+    target: str
+    text: str
+
+
+_GONE_KINDS = ("module-moved", "module-removed", "class-removed", "function-removed")
+
+
+def _patterns(target: str) -> list[re.Pattern[str]]:
+    module, _, name = target.rpartition(".")
+    return [
+        re.compile(rf"(?<![\w.]){re.escape(target)}(?![\w])"),  # import a.b.c / "a.b.c" / from a.b.c import
+        re.compile(rf"from\s+{re.escape(module)}\s+import\s+.*(?<![\w.]){re.escape(name)}(?!\w)"),
+    ]
+
+
+def find_usages(changes: list[Change], files: list[Path], base: Path) -> list[Usage]:
+    """Lines in `files` that name a removed or moved module, class or function."""
+    # Longest first, so a line names the moved module rather than its removed package.
+    gone = sorted((c.location for c in changes if c.kind in _GONE_KINDS), key=len, reverse=True)
+    patterns = [(target, pattern) for target in gone for pattern in _patterns(target)]
+    usages: list[Usage] = []
+    for path in files:
+        for number, text in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            hit = next((target for target, pattern in patterns if pattern.search(text)), None)
+            if hit:
+                usages.append(Usage(path.relative_to(base).as_posix(), number, hit, text.strip()))
+    return usages

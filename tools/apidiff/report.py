@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from tools.apidiff.code_diff import FileDiff, stat, unified
 from tools.apidiff.http_diff import Change, Severity
+from tools.apidiff.python_diff import Usage
 
 EXIT_OK = 0
 EXIT_BREAKING = 1
@@ -21,7 +22,7 @@ class Review:
     python: list[Change] | None = None  # None: the Python side was not computed (--http-only)
     code: list[FileDiff] | None = None
     package: str = "aigenstudio_client"
-    notes: list[str] = field(default_factory=list)
+    usages: list[Usage] = field(default_factory=list)  # our own code that the Python breaks hit
 
     def all_changes(self) -> list[Change]:
         return [*self.http, *(self.python or [])]
@@ -90,10 +91,16 @@ def render(review: Review) -> str:
             f"Suggested version bump: **{review.bump()}**.",
             "",
         ]
-    lines += [*(f"> {note}" for note in review.notes), *([""] if review.notes else [])]
     lines += ["### HTTP API changes", "", *_table(review.http)]
     lines += [f"### Python surface changes (`{review.package}`)", ""]
     lines += ["Not computed (--http-only).", ""] if review.python is None else _table(review.python)
+    if review.usages:
+        lines += [
+            "Hand-written code in this repository that uses a removed import path (fix before merging):",
+            "",
+        ]
+        lines += [f"- `{u.file}:{u.line}` uses `{u.target}`: `{_cell(u.text)}`" for u in review.usages]
+        lines += [""]
     lines += ["### Generated code diff", ""]
     if review.code is None:
         lines += ["Not computed (--http-only).", ""]
