@@ -4,8 +4,9 @@
 - ``bare``: the generated ``AuthenticatedClient`` and operation functions, no overrides;
 - ``ours``: ``aigenstudio.Client`` with every override on (absent until it is built).
 
-Ours is driven exactly like the bare client (the generated operation functions take it as
-``client=``), so the difference between the two is what the overrides cost. Each factory returns an ``Endpoints`` of zero-argument callables plus a ``close``, so the
+Ours is driven exactly like the bare client (the generated operation functions take it
+as ``client=``), so the difference between the two is what the overrides cost. Each
+factory returns an ``Endpoints`` of zero-argument callables plus a ``close``, so the
 timing loop never sees a client's API.
 """
 
@@ -15,6 +16,7 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
 import httpx
 
 from bench.server import JOB_ID

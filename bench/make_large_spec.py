@@ -19,7 +19,7 @@ import yaml
 
 __all__ = ["build_spec", "main"]
 
-_ENUM_EVERY = 10  # every 10th schema is a string enum, the rest objects
+_GROUP = 10  # schemas per family; the last of each family is a string enum
 
 
 def _schema_name(index: int) -> str:
@@ -31,10 +31,10 @@ def _ref(index: int) -> dict[str, str]:
 
 
 def _is_enum(index: int) -> bool:
-    return index % _ENUM_EVERY == _ENUM_EVERY - 1
+    return index % _GROUP == _GROUP - 1
 
 
-def _schema(index: int) -> dict[str, Any]:
+def _schema(index: int, total: int) -> dict[str, Any]:
     if _is_enum(index):
         return {"type": "string", "enum": [f"value_{index}_{n}" for n in range(4)]}
     properties: dict[str, Any] = {
@@ -46,17 +46,21 @@ def _schema(index: int) -> dict[str, Any]:
         "created_at": {"type": "string", "format": "date-time"},
         "note": {"type": ["string", "null"]},
     }
-    # Links to earlier schemas only, so the graph is acyclic and every $ref resolves.
-    if index >= 1:
+    # Schemas come in groups of _GROUP, like one resource's family of models: each links to
+    # the previous one of its group (parent), to the group's first (children) and to the
+    # group's enum. References stay within a group, so the graph is acyclic and shallow, as
+    # in real APIs (a chain through all 400 schemas would measure only pathological depth).
+    group_start = index - index % _GROUP
+    if index > group_start:
         properties["parent"] = _ref(index - 1)
-    if index >= 2:
-        properties["children"] = {"type": "array", "items": _ref(index - 2)}
-    if index >= 3 and _is_enum(index - 3):
-        properties["kind"] = _ref(index - 3)
+        properties["children"] = {"type": "array", "items": _ref(group_start)}
+    enum = group_start + _GROUP - 1
+    if enum < total and enum != index:
+        properties["kind"] = _ref(enum)
     return {"type": "object", "required": ["id", "name"], "properties": properties}
 
 
-def _list_schema(resource: int, item: int) -> dict[str, Any]:
+def _list_schema(item: int) -> dict[str, Any]:
     return {
         "type": "object",
         "required": ["items", "request_id"],
@@ -104,7 +108,7 @@ def _operations(operations: int, schemas: int) -> tuple[dict[str, Any], dict[str
             }
             continue
         list_name = f"Resource{resource:03d}List"
-        extra_schemas[list_name] = _list_schema(resource, item)
+        extra_schemas[list_name] = _list_schema(item)
         paths[collection] = {
             "get": {
                 "tags": ["Synthetic"],
@@ -177,7 +181,7 @@ def build_spec(operations: int = 200, schemas: int = 400) -> dict[str, Any]:
                 "NotFound": {"description": "No such resource.", "content": error_content},
             },
             "schemas": {
-                **{_schema_name(i): _schema(i) for i in range(schemas)},
+                **{_schema_name(i): _schema(i, schemas) for i in range(schemas)},
                 **list_schemas,
                 "ErrorResponse": error,
             },

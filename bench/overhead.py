@@ -4,7 +4,8 @@ Sync: every client makes N calls per endpoint, in small blocks taken round-robin
 order rotates each round), each call timed alone; the medians of the per-call times are
 compared. Async: each client runs ``concurrency`` workers that share ``calls`` requests,
 again round-robin in rounds; throughput is calls per second over the summed block times,
-and the server counts the connections each client opened over all its rounds.
+and the server counts the connections each client opened over its whole life: with
+connection reuse that stays near the concurrency (the pool), not near the number of calls.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class SyncResult:
 @dataclass
 class AsyncResult:
     throughput: dict[str, dict[str, float]]  # endpoint -> client -> calls per second
-    connections: dict[str, int]  # client -> connections accepted over all its async rounds
+    connections: dict[str, int]  # client -> connections it opened, warm-up and rounds together
     calls: int
     concurrency: int
 
@@ -61,9 +62,7 @@ def measure_sync(server: BenchServer, calls: int = 2000, block: int = 50, warmup
     finally:
         for endpoints in clients.values():
             endpoints.close()
-    medians = {
-        e: {n: statistics.median(samples[e][n]) / 1000 for n in names} for e in ENDPOINTS
-    }
+    medians = {e: {n: statistics.median(samples[e][n]) / 1000 for n in names} for e in ENDPOINTS}
     return SyncResult(medians, calls=block * (calls // block))
 
 
@@ -81,18 +80,17 @@ async def _run_workers(call: Callable[[], Awaitable[object]], calls: int, concur
     return time.perf_counter() - start
 
 
-async def _measure_async(
-    server: BenchServer, calls: int, concurrency: int, rounds: int
-) -> AsyncResult:
+async def _measure_async(server: BenchServer, calls: int, concurrency: int, rounds: int) -> AsyncResult:
     clients: dict[str, AsyncEndpoints] = make_async_clients(server.base_url)
     names = list(clients)
     elapsed = {e: dict.fromkeys(names, 0.0) for e in ENDPOINTS}
     connections = dict.fromkeys(names, 0)
     per_round = max(concurrency, calls // rounds)
     try:
-        for endpoints in clients.values():  # warm-up: imports, first connections
+        for name, endpoints in clients.items():  # warm-up: imports and the pool's connections
+            before = server.connections
             await _run_workers(endpoints.operations, concurrency, concurrency)
-        server.reset_connections()
+            connections[name] += server.connections - before
         for round_no in range(rounds):
             order = names[round_no % len(names) :] + names[: round_no % len(names)]
             for endpoint in ENDPOINTS:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
-import statistics
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass

@@ -40,6 +40,7 @@ OPERATION_IDS = (
     "premium_ad",
 )
 _MAX_HEADER_BYTES = 16_384
+_POLL_SECONDS = 0.2
 
 
 def operations_body() -> dict[str, Any]:
@@ -98,7 +99,9 @@ def _response(status: str, body: bytes, request_id: bytes) -> bytes:
 class _Http(asyncio.Protocol):
     """Just enough HTTP/1.1 for GET requests on a keep-alive connection."""
 
-    def __init__(self, routes: dict[bytes, bytes], job_prefix_body: bytes, counter: Synchronized[int]) -> None:
+    def __init__(
+        self, routes: dict[bytes, bytes], job_prefix_body: bytes, counter: Synchronized[int]
+    ) -> None:
         self._routes = routes
         self._job_body = job_prefix_body
         self._counter = counter
@@ -137,7 +140,10 @@ class _Http(asyncio.Protocol):
         elif path.startswith(JOBS_PATH):
             body, status = self._job_body, "200 OK"
         else:
-            body, status = b'{"error":{"code":"not_found","message":"no route"},"request_id":"x"}', "404 Not Found"
+            body, status = (
+                b'{"error":{"code":"not_found","message":"no route"},"request_id":"x"}',
+                "404 Not Found",
+            )
         self._transport.write(_response(status, body, request_id))
 
 
@@ -147,10 +153,11 @@ async def _serve(sock: socket.socket, counter: Synchronized[int], lifetime: floa
     job = json.dumps(job_body(), **compact).encode()  # type: ignore[arg-type]
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: _Http(routes, job, counter), sock=sock)
-    deadline = time.monotonic() + lifetime
     async with server:
-        while time.monotonic() < deadline and os.getppid() == parent:
-            await asyncio.sleep(0.2)
+        for _ in range(max(1, int(lifetime / _POLL_SECONDS))):  # bounded: never outlives lifetime
+            if os.getppid() != parent:
+                break  # the parent is gone (killed): nobody will stop us
+            await asyncio.sleep(_POLL_SECONDS)
 
 
 def _main(sock: socket.socket, counter: Synchronized[int], lifetime: float, parent: int) -> None:

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aigenstudio import (
     AigenStudioError,
@@ -74,7 +74,7 @@ def say(text: str = "") -> None:
     print(text, flush=True)
 
 
-def parsed(response: Response[object], expected: type[T]) -> T:
+def parsed(response: Response[Any], expected: type[T]) -> T:
     """The 2xx body; the Client already raised a typed error for anything else."""
     if not isinstance(response.parsed, expected):
         raise AigenStudioError(f"expected {expected.__name__}, got HTTP {int(response.status_code)}")

@@ -44,6 +44,7 @@ HOST = "127.0.0.1"
 # Prism answers violations with this header when the spec has a matching error response.
 VIOLATIONS_HEADER = "sl-violations"
 _LOG_TAIL_CHARS = 3000
+_READY_LINE = "Prism is listening on"
 
 
 class PrismError(RuntimeError):
@@ -128,11 +129,25 @@ def start_prism(
     """Start ``prism mock`` on ``spec`` and return once it answers HTTP.
 
     Static examples (the default) keep answers deterministic; ``dynamic=True`` asks Prism to
-    generate varied bodies from the schemas instead.
+    generate varied bodies from the schemas instead. With ``port=None`` a free port is
+    picked, and picked again if another process takes it before Prism binds it.
     """
-    prism = check_installed()
-    chosen = port or free_port()
-    command = [str(prism), "mock", str(spec), "-h", HOST, "-p", str(chosen), "--errors"]
+    attempts = 1 if port is not None else 3
+    for attempt in range(1, attempts + 1):
+        try:
+            return _start_once(spec, port or free_port(), dynamic, ready_timeout)
+        except _PortTaken as taken:
+            if attempt == attempts:
+                raise PrismError(f"the port is already in use; Prism's output:\n{taken}") from None
+    raise AssertionError("unreachable")
+
+
+class _PortTaken(PrismError):
+    pass
+
+
+def _start_once(spec: Path, port: int, dynamic: bool, ready_timeout: float) -> PrismServer:
+    command = [str(check_installed()), "mock", str(spec), "-h", HOST, "-p", str(port), "--errors"]
     if dynamic:
         command.append("--dynamic")
     fd, log_name = tempfile.mkstemp(prefix="prism-", suffix=".log")
@@ -145,13 +160,15 @@ def start_prism(
         cwd=ROOT,
         start_new_session=True,  # its own process group, so stop() reaches node's children too
     )
-    server = PrismServer(process=process, port=chosen, log_path=Path(log_name), _log_file=log_file)
+    server = PrismServer(process=process, port=port, log_path=Path(log_name), _log_file=log_file)
     try:
         _wait_until_ready(server, ready_timeout)
     except PrismError as exc:
         tail = server.log_tail()
         server.stop()
-        raise PrismError(f"{exc} (port {chosen}, {' '.join(command[1:])}); its output:\n{tail}") from None
+        if "EADDRINUSE" in tail:
+            raise _PortTaken(tail) from None
+        raise PrismError(f"{exc} ({' '.join(command[1:])}); its output:\n{tail}") from None
     except BaseException:  # Ctrl-C during the wait must not leave Prism running
         server.stop()
         raise
@@ -159,19 +176,21 @@ def start_prism(
 
 
 def _wait_until_ready(server: PrismServer, timeout: float) -> None:
-    # Any HTTP answer (Prism says 404 for an unknown path) means routes are loaded; polling
-    # "/" keeps this independent of which operations the spec has.
+    # Ready = Prism logged that it listens (so the port is ours, not another process's) and
+    # answers HTTP; any status will do (404 for "/"), whatever operations the spec has.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not server.is_running():
             raise PrismError(f"Prism exited with code {server.process.returncode}")
-        try:
-            httpx.get(server.base_url + "/", timeout=1.0)
-        except httpx.TransportError:
-            time.sleep(0.1)
-            continue
-        return
-    raise PrismError(f"Prism was not ready within {timeout:.0f}s")
+        if _READY_LINE in server.log_tail():
+            try:
+                httpx.get(server.base_url + "/", timeout=1.0)
+            except httpx.TransportError:
+                pass
+            else:
+                return
+        time.sleep(0.1)
+    raise PrismError(f"Prism was not ready within {timeout:g}s")
 
 
 @contextlib.contextmanager

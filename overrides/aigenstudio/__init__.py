@@ -35,12 +35,52 @@ from ._errors import (
 )
 
 if TYPE_CHECKING:
+    from ._batching import BatchOutcome, CatalogReport, ItemReport, process_catalog
     from ._client import AsyncClient, Client
+    from ._idempotency import idempotency_key_for, new_idempotency_key
+    from ._pagination import PaginationLoopError, iter_jobs
+    from ._results import JobResults, job_results
+    from ._retries import RetryPolicy
+    from ._waiting import TERMINAL_STATUSES, JobWaitTimeout, Progress, is_terminal, wait_for_job
+    from ._webhooks import (
+        InvalidWebhookPayloadError,
+        MalformedWebhookHeaderError,
+        MissingWebhookHeaderError,
+        StaleWebhookError,
+        WebhookEvent,
+        WebhookSignatureError,
+        WebhookVerificationError,
+        verify_webhook,
+    )
 
 # Public name -> private module that defines it; loaded on first access.
 _LAZY: dict[str, str] = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "PaginationLoopError": "._pagination",
+    "iter_jobs": "._pagination",
+    "JobWaitTimeout": "._waiting",
+    "Progress": "._waiting",
+    "TERMINAL_STATUSES": "._waiting",
+    "is_terminal": "._waiting",
+    "wait_for_job": "._waiting",
+    "JobResults": "._results",
+    "job_results": "._results",
+    "BatchOutcome": "._batching",
+    "CatalogReport": "._batching",
+    "ItemReport": "._batching",
+    "process_catalog": "._batching",
+    "idempotency_key_for": "._idempotency",
+    "new_idempotency_key": "._idempotency",
+    "RetryPolicy": "._retries",
+    "InvalidWebhookPayloadError": "._webhooks",
+    "MalformedWebhookHeaderError": "._webhooks",
+    "MissingWebhookHeaderError": "._webhooks",
+    "StaleWebhookError": "._webhooks",
+    "WebhookEvent": "._webhooks",
+    "WebhookSignatureError": "._webhooks",
+    "WebhookVerificationError": "._webhooks",
+    "verify_webhook": "._webhooks",
 }
 
 
@@ -58,6 +98,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "TERMINAL_STATUSES",
     "APIConnectionError",
     "APIResponseValidationError",
     "APIStatusError",
@@ -66,14 +107,37 @@ __all__ = [
     "AsyncClient",
     "AuthenticationError",
     "BadRequestError",
+    "BatchOutcome",
+    "CatalogReport",
     "Client",
     "ConfigurationError",
     "ConflictError",
     "InsufficientCreditsError",
     "InternalServerError",
+    "InvalidWebhookPayloadError",
+    "ItemReport",
+    "JobResults",
+    "JobWaitTimeout",
+    "MalformedWebhookHeaderError",
+    "MissingWebhookHeaderError",
     "NotFoundError",
+    "PaginationLoopError",
     "PermissionDeniedError",
+    "Progress",
     "RateLimitError",
     "RequestValidationError",
+    "RetryPolicy",
+    "StaleWebhookError",
     "UnprocessableEntityError",
+    "WebhookEvent",
+    "WebhookSignatureError",
+    "WebhookVerificationError",
+    "idempotency_key_for",
+    "is_terminal",
+    "iter_jobs",
+    "job_results",
+    "new_idempotency_key",
+    "process_catalog",
+    "verify_webhook",
+    "wait_for_job",
 ]

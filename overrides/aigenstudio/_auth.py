@@ -16,14 +16,19 @@ class BearerAuth(httpx.Auth):
     the operation (public operations are allowed, everything else fails before sending).
     """
 
-    __slots__ = ("_header",)
+    __slots__ = ("_header", "_origin")
 
-    def __init__(self, api_key: str | None) -> None:
+    def __init__(self, api_key: str | None, base_url: str) -> None:
         self._header = f"Bearer {api_key}" if api_key else None
+        url = httpx.URL(base_url)
+        # Only the API's own origin gets the key, even if a caller passes an absolute URL.
+        self._origin = (url.scheme, url.host, url.port)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if self._header is not None:
-            request.headers["Authorization"] = self._header
+            url = request.url
+            if (url.scheme, url.host, url.port) == self._origin:
+                request.headers["Authorization"] = self._header
         yield request
 
     def __repr__(self) -> str:

@@ -36,6 +36,7 @@ from ._response_guard import (
     Exchange,
     GuardTransport,
     finish_response,
+    guard_loaded_endpoints,
     transport_error,
 )
 from ._spec import Spec, load_spec
@@ -79,7 +80,7 @@ class _BaseClient(_GeneratedClient):
         super().__init__(base_url=settings.base_url, timeout=timeout)
         self._timeout_value = timeout
         self._settings: Settings = settings
-        self._auth = BearerAuth(settings.api_key)
+        self._auth = BearerAuth(settings.api_key, settings.base_url)
         self._request_ids = RequestIdState(request_id)
         self._max_retries = max_retries
         self._transport = transport
@@ -261,6 +262,7 @@ class _BaseClient(_GeneratedClient):
             check_request_id(request_id)
         if found is not None and found[0].has_request_checks:
             found[0].validate_request(request, found[1])
+        guard_loaded_endpoints()  # the calling endpoint module is loaded by now
         request.extensions[EXCHANGE_KEY] = Exchange(operation, request_id, started, self._request_ids)
         log_request(request.method, request.url.path, request_id)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,7 +18,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def new_request_id() -> str:
-    return f"req_{uuid.uuid4().hex}"
+    # 128 random bits, like uuid4 but without the UUID object (this runs on every request).
+    return "req_" + os.urandom(16).hex()
 
 
 def check_request_id(value: object, field: str = "x_request_id") -> str:

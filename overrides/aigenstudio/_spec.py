@@ -43,6 +43,7 @@ class Parameter:
     required: bool
     check: Check | None
     schema_type: str | None
+    position: int = -1  # index among the path's {names}, for path parameters
 
 
 @dataclass(slots=True)
@@ -55,6 +56,7 @@ class Operation:
     body_check: Check | None
     response_checks: dict[int, Check | None] = field(default_factory=dict)
     path_names: tuple[str, ...] = ()
+    has_query: bool = False
 
     @property
     def has_request_checks(self) -> bool:
@@ -68,11 +70,11 @@ class Operation:
             raise RequestValidationError(exc.field, exc.limit, exc.describe()) from None
 
     def _validate(self, request: httpx.Request, path_values: tuple[str, ...]) -> None:
-        query = request.url.params if any(p.location == "query" for p in self.parameters) else None
+        query = request.url.params if self.has_query else None
         for param in self.parameters:
             raw: str | None
             if param.location == "path":
-                raw = path_values[self.path_names.index(param.name)]
+                raw = path_values[param.position] if param.position >= 0 else None
             elif param.location == "query":
                 raw = query.get(param.name) if query is not None else None
             elif param.location == "header":
@@ -210,6 +212,7 @@ def _operation(
     for param in [*shared, *raw.get("parameters", [])]:
         resolved = _deref(document, param)
         merged[(resolved["in"], resolved["name"])] = resolved
+    path_names = tuple(re.findall(r"\{([^}]+)\}", template))
     parameters = []
     for (location, name), param in merged.items():
         if location == "header" and name.lower() in _MANAGED_HEADERS:
@@ -224,6 +227,7 @@ def _operation(
                 required=bool(param.get("required")) or location == "path",
                 check=strict.compile(param.get("schema")),
                 schema_type=schema_type,
+                position=path_names.index(name) if location == "path" and name in path_names else -1,
             )
         )
     security = raw.get("security", default_security)
@@ -232,7 +236,6 @@ def _operation(
         if str(status).isdigit() and 200 <= int(status) < 300:
             responses[int(status)] = lenient.compile(_json_schema(document, response))
     body = _json_schema(document, raw.get("requestBody"))
-    path_names = tuple(re.findall(r"\{([^}]+)\}", template))
     return Operation(
         operation_id=str(raw.get("operationId") or f"{method} {template}"),
         method=method.upper(),
@@ -243,4 +246,5 @@ def _operation(
         body_check=strict.compile(body) if body is not None else None,
         response_checks=responses,
         path_names=path_names,
+        has_query=any(p.location == "query" for p in parameters),
     )

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -92,12 +91,15 @@ def _type_test(name: str) -> Callable[[Any], bool]:
     return tests.get(name, lambda v: True)
 
 
+# The forms uuid.UUID() accepts (what the generated parsers call), as one regex: faster
+# than building a UUID on every request, and never looser than the parser.
+_UUID = re.compile(
+    r"(?:urn:)?(?:uuid:)?\{?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\}?"
+)
+
+
 def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
+    return _UUID.fullmatch(value) is not None
 
 
 def _is_datetime(value: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from aigenstudio import AsyncClient, Client, ConfigurationError
 
-from .conftest import BASE_URL, JOB_ID, LIVE_KEY, SANDBOX_KEY, Api
+from .conftest import BASE_URL, JOB_ID, LIVE_KEY, SANDBOX_KEY, Api, Recorder
 
 
 async def test_bearer_key_is_sent(api: Api) -> None:
@@ -187,3 +187,13 @@ def test_default_timeouts() -> None:
     assert timeout.connect == 10.0
     assert timeout.read == 60.0
     assert Client(timeout=3).get_httpx_client().timeout == httpx.Timeout(3.0)
+
+
+def test_key_only_goes_to_the_api_origin(recorder: Recorder) -> None:
+    client = Client(SANDBOX_KEY, base_url=BASE_URL, transport=recorder.transport(), max_retries=0)
+    http = client.get_httpx_client()
+    http.get("https://elsewhere.example/steal")
+    http.get("http://api.example.test/api/v1/product-photo-operations")  # same host, not https
+    assert all("authorization" not in r.headers for r in recorder.requests)
+    http.get("/product-photo-operations")
+    assert recorder.last.headers["authorization"] == f"Bearer {SANDBOX_KEY}"

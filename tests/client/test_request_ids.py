@@ -128,7 +128,8 @@ async def test_log_records_carry_the_request_id(api: Api, caplog: pytest.LogCapt
     records = [r for r in caplog.records if r.name == "aigenstudio"]
     assert [r.getMessage().split()[0] for r in records] == ["request", "response"]
     assert records[0].request_id == "trace-me"  # type: ignore[attr-defined]
-    assert records[1].request_id == "req_server_ops"  # type: ignore[attr-defined]
+    assert records[1].request_id == "trace-me"  # type: ignore[attr-defined]  # no header: the id sent
+    assert client.last_request_id == "req_server_ops"  # the body's id, read by the parser
     assert records[1].status == 200  # type: ignore[attr-defined]
 
 

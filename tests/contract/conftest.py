@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 
 import pytest
 from aigenstudio import AsyncClient, Client
 
+from tests.contract.clients import SANDBOX_KEY, AsyncSetup, SyncSetup
 from tests.servers.counting import AsyncCountingTransport, CountingTransport
 from tests.servers.prism import prism_for_tests
 from tools.prism import PrismServer
-
-# A sandbox key: Prism accepts any bearer token, and sandbox keys never spend credits.
-SANDBOX_KEY = "aigen_test_contract0123456789"
 
 
 @pytest.fixture(scope="session")
 def prism() -> Iterator[PrismServer]:
     with prism_for_tests() as server:
         yield server
-
-
-@dataclass
-class SyncSetup:
-    client: Client
-    wire: CountingTransport
-
-
-@dataclass
-class AsyncSetup:
-    client: AsyncClient
-    wire: AsyncCountingTransport
 
 
 @pytest.fixture

@@ -12,14 +12,16 @@ import pytest
 from aigenstudio import RequestValidationError
 
 from tests.contract.cases import GUARD_CASES, VALID_CASES, Case, all_operation_modules, operation
-from tests.contract.conftest import AsyncSetup, SyncSetup
+from tests.contract.clients import SANDBOX_KEY, AsyncSetup, SyncSetup
 from tests.servers.counting import Sent
 from tools.prism import PrismServer
 
 pytestmark = [pytest.mark.prism, pytest.mark.slow]
 
 
-def assert_accepted(sent: list[Sent], status: int, parsed: object, case: Case, last_request_id: str | None):
+def assert_accepted(
+    sent: list[Sent], status: int, parsed: object, case: Case, last_request_id: str | None
+) -> None:
     assert len(sent) == 1, f"{case.id}: expected exactly one request on the wire, got {sent}"
     assert sent[0].violations is None, f"{case.id}: Prism reported violations: {sent[0].violations}"
     assert 200 <= status < 300, f"{case.id}: HTTP {status}"
@@ -80,7 +82,7 @@ def test_prism_really_rejects_what_the_guards_stop(prism: PrismServer) -> None:
     response = httpx.get(
         f"{prism.base_url}/product-photo-jobs",
         params={"limit": 0},
-        headers={"Authorization": "Bearer aigen_test_contract0123456789"},
+        headers={"Authorization": f"Bearer {SANDBOX_KEY}"},
     )
     assert response.status_code == 422
     assert "limit" in response.text

@@ -9,6 +9,7 @@ from typing import Any
 @dataclass(frozen=True)
 class Row:
     fault: str
+    scenario: str  # the fault, with "-persistent" when every attempt gets it
     mode: str  # "sync" or "async"
     outcome: str  # the result model's name, or the exception class the caller saw
     request_id_present: bool
@@ -28,6 +29,7 @@ class FaultReport:
     def totals(self) -> dict[str, int]:
         return {
             "faults_tried": len({row.fault for row in self.rows}),
+            "scenarios": len({row.scenario for row in self.rows}),
             "calls": len(self.rows),
             "clean_typed_error_or_correct_result": sum(row.clean for row in self.rows),
             "duplicate_jobs_created": sum(max(0, row.jobs_created - 1) for row in self.rows),
@@ -35,5 +37,5 @@ class FaultReport:
         }
 
     def to_json(self) -> dict[str, Any]:
-        ordered = sorted(self.rows, key=lambda row: (row.fault, row.mode))
+        ordered = sorted(self.rows, key=lambda row: (row.scenario, row.mode))
         return {"totals": self.totals(), "calls": [asdict(row) for row in ordered]}

@@ -16,58 +16,20 @@ from typing import Any
 
 import httpx
 import pytest
-from aigenstudio import (
-    AigenStudioError,
-    APIResponseValidationError,
-    AsyncClient,
-    Client,
-    InternalServerError,
-)
+from aigenstudio import AigenStudioError, AsyncClient, Client
 from aigenstudio_client.models.product_photo_job_create_response import ProductPhotoJobCreateResponse
 
 from tests.contract.cases import create_body, operation
 from tests.faults.report import FaultReport, Row
-from tests.servers.fault_server import JOBS_PATH, Fault, FaultServer
+from tests.faults.scenarios import MAX_RETRIES, SCENARIOS, Scenario
+from tests.servers.fault_server import JOBS_PATH, FaultServer
 
 API_KEY = "aigen_test_fAuLtSuItE0secret7c41d2"
 IDEMPOTENCY_KEY = "idem_fault_suite_0001"
-MAX_RETRIES = 2
 # Reads give up after 0.2 s; the slow fault answers after 0.5 s.
 TIMEOUT = httpx.Timeout(0.2, connect=2.0)
 
 pytestmark = pytest.mark.slow
-
-
-@dataclass(frozen=True)
-class Scenario:
-    fault: Fault
-    expected: type  # ProductPhotoJobCreateResponse, or the exception class the caller must see
-    requests: int  # requests the one faulted call sends
-    jobs_after_call: int  # jobs on the server when the call returns or raises
-    replay: bool = False  # the answer is the job an earlier attempt created (HTTP 200)
-
-    @property
-    def id(self) -> str:
-        return self.fault.name
-
-
-SCENARIOS = [
-    # Transient transport faults on create: retried with the same Idempotency-Key.
-    Scenario(Fault("reset_before_create"), ProductPhotoJobCreateResponse, 2, 1),
-    Scenario(Fault("reset_after_create"), ProductPhotoJobCreateResponse, 2, 1, replay=True),
-    Scenario(Fault("slow_response", slow_seconds=0.5), ProductPhotoJobCreateResponse, 2, 1, replay=True),
-    # A gateway that stays down: every attempt fails, the caller gets the typed 5xx.
-    Scenario(Fault("html_502", times=99), InternalServerError, MAX_RETRIES + 1, 0),
-    # Throttling with Retry-After in both forms (0 s / a past HTTP date: retry at once).
-    Scenario(Fault("retry_after_503"), ProductPhotoJobCreateResponse, 2, 1),
-    Scenario(Fault("http_date_429"), ProductPhotoJobCreateResponse, 2, 1),
-    # Broken 2xx bodies: never retried (the job may exist), surfaced as a typed error.
-    Scenario(Fault("truncated_json"), APIResponseValidationError, 1, 1),
-    Scenario(Fault("missing_required_field"), APIResponseValidationError, 1, 1),
-    Scenario(Fault("error_envelope_200"), APIResponseValidationError, 1, 0),
-    # A status value this client does not know yet: parsed, not an error.
-    Scenario(Fault("unknown_enum_value"), ProductPhotoJobCreateResponse, 1, 1),
-]
 
 
 def _create_kwargs() -> dict[str, Any]:
@@ -108,7 +70,8 @@ def _check(
     leaked = API_KEY in captured + _text_of(run.outcome) + _text_of(run.retry_outcome)
     report.add(
         Row(
-            fault=scenario.id,
+            fault=scenario.fault.name,
+            scenario=scenario.id,
             mode=mode,
             outcome=type(run.outcome).__name__,
             request_id_present=bool(run.request_id),

@@ -1,0 +1,172 @@
+"""`make bench`: what the client costs over raw httpx, and what regeneration costs.
+
+Prints one table (metric, ours, reference, ratio, target, pass/fail) and writes it with
+the machine's description to reports/bench.json. Absolute times on shared machines are
+noisy; the ratios of interleaved runs are what count. ``--quick`` is a fast smoke run
+(small N, no scale section) for checking the harness itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script (make bench): make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.clients import ours_available
+from bench.importtime import measure_imports
+from bench.overhead import AsyncResult, SyncResult, measure_async, measure_sync
+from bench.regen import RegenResult, ScaleResult, measure_regeneration, measure_scale
+from bench.report import Row, render, write_json
+from bench.server import BenchServer
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "reports" / "bench.json"
+LABELS = {"operations": "operations", "job": "job (20 items)"}
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+    }
+
+
+def sync_rows(result: SyncResult) -> list[Row]:
+    rows: list[Row] = []
+    missing = ours_available()
+    for endpoint, label in LABELS.items():
+        medians = result.median_us[endpoint]
+        ours = medians.get("ours")
+        note = f"median/call, N={result.calls}" + (f"; {missing}" if missing else "")
+        rows.append(Row(f"sync {label}: ours / raw httpx", ours, medians["raw"], "us", 1.15, note))
+        rows.append(Row(f"sync {label}: ours / bare generated", ours, medians["bare"], "us", 1.05, note))
+        rows.append(Row(f"sync {label}: bare / raw httpx", medians["bare"], medians["raw"], "us"))
+    return rows
+
+
+def async_rows(result: AsyncResult) -> list[Row]:
+    rows: list[Row] = []
+    note = f"{result.concurrency} concurrent, N={result.calls}; time per call = 1/throughput"
+    for endpoint, label in LABELS.items():
+        # Compared as time per call (1/throughput) so that, like the sync rows, lower is better.
+        per_call = {name: 1e6 / calls_per_s for name, calls_per_s in result.throughput[endpoint].items()}
+        ours = per_call.get("ours")
+        rows.append(Row(f"async {label}: ours / raw httpx", ours, per_call["raw"], "us", 1.15, note))
+        rows.append(Row(f"async {label}: ours / bare generated", ours, per_call["bare"], "us", 1.05, note))
+    conn = result.connections
+    total_calls = 2 * result.calls + result.concurrency
+    rows.append(
+        Row(
+            "async connections opened: ours / concurrency",
+            conn.get("ours"),
+            result.concurrency,
+            "conn",
+            1.2,
+            f"over {total_calls} calls; raw httpx opened {conn['raw']}, bare {conn['bare']}",
+        )
+    )
+    return rows
+
+
+def import_rows(result: dict[str, float], runs: int) -> list[Row]:
+    note = f"fresh interpreter, median of {runs}"
+    httpx_ms = result["import httpx"]
+    return [
+        Row("import aigenstudio / import httpx", result["import aigenstudio"], httpx_ms, "ms", 1.3, note),
+        Row(
+            "from aigenstudio import Client / import httpx",
+            result["from aigenstudio import Client"],
+            httpx_ms,
+            "ms",
+            1.3,
+            note + "; what a caller pays before the first request",
+        ),
+    ]
+
+
+def regen_rows(result: RegenResult) -> list[Row]:
+    note = f"wall, median of {result.repeats}, temp copy"
+    return [
+        Row("make generate (cold) / bare generator", result.generate_cold, result.bare, "s", 1.5, note),
+        Row("make check / bare generator", result.check, result.bare, "s", 1.5, note),
+        Row("make generate (no change) / bare", result.generate_unchanged, result.bare, "s", 0.25, note),
+    ]
+
+
+def scale_rows(result: ScaleResult) -> list[Row]:
+    size = f"{result.operations} ops, {result.schemas} schemas, {result.spec_kib:.0f} KiB"
+    gen, bare = result.generate, result.bare
+    rows = [
+        Row(
+            "scale: make generate / bare generator",
+            gen.seconds,
+            bare.seconds,
+            "s",
+            1.5,
+            f"wall, 1 cold run; {size}",
+        ),
+        Row("scale: make generate peak RSS / bare", gen.peak_mib, bare.peak_mib, "MiB"),
+    ]
+    if result.diff is None:
+        rows.append(Row("scale: make diff", None, None, "s", note="n/a (tool not present)"))
+    else:
+        diff = result.diff
+        note = f"exit {diff.code}; regenerates old and new; reference = bare generator x1"
+        rows.append(Row("scale: make diff / bare generator", diff.seconds, bare.seconds, "s", note=note))
+        rows.append(Row("scale: make diff peak RSS / bare", diff.peak_mib, bare.peak_mib, "MiB"))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small N and no scale section (smoke run)")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="JSON report (default: %(default)s)")
+    args = parser.parse_args(argv)
+    calls, import_runs, regen_repeats = (200, 3, 1) if args.quick else (2000, 9, 3)
+    started = time.perf_counter()
+    rows: list[Row] = []
+
+    def step(name: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f}s] {name}", file=sys.stderr, flush=True)
+
+    with BenchServer(lifetime=600) as server:
+        step("sync per-request overhead")
+        rows += sync_rows(measure_sync(server, calls=calls))
+        step("async throughput and connection reuse")
+        rows += async_rows(measure_async(server, calls=calls))
+    step("import time")
+    rows += import_rows(measure_imports(runs=import_runs), import_runs)
+    step("regeneration")
+    rows += regen_rows(measure_regeneration(repeats=regen_repeats))
+    if not args.quick:
+        step("scale (synthetic spec)")
+        rows += scale_rows(measure_scale())
+    step("done")
+    meta = {**machine(), "seconds": round(time.perf_counter() - started, 1), "quick": args.quick}
+    print(render(rows))
+    print(f"\nmachine: {meta['cpu']}, nproc={meta['nproc']}, Python {meta['python']}; {meta['seconds']} s")
+    write_json(args.output, rows, meta)
+    print(f"written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
