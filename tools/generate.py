@@ -58,7 +58,7 @@ def validate_spec(spec: Path) -> None:
     except OSError as exc:
         raise SpecError(f"{spec}: cannot read the spec: {exc.strerror}") from exc
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -80,34 +80,39 @@ def validate_spec(spec: Path) -> None:
         raise SpecError(f"{spec} at {json_path}: {message}") from exc
 
 
-def _run_generator(spec: Path, output: Path) -> None:
+def _start_generator(spec: Path, output: Path) -> subprocess.Popen[str]:
     venv_bin = str(Path(sys.executable).parent)
     env = dict(os.environ, PATH=venv_bin + os.pathsep + os.environ.get("PATH", ""))
     command = [
         str(Path(venv_bin) / "openapi-python-client"),
         "generate",
-        "--path",
-        str(spec),
-        "--config",
-        str(CONFIG),
-        "--custom-template-path",
-        str(TEMPLATES),
-        "--meta",
-        "none",
-        "--output-path",
-        str(output),
+        "--path", str(spec),
+        "--config", str(CONFIG),
+        "--custom-template-path", str(TEMPLATES),
+        "--meta", "none",
+        "--output-path", str(output),
         "--fail-on-warning",
-    ]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0 or not (output / "__init__.py").is_file():
-        raise SpecError(f"{spec}: the generator failed:\n{result.stdout}{result.stderr}".rstrip())
+    ]  # fmt: skip
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def generate_into(spec: Path, workdir: Path) -> Path:
-    """Validate `spec` and generate the package into workdir; returns the package path."""
-    validate_spec(spec)
+    """Validate `spec` and generate the package into workdir; returns the package path.
+
+    The generator runs while the spec is validated (validation alone costs about half a
+    generator run); its output is used only when validation passed.
+    """
     output = workdir / PACKAGE
-    _run_generator(spec, output)
+    generator = _start_generator(spec, output)
+    try:
+        validate_spec(spec)
+    except BaseException:
+        generator.kill()
+        generator.communicate()
+        raise
+    log, _ = generator.communicate()
+    if generator.returncode != 0 or not (output / "__init__.py").is_file():
+        raise SpecError(f"{spec}: the generator failed:\n{log}".rstrip())
     return output
 
 
@@ -150,10 +155,10 @@ def _inputs_digest(spec: Path) -> str:
 
 def command_generate(spec: Path) -> int:
     target = GENERATED / PACKAGE
-    if spec.resolve() != SPEC.resolve():
-        validate_spec(spec)  # never overwrite openapi.yaml with a spec we cannot use
     stamp = _inputs_digest(spec)
     if target.is_dir() and STAMP.is_file() and STAMP.read_text() == f"{stamp}\n{tree_digest(target)}\n":
+        if spec.resolve() != SPEC.resolve() and spec.read_bytes() != SPEC.read_bytes():
+            shutil.copyfile(spec, SPEC)
         print(f"generated/{PACKAGE} is up to date with {spec.name} (nothing to do)")
         return 0
     GENERATED.mkdir(exist_ok=True)

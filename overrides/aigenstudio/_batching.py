@@ -27,7 +27,7 @@ from ._errors import RequestValidationError
 from ._idempotency import idempotency_key_for
 from ._operations import ApiClient, call, call_async
 from ._results import JobResults, job_results
-from ._spec import load_spec, spec_path
+from ._spec import deref, load_spec
 from ._waiting import wait_for_job, wait_for_job_async
 
 __all__ = [
@@ -49,13 +49,11 @@ MAX_IMAGES_PER_JOB = 20
 @functools.cache
 def images_per_job() -> int:
     """The create body's ``images.maxItems`` from the bundled spec (else MAX_IMAGES_PER_JOB)."""
-    import yaml  # imported here: `import aigenstudio` stays cheap
-
+    document = load_spec().document
     try:
-        document = yaml.safe_load(spec_path().read_text(encoding="utf-8"))
         schema = _create_body_schema(document)
-        limit = _deref(document, _deref(document, schema)["properties"]["images"])["maxItems"]
-    except (OSError, LookupError, TypeError, yaml.YAMLError):
+        limit = deref(document, deref(document, schema)["properties"]["images"])["maxItems"]
+    except (LookupError, TypeError):
         return MAX_IMAGES_PER_JOB
     return limit if isinstance(limit, int) and limit >= 1 else MAX_IMAGES_PER_JOB
 
@@ -64,17 +62,8 @@ def _create_body_schema(document: Mapping[str, Any]) -> Any:
     for item in document["paths"].values():
         for operation in item.values():
             if isinstance(operation, Mapping) and operation.get("operationId") == _CREATE_OPERATION_ID:
-                return _deref(document, operation["requestBody"])["content"]["application/json"]["schema"]
+                return deref(document, operation["requestBody"])["content"]["application/json"]["schema"]
     raise LookupError(_CREATE_OPERATION_ID)
-
-
-def _deref(document: Mapping[str, Any], node: Any) -> Any:
-    while isinstance(node, Mapping) and "$ref" in node:
-        target: Any = document
-        for part in str(node["$ref"]).removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
 
 
 @dataclass(frozen=True)

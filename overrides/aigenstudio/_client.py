@@ -39,6 +39,7 @@ from ._response_guard import (
     guard_loaded_endpoints,
     transport_error,
 )
+from ._retries import AsyncRetryTransport, RetryPolicy, RetryTransport
 from ._spec import Spec, load_spec
 
 __all__ = ["AsyncClient", "Client"]
@@ -60,6 +61,7 @@ class _BaseClient(_GeneratedClient):
         base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
         request_id: str | None = None,
         allow_unknown_key_prefix: bool = False,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
@@ -68,6 +70,8 @@ class _BaseClient(_GeneratedClient):
         settings = resolve_settings(api_key, base_url, allow_unknown_key_prefix=allow_unknown_key_prefix)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ConfigurationError(f"max_retries must be an integer >= 0 (got {max_retries!r})")
+        if retry_policy is not None and max_retries not in (2, retry_policy.max_retries):
+            raise ConfigurationError("pass max_retries= or retry_policy=, not two different retry counts")
         extra = dict(httpx_args or {})
         reserved = sorted(_RESERVED_HTTPX_ARGS & extra.keys())
         if reserved:
@@ -82,7 +86,8 @@ class _BaseClient(_GeneratedClient):
         self._settings: Settings = settings
         self._auth = BearerAuth(settings.api_key, settings.base_url)
         self._request_ids = RequestIdState(request_id)
-        self._max_retries = max_retries
+        # retry_policy= tunes backoff and caps too; max_retries= is the common shorthand.
+        self._retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         self._transport = transport
         self._extra_httpx_args = extra  # not _httpx_args: that is a generated slot
         self._base_path = httpx.URL(settings.base_url).raw_path.decode("ascii").rstrip("/")
@@ -95,6 +100,7 @@ class _BaseClient(_GeneratedClient):
             "base_url": base_url,
             "timeout": timeout,
             "max_retries": max_retries,
+            "retry_policy": retry_policy,
             "request_id": request_id,
             "allow_unknown_key_prefix": allow_unknown_key_prefix,
             "transport": transport,
@@ -199,8 +205,6 @@ class _BaseClient(_GeneratedClient):
         return {k: self._extra_httpx_args[k] for k in _TRANSPORT_ARGS if k in self._extra_httpx_args}
 
     def _build_sync(self) -> httpx.Client:
-        from ._retries import RetryPolicy, RetryTransport
-
         base = self._transport
         if base is None:
             base = httpx.HTTPTransport(**self._transport_args())
@@ -209,7 +213,7 @@ class _BaseClient(_GeneratedClient):
         args = self._client_args()
         hooks = args.pop("_hooks")
         return httpx.Client(
-            transport=GuardTransport(RetryTransport(base, RetryPolicy(max_retries=self._max_retries))),
+            transport=GuardTransport(RetryTransport(base, self._retry_policy)),
             event_hooks={
                 "request": [self._on_request, *hooks.get("request", ())],
                 "response": [self._on_response, *hooks.get("response", ())],
@@ -218,8 +222,6 @@ class _BaseClient(_GeneratedClient):
         )
 
     def _build_async(self) -> httpx.AsyncClient:
-        from ._retries import AsyncRetryTransport, RetryPolicy
-
         base = self._transport
         if base is None:
             base = httpx.AsyncHTTPTransport(**self._transport_args())
@@ -227,9 +229,8 @@ class _BaseClient(_GeneratedClient):
             raise ConfigurationError("transport= is not an async httpx transport (httpx.AsyncBaseTransport)")
         args = self._client_args()
         hooks = args.pop("_hooks")
-        policy = RetryPolicy(max_retries=self._max_retries)
         return httpx.AsyncClient(
-            transport=AsyncGuardTransport(AsyncRetryTransport(base, policy)),
+            transport=AsyncGuardTransport(AsyncRetryTransport(base, self._retry_policy)),
             event_hooks={
                 "request": [self._on_request_async, *hooks.get("request", ())],
                 "response": [self._on_response_async, *hooks.get("response", ())],

@@ -7,7 +7,6 @@ from the status line otherwise (an HTML 502 page still gives a clean APIStatusEr
 
 from __future__ import annotations
 
-import datetime
 import json
 from typing import Any
 
@@ -30,7 +29,6 @@ __all__ = [
     "RateLimitError",
     "RequestValidationError",
     "UnprocessableEntityError",
-    "retry_after_seconds",
     "status_error_from_response",
 ]
 
@@ -146,31 +144,13 @@ class RateLimitError(APIStatusError):
     @property
     def retry_after(self) -> float | None:
         """Seconds to wait from the ``Retry-After`` header (delta-seconds or HTTP date), or None."""
-        return retry_after_seconds(self.response.headers.get("retry-after"))
+        from ._retries import parse_retry_after  # one parser for the retry layer and callers
+
+        return parse_retry_after(self.response.headers.get("retry-after"))
 
 
 class InternalServerError(APIStatusError):
     """5xx: the API failed."""
-
-
-def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
-    """Parse a ``Retry-After`` value: delta-seconds or an HTTP date (RFC 9110); None if absent/bad."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isascii() and value.isdigit():
-        return float(value)
-    import email.utils  # only needed for the rare HTTP-date form
-    import time
-
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:  # HTTP dates are GMT
-        when = when.replace(tzinfo=datetime.UTC)
-    current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -116,6 +116,7 @@ def _coerce(raw: str, schema_type: str | None) -> Any:
 
 @dataclass(slots=True)
 class Spec:
+    document: Mapping[str, Any]  # the parsed spec, for limits that live outside the routes
     server_url: str
     operations: dict[str, Operation]
     _static: dict[tuple[str, str], Operation]
@@ -178,10 +179,13 @@ def build_spec(document: Mapping[str, Any]) -> Spec:
                 templated.append((op.method, re.compile(pattern), op))
             else:
                 static[(op.method, template)] = op
-    return Spec(server_url=server_url, operations=operations, _static=static, _templated=templated)
+    return Spec(
+        document=document, server_url=server_url, operations=operations, _static=static, _templated=templated
+    )
 
 
-def _deref(document: Mapping[str, Any], node: Any) -> Any:
+def deref(document: Mapping[str, Any], node: Any) -> Any:
+    """Follow local ``$ref``s until a node that is not a reference."""
     while isinstance(node, Mapping) and "$ref" in node:
         target: Any = document
         for part in str(node["$ref"]).removeprefix("#/").split("/"):
@@ -191,7 +195,7 @@ def _deref(document: Mapping[str, Any], node: Any) -> Any:
 
 
 def _json_schema(document: Mapping[str, Any], holder: Any) -> Any:
-    content = (_deref(document, holder) or {}).get("content") or {}
+    content = (deref(document, holder) or {}).get("content") or {}
     for media_type, media in content.items():
         if media_type == "application/json" or media_type.endswith("+json"):
             return media.get("schema")
@@ -210,14 +214,14 @@ def _operation(
 ) -> Operation:
     merged: dict[tuple[str, str], Mapping[str, Any]] = {}
     for param in [*shared, *raw.get("parameters", [])]:
-        resolved = _deref(document, param)
+        resolved = deref(document, param)
         merged[(resolved["in"], resolved["name"])] = resolved
     path_names = tuple(re.findall(r"\{([^}]+)\}", template))
     parameters = []
     for (location, name), param in merged.items():
         if location == "header" and name.lower() in _MANAGED_HEADERS:
             continue
-        schema = _deref(document, param.get("schema")) or {}
+        schema = deref(document, param.get("schema")) or {}
         schema_type = schema.get("type") if isinstance(schema.get("type"), str) else None
         parameters.append(
             Parameter(

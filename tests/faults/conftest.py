@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import aigenstudio._retries as retries
 import pytest
 
 from tests.faults.report import FaultReport
@@ -20,17 +19,6 @@ REPORT_PATH = Path(__file__).resolve().parents[2] / "reports" / "faults.json"
 def fault_server() -> Iterator[FaultServer]:
     with running_fault_server() as server:
         yield server
-
-
-@pytest.fixture(autouse=True)
-def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The Client builds its RetryPolicy from max_retries alone; shrink the backoff so a
-    # retried fault costs milliseconds (which faults are retried, and how often, is unchanged;
-    # Retry-After hints are honoured as sent).
-    def tiny_backoff(self: retries.RetryPolicy, retry_number: int, rand: float) -> float:
-        return 0.005 * retry_number
-
-    monkeypatch.setattr(retries.RetryPolicy, "backoff", tiny_backoff)
 
 
 @pytest.fixture(scope="session")

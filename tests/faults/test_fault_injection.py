@@ -16,13 +16,17 @@ from typing import Any
 
 import httpx
 import pytest
-from aigenstudio import AigenStudioError, AsyncClient, Client
+from aigenstudio import AigenStudioError, AsyncClient, Client, RetryPolicy
 from aigenstudio_client.models.product_photo_job_create_response import ProductPhotoJobCreateResponse
 
 from tests.contract.cases import create_body, operation
 from tests.faults.report import FaultReport, Row
 from tests.faults.scenarios import MAX_RETRIES, SCENARIOS, Scenario
 from tests.servers.fault_server import JOBS_PATH, FaultServer
+
+# Which faults are retried, and how often, is the default policy's; only the pauses shrink so
+# a retried fault costs milliseconds (Retry-After hints are still honoured as sent).
+FAST_RETRIES = RetryPolicy(max_retries=MAX_RETRIES, initial_backoff=0.01, max_backoff=0.02)
 
 API_KEY = "aigen_test_fAuLtSuItE0secret7c41d2"
 IDEMPOTENCY_KEY = "idem_fault_suite_0001"
@@ -37,11 +41,11 @@ def _create_kwargs() -> dict[str, Any]:
 
 
 def _client(server: FaultServer) -> Client:
-    return Client(API_KEY, base_url=server.base_url, timeout=TIMEOUT, max_retries=MAX_RETRIES)
+    return Client(API_KEY, base_url=server.base_url, timeout=TIMEOUT, retry_policy=FAST_RETRIES)
 
 
 def _async_client(server: FaultServer) -> AsyncClient:
-    return AsyncClient(API_KEY, base_url=server.base_url, timeout=TIMEOUT, max_retries=MAX_RETRIES)
+    return AsyncClient(API_KEY, base_url=server.base_url, timeout=TIMEOUT, retry_policy=FAST_RETRIES)
 
 
 def _text_of(outcome: object) -> str:
