@@ -37,7 +37,7 @@ from ._errors import (
 if TYPE_CHECKING:
     from ._batching import BatchOutcome, CatalogReport, ItemReport, process_catalog
     from ._client import AsyncClient, Client
-    from ._idempotency import idempotency_key_for, new_idempotency_key
+    from ._idempotency import idempotency_key_for, new_idempotency_key, validate_idempotency_key
     from ._pagination import PaginationLoopError, iter_jobs
     from ._results import JobResults, job_results
     from ._retries import RetryPolicy
@@ -72,6 +72,7 @@ _LAZY: dict[str, str] = {
     "process_catalog": "._batching",
     "idempotency_key_for": "._idempotency",
     "new_idempotency_key": "._idempotency",
+    "validate_idempotency_key": "._idempotency",
     "RetryPolicy": "._retries",
     "InvalidWebhookPayloadError": "._webhooks",
     "MalformedWebhookHeaderError": "._webhooks",
@@ -138,6 +139,7 @@ __all__ = [
     "job_results",
     "new_idempotency_key",
     "process_catalog",
+    "validate_idempotency_key",
     "verify_webhook",
     "wait_for_job",
 ]

@@ -40,7 +40,7 @@ from ._response_guard import (
     transport_error,
 )
 from ._retries import AsyncRetryTransport, RetryPolicy, RetryTransport
-from ._spec import Spec, load_spec
+from ._spec import Operation, Spec, load_spec
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -51,6 +51,10 @@ _RESERVED_HTTPX_ARGS = frozenset({"auth", "base_url", "transport", "mounts", "ap
 _TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "trust_env")
 
 TimeoutTypes = httpx.Timeout | float | None
+# A request's operation (None: not in the spec) and its decoded path parameters.
+_Route = tuple[Operation | None, tuple[str, ...]]
+_NO_ROUTE: _Route = (None, ())
+_ROUTE_CACHE_SIZE = 512
 
 
 class _BaseClient(_GeneratedClient):
@@ -92,6 +96,8 @@ class _BaseClient(_GeneratedClient):
         self._extra_httpx_args = extra  # not _httpx_args: that is a generated slot
         self._base_path = httpx.URL(settings.base_url).raw_path.decode("ascii").rstrip("/")
         self._spec: Spec | None = None
+        self._has_key = settings.api_key is not None
+        self._routes: dict[tuple[str, bytes], _Route] = {}
         self._sync_http: httpx.Client | None = None
         self._async_http: httpx.AsyncClient | None = None
         # Everything a copy needs except the key, which only Settings and BearerAuth hold
@@ -243,17 +249,17 @@ class _BaseClient(_GeneratedClient):
     def _on_request(self, request: httpx.Request) -> None:
         """Before anything is sent: key policy, request id, and the spec's limits."""
         started = perf_counter()
-        spec = self._spec
-        if spec is None:
-            spec = self._spec = load_spec()
+        method = request.method
         # The raw (still percent-encoded) path: an encoded "/" inside a path parameter must
         # stay inside that parameter when matching the route.
-        path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
-        if self._base_path and path.startswith(self._base_path):
-            path = path[len(self._base_path) :]
-        found = spec.match(request.method, path)
-        operation = found[0] if found is not None else None
-        if self._settings.api_key is None and (operation is None or not operation.public):
+        raw_path = request.url.raw_path
+        if b"?" in raw_path:
+            raw_path = raw_path.split(b"?", 1)[0]
+        route = self._routes.get((method, raw_path))
+        if route is None:
+            route = self._route(method, raw_path)
+        operation = route[0]
+        if not self._has_key and (operation is None or not operation.public):
             raise missing_key_error()
         request_id = request.headers.get("x-request-id")
         if request_id is None:
@@ -261,11 +267,33 @@ class _BaseClient(_GeneratedClient):
             request.headers["X-Request-Id"] = request_id
         else:
             check_request_id(request_id)
-        if found is not None and found[0].has_request_checks:
-            found[0].validate_request(request, found[1])
+        if operation is not None and operation.has_checks_beyond_path:
+            operation.validate_beyond_path(request)
         guard_loaded_endpoints()  # the calling endpoint module is loaded by now
         request.extensions[EXCHANGE_KEY] = Exchange(operation, request_id, started, self._request_ids)
-        log_request(request.method, request.url.path, request_id)
+        log_request(request, request_id)
+
+    def _route(self, method: str, raw_path: bytes) -> _Route:
+        """Match a path to its operation and check its path parameters; the result is cached.
+
+        Path parameters are a function of the path alone, so a path that passed once (a job
+        polled until it finishes) is neither matched nor checked again. A failing path raises
+        and is not cached.
+        """
+        spec = self._spec
+        if spec is None:
+            spec = self._spec = load_spec()
+        path = raw_path.decode("ascii")
+        if self._base_path and path.startswith(self._base_path):
+            path = path[len(self._base_path) :]
+        found = spec.match(method, path)
+        route: _Route = found if found is not None else _NO_ROUTE
+        if found is not None:
+            found[0].validate_path(found[1])
+        if len(self._routes) >= _ROUTE_CACHE_SIZE:
+            self._routes.clear()  # ids are unbounded; a full reset is cheaper than LRU upkeep
+        self._routes[(method, raw_path)] = route
+        return route
 
     def _on_response(self, response: httpx.Response) -> None:
         try:

@@ -2,19 +2,25 @@
 
 Records carry ``request_id`` (and ``method``, ``path``, ``status``, ``elapsed_ms``) as
 ``extra`` fields. They never contain headers, so the API key cannot reach a log.
+The functions take the request itself and derive path and timing only when DEBUG is on:
+they run on every request, and usually log nothing.
 """
 
 from __future__ import annotations
 
 import logging
+from time import perf_counter
+
+import httpx
 
 __all__ = ["log_request", "log_response", "logger"]
 
 logger = logging.getLogger("aigenstudio")
 
 
-def log_request(method: str, path: str, request_id: str) -> None:
+def log_request(request: httpx.Request, request_id: str) -> None:
     if logger.isEnabledFor(logging.DEBUG):
+        method, path = request.method, request.url.path
         logger.debug(
             "request %s %s request_id=%s",
             method,
@@ -24,9 +30,11 @@ def log_request(method: str, path: str, request_id: str) -> None:
         )
 
 
-def log_response(method: str, path: str, status: int, elapsed: float, request_id: str | None) -> None:
+def log_response(request: httpx.Request, status: int, started: float, request_id: str | None) -> None:
+    """``started`` is the ``time.perf_counter()`` reading taken when the request was prepared."""
     if logger.isEnabledFor(logging.DEBUG):
-        elapsed_ms = round(elapsed * 1000, 1)
+        method, path = request.method, request.url.path
+        elapsed_ms = round((perf_counter() - started) * 1000, 1)
         logger.debug(
             "response %s %s -> %d in %.1f ms request_id=%s",
             method,

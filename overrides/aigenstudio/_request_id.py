@@ -59,7 +59,10 @@ class RequestIdState:
 
     def record(self, request_id: str) -> None:
         self._last = request_id
-        self._last_in_context.set(request_id)
+        # A response usually confirms the id already recorded (header, then body): setting a
+        # ContextVar copies the context, so skip the no-op.
+        if self._last_in_context.get() != request_id:
+            self._last_in_context.set(request_id)
 
     @property
     def last(self) -> str | None:

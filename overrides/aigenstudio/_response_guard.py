@@ -16,7 +16,6 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from time import perf_counter
 from typing import Any
 
 import httpx
@@ -120,7 +119,7 @@ def finish_response(response: httpx.Response) -> None:
 
 def _record(exchange: Exchange, request: httpx.Request, status: int, request_id: str) -> None:
     exchange.state.record(request_id)
-    log_response(request.method, request.url.path, status, perf_counter() - exchange.started, request_id)
+    log_response(request, status, exchange.started, request_id)
 
 
 # -- the generated parsers -----------------------------------------------------------------

@@ -27,6 +27,7 @@ __all__ = ["Operation", "Parameter", "Spec", "load_spec", "spec_path"]
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Parameters the client itself manages (the request-id rules are stricter than the schema).
 _MANAGED_HEADERS = frozenset({"x-request-id"})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _python_name(name: str) -> str:
@@ -62,39 +63,61 @@ class Operation:
     def has_request_checks(self) -> bool:
         return bool(self.parameters) or self.body_check is not None
 
+    @property
+    def has_checks_beyond_path(self) -> bool:
+        """Whether a request can break a rule its path alone does not decide (query, headers, body)."""
+        return self.has_query or self.body_check is not None or any(p.location == "header" for p in self.parameters)
+
     def validate_request(self, request: httpx.Request, path_values: tuple[str, ...]) -> None:
         """Raise RequestValidationError naming the field and limit of the first violation."""
+        self.validate_path(path_values)
+        self.validate_beyond_path(request)
+
+    def validate_path(self, path_values: tuple[str, ...]) -> None:
+        """The path parameters' rules: a function of the path alone, so callers may cache a pass."""
         try:
-            self._validate(request, path_values)
+            for param in self.parameters:
+                if param.location == "path":
+                    raw = path_values[param.position] if param.position >= 0 else None
+                    self._check_value(param, raw)
         except Invalid as exc:
             raise RequestValidationError(exc.field, exc.limit, exc.describe()) from None
 
-    def _validate(self, request: httpx.Request, path_values: tuple[str, ...]) -> None:
+    def validate_beyond_path(self, request: httpx.Request) -> None:
+        """The query, header and body rules (everything but the path)."""
+        try:
+            self._validate_beyond_path(request)
+        except Invalid as exc:
+            raise RequestValidationError(exc.field, exc.limit, exc.describe()) from None
+
+    def _validate_beyond_path(self, request: httpx.Request) -> None:
         query = request.url.params if self.has_query else None
         for param in self.parameters:
             raw: str | None
-            if param.location == "path":
-                raw = path_values[param.position] if param.position >= 0 else None
-            elif param.location == "query":
+            if param.location == "query":
                 raw = query.get(param.name) if query is not None else None
             elif param.location == "header":
                 raw = request.headers.get(param.name)
-                if raw is not None and re.search(r"[\x00-\x1f\x7f]", raw):
+                if raw is not None and _CONTROL.search(raw):
                     raise Invalid(param.field, "no control characters (CR/LF would inject headers)")
             else:
                 continue
-            if raw is None:
-                if param.required:
-                    raise Invalid(param.field, "is required")
-                continue
-            if param.check is not None:
-                param.check(_coerce(raw, param.schema_type), param.field)
+            self._check_value(param, raw)
         if self.body_check is not None and request.content:
             try:
                 body = json.loads(request.content)
             except ValueError:
                 return  # not a JSON body: nothing this validator understands
             self.body_check(body, "body")
+
+    @staticmethod
+    def _check_value(param: Parameter, raw: str | None) -> None:
+        if raw is None:
+            if param.required:
+                raise Invalid(param.field, "is required")
+            return
+        if param.check is not None:
+            param.check(_coerce(raw, param.schema_type), param.field)
 
 
 def _coerce(raw: str, schema_type: str | None) -> Any:
@@ -132,7 +155,9 @@ class Spec:
             if op_method == method:
                 found = pattern.fullmatch(path)
                 if found is not None:
-                    values = tuple(unquote(v) for v in found.groups())
+                    values = found.groups()
+                    if "%" in path:
+                        values = tuple(unquote(v) for v in values)
                     return op, values
         return None
 

@@ -23,7 +23,7 @@ if __package__ in (None, ""):  # run as a script: make the repo root importable
 
 from tools.apidiff.code_diff import diff_trees
 from tools.apidiff.http_diff import diff_http
-from tools.apidiff.loader import SpecLoadError, load_spec
+from tools.apidiff.loader import Spec, SpecLoadError, load_spec
 from tools.apidiff.python_diff import diff_python, find_usages, generate_pair
 from tools.apidiff.report import EXIT_USAGE, Review, render
 from tools.generate import SPEC, SpecError, validate_spec
@@ -62,13 +62,15 @@ def _spec_at_ref(spec: Path, ref: str, workdir: Path) -> Path:
     return old
 
 
-def _check(spec: Path, label: str) -> None:
-    """Parse and validate; messages name `label` (a git ref's copy lives in a temp dir)."""
+def _check(spec: Path, label: str) -> Spec:
+    """Parse, validate and return the resolved spec; messages name `label` (a git ref's copy
+    lives in a temp dir)."""
     try:
-        load_spec(spec, label)
+        resolved = load_spec(spec, label)
         validate_spec(spec)
     except (SpecLoadError, SpecError) as exc:
         raise UsageError(str(exc).replace(str(spec), label)) from exc
+    return resolved
 
 
 def our_python_files() -> list[Path]:
@@ -82,9 +84,8 @@ def our_python_files() -> list[Path]:
 
 
 def build_review(old: Path, new: Path, old_label: str, new_label: str, *, http_only: bool) -> Review:
-    _check(old, old_label)
-    _check(new, new_label)
-    review = Review(old_label, new_label, diff_http(load_spec(old, old_label), load_spec(new, new_label)))
+    old_spec, new_spec = _check(old, old_label), _check(new, new_label)
+    review = Review(old_label, new_label, diff_http(old_spec, new_spec))
     if http_only:
         return review
     if old.read_bytes() == new.read_bytes():

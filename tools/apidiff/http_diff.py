@@ -193,100 +193,158 @@ def _diff_default(old: Schema, new: Schema, direction: Direction, at: str) -> It
         )
 
 
-def _diff_properties(
-    old: Schema, new: Schema, direction: Direction, where: str, pointer: str
-) -> Iterator[Change]:
-    old_props: dict[str, Schema] = old.get("properties") or {}
-    new_props: dict[str, Schema] = new.get("properties") or {}
-    old_required, new_required = set(old.get("required", [])), set(new.get("required", []))
-    for name in old_props.keys() - new_props.keys():
-        at = _at(where, _pointer(pointer, "properties", name))
-        yield Change("property-removed", Severity.BREAKING, at, f"{direction} property {name!r} removed")
-    for name in new_props.keys() - old_props.keys():
-        at = _at(where, _pointer(pointer, "properties", name))
-        required = name in new_required
-        yield Change(
-            "property-added",
-            _breaking_if(direction == "request" and required),
-            at,
-            f"{direction} property {name!r} added{' as required' if required else ''}",
-        )
-    for name in sorted(old_props.keys() & new_props.keys()):
-        child = _pointer(pointer, "properties", name)
-        at = _at(where, child)
-        was, now = name in old_required, name in new_required
-        if now and not was:
-            yield Change(
-                "property-made-required",
-                _breaking_if(direction == "request"),
-                at,
-                f"{direction} property {name!r} is now required",
-            )
-        elif was and not now:
-            yield Change(
-                "property-made-optional",
-                _breaking_if(direction == "response"),
-                at,
-                f"{direction} property {name!r} is now optional"
-                + (" (may be missing)" if direction == "response" else ""),
-            )
-        yield from diff_schema(old_props[name], new_props[name], direction, where, child)
+@dataclass(frozen=True)
+class _Finding:
+    """A change found under one compared pair of schemas, relative to that pair."""
+
+    origin: tuple[int, int, str, int]  # (old id, new id, direction, n-th change there)
+    parts: tuple[str, ...]  # JSON pointer segments from the compared pair (unescaped)
+    kind: str
+    severity: Severity
+    message: str
+    paths: int  # how many ways lead from the compared pair to where the change is
 
 
-def _diff_branches(
-    old: Schema, new: Schema, direction: Direction, where: str, pointer: str
-) -> Iterator[Change]:
-    for key in ("oneOf", "anyOf"):
-        before, after = old.get(key) or [], new.get(key) or []
-        for index in range(min(len(before), len(after))):
-            yield from diff_schema(
-                before[index], after[index], direction, where, _pointer(pointer, key, str(index))
+_Step = _Finding | tuple[tuple[str, ...], list[_Finding]]  # own change, or a sub-schema's
+
+
+class SchemaDiffer:
+    """Compares resolved schemas, each shared pair once.
+
+    The loader shares one object per component, so the same pair of old and new nodes can be
+    reached along many pointer paths (exponentially many for schemas that reference earlier
+    schemas in chains). Each pair is compared once (`comparisons` counts them) and a change is
+    reported once per use site, at the first path in walk order, with the number of others.
+    """
+
+    def __init__(self) -> None:
+        self.comparisons = 0
+        self._memo: dict[tuple[int, int, str], list[_Finding]] = {}
+
+    def diff(
+        self, old: Schema, new: Schema, direction: Direction, where: str, pointer: str = "#"
+    ) -> Iterator[Change]:
+        for found in self._findings(old, new, direction):
+            others = found.paths - 1
+            also = f" (also reached by {others} other path{'s' if others > 1 else ''})" if others else ""
+            at = _at(where, _pointer(pointer, *found.parts))
+            yield Change(found.kind, found.severity, at, found.message + also)
+
+    def _findings(self, old: Schema, new: Schema, direction: Direction) -> list[_Finding]:
+        if not isinstance(old, dict) or not isinstance(new, dict):
+            return []
+        key = (id(old), id(new), direction)
+        if key not in self._memo:
+            self.comparisons += 1
+            self._memo[key] = self._merge(key, list(self._steps(old, new, direction)))
+        return self._memo[key]
+
+    @staticmethod
+    def _merge(key: tuple[int, int, str], steps: list[_Step]) -> list[_Finding]:
+        """Own changes and sub-schema findings in walk order, one entry per origin."""
+        merged: dict[tuple[int, int, str, int], _Finding] = {}
+        for number, step in enumerate(steps):
+            if isinstance(step, _Finding):
+                origin = (*key, number)
+                merged[origin] = _Finding(origin, step.parts, step.kind, step.severity, step.message, 1)
+                continue
+            prefix, findings = step
+            for found in findings:
+                if found.origin in merged:
+                    first = merged[found.origin]
+                    merged[found.origin] = _Finding(
+                        first.origin,
+                        first.parts,
+                        first.kind,
+                        first.severity,
+                        first.message,
+                        first.paths + found.paths,
+                    )
+                else:
+                    parts = (*prefix, *found.parts)
+                    merged[found.origin] = _Finding(
+                        found.origin, parts, found.kind, found.severity, found.message, found.paths
+                    )
+        return list(merged.values())
+
+    def _steps(self, old: Schema, new: Schema, direction: Direction) -> Iterator[_Step]:
+        if "$ref" in old or "$ref" in new:  # a recursive schema left unresolved by the loader
+            if old.get("$ref") != new.get("$ref"):
+                yield _own(
+                    (), "ref-changed", Severity.INFO, f"recursive $ref {old.get('$ref')} -> {new.get('$ref')}"
+                )
+            return
+        type_changes = list(_diff_types(old, new, direction, "#"))
+        yield from (_own((), c.kind, c.severity, c.message) for c in type_changes)
+        if any(change.kind == "type-changed" for change in type_changes):
+            return  # everything below compares like with like
+        for rule in (_diff_format, _diff_enum, _diff_constraints, _diff_default):
+            yield from (_own((), c.kind, c.severity, c.message) for c in rule(old, new, direction, "#"))
+        yield from self._properties(old, new, direction)
+        for key in ("items", "additionalProperties"):
+            if isinstance(old.get(key), dict) and isinstance(new.get(key), dict):
+                yield (key,), self._findings(old[key], new[key], direction)
+        yield from self._branches(old, new, direction)
+
+    def _properties(self, old: Schema, new: Schema, direction: Direction) -> Iterator[_Step]:
+        old_props: dict[str, Schema] = old.get("properties") or {}
+        new_props: dict[str, Schema] = new.get("properties") or {}
+        old_required, new_required = set(old.get("required", [])), set(new.get("required", []))
+        for name in old_props.keys() - new_props.keys():
+            at = ("properties", name)
+            yield _own(at, "property-removed", Severity.BREAKING, f"{direction} property {name!r} removed")
+        for name in new_props.keys() - old_props.keys():
+            required = name in new_required
+            yield _own(
+                ("properties", name),
+                "property-added",
+                _breaking_if(direction == "request" and required),
+                f"{direction} property {name!r} added{' as required' if required else ''}",
             )
-        if len(before) != len(after):
-            grew = len(after) > len(before)
-            yield Change(
-                "branches-changed",
-                _breaking_if(grew == (direction == "response")),
-                _at(where, _pointer(pointer, key)),
-                f"{key} branches {len(before)} -> {len(after)}",
-            )
+        for name in sorted(old_props.keys() & new_props.keys()):
+            at = ("properties", name)
+            was, now = name in old_required, name in new_required
+            if now and not was:
+                yield _own(
+                    at,
+                    "property-made-required",
+                    _breaking_if(direction == "request"),
+                    f"{direction} property {name!r} is now required",
+                )
+            elif was and not now:
+                yield _own(
+                    at,
+                    "property-made-optional",
+                    _breaking_if(direction == "response"),
+                    f"{direction} property {name!r} is now optional"
+                    + (" (may be missing)" if direction == "response" else ""),
+                )
+            yield at, self._findings(old_props[name], new_props[name], direction)
+
+    def _branches(self, old: Schema, new: Schema, direction: Direction) -> Iterator[_Step]:
+        for key in ("oneOf", "anyOf"):
+            before, after = old.get(key) or [], new.get(key) or []
+            for index in range(min(len(before), len(after))):
+                yield (key, str(index)), self._findings(before[index], after[index], direction)
+            if len(before) != len(after):
+                grew = len(after) > len(before)
+                yield _own(
+                    (key,),
+                    "branches-changed",
+                    _breaking_if(grew == (direction == "response")),
+                    f"{key} branches {len(before)} -> {len(after)}",
+                )
+
+
+def _own(parts: tuple[str, ...], kind: str, severity: Severity, message: str) -> _Finding:
+    return _Finding((0, 0, "", 0), parts, kind, severity, message, 1)  # origin set by _merge
 
 
 def diff_schema(
     old: Schema, new: Schema, direction: Direction, where: str, pointer: str = "#"
 ) -> Iterator[Change]:
     """Changes between two resolved schemas; `pointer` is a JSON pointer into the schema."""
-    if not isinstance(old, dict) or not isinstance(new, dict):
-        return
-    at = _at(where, pointer)
-    if "$ref" in old or "$ref" in new:  # a recursive schema left unresolved by the loader
-        if old.get("$ref") != new.get("$ref"):
-            yield Change(
-                "ref-changed", Severity.INFO, at, f"recursive $ref {old.get('$ref')} -> {new.get('$ref')}"
-            )
-        return
-    type_changes = list(_diff_types(old, new, direction, at))
-    yield from type_changes
-    if any(change.kind == "type-changed" for change in type_changes):
-        return  # everything below compares like with like
-    yield from _diff_format(old, new, direction, at)
-    yield from _diff_enum(old, new, direction, at)
-    yield from _diff_constraints(old, new, direction, at)
-    yield from _diff_default(old, new, direction, at)
-    yield from _diff_properties(old, new, direction, where, pointer)
-    if isinstance(old.get("items"), dict) and isinstance(new.get("items"), dict):
-        yield from diff_schema(old["items"], new["items"], direction, where, _pointer(pointer, "items"))
-    if isinstance(old.get("additionalProperties"), dict) and isinstance(
-        new.get("additionalProperties"), dict
-    ):
-        yield from diff_schema(
-            old["additionalProperties"],
-            new["additionalProperties"],
-            direction,
-            where,
-            _pointer(pointer, "additionalProperties"),
-        )
-    yield from _diff_branches(old, new, direction, where, pointer)
+    return SchemaDiffer().diff(old, new, direction, where, pointer)
 
 
 # --- operations ----------------------------------------------------------------------------
@@ -297,7 +355,7 @@ def _media_where(base: str, media: str) -> str:
 
 
 def _diff_content(
-    old: dict[str, Any], new: dict[str, Any], direction: Direction, where: str
+    old: dict[str, Any], new: dict[str, Any], direction: Direction, where: str, differ: SchemaDiffer
 ) -> Iterator[Change]:
     old_content, new_content = old.get("content") or {}, new.get("content") or {}
     for media in old_content.keys() - new_content.keys():
@@ -311,10 +369,12 @@ def _diff_content(
     for media in sorted(old_content.keys() & new_content.keys()):
         old_schema = (old_content[media] or {}).get("schema") or {}
         new_schema = (new_content[media] or {}).get("schema") or {}
-        yield from diff_schema(old_schema, new_schema, direction, _media_where(where, media))
+        yield from differ.diff(old_schema, new_schema, direction, _media_where(where, media))
 
 
-def _diff_parameters(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+def _diff_parameters(
+    name: str, old: dict[str, Any], new: dict[str, Any], differ: SchemaDiffer
+) -> Iterator[Change]:
     old_params, new_params = old["parameters"], new["parameters"]
     for key in old_params.keys() - new_params.keys():
         yield Change(
@@ -340,10 +400,12 @@ def _diff_parameters(name: str, old: dict[str, Any], new: dict[str, Any]) -> Ite
                 "parameter-made-optional", Severity.NON_BREAKING, where, f"parameter {key} is now optional"
             )
         old_schema, new_schema = old_params[key].get("schema") or {}, new_params[key].get("schema") or {}
-        yield from diff_schema(old_schema, new_schema, "request", where)
+        yield from differ.diff(old_schema, new_schema, "request", where)
 
 
-def _diff_request_body(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+def _diff_request_body(
+    name: str, old: dict[str, Any], new: dict[str, Any], differ: SchemaDiffer
+) -> Iterator[Change]:
     before, after = old.get("requestBody"), new.get("requestBody")
     where = f"{name} request body"
     if before is None and after is None:
@@ -367,10 +429,12 @@ def _diff_request_body(name: str, old: dict[str, Any], new: dict[str, Any]) -> I
                 where,
                 f"request body is now {'required' if now else 'optional'}",
             )
-        yield from _diff_content(before, after, "request", where)
+        yield from _diff_content(before, after, "request", where, differ)
 
 
-def _diff_responses(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+def _diff_responses(
+    name: str, old: dict[str, Any], new: dict[str, Any], differ: SchemaDiffer
+) -> Iterator[Change]:
     before = {str(k): v for k, v in (old.get("responses") or {}).items()}
     after = {str(k): v for k, v in (new.get("responses") or {}).items()}
     for status in sorted(before.keys() - after.keys()):
@@ -390,7 +454,7 @@ def _diff_responses(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iter
         )
     for status in sorted(before.keys() & after.keys()):
         yield from _diff_content(
-            before[status] or {}, after[status] or {}, "response", f"{name} response {status}"
+            before[status] or {}, after[status] or {}, "response", f"{name} response {status}", differ
         )
 
 
@@ -426,7 +490,11 @@ def _diff_security(name: str, old_security: Any, new_security: Any) -> Iterator[
 
 
 def _diff_operation(
-    name: str, old: dict[str, Any], new: dict[str, Any], old_spec: Spec, new_spec: Spec
+    name: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    specs: tuple[Spec, Spec],
+    differ: SchemaDiffer,
 ) -> Iterator[Change]:
     if old.get("operationId") != new.get("operationId"):
         yield Change(
@@ -445,22 +513,23 @@ def _diff_operation(
         )
     if new.get("deprecated") and not old.get("deprecated"):
         yield Change("endpoint-deprecated", Severity.NON_BREAKING, name, "endpoint deprecated")
-    yield from _diff_parameters(name, old, new)
-    yield from _diff_request_body(name, old, new)
-    yield from _diff_responses(name, old, new)
+    yield from _diff_parameters(name, old, new, differ)
+    yield from _diff_request_body(name, old, new, differ)
+    yield from _diff_responses(name, old, new, differ)
+    old_spec, new_spec = specs
     yield from _diff_security(
         name, old.get("security", old_spec.get("security")), new.get("security", new_spec.get("security"))
     )
 
 
-def _diff_endpoints(old: Spec, new: Spec) -> Iterator[Change]:
+def _diff_endpoints(old: Spec, new: Spec, differ: SchemaDiffer) -> Iterator[Change]:
     before, after = _operations(old), _operations(new)
     for name in before.keys() - after.keys():
         yield Change("endpoint-removed", Severity.BREAKING, name, "endpoint removed")
     for name in after.keys() - before.keys():
         yield Change("endpoint-added", Severity.NON_BREAKING, name, "endpoint added")
     for name in sorted(before.keys() & after.keys()):
-        yield from _diff_operation(name, before[name], after[name], old, new)
+        yield from _diff_operation(name, before[name], after[name], (old, new), differ)
 
 
 def _diff_servers(old: Spec, new: Spec) -> Iterator[Change]:
@@ -498,7 +567,14 @@ def _order(change: Change) -> tuple[int, str, str]:
     return rank, change.location, change.kind
 
 
-def diff_http(old: Spec, new: Spec) -> list[Change]:
-    """Every HTTP-level change from `old` to `new` (both resolved), breaking ones first."""
-    changes = [*_diff_servers(old, new), *_diff_security_schemes(old, new), *_diff_endpoints(old, new)]
+def diff_http(old: Spec, new: Spec, differ: SchemaDiffer | None = None) -> list[Change]:
+    """Every HTTP-level change from `old` to `new` (both resolved), breaking ones first.
+
+    Pass a fresh `differ` to read its counters; it keys on object ids, so use it for one pair.
+    """
+    changes = [
+        *_diff_servers(old, new),
+        *_diff_security_schemes(old, new),
+        *_diff_endpoints(old, new, differ or SchemaDiffer()),
+    ]
     return sorted(changes, key=_order)
