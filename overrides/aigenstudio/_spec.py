@@ -63,10 +63,13 @@ class Operation:
     def has_request_checks(self) -> bool:
         return bool(self.parameters) or self.body_check is not None
 
-    @property
-    def has_checks_beyond_path(self) -> bool:
-        """Whether a request can break a rule its path alone does not decide (query, headers, body)."""
-        return self.has_query or self.body_check is not None or any(p.location == "header" for p in self.parameters)
+    # Whether a request can break a rule its path alone does not decide (query, headers, body).
+    has_checks_beyond_path: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.has_checks_beyond_path = self.body_check is not None or any(
+            p.location in ("query", "header") for p in self.parameters
+        )
 
     def validate_request(self, request: httpx.Request, path_values: tuple[str, ...]) -> None:
         """Raise RequestValidationError naming the field and limit of the first violation."""

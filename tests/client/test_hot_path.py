@@ -1,0 +1,99 @@
+"""What the per-request fast paths must keep: cached routes still enforce every rule, logs keep
+their fields, and pool limits from httpx_args reach the transports."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+import pytest
+from aigenstudio import Client, RequestValidationError
+
+from .conftest import BASE_URL, JOB_ID, SANDBOX_KEY, Api
+
+
+async def test_a_bad_job_id_is_refused_every_time(api: Api) -> None:
+    client = api.client(SANDBOX_KEY)
+    for _ in range(3):  # a failing path must never be remembered as checked
+        with pytest.raises(RequestValidationError, match="job_id: must be a UUID"):
+            await api.call("get_product_photo_job", client, job_id="not-a-uuid")
+    await api.call("get_product_photo_job", client, job_id=JOB_ID)
+    await api.call("get_product_photo_job", client, job_id=JOB_ID)
+    assert len(api.recorder.requests) == 2
+
+
+async def test_query_limits_are_checked_on_a_path_seen_before(api: Api) -> None:
+    client = api.client(SANDBOX_KEY)
+    await api.call("list_product_photo_jobs", client, limit=5)
+    with pytest.raises(RequestValidationError, match="limit: at most 100"):
+        await api.call("list_product_photo_jobs", client, limit=101)
+    assert len(api.recorder.requests) == 1
+
+
+async def test_header_rules_are_checked_on_a_path_seen_before(api: Api) -> None:
+    from .conftest import create_body
+
+    client = api.client(SANDBOX_KEY)
+    await api.call("create_product_photo_job", client, body=create_body(), idempotency_key="key-0001")
+    with pytest.raises(RequestValidationError) as info:
+        await api.call("create_product_photo_job", client, body=create_body(), idempotency_key="")
+    assert info.value.field == "idempotency_key"
+    assert len(api.recorder.requests) == 1
+
+
+async def test_a_percent_encoded_path_value_is_decoded_before_checking(api: Api) -> None:
+    client = api.client(SANDBOX_KEY)
+    http = client.get_httpx_client() if api.mode == "sync" else None
+    if http is None:
+        return  # the raw path handling is shared; one mode is enough
+    encoded = JOB_ID.replace("-", "%2D")
+    http.get(f"/product-photo-jobs/{encoded}")
+    with pytest.raises(RequestValidationError, match="job_id"):
+        http.get(f"/product-photo-jobs/{JOB_ID[:-1]}%2F")
+    assert len(api.recorder.requests) == 1
+
+
+def test_the_route_cache_stays_bounded(recorder: Any) -> None:
+    from aigenstudio import _client
+
+    client = Client(SANDBOX_KEY, base_url=BASE_URL, max_retries=0, transport=recorder.transport())
+    http = client.get_httpx_client()
+    for n in range(_client._ROUTE_CACHE_SIZE + 10):
+        http.get(f"/product-photo-jobs/00000000-0000-4000-8000-{n:012d}")
+    assert 0 < len(client._routes) <= _client._ROUTE_CACHE_SIZE
+    client.close()
+
+
+def test_debug_logs_still_carry_path_and_timing(recorder: Any, caplog: pytest.LogCaptureFixture) -> None:
+    client = Client(SANDBOX_KEY, base_url=BASE_URL, max_retries=0, transport=recorder.transport())
+    with caplog.at_level(logging.DEBUG, logger="aigenstudio"):
+        client.get_httpx_client().get(f"/product-photo-jobs/{JOB_ID}")
+    request, response = [r for r in caplog.records if r.name == "aigenstudio"]
+    assert request.path == response.path == f"/api/v1/product-photo-jobs/{JOB_ID}"  # type: ignore[attr-defined]
+    assert response.status == 200  # type: ignore[attr-defined]
+    assert response.elapsed_ms >= 0  # type: ignore[attr-defined]
+    assert SANDBOX_KEY not in caplog.text
+    client.close()
+
+
+def _captured_limits(monkeypatch: pytest.MonkeyPatch, **client_args: Any) -> list[httpx.Limits]:
+    seen: list[httpx.Limits] = []
+    for name in ("HTTPTransport", "AsyncHTTPTransport"):
+        real = getattr(httpx, name)
+
+        def capture(*args: Any, _real: Any = real, **kwargs: Any) -> Any:
+            seen.append(kwargs.get("limits"))
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(httpx, name, capture)
+    client = Client(SANDBOX_KEY, base_url=BASE_URL, **client_args)
+    client.get_httpx_client()
+    client.get_async_httpx_client()
+    client.close()
+    return seen
+
+
+def test_pool_limits_reach_both_transports(monkeypatch: pytest.MonkeyPatch) -> None:
+    mine = httpx.Limits(max_connections=7, max_keepalive_connections=3)
+    assert _captured_limits(monkeypatch, httpx_args={"limits": mine}) == [mine, mine]
