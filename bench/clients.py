@@ -33,6 +33,10 @@ __all__ = [
 API_KEY = "aigen_test_bench0000000000000000"
 OPERATIONS = "/product-photo-operations"
 JOB = f"/product-photo-jobs/{JOB_ID}"
+# Every client gets the timeout ours uses by default: a socket with a timeout polls before each
+# send/recv, a cost of having a timeout at all (the generated client's default is none), not of
+# the overrides. Equal settings keep "ours / bare" about what the overrides add.
+TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 
 @dataclass
@@ -59,7 +63,7 @@ def ours_available() -> str | None:
 
 
 def _raw(base_url: str) -> Endpoints:
-    client = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {API_KEY}"})
+    client = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {API_KEY}"}, timeout=TIMEOUT)
 
     def get(path: str) -> Callable[[], object]:
         return lambda: json.loads(client.get(path).content)
@@ -71,7 +75,7 @@ def _bare(base_url: str) -> Endpoints:
     from aigenstudio_client.api.product_photo_api import get_product_photo_job, list_product_photo_operations
     from aigenstudio_client.client import AuthenticatedClient
 
-    client = AuthenticatedClient(base_url=base_url, token=API_KEY)
+    client = AuthenticatedClient(base_url=base_url, token=API_KEY, timeout=TIMEOUT)
     job_id = uuid.UUID(JOB_ID)
     return Endpoints(
         lambda: list_product_photo_operations.sync(client=client),
@@ -84,7 +88,7 @@ def _ours(base_url: str) -> Endpoints:
     from aigenstudio import Client
     from aigenstudio_client.api.product_photo_api import get_product_photo_job, list_product_photo_operations
 
-    client = Client(API_KEY, base_url=base_url)  # every override on: the defaults
+    client = Client(API_KEY, base_url=base_url, timeout=TIMEOUT)  # every override on
     job_id = uuid.UUID(JOB_ID)
     return Endpoints(
         lambda: list_product_photo_operations.sync(client=client),
@@ -101,7 +105,9 @@ def make_sync_clients(base_url: str) -> dict[str, Endpoints]:
 
 
 def _raw_async(base_url: str) -> AsyncEndpoints:
-    client = httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {API_KEY}"})
+    client = httpx.AsyncClient(
+        base_url=base_url, headers={"Authorization": f"Bearer {API_KEY}"}, timeout=TIMEOUT
+    )
 
     def get(path: str) -> Callable[[], Awaitable[object]]:
         async def fetch() -> object:
@@ -116,7 +122,7 @@ def _bare_async(base_url: str) -> AsyncEndpoints:
     from aigenstudio_client.api.product_photo_api import get_product_photo_job, list_product_photo_operations
     from aigenstudio_client.client import AuthenticatedClient
 
-    client = AuthenticatedClient(base_url=base_url, token=API_KEY)
+    client = AuthenticatedClient(base_url=base_url, token=API_KEY, timeout=TIMEOUT)
     job_id = uuid.UUID(JOB_ID)
     return AsyncEndpoints(
         lambda: list_product_photo_operations.asyncio(client=client),
@@ -129,7 +135,7 @@ def _ours_async(base_url: str) -> AsyncEndpoints:
     from aigenstudio import AsyncClient
     from aigenstudio_client.api.product_photo_api import get_product_photo_job, list_product_photo_operations
 
-    client = AsyncClient(API_KEY, base_url=base_url)
+    client = AsyncClient(API_KEY, base_url=base_url, timeout=TIMEOUT)
     job_id = uuid.UUID(JOB_ID)
     return AsyncEndpoints(
         lambda: list_product_photo_operations.asyncio(client=client),
