@@ -21,12 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.generate import generator_command
+
 __all__ = [
     "RegenResult",
     "RepoCopy",
     "Run",
     "ScaleResult",
-    "bare_generate_command",
     "measure_regeneration",
     "measure_scale",
     "run_measured",
@@ -103,32 +104,14 @@ class RepoCopy:
         return [str(PYTHON), str(self.root / "tools" / "generate.py"), "check"]
 
     def bare_generate(self, spec: Path, output: Path) -> list[str]:
-        return bare_generate_command(spec, output, self.root)
+        """The plain generator call with the same config and templates as tools/generate.py."""
+        return generator_command(spec, output, self.root)
 
     def __enter__(self) -> RepoCopy:
         return self
 
     def __exit__(self, *exc: object) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
-
-
-def bare_generate_command(spec: Path, output: Path, root: Path) -> list[str]:
-    """The plain generator call with the same config and templates as tools/generate.py."""
-    return [
-        str(VENV_BIN / "openapi-python-client"),
-        "generate",
-        "--path",
-        str(spec),
-        "--config",
-        str(root / "generator-config.yaml"),
-        "--custom-template-path",
-        str(root / "overrides" / "templates"),
-        "--meta",
-        "none",
-        "--output-path",
-        str(output),
-        "--fail-on-warning",
-    ]
 
 
 def fresh_output(root: Path) -> Path:

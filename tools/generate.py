@@ -47,23 +47,31 @@ def _walk(node: object, path: str = "$") -> Iterator[tuple[str, object]]:
             yield from _walk(value, f"{path}[{index}]")
 
 
-def validate_spec(spec: Path) -> None:
-    """Raise SpecError naming the file and the JSON path of the first problem."""
+def read_spec_document(spec: Path, label: str | None = None) -> object:
+    """Parse the YAML at `spec`; SpecError names `label` (default: the path) and the line."""
     import yaml
-    from openapi_spec_validator import validate
-    from referencing.exceptions import Unresolvable
 
+    name = label or str(spec)
     try:
         text = spec.read_text(encoding="utf-8")
     except OSError as exc:
-        raise SpecError(f"{spec}: cannot read the spec: {exc.strerror}") from exc
+        raise SpecError(f"{name}: cannot read the spec: {exc.strerror}") from exc
     try:
-        document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        # libyaml when available: ~10x faster, same result.
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError(f"{spec}{where}: invalid YAML: {problem}") from exc
+        raise SpecError(f"{name}{where}: invalid YAML: {problem}") from exc
+
+
+def validate_spec(spec: Path) -> None:
+    """Raise SpecError naming the file and the JSON path of the first problem."""
+    from openapi_spec_validator import validate
+    from referencing.exceptions import Unresolvable
+
+    document = read_spec_document(spec)
     if not isinstance(document, dict):
         raise SpecError(f"{spec}: not an OpenAPI document (top level is not a mapping)")
     try:
@@ -80,19 +88,24 @@ def validate_spec(spec: Path) -> None:
         raise SpecError(f"{spec} at {json_path}: {message}") from exc
 
 
-def _start_generator(spec: Path, output: Path) -> subprocess.Popen[str]:
-    venv_bin = str(Path(sys.executable).parent)
-    env = dict(os.environ, PATH=venv_bin + os.pathsep + os.environ.get("PATH", ""))
-    command = [
-        str(Path(venv_bin) / "openapi-python-client"),
+def generator_command(spec: Path, output: Path, root: Path = ROOT) -> list[str]:
+    """The openapi-python-client call, with the config and templates of the checkout at `root`."""
+    return [
+        str(Path(sys.executable).parent / "openapi-python-client"),
         "generate",
         "--path", str(spec),
-        "--config", str(CONFIG),
-        "--custom-template-path", str(TEMPLATES),
+        "--config", str(root / CONFIG.relative_to(ROOT)),
+        "--custom-template-path", str(root / TEMPLATES.relative_to(ROOT)),
         "--meta", "none",
         "--output-path", str(output),
         "--fail-on-warning",
     ]  # fmt: skip
+
+
+def _start_generator(spec: Path, output: Path) -> subprocess.Popen[str]:
+    venv_bin = str(Path(sys.executable).parent)
+    env = dict(os.environ, PATH=venv_bin + os.pathsep + os.environ.get("PATH", ""))
+    command = generator_command(spec, output)
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import httpx
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
@@ -49,21 +48,16 @@ MAX_IMAGES_PER_JOB = 20
 @functools.cache
 def images_per_job() -> int:
     """The create body's ``images.maxItems`` from the bundled spec (else MAX_IMAGES_PER_JOB)."""
-    document = load_spec().document
+    spec = load_spec()
+    create = spec.operations.get(_CREATE_OPERATION_ID)
+    if create is None:
+        return MAX_IMAGES_PER_JOB
     try:
-        schema = _create_body_schema(document)
-        limit = deref(document, deref(document, schema)["properties"]["images"])["maxItems"]
+        body = deref(spec.document, create.body_schema)
+        limit = deref(spec.document, body["properties"]["images"])["maxItems"]
     except (LookupError, TypeError):
         return MAX_IMAGES_PER_JOB
     return limit if isinstance(limit, int) and limit >= 1 else MAX_IMAGES_PER_JOB
-
-
-def _create_body_schema(document: Mapping[str, Any]) -> Any:
-    for item in document["paths"].values():
-        for operation in item.values():
-            if isinstance(operation, Mapping) and operation.get("operationId") == _CREATE_OPERATION_ID:
-                return deref(document, operation["requestBody"])["content"]["application/json"]["schema"]
-    raise LookupError(_CREATE_OPERATION_ID)
 
 
 @dataclass(frozen=True)
@@ -141,13 +135,7 @@ def _plan(
             raise TypeError(f"process_catalog() got unknown job option(s): {unknown}")
         key = idempotency_key_for(namespace, body)
         if create is not None:  # the spec's own limits (instructions, webhook_url, enums...)
-            request = httpx.Request(
-                create.method,
-                "https://validation.invalid/",
-                json=body.to_dict(),
-                headers={"Idempotency-Key": key},
-            )
-            create.validate_request(request, ())
+            create.validate_arguments(json=body.to_dict(), headers={"Idempotency-Key": key})
         batches.append(_Batch(index, chunk, body, key))
     return batches, inputs
 

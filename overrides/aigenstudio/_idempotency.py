@@ -67,7 +67,7 @@ def validate_idempotency_key(key: str) -> str:
         try:
             spec_check(key, field)
         except Invalid as exc:
-            raise RequestValidationError(exc.field, exc.limit, exc.describe()) from None
+            raise exc.as_request_error() from None
     elif not MIN_LENGTH <= len(key) <= MAX_LENGTH:
         limit = f"{MIN_LENGTH}-{MAX_LENGTH} characters"
         raise RequestValidationError(field, limit, f"{field}: must be {limit} (got {len(key)})")

@@ -26,7 +26,7 @@ import httpx
 from ._errors import APIResponseValidationError, status_error_from_response
 from ._response_guard import transport_error
 
-__all__ = ["ApiClient", "call", "call_async", "find_operation"]
+__all__ = ["ApiClient", "call", "call_async", "find_operation", "operation_names"]
 
 _API_PACKAGE = "aigenstudio_client.api"
 T = TypeVar("T")
@@ -43,14 +43,25 @@ class ApiClient(Protocol):
 
 
 @functools.cache
+def _modules_by_operation() -> dict[str, list[str]]:
+    """Every generated endpoint module's dotted name, keyed by operation name."""
+    package = importlib.import_module(_API_PACKAGE)
+    modules: dict[str, list[str]] = {}
+    for info in pkgutil.walk_packages(package.__path__, prefix=f"{_API_PACKAGE}."):
+        if not info.ispkg:
+            modules.setdefault(info.name.rsplit(".", 1)[-1], []).append(info.name)
+    return modules
+
+
+def operation_names() -> list[str]:
+    """The snake_case names of every generated operation, whatever tag package holds them."""
+    return sorted(_modules_by_operation())
+
+
+@functools.cache
 def find_operation(name: str) -> ModuleType:
     """The generated module of operation ``name`` (snake_case operationId), in any tag package."""
-    package = importlib.import_module(_API_PACKAGE)
-    found = [
-        info.name
-        for info in pkgutil.walk_packages(package.__path__, prefix=f"{_API_PACKAGE}.")
-        if not info.ispkg and info.name.rsplit(".", 1)[-1] == name
-    ]
+    found = _modules_by_operation().get(name, [])
     if len(found) != 1:
         where = ", ".join(found) if found else "nowhere"
         raise LookupError(f"operation {name!r} must be defined once under {_API_PACKAGE}, found {where}")

@@ -12,7 +12,6 @@ import datetime
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpx
 from aigenstudio_client.models.product_photo_job_list_response import ProductPhotoJobListResponse
 from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
 from aigenstudio_client.models.product_photo_job_summary import ProductPhotoJobSummary
@@ -52,9 +51,8 @@ def _checked_page_size(page_size: int) -> int:
     # The spec's own bounds for `limit` (1-100 today), checked now rather than at the first page.
     operation = load_spec().operations.get(_LIST_OPERATION_ID)
     if operation is not None:
-        probe = httpx.Request("GET", "https://validation.invalid/", params={"limit": page_size})
         try:
-            operation.validate_request(probe, ())
+            operation.validate_arguments(params={"limit": page_size})
         except RequestValidationError as exc:
             raise RequestValidationError(
                 "page_size", exc.limit, f"page_size: {exc.limit} (got {page_size})"

@@ -10,11 +10,20 @@ from contextvars import ContextVar
 
 from ._errors import RequestValidationError
 
-__all__ = ["MAX_REQUEST_ID_LENGTH", "RequestIdState", "check_request_id", "new_request_id"]
+__all__ = [
+    "CONTROL_CHARACTERS",
+    "HEADER_CONTROL_LIMIT",
+    "MAX_REQUEST_ID_LENGTH",
+    "RequestIdState",
+    "check_request_id",
+    "new_request_id",
+]
 
 # The spec's X-Request-Id parameter has maxLength 160; the vendor docs say the same.
 MAX_REQUEST_ID_LENGTH = 160
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters in any header value we send (CR/LF would split or inject headers).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+HEADER_CONTROL_LIMIT = "no control characters (CR/LF would inject headers)"
 
 
 def new_request_id() -> str:
@@ -31,9 +40,8 @@ def check_request_id(value: object, field: str = "x_request_id") -> str:
     if len(value) > MAX_REQUEST_ID_LENGTH:
         limit = f"at most {MAX_REQUEST_ID_LENGTH} characters"
         raise RequestValidationError(field, limit, f"{field}: {limit} (got {len(value)})")
-    if _CONTROL.search(value):
-        limit = "no control characters (CR/LF would inject headers)"
-        raise RequestValidationError(field, limit, f"{field}: {limit}")
+    if CONTROL_CHARACTERS.search(value):
+        raise RequestValidationError(field, HEADER_CONTROL_LIMIT, f"{field}: {HEADER_CONTROL_LIMIT}")
     return value
 
 

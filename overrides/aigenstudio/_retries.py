@@ -32,12 +32,13 @@ import email.utils
 import logging
 import random as _random
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC
 
 import httpx
+
+from ._request_id import new_request_id
 
 __all__ = ["ATTEMPTS_EXTENSION", "ATTEMPT_HEADER", "AsyncRetryTransport", "RetryPolicy", "RetryTransport"]
 
@@ -126,7 +127,7 @@ class _Retrying:
         if self.policy.max_retries == 0 or not is_retryable_request(request):
             return False
         if REQUEST_ID_HEADER not in request.headers:
-            request.headers[REQUEST_ID_HEADER] = f"req_{uuid.uuid4().hex}"
+            request.headers[REQUEST_ID_HEADER] = new_request_id()
         return True
 
     def delay(self, retry_number: int, response: httpx.Response | None) -> float:

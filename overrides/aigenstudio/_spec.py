@@ -19,7 +19,8 @@ from urllib.parse import unquote
 
 import httpx
 
-from ._errors import ConfigurationError, RequestValidationError
+from ._errors import ConfigurationError
+from ._request_id import CONTROL_CHARACTERS, HEADER_CONTROL_LIMIT
 from ._validation import Check, Invalid, SchemaCompiler
 
 __all__ = ["Operation", "Parameter", "Spec", "load_spec", "spec_path"]
@@ -27,7 +28,6 @@ __all__ = ["Operation", "Parameter", "Spec", "load_spec", "spec_path"]
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Parameters the client itself manages (the request-id rules are stricter than the schema).
 _MANAGED_HEADERS = frozenset({"x-request-id"})
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _python_name(name: str) -> str:
@@ -58,10 +58,7 @@ class Operation:
     response_checks: dict[int, Check | None] = field(default_factory=dict)
     path_names: tuple[str, ...] = ()
     has_query: bool = False
-
-    @property
-    def has_request_checks(self) -> bool:
-        return bool(self.parameters) or self.body_check is not None
+    body_schema: Any = None  # the JSON request body's schema as written (may be a $ref)
 
     # Whether a request can break a rule its path alone does not decide (query, headers, body).
     has_checks_beyond_path: bool = field(init=False)
@@ -76,6 +73,19 @@ class Operation:
         self.validate_path(path_values)
         self.validate_beyond_path(request)
 
+    def validate_arguments(
+        self,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Check query, body and header values before any request is built (whole plans up front)."""
+        probe = httpx.Request(
+            self.method, "https://validation.invalid/", params=params, json=json, headers=headers
+        )
+        self.validate_request(probe, ())
+
     def validate_path(self, path_values: tuple[str, ...]) -> None:
         """The path parameters' rules: a function of the path alone, so callers may cache a pass."""
         try:
@@ -84,14 +94,14 @@ class Operation:
                     raw = path_values[param.position] if param.position >= 0 else None
                     self._check_value(param, raw)
         except Invalid as exc:
-            raise RequestValidationError(exc.field, exc.limit, exc.describe()) from None
+            raise exc.as_request_error() from None
 
     def validate_beyond_path(self, request: httpx.Request) -> None:
         """The query, header and body rules (everything but the path)."""
         try:
             self._validate_beyond_path(request)
         except Invalid as exc:
-            raise RequestValidationError(exc.field, exc.limit, exc.describe()) from None
+            raise exc.as_request_error() from None
 
     def _validate_beyond_path(self, request: httpx.Request) -> None:
         query = request.url.params if self.has_query else None
@@ -101,8 +111,8 @@ class Operation:
                 raw = query.get(param.name) if query is not None else None
             elif param.location == "header":
                 raw = request.headers.get(param.name)
-                if raw is not None and _CONTROL.search(raw):
-                    raise Invalid(param.field, "no control characters (CR/LF would inject headers)")
+                if raw is not None and CONTROL_CHARACTERS.search(raw):
+                    raise Invalid(param.field, HEADER_CONTROL_LIMIT)
             else:
                 continue
             self._check_value(param, raw)
@@ -279,4 +289,5 @@ def _operation(
         response_checks=responses,
         path_names=path_names,
         has_query=any(p.location == "query" for p in parameters),
+        body_schema=body,
     )

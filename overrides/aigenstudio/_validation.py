@@ -21,6 +21,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from ._errors import RequestValidationError
+
 __all__ = ["Check", "Invalid", "SchemaCompiler", "render_path", "webhook_url_problem"]
 
 # A path is a linked chain (parent, key) built only as deep as the data; rendered on error.
@@ -46,6 +48,10 @@ class Invalid(Exception):
     def describe(self) -> str:
         got = f" (got {self.got})" if self.got else ""
         return f"{self.field}: {self.limit}{got}"
+
+    def as_request_error(self) -> RequestValidationError:
+        """The public error for this violation (nothing was sent)."""
+        return RequestValidationError(self.field, self.limit, self.describe())
 
 
 def render_path(path: Path) -> str:

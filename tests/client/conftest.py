@@ -1,23 +1,22 @@
 """Fixtures for the Client/AsyncClient tests: one test body runs sync and async.
 
-Endpoint modules are located by operation name (walking ``aigenstudio_client.api``) so the
-same tests pass on a client generated from a spec that groups operations under other tags.
+Endpoint modules are located by operation name (``find_operation``, which walks
+``aigenstudio_client.api``) so the same tests pass on a client generated from a spec that
+groups operations under other tags.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
-import pkgutil
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
 from aigenstudio import AsyncClient, Client
+from aigenstudio._operations import find_operation as endpoint
 
 SANDBOX_KEY = "aigen_test_" + "s3cr3tS4ndb0xK3y" * 2
 LIVE_KEY = "aigen_live_" + "l1v3S3cr3tK3y" * 2
@@ -25,15 +24,6 @@ BASE_URL = "https://api.example.test/api/v1"
 JOB_ID = "7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f"
 
 Handler = Callable[[httpx.Request], httpx.Response]
-
-
-def endpoint(name: str) -> ModuleType:
-    """The generated module of one operation, whatever tag package it lives in."""
-    api = importlib.import_module("aigenstudio_client.api")
-    for info in pkgutil.walk_packages(api.__path__, api.__name__ + "."):
-        if info.name.rsplit(".", 1)[-1] == name:
-            return importlib.import_module(info.name)
-    raise LookupError(f"no generated module for operation {name!r}")
 
 
 def ok_operations(request: httpx.Request) -> httpx.Response:

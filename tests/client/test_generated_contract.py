@@ -3,24 +3,20 @@ these fail loudly (and name the thing), rather than the overrides silently losin
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
 from types import ModuleType
 
 import httpx
 import pytest
 from aigenstudio import APIResponseValidationError, Client
+from aigenstudio._operations import find_operation, operation_names
 from aigenstudio_client.client import Client as GeneratedClient
 
 from .conftest import SANDBOX_KEY, Recorder, endpoint
 
 
 def _endpoint_modules() -> list[ModuleType]:
-    api = importlib.import_module("aigenstudio_client.api")
-    modules = [
-        importlib.import_module(info.name) for info in pkgutil.walk_packages(api.__path__, api.__name__ + ".")
-    ]
+    modules = [find_operation(name) for name in operation_names()]
     return [m for m in modules if hasattr(m, "sync_detailed")]
 
 

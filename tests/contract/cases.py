@@ -8,12 +8,9 @@ tag regrouping does not break the suite; an operation without a valid case fails
 from __future__ import annotations
 
 import datetime
-import importlib
-import pkgutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
@@ -30,21 +27,6 @@ from aigenstudio_client.models.product_photo_operation_list_response import (
     ProductPhotoOperationListResponse,
 )
 from aigenstudio_client.models.product_photo_preset_list_response import ProductPhotoPresetListResponse
-
-API_PACKAGE = "aigenstudio_client.api"
-
-
-def all_operation_modules() -> dict[str, ModuleType]:
-    package = importlib.import_module(API_PACKAGE)
-    modules = {}
-    for info in pkgutil.walk_packages(package.__path__, prefix=f"{API_PACKAGE}."):
-        if not info.ispkg:
-            modules[info.name.rsplit(".", 1)[-1]] = importlib.import_module(info.name)
-    return modules
-
-
-def operation(name: str) -> ModuleType:
-    return all_operation_modules()[name]
 
 
 def image(n: int = 0) -> ProductPhotoImageInput:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import httpx
 import pytest
 from aigenstudio import RequestValidationError
+from aigenstudio._operations import find_operation as operation
+from aigenstudio._operations import operation_names
 
-from tests.contract.cases import GUARD_CASES, VALID_CASES, Case, all_operation_modules, operation
+from tests.contract.cases import GUARD_CASES, VALID_CASES, Case
 from tests.contract.clients import SANDBOX_KEY, AsyncSetup, SyncSetup
 from tests.servers.counting import Sent
 from tools.prism import PrismServer
@@ -73,7 +75,7 @@ async def test_bad_input_is_refused_before_reaching_prism_async(async_setup: Asy
 
 def test_every_operation_has_a_contract_case() -> None:
     covered = {case.operation for case in VALID_CASES}
-    assert set(all_operation_modules()) == covered
+    assert set(operation_names()) == covered
 
 
 def test_prism_really_rejects_what_the_guards_stop(prism: PrismServer) -> None:

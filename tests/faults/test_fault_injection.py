@@ -17,9 +17,10 @@ from typing import Any
 import httpx
 import pytest
 from aigenstudio import AigenStudioError, AsyncClient, Client, RetryPolicy
+from aigenstudio._operations import find_operation as operation
 from aigenstudio_client.models.product_photo_job_create_response import ProductPhotoJobCreateResponse
 
-from tests.contract.cases import create_body, operation
+from tests.contract.cases import create_body
 from tests.faults.report import FaultReport, Row
 from tests.faults.scenarios import MAX_RETRIES, SCENARIOS, Scenario
 from tests.servers.fault_server import JOBS_PATH, FaultServer

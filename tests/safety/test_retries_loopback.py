@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import pkgutil
 import threading
 import uuid
 from collections.abc import Iterator
@@ -17,6 +15,7 @@ import httpx
 import pytest
 from aigenstudio import APIConnectionError, AsyncClient, Client
 from aigenstudio._idempotency import idempotency_key_for, new_idempotency_key
+from aigenstudio._operations import find_operation
 from aigenstudio._retries import AsyncRetryTransport, RetryTransport
 from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
 from aigenstudio_client.models.product_photo_job_create_response import ProductPhotoJobCreateResponse
@@ -202,11 +201,7 @@ SANDBOX_KEY = "aigen_test_" + "l00pb4ckK3y" * 3
 
 def create_endpoint() -> ModuleType:
     """The generated create module, whatever tag package a regenerated client puts it in."""
-    api = importlib.import_module("aigenstudio_client.api")
-    for info in pkgutil.walk_packages(api.__path__, api.__name__ + "."):
-        if info.name.endswith(".create_product_photo_job"):
-            return importlib.import_module(info.name)
-    raise LookupError("no generated create_product_photo_job module")
+    return find_operation("create_product_photo_job")
 
 
 def request_body() -> ProductPhotoJobCreateRequest:
