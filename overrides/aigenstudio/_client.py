@@ -8,6 +8,9 @@ endpoint functions our own httpx clients through its public ``get_httpx_client()
     event_hooks request             route -> key policy, X-Request-Id, pre-flight validation
     event_hooks response            typed 4xx/5xx errors, 2xx body checked against the spec
     transport=Guard(Retry(base))    transport failures typed; safe requests retried
+    base proxy                      env proxies (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY) or
+                                    httpx_args["proxy"], set on the base transport so
+                                    proxied requests still pass the whole chain
 
 Nothing here names an endpoint: operations are looked up in the vendored spec, so every
 generated function -- today's and any a future spec adds -- works unchanged. Both classes
@@ -17,10 +20,13 @@ they document (``with Client()`` / ``async with AsyncClient()``).
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from time import perf_counter
 from typing import Any, Self
+from urllib.request import getproxies
 
 import httpx
 from aigenstudio_client.client import Client as _GeneratedClient
@@ -46,9 +52,10 @@ __all__ = ["AsyncClient", "Client"]
 
 _USER_AGENT = "aigenstudio-python/0.1.0"
 # httpx_args we manage ourselves; passing them would silently drop a safety layer.
-_RESERVED_HTTPX_ARGS = frozenset({"auth", "base_url", "transport", "mounts", "app"})
+_RESERVED_HTTPX_ARGS = frozenset({"auth", "base_url", "transport", "mounts", "app", "proxies"})
 # httpx_args that configure the base transport (httpx ignores them once transport= is set).
-_TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "trust_env")
+# "proxy" too: httpx mounts its own transport for it (even beside transport=), past our chain.
+_TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "trust_env", "proxy")
 # Pool limits stay httpx's (100 connections, 20 kept idle); httpx_args["limits"] overrides.
 # Measured (bench/overhead.py, 50 concurrent): keeping >= 50 idle made httpcore's pool
 # bookkeeping cost 10-25% of async throughput and did not reduce the connections opened.
@@ -58,6 +65,72 @@ TimeoutTypes = httpx.Timeout | float | None
 _Route = tuple[Operation | None, tuple[str, ...]]
 _NO_ROUTE: _Route = (None, ())
 _ROUTE_CACHE_SIZE = 512
+
+
+def environment_proxy(url: httpx.URL) -> str | None:
+    """The proxy httpx would take from the environment for ``url``; None: connect directly.
+
+    httpx has no public API for this, so this mirrors httpx 0.28's private
+    ``get_environment_proxies`` and its ``URLPattern`` mount matching, for one URL: proxies
+    from ``urllib.request.getproxies()`` (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), each
+    a pattern; the most specific pattern matching ``url`` wins.
+    """
+    found = getproxies()
+    mounts: dict[str, str | None] = {}
+    for scheme in ("http", "https", "all"):
+        proxy = found.get(scheme)
+        if proxy:
+            mounts[f"{scheme}://"] = proxy if "://" in proxy else f"http://{proxy}"
+    for entry in (host.strip() for host in found.get("no", "").split(",")):
+        if entry == "*":
+            return None
+        if entry:
+            mounts[_no_proxy_pattern(entry)] = None
+    best: tuple[tuple[int, int, int], str | None] | None = None
+    for pattern, proxy in mounts.items():
+        priority = _pattern_priority(pattern, url)
+        if priority is not None and (best is None or priority < best[0]):
+            best = (priority, proxy)
+    return None if best is None else best[1]
+
+
+def _no_proxy_pattern(entry: str) -> str:
+    """A NO_PROXY entry as httpx writes it (curl's rules: ``.x.com`` skips subdomains only)."""
+    if "://" in entry:
+        return entry
+    if _is_ip(entry, ipaddress.IPv4Address) or entry.lower() == "localhost":
+        return f"all://{entry}"
+    if _is_ip(entry, ipaddress.IPv6Address):
+        return f"all://[{entry}]"
+    return f"all://*{entry}"
+
+
+def _is_ip(entry: str, kind: type[ipaddress.IPv4Address | ipaddress.IPv6Address]) -> bool:
+    try:
+        kind(entry.split("/")[0])
+    except ValueError:
+        return False
+    return True
+
+
+def _pattern_priority(pattern: str, url: httpx.URL) -> tuple[int, int, int] | None:
+    """httpx's ``URLPattern`` sort key if ``pattern`` matches ``url``, else None."""
+    parsed = httpx.URL(pattern)
+    scheme = "" if parsed.scheme == "all" else parsed.scheme
+    host = "" if parsed.host == "*" else parsed.host
+    if scheme and scheme != url.scheme:
+        return None
+    if host.startswith("*."):
+        host_regex = rf"^.+\.{re.escape(host[2:])}$"
+    elif host.startswith("*"):
+        host_regex = rf"^(.+\.)?{re.escape(host[1:])}$"
+    else:
+        host_regex = f"^{re.escape(host)}$"
+    if host and not re.match(host_regex, url.host):
+        return None
+    if parsed.port is not None and parsed.port != url.port:
+        return None
+    return (0 if parsed.port is not None else 1, -len(host), -len(scheme))
 
 
 class _BaseClient(_GeneratedClient):
@@ -85,6 +158,10 @@ class _BaseClient(_GeneratedClient):
             raise ConfigurationError(
                 f"httpx_args may not set {', '.join(reserved)}: use the Client's own arguments "
                 "(api_key=, base_url=, transport=)."
+            )
+        if transport is not None and extra.get("proxy") is not None:
+            raise ConfigurationError(
+                "httpx_args proxy= configures the default transport; with transport= set the proxy on it."
             )
         if timeout is not None and not isinstance(timeout, httpx.Timeout):
             timeout = httpx.Timeout(timeout)
@@ -207,11 +284,19 @@ class _BaseClient(_GeneratedClient):
             "timeout": self._timeout_value,
             "headers": headers,
             **args,
+            # Proxies are decided in _transport_args, on the base transport: a proxy httpx
+            # mounts itself bypasses our chain. (This flag gates nothing else in httpx 0.27/0.28:
+            # netrc is opt-in via NetRCAuth, SSL env vars are read by the transport.)
+            "trust_env": False,
             "_hooks": hooks,
         }
 
     def _transport_args(self) -> dict[str, Any]:
-        return {k: self._extra_httpx_args[k] for k in _TRANSPORT_ARGS if k in self._extra_httpx_args}
+        """Arguments for the base transport, with the proxy for our one origin resolved."""
+        args = {k: self._extra_httpx_args[k] for k in _TRANSPORT_ARGS if k in self._extra_httpx_args}
+        if args.get("proxy") is None and args.get("trust_env", True):
+            args["proxy"] = environment_proxy(httpx.URL(self.base_url))
+        return args
 
     def _build_sync(self) -> httpx.Client:
         base = self._transport

@@ -143,6 +143,12 @@ def test_invalid_options() -> None:
         Client(httpx_args={"auth": ("user", "pass")})
 
 
+@pytest.mark.parametrize("name", ["auth", "base_url", "transport", "mounts", "app", "proxies"])
+def test_httpx_args_that_would_bypass_a_safety_layer_are_refused(name: str) -> None:
+    with pytest.raises(ConfigurationError, match=f"httpx_args may not set {name}"):
+        Client(httpx_args={name: object()})
+
+
 async def test_redirects_are_not_followed(api: Api) -> None:
     import httpx
 
