@@ -46,7 +46,7 @@ lint: $(VENV)/.installed ## ruff on our code (generated/ is the generator's)
 	$(VENV)/bin/ruff format --check $(OUR_CODE)
 
 typecheck: $(VENV)/.installed ## mypy --strict on our code and on the generated package
-	$(VENV)/bin/mypy overrides/aigenstudio generated/aigenstudio_client tools
+	$(VENV)/bin/mypy overrides/aigenstudio generated/aigenstudio_client tools bench
 
 pytest: $(VENV)/.installed node_modules/.installed ## Run the pytest suite only
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -16,6 +16,7 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from types import ModuleType
 
 import httpx
 
@@ -53,6 +54,13 @@ class AsyncEndpoints:
     close: Callable[[], Awaitable[None]]
 
 
+def _operations() -> tuple[ModuleType, ModuleType]:
+    """The two endpoint modules, found by operation name (tag packages move between specs)."""
+    from aigenstudio import find_operation
+
+    return find_operation("list_product_photo_operations"), find_operation("get_product_photo_job")
+
+
 def ours_available() -> str | None:
     """None when ``aigenstudio.Client`` imports, else why it does not."""
     try:
@@ -72,7 +80,7 @@ def _raw(base_url: str) -> Endpoints:
 
 
 def _bare(base_url: str) -> Endpoints:
-    from aigenstudio_client.api.product_photo_api import get_product_photo_job, list_product_photo_operations
+    list_product_photo_operations, get_product_photo_job = _operations()
     from aigenstudio_client.client import AuthenticatedClient
 
     client = AuthenticatedClient(base_url=base_url, token=API_KEY, timeout=TIMEOUT)
@@ -86,7 +94,8 @@ def _bare(base_url: str) -> Endpoints:
 
 def _ours(base_url: str) -> Endpoints:
     from aigenstudio import Client
-    from aigenstudio_client.api.product_photo_api import get_product_photo_job, list_product_photo_operations
+
+    list_product_photo_operations, get_product_photo_job = _operations()
 
     client = Client(API_KEY, base_url=base_url, timeout=TIMEOUT)  # every override on
     job_id = uuid.UUID(JOB_ID)
@@ -119,7 +128,7 @@ def _raw_async(base_url: str) -> AsyncEndpoints:
 
 
 def _bare_async(base_url: str) -> AsyncEndpoints:
-    from aigenstudio_client.api.product_photo_api import get_product_photo_job, list_product_photo_operations
+    list_product_photo_operations, get_product_photo_job = _operations()
     from aigenstudio_client.client import AuthenticatedClient
 
     client = AuthenticatedClient(base_url=base_url, token=API_KEY, timeout=TIMEOUT)
@@ -133,7 +142,8 @@ def _bare_async(base_url: str) -> AsyncEndpoints:
 
 def _ours_async(base_url: str) -> AsyncEndpoints:
     from aigenstudio import AsyncClient
-    from aigenstudio_client.api.product_photo_api import get_product_photo_job, list_product_photo_operations
+
+    list_product_photo_operations, get_product_photo_job = _operations()
 
     client = AsyncClient(API_KEY, base_url=base_url, timeout=TIMEOUT)
     job_id = uuid.UUID(JOB_ID)

@@ -27,14 +27,10 @@ from aigenstudio import (
     PaginationLoopError,
     Progress,
     RequestValidationError,
+    find_operation,
     iter_jobs,
     new_idempotency_key,
     wait_for_job,
-)
-from aigenstudio_client.api.product_photo_api import (
-    create_product_photo_job,
-    list_product_photo_operations,
-    list_product_photo_presets,
 )
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 from aigenstudio_client.models.product_photo_job_create_request import (
@@ -55,6 +51,13 @@ if __package__ in (None, ""):  # run as a script: make the repo root importable 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tools.prism import PrismError, running_prism
+
+# Found by operation name rather than imported from a tag package, so `make demo` keeps working
+# when the vendor regroups tags; application code writes the typed import instead:
+#     from aigenstudio_client.api.product_photo_api import create_product_photo_job
+create_product_photo_job = find_operation("create_product_photo_job")
+list_product_photo_operations = find_operation("list_product_photo_operations")
+list_product_photo_presets = find_operation("list_product_photo_presets")
 
 API_KEY_ENV = "AIGENSTUDIO_API_KEY"
 BASE_URL_ENV = "AIGENSTUDIO_BASE_URL"

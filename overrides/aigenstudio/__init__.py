@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ._batching import BatchOutcome, CatalogReport, ItemReport, process_catalog
     from ._client import AsyncClient, Client
     from ._idempotency import idempotency_key_for, new_idempotency_key, validate_idempotency_key
+    from ._operations import find_operation
     from ._pagination import PaginationLoopError, iter_jobs
     from ._results import JobResults, job_results
     from ._retries import RetryPolicy
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
 _LAZY: dict[str, str] = {
     "AsyncClient": "._client",
     "Client": "._client",
+    "find_operation": "._operations",
     "PaginationLoopError": "._pagination",
     "iter_jobs": "._pagination",
     "JobWaitTimeout": "._waiting",
@@ -133,6 +135,7 @@ __all__ = [
     "WebhookEvent",
     "WebhookSignatureError",
     "WebhookVerificationError",
+    "find_operation",
     "idempotency_key_for",
     "is_terminal",
     "iter_jobs",

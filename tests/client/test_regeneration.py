@@ -35,10 +35,10 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
 @pytest.mark.parametrize(
     ("spec", "tag_package"),
     [
-        (None, "product_photo_api"),
+        ("tests/fixtures/specs/openapi-1.0.0.yaml", "product_photo_api"),
         ("tests/fixtures/specs/next-split-tags.yaml", "product_photo_jobs"),
     ],
-    ids=["current-spec", "next-split-tags"],
+    ids=["spec-1.0.0", "next-split-tags"],
 )
 def test_overrides_survive_regeneration(tmp_path: Path, spec: str | None, tag_package: str) -> None:
     copy = tmp_path / "repo"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.diff.conftest import FIXTURES, NEXT_SPEC, REPO_SPEC, ROOT, Run, run_script
+from tests.diff.conftest import FIXTURES, NEXT_SPEC, REPO_SPEC, ROOT, V1_SPEC, Run, run_script
 from tools.generate import tree_digest
 
 RunDiff = Callable[..., Run]
@@ -134,7 +134,7 @@ def test_next_split_tags_breaks_python_imports_but_not_the_wire(run_diff: RunDif
     generated_before = tree_digest(ROOT / "generated" / "aigenstudio_client")
     spec_before = REPO_SPEC.read_bytes()
 
-    result = run_diff("--new", str(NEXT_SPEC))
+    result = run_diff("--old", str(V1_SPEC), "--new", str(NEXT_SPEC))
 
     assert result.code == 1  # the Python surface breaks, so CI gates on it
     http = result.out.split("### HTTP API changes")[1].split("### Python surface changes")[0]
