@@ -105,6 +105,7 @@ def test_usages_of_removed_paths_in_our_code_are_found(tmp_path: Path) -> None:
         "from pkg.models.pet import Other, Pet\n"
         "from pkg.api.petshop import x  # a different module\n"
         "age = pet.age\n"
+        "    # from pkg.api.pets import get_pet  (a comment imports nothing)\n"
     )
     found = [(u.line, u.target) for u in find_usages(changes, [code], tmp_path)]
     assert found == [(1, "pkg.api.pets.get_pet"), (2, "pkg.api.pets.get_pet"), (3, "pkg.models.pet.Pet")]

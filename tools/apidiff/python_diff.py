@@ -209,6 +209,8 @@ def find_usages(changes: list[Change], files: list[Path], base: Path) -> list[Us
     usages: list[Usage] = []
     for path in files:
         for number, text in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if text.lstrip().startswith("#"):  # a comment mentioning a path imports nothing
+                continue
             hit = next((target for target, pattern in patterns if pattern.search(text)), None)
             if hit:
                 usages.append(Usage(path.relative_to(base).as_posix(), number, hit, text.strip()))
