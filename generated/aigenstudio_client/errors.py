@@ -13,4 +13,32 @@ class UnexpectedStatus(Exception):
         )
 
 
-__all__ = ["UnexpectedStatus"]
+class InvalidArgument(TypeError):
+    """Raised by api functions, before any request is sent, for an argument of the wrong type.
+
+    ``argument`` is the argument's Python name (or a dotted path such as ``body.images[0]``),
+    ``rule`` what it must be, in plain words.
+    """
+
+    def __init__(self, argument: str, rule: str) -> None:
+        self.argument = argument
+        self.rule = rule
+
+        super().__init__(f"{argument}: {rule}")
+
+
+def argument_error(client: object, error: InvalidArgument) -> Exception:
+    """The exception api functions raise for ``error``: the client's own, if it converts them.
+
+    A client with a callable ``convert_invalid_argument`` attribute has it called with the
+    error; any other client gets ``error`` itself.
+    """
+    convert = getattr(client, "convert_invalid_argument", None)
+    if callable(convert):
+        converted = convert(error)
+        if isinstance(converted, Exception):
+            return converted
+    return error
+
+
+__all__ = ["InvalidArgument", "UnexpectedStatus", "argument_error"]

@@ -31,6 +31,7 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
     RequestValidationError,
+    UnexpectedStatusError,
     UnprocessableEntityError,
 )
 
@@ -44,10 +45,12 @@ if TYPE_CHECKING:
     from ._retries import RetryPolicy
     from ._waiting import TERMINAL_STATUSES, JobWaitTimeout, Progress, is_terminal, wait_for_job
     from ._webhooks import (
+        DuplicateWebhookError,
         InvalidWebhookPayloadError,
         MalformedWebhookHeaderError,
         MissingWebhookHeaderError,
         StaleWebhookError,
+        WebhookDeduplicator,
         WebhookEvent,
         WebhookSignatureError,
         WebhookVerificationError,
@@ -76,10 +79,12 @@ _LAZY: dict[str, str] = {
     "new_idempotency_key": "._idempotency",
     "validate_idempotency_key": "._idempotency",
     "RetryPolicy": "._retries",
+    "DuplicateWebhookError": "._webhooks",
     "InvalidWebhookPayloadError": "._webhooks",
     "MalformedWebhookHeaderError": "._webhooks",
     "MissingWebhookHeaderError": "._webhooks",
     "StaleWebhookError": "._webhooks",
+    "WebhookDeduplicator": "._webhooks",
     "WebhookEvent": "._webhooks",
     "WebhookSignatureError": "._webhooks",
     "WebhookVerificationError": "._webhooks",
@@ -115,6 +120,7 @@ __all__ = [
     "Client",
     "ConfigurationError",
     "ConflictError",
+    "DuplicateWebhookError",
     "InsufficientCreditsError",
     "InternalServerError",
     "InvalidWebhookPayloadError",
@@ -131,7 +137,9 @@ __all__ = [
     "RequestValidationError",
     "RetryPolicy",
     "StaleWebhookError",
+    "UnexpectedStatusError",
     "UnprocessableEntityError",
+    "WebhookDeduplicator",
     "WebhookEvent",
     "WebhookSignatureError",
     "WebhookVerificationError",

@@ -4,13 +4,19 @@ Both subclass the generated ``aigenstudio_client.client.Client`` and hand the ge
 endpoint functions our own httpx clients through its public ``get_httpx_client()`` /
 ``get_async_httpx_client()``, built with httpx's own extension points:
 
+    build_request                   header values and path segments checked before httpx
+                                    encodes or normalises them (nothing is sent otherwise)
     auth=BearerAuth                 the key, added per request, never stored in headers
-    event_hooks request             route -> key policy, X-Request-Id, pre-flight validation
-    event_hooks response            typed 4xx/5xx errors, 2xx body checked against the spec
-    transport=Guard(Retry(base))    transport failures typed; safe requests retried
+    event_hooks request             route -> key policy, X-Request-Id, pre-flight validation;
+                                    a path that is no operation of the spec is never sent
+    event_hooks response            typed errors for 4xx/5xx and undeclared statuses, 2xx
+                                    body checked against the spec
+    transport=Guard(Retry(Read(base)))  transport failures typed; safe requests retried;
+                                    each attempt bounded by a deadline and a size cap
     base proxy                      env proxies (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY) or
                                     httpx_args["proxy"], set on the base transport so
-                                    proxied requests still pass the whole chain
+                                    proxied requests still pass the whole chain; never for
+                                    a loopback base URL (the key would cross a plain hop)
 
 Nothing here names an endpoint: operations are looked up in the vendored spec, so every
 generated function -- today's and any a future spec adds -- works unchanged. Both classes
@@ -21,7 +27,9 @@ they document (``with Client()`` / ``async with AsyncClient()``).
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from time import perf_counter
@@ -31,10 +39,13 @@ from urllib.request import getproxies
 import httpx
 from aigenstudio_client.client import Client as _GeneratedClient
 
+from ._arguments import request_error
 from ._auth import BearerAuth
-from ._config import DEFAULT_TIMEOUT, KeyKind, Settings, missing_key_error, resolve_settings
-from ._errors import ConfigurationError
+from ._config import DEFAULT_TIMEOUT, KeyKind, Settings, is_loopback_host, missing_key_error, resolve_settings
+from ._errors import ConfigurationError, RequestValidationError
 from ._logging import log_request
+from ._outgoing import AsyncCheckedHttpClient, CheckedHttpClient
+from ._reading import DEFAULT_MAX_RESPONSE_SIZE, AsyncReadingTransport, ReadingTransport
 from ._request_id import RequestIdState, check_request_id
 from ._response_guard import (
     EXCHANGE_KEY,
@@ -43,7 +54,6 @@ from ._response_guard import (
     GuardTransport,
     finish_response,
     guard_loaded_endpoints,
-    transport_error,
 )
 from ._retries import AsyncRetryTransport, RetryPolicy, RetryTransport
 from ._spec import Operation, Spec, load_spec
@@ -133,6 +143,22 @@ def _pattern_priority(pattern: str, url: httpx.URL) -> tuple[int, int, int] | No
     return (0 if parsed.port is not None else 1, -len(host), -len(scheme))
 
 
+def _checked_timeout(timeout: object) -> httpx.Timeout | None:
+    """The timeout as httpx.Timeout; every part a finite number of seconds >= 0, or None."""
+    if timeout is None:
+        return None
+    if not isinstance(timeout, httpx.Timeout):
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            raise ConfigurationError(f"timeout must be seconds, an httpx.Timeout or None (got {timeout!r})")
+        timeout = httpx.Timeout(timeout)
+    for phase, value in timeout.as_dict().items():
+        if value is not None and (isinstance(value, bool) or not 0 <= value < math.inf):
+            raise ConfigurationError(
+                f"timeout {phase} must be a finite number of seconds >= 0 (got {value!r})"
+            )
+    return timeout
+
+
 class _BaseClient(_GeneratedClient):
     def __init__(
         self,
@@ -145,11 +171,20 @@ class _BaseClient(_GeneratedClient):
         request_id: str | None = None,
         allow_unknown_key_prefix: bool = False,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         httpx_args: dict[str, Any] | None = None,
     ) -> None:
         settings = resolve_settings(api_key, base_url, allow_unknown_key_prefix=allow_unknown_key_prefix)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ConfigurationError(f"max_retries must be an integer >= 0 (got {max_retries!r})")
+        if (
+            isinstance(max_response_size, bool)
+            or not isinstance(max_response_size, int)
+            or max_response_size < 1
+        ):
+            raise ConfigurationError(
+                f"max_response_size must be a positive integer (got {max_response_size!r})"
+            )
         if retry_policy is not None and max_retries not in (2, retry_policy.max_retries):
             raise ConfigurationError("pass max_retries= or retry_policy=, not two different retry counts")
         extra = dict(httpx_args or {})
@@ -163,8 +198,12 @@ class _BaseClient(_GeneratedClient):
             raise ConfigurationError(
                 "httpx_args proxy= configures the default transport; with transport= set the proxy on it."
             )
-        if timeout is not None and not isinstance(timeout, httpx.Timeout):
-            timeout = httpx.Timeout(timeout)
+        timeout = _checked_timeout(timeout)
+        if extra.get("proxy") is not None and is_loopback_host(httpx.URL(settings.base_url).host):
+            raise ConfigurationError(
+                "httpx_args proxy= with a loopback base_url: the key would cross a plain-HTTP hop; "
+                "a loopback API is reached directly."
+            )
         super().__init__(base_url=settings.base_url, timeout=timeout)
         self._timeout_value = timeout
         self._settings: Settings = settings
@@ -174,12 +213,17 @@ class _BaseClient(_GeneratedClient):
         self._retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         self._transport = transport
         self._extra_httpx_args = extra  # not _httpx_args: that is a generated slot
-        self._base_path = httpx.URL(settings.base_url).raw_path.decode("ascii").rstrip("/")
+        base = httpx.URL(settings.base_url)
+        self._base_path = base.raw_path.decode("ascii").rstrip("/")
+        self._origin = (base.scheme, base.host, base.port)
         self._spec: Spec | None = None
         self._has_key = settings.api_key is not None
         self._routes: dict[tuple[str, bytes], _Route] = {}
+        self._max_response_size = max_response_size
         self._sync_http: httpx.Client | None = None
         self._async_http: httpx.AsyncClient | None = None
+        # One pool per client, even when many threads make their first call at once.
+        self._build_lock = threading.Lock()
         # Everything a copy needs except the key, which only Settings and BearerAuth hold
         # (both print without it).
         self._init_args: dict[str, Any] = {
@@ -190,6 +234,7 @@ class _BaseClient(_GeneratedClient):
             "request_id": request_id,
             "allow_unknown_key_prefix": allow_unknown_key_prefix,
             "transport": transport,
+            "max_response_size": max_response_size,
             "httpx_args": httpx_args,
         }
 
@@ -234,9 +279,12 @@ class _BaseClient(_GeneratedClient):
 
     __str__ = __repr__
 
-    # attrs' field-wise equality would make two clients with one URL "equal"; identity is right.
+    # attrs' field-wise equality would make two clients with one URL "equal"; identity is
+    # right, and hashing must agree with it (clients as dict keys, in sets, in caches).
     def __eq__(self, other: object) -> bool:
         return self is other
+
+    __hash__ = object.__hash__  # type: ignore[assignment]  # attrs' eq=True set it to None
 
     def __reduce__(self) -> tuple[Any, ...]:
         raise TypeError(f"{type(self).__name__} cannot be pickled (it holds an API key)")
@@ -261,17 +309,29 @@ class _BaseClient(_GeneratedClient):
 
     # -- the generated client's extension points ---------------------------------------
 
+    # The generated endpoint functions raise what this returns for a wrong-typed argument
+    # (aigenstudio_client.errors.argument_error), before anything is sent.
+    convert_invalid_argument = staticmethod(request_error)
+
     def get_httpx_client(self) -> httpx.Client:
-        if self._sync_http is None:
-            self._sync_http = self._build_sync()
-            self.set_httpx_client(self._sync_http)
-        return self._sync_http
+        built = self._sync_http
+        if built is None:
+            with self._build_lock:
+                if self._sync_http is None:
+                    self._sync_http = self._build_sync()
+                    self.set_httpx_client(self._sync_http)
+                built = self._sync_http
+        return built
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
-        if self._async_http is None:
-            self._async_http = self._build_async()
-            self.set_async_httpx_client(self._async_http)
-        return self._async_http
+        built = self._async_http
+        if built is None:
+            with self._build_lock:
+                if self._async_http is None:
+                    self._async_http = self._build_async()
+                    self.set_async_httpx_client(self._async_http)
+                built = self._async_http
+        return built
 
     def _client_args(self) -> dict[str, Any]:
         args = {k: v for k, v in self._extra_httpx_args.items() if k not in _TRANSPORT_ARGS}
@@ -294,8 +354,11 @@ class _BaseClient(_GeneratedClient):
     def _transport_args(self) -> dict[str, Any]:
         """Arguments for the base transport, with the proxy for our one origin resolved."""
         args = {k: self._extra_httpx_args[k] for k in _TRANSPORT_ARGS if k in self._extra_httpx_args}
-        if args.get("proxy") is None and args.get("trust_env", True):
-            args["proxy"] = environment_proxy(httpx.URL(self.base_url))
+        url = httpx.URL(self.base_url)
+        if is_loopback_host(url.host):
+            args["proxy"] = None  # this machine is reached directly, never through a proxy
+        elif args.get("proxy") is None and args.get("trust_env", True):
+            args["proxy"] = environment_proxy(url)
         return args
 
     def _build_sync(self) -> httpx.Client:
@@ -306,8 +369,10 @@ class _BaseClient(_GeneratedClient):
             raise ConfigurationError("transport= is not a sync httpx transport (httpx.BaseTransport)")
         args = self._client_args()
         hooks = args.pop("_hooks")
-        return httpx.Client(
-            transport=GuardTransport(RetryTransport(base, self._retry_policy)),
+        reading = ReadingTransport(base, self._max_response_size)
+        return CheckedHttpClient(
+            parameter_namer=self._parameter_name,
+            transport=GuardTransport(RetryTransport(reading, self._retry_policy)),
             event_hooks={
                 "request": [self._on_request, *hooks.get("request", ())],
                 "response": [self._on_response, *hooks.get("response", ())],
@@ -323,8 +388,10 @@ class _BaseClient(_GeneratedClient):
             raise ConfigurationError("transport= is not an async httpx transport (httpx.AsyncBaseTransport)")
         args = self._client_args()
         hooks = args.pop("_hooks")
-        return httpx.AsyncClient(
-            transport=AsyncGuardTransport(AsyncRetryTransport(base, self._retry_policy)),
+        reading = AsyncReadingTransport(base, self._max_response_size)
+        return AsyncCheckedHttpClient(
+            parameter_namer=self._parameter_name,
+            transport=AsyncGuardTransport(AsyncRetryTransport(reading, self._retry_policy)),
             event_hooks={
                 "request": [self._on_request_async, *hooks.get("request", ())],
                 "response": [self._on_response_async, *hooks.get("response", ())],
@@ -332,12 +399,29 @@ class _BaseClient(_GeneratedClient):
             **args,
         )
 
+    def _parameter_name(self, method: str, segments: list[str], index: int) -> str | None:
+        return self._loaded_spec().path_parameter(method, segments, index)
+
+    def _loaded_spec(self) -> Spec:
+        spec = self._spec
+        if spec is None:
+            spec = self._spec = load_spec()
+        return spec
+
     # -- hooks ---------------------------------------------------------------------------
 
     def _on_request(self, request: httpx.Request) -> None:
         """Before anything is sent: key policy, request id, and the spec's limits."""
         started = perf_counter()
         method = request.method
+        url = request.url
+        if (url.scheme, url.host, url.port) != self._origin:
+            raise RequestValidationError(
+                "url",
+                "must be on the client's base_url",
+                f"{method} {url.copy_with(query=None, userinfo=b'')} is not on the client's base_url "
+                f"({self.base_url}); nothing was sent",
+            )
         # The raw (still percent-encoded) path: an encoded "/" inside a path parameter must
         # stay inside that parameter when matching the route.
         raw_path = request.url.raw_path
@@ -347,7 +431,16 @@ class _BaseClient(_GeneratedClient):
         if route is None:
             route = self._route(method, raw_path)
         operation = route[0]
-        if not self._has_key and (operation is None or not operation.public):
+        if operation is None:
+            # Whatever built it, a request the spec does not describe is not the API's: it is
+            # never sent, and above all never with the key.
+            raise RequestValidationError(
+                "path",
+                "must be an operation of the API spec",
+                f"{method} {request.url.copy_with(query=None, userinfo=b'')} is not an operation of "
+                "the API spec (openapi.yaml); nothing was sent",
+            )
+        if not self._has_key and not operation.public:
             raise missing_key_error()
         request_id = request.headers.get("x-request-id")
         if request_id is None:
@@ -355,7 +448,7 @@ class _BaseClient(_GeneratedClient):
             request.headers["X-Request-Id"] = request_id
         else:
             check_request_id(request_id)
-        if operation is not None and operation.has_checks_beyond_path:
+        if operation.has_checks_beyond_path:
             operation.validate_beyond_path(request)
         guard_loaded_endpoints()  # the calling endpoint module is loaded by now
         request.extensions[EXCHANGE_KEY] = Exchange(operation, request_id, started, self._request_ids)
@@ -368,9 +461,7 @@ class _BaseClient(_GeneratedClient):
         polled until it finishes) is neither matched nor checked again. A failing path raises
         and is not cached.
         """
-        spec = self._spec
-        if spec is None:
-            spec = self._spec = load_spec()
+        spec = self._loaded_spec()
         path = raw_path.decode("ascii")
         if self._base_path and path.startswith(self._base_path):
             path = path[len(self._base_path) :]
@@ -384,20 +475,14 @@ class _BaseClient(_GeneratedClient):
         return route
 
     def _on_response(self, response: httpx.Response) -> None:
-        try:
-            response.read()
-        except httpx.TransportError as exc:
-            raise transport_error(response.request, exc) from exc
+        response.read()  # in memory already: the reading transport read it, within its limits
         finish_response(response)
 
     async def _on_request_async(self, request: httpx.Request) -> None:
         self._on_request(request)
 
     async def _on_response_async(self, response: httpx.Response) -> None:
-        try:
-            await response.aread()
-        except httpx.TransportError as exc:
-            raise transport_error(response.request, exc) from exc
+        await response.aread()
         finish_response(response)
 
     # -- lifetime ------------------------------------------------------------------------

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
 from dataclasses import dataclass
 from typing import Literal
 
 import httpx
 
 from ._errors import ConfigurationError
+from ._redaction import redact_url_text, safe_url
 
 __all__ = [
     "API_KEY_ENV",
@@ -59,14 +61,34 @@ def missing_key_error() -> ConfigurationError:
     )
 
 
-def is_loopback_host(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
+def _is_loopback_address(text: str) -> bool:
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(text.split("%", 1)[0])
     except ValueError:
         return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` is this machine, decided by address, never by the look of a name.
+
+    An IP literal counts when it is a loopback address. The one name that counts is
+    ``localhost`` itself, and only when every address it resolves to (from the hosts file,
+    on any sane system) is loopback; ``api.localhost`` and other names do not count, since
+    what they resolve to is up to the resolver.
+    """
+    host = host.strip("[]").lower()
+    if _is_loopback_address(host):
+        return True
+    if host.rstrip(".") != "localhost":
+        return False
+    try:
+        found = socket.getaddrinfo("localhost", None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    return bool(found) and all(_is_loopback_address(str(info[4][0])) for info in found)
 
 
 def _key_kind(api_key: str, allow_unknown_prefix: bool) -> KeyKind:
@@ -90,19 +112,29 @@ def _check_key_characters(api_key: str) -> None:
         raise ConfigurationError("The API key contains non-ASCII characters.")
 
 
-def _check_base_url(base_url: str, has_key: bool) -> str:
+def _check_base_url(base_url: object, has_key: bool) -> str:
+    """The base URL to use: checked, without userinfo (the key is the only credential sent).
+
+    Messages quote the URL with any ``user:password@`` redacted, never as given.
+    """
+    if not isinstance(base_url, str):
+        raise ConfigurationError(f"base_url must be a string (got {type(base_url).__name__})")
+    shown = redact_url_text(base_url)
     try:
         url = httpx.URL(base_url)
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise ConfigurationError(f"Invalid base_url {base_url!r}: {exc}") from exc
+    except (httpx.InvalidURL, TypeError, UnicodeError):
+        # httpx's own message may quote the URL: do not pass it on.
+        raise ConfigurationError(f"Invalid base_url {shown!r}: not a valid URL.") from None
     if url.scheme not in ("https", "http") or not url.host:
-        raise ConfigurationError(f"Invalid base_url {base_url!r}: expected an http(s) URL with a host.")
+        raise ConfigurationError(f"Invalid base_url {shown!r}: expected an http(s) URL with a host.")
+    if url.query or url.fragment:
+        raise ConfigurationError(f"Invalid base_url {shown!r}: a base URL has no query or fragment.")
     if url.scheme == "http" and has_key and not is_loopback_host(url.host):
         raise ConfigurationError(
             f"Refusing to send the API key over plain HTTP to {url.host!r}: use an https:// "
-            "base_url (plain http is only allowed for loopback hosts such as 127.0.0.1)."
+            "base_url (plain http is only allowed for loopback addresses such as 127.0.0.1)."
         )
-    return base_url.rstrip("/")
+    return (str(safe_url(url)) if url.userinfo else base_url).rstrip("/")
 
 
 def resolve_settings(

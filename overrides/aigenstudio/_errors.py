@@ -7,10 +7,12 @@ from the status line otherwise (an HTML 502 page still gives a clean APIStatusEr
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
+
+from ._json import loads_bounded
+from ._redaction import redacted_request, redacted_response
 
 __all__ = [
     "APIConnectionError",
@@ -28,15 +30,28 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
+    "UnexpectedStatusError",
     "UnprocessableEntityError",
     "status_error_from_response",
 ]
+
+
+def _rebuild(cls: type[AigenStudioError], args: tuple[Any, ...], state: dict[str, Any]) -> AigenStudioError:
+    error = cls.__new__(cls, *args)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class AigenStudioError(Exception):
     """Base class of every error this SDK raises."""
 
     request_id: str | None = None
+
+    # Pickle by state, not by calling __init__ again: subclasses take keyword-only or
+    # differently shaped arguments, and an error must cross a process pool intact.
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
 
 
 class ConfigurationError(AigenStudioError, ValueError):
@@ -57,12 +72,16 @@ class RequestValidationError(AigenStudioError, ValueError):
 
 
 class APIError(AigenStudioError):
-    """An error tied to one HTTP exchange with the API."""
+    """An error tied to one HTTP exchange with the API.
+
+    ``request`` (and ``response`` on subclasses) are detached copies with the API key and
+    every other secret header redacted: an error is safe to log, report and pickle.
+    """
 
     def __init__(self, message: str, *, request: httpx.Request | None, request_id: str | None) -> None:
         super().__init__(message)
         self.message = message
-        self.request = request
+        self.request = redacted_request(request) if request is not None else None
         self.request_id = request_id
 
 
@@ -81,13 +100,14 @@ class APIResponseValidationError(APIError):
         self, message: str, *, response: httpx.Response, request_id: str | None, body: Any = None
     ) -> None:
         super().__init__(message, request=response.request, request_id=request_id)
-        self.response = response
+        assert self.request is not None
+        self.response = redacted_response(response, self.request)
         self.status_code = response.status_code
         self.body = body
 
 
 class APIStatusError(APIError):
-    """The API answered with a 4xx or 5xx status."""
+    """The API answered with a status that is an error, or one the spec does not declare."""
 
     def __init__(
         self,
@@ -99,7 +119,8 @@ class APIStatusError(APIError):
         body: Any = None,
     ) -> None:
         super().__init__(message, request=response.request, request_id=request_id)
-        self.response = response
+        assert self.request is not None
+        self.response = redacted_response(response, self.request)
         self.status_code = response.status_code
         self.code = code
         self.body = body
@@ -108,6 +129,11 @@ class APIStatusError(APIError):
         code = f" {self.code}" if self.code else ""
         rid = f" (request_id={self.request_id})" if self.request_id else ""
         return f"{self.status_code}{code}: {self.message}{rid}"
+
+
+class UnexpectedStatusError(APIStatusError):
+    """A 1xx/2xx/3xx status the spec does not declare for the operation (e.g. a 204 or a 302):
+    the client cannot know what happened, so it never returns such a response as a result."""
 
 
 class BadRequestError(APIStatusError):
@@ -168,14 +194,16 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 def _error_class(status: int) -> type[APIStatusError]:
     if status >= 500:
         return InternalServerError
+    if status < 400:
+        return UnexpectedStatusError
     return _BY_STATUS.get(status, APIStatusError)
 
 
 def _envelope(response: httpx.Response) -> tuple[Any, str | None, str | None, str | None]:
     """(body, code, message, body request_id) from the error envelope, tolerating any body."""
     try:
-        body = json.loads(response.content) if response.content else None
-    except ValueError:  # HTML error pages, truncated JSON, binary bodies
+        body = loads_bounded(response.content) if response.content else None
+    except ValueError:  # HTML error pages, truncated or too deep JSON, binary bodies
         return None, None, None, None
     if not isinstance(body, dict):
         return body, None, None, None
@@ -191,7 +219,7 @@ def _envelope(response: httpx.Response) -> tuple[Any, str | None, str | None, st
 
 
 def status_error_from_response(response: httpx.Response, fallback_request_id: str | None) -> APIStatusError:
-    """Build the typed error for a 4xx/5xx response (the body must already be read)."""
+    """Build the typed error for an error or undeclared status (the body must already be read)."""
     body, code, message, body_rid = _envelope(response)
     request_id = body_rid or response.headers.get("x-request-id") or fallback_request_id
     if message is None:

@@ -15,9 +15,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._errors import ConfigurationError, RequestValidationError
+from ._request_id import header_value_problem
 from ._validation import Check, Invalid
 
-__all__ = ["idempotency_key_for", "new_idempotency_key", "validate_idempotency_key"]
+__all__ = [
+    "idempotency_key_for",
+    "is_valid_idempotency_key",
+    "new_idempotency_key",
+    "validate_idempotency_key",
+]
 
 # The length rule comes from the spec's Idempotency-Key header schema; these (the vendor's
 # prose: 8 to 160 characters) apply only if the spec is missing or stops declaring one.
@@ -55,6 +61,17 @@ def idempotency_key_for(namespace: str, payload: object) -> str:
     return _PREFIX + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def is_valid_idempotency_key(value: object) -> bool:
+    """Whether ``value`` is a key the API honours (the documented length, printable ASCII, no
+    edge whitespace): only such a key makes a POST safe to send twice."""
+    return (
+        isinstance(value, str)
+        and MIN_LENGTH <= len(value) <= MAX_LENGTH
+        and all(" " <= char <= "~" for char in value)
+        and value == value.strip()
+    )
+
+
 def validate_idempotency_key(key: str) -> str:
     """Return ``key`` if the API will accept it, else raise RequestValidationError before sending."""
     field = "idempotency_key"
@@ -73,12 +90,9 @@ def validate_idempotency_key(key: str) -> str:
         raise RequestValidationError(field, limit, f"{field}: must be {limit} (got {len(key)})")
     # A header value: printable ASCII only (httpx cannot encode the rest, control characters
     # split or smuggle headers), and no edge whitespace, which servers strip from the key.
-    if not all(" " <= char <= "~" for char in key):
-        limit = "printable ASCII, no control characters"
-        raise RequestValidationError(field, limit, f"{field}: must be {limit}")
-    if key != key.strip():
-        limit = "no leading or trailing whitespace"
-        raise RequestValidationError(field, limit, f"{field}: must have {limit}")
+    problem = header_value_problem(key)
+    if problem is not None:
+        raise RequestValidationError(field, problem, f"{field}: {problem}")
     return key
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "MAX_REQUEST_ID_LENGTH",
     "RequestIdState",
     "check_request_id",
+    "header_value_problem",
     "new_request_id",
 ]
 
@@ -24,6 +25,22 @@ MAX_REQUEST_ID_LENGTH = 160
 # Control characters in any header value we send (CR/LF would split or inject headers).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 HEADER_CONTROL_LIMIT = "no control characters (CR/LF would inject headers)"
+
+
+def header_value_problem(value: str) -> str | None:
+    """Why ``value`` cannot be sent as an HTTP header value as given, or None.
+
+    HTTP itself imposes these (RFC 9110 5.5): control characters would split or inject
+    headers, non-ASCII has no defined encoding (httpx cannot send it), and servers strip
+    edge whitespace, so the value they see would differ from the one the caller chose.
+    """
+    if CONTROL_CHARACTERS.search(value):
+        return HEADER_CONTROL_LIMIT
+    if not value.isascii():
+        return "ASCII characters only (HTTP header values have no defined encoding for others)"
+    if value != value.strip(" \t"):
+        return "no leading or trailing whitespace (servers strip it from header values)"
+    return None
 
 
 def new_request_id() -> str:
@@ -40,8 +57,9 @@ def check_request_id(value: object, field: str = "x_request_id") -> str:
     if len(value) > MAX_REQUEST_ID_LENGTH:
         limit = f"at most {MAX_REQUEST_ID_LENGTH} characters"
         raise RequestValidationError(field, limit, f"{field}: {limit} (got {len(value)})")
-    if CONTROL_CHARACTERS.search(value):
-        raise RequestValidationError(field, HEADER_CONTROL_LIMIT, f"{field}: {HEADER_CONTROL_LIMIT}")
+    problem = header_value_problem(value)
+    if problem is not None:
+        raise RequestValidationError(field, problem, f"{field}: {problem}")
     return value
 
 

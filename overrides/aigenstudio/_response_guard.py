@@ -2,8 +2,10 @@
 
 - ``GuardTransport`` / ``AsyncGuardTransport`` are the outermost transports: httpx transport
   failures become APITimeoutError / APIConnectionError carrying the request id we sent.
-- ``finish_response`` runs in the response hook: the typed APIStatusError for any 4xx/5xx,
-  otherwise the request id is recorded and logged.
+- ``finish_response`` runs in the response hook: the typed APIStatusError for any 4xx/5xx
+  and for any status the spec does not declare for the operation (a 204, a 302...); a 2xx
+  body is checked against the operation's response schema (APIResponseValidationError naming
+  the JSON path); the request id is recorded and logged.
 - ``guard_loaded_endpoints`` makes a 2xx body the generated parser cannot read (not JSON, a
   required field missing, a wrong shape) raise APIResponseValidationError, never a raw
   KeyError / TypeError / JSONDecodeError.
@@ -12,7 +14,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,9 @@ from ._errors import (
     APITimeoutError,
     status_error_from_response,
 )
+from ._json import JSONTooDeep, loads_bounded
 from ._logging import log_response
+from ._redaction import redacted_request
 from ._request_id import RequestIdState
 from ._spec import Operation
 from ._validation import Invalid
@@ -61,16 +64,29 @@ def _sent_request_id(request: httpx.Request) -> str | None:
     return header
 
 
-def transport_error(request: httpx.Request, exc: httpx.TransportError) -> APIConnectionError:
-    """The typed error for an httpx transport failure (the message never holds headers)."""
+def transport_error(request: httpx.Request, exc: httpx.RequestError) -> APIConnectionError:
+    """The typed error for an httpx transport failure (the message never holds headers).
+
+    Raise it outside the ``except`` block that caught ``exc``: its ``__cause__`` is a copy of
+    ``exc`` bound to the redacted request, and no ``__context__`` keeps the original (whose
+    ``.request`` carries the key).
+    """
     request_id = _sent_request_id(request)
-    where = f"{request.method} {request.url.copy_with(query=None)}"
+    safe = redacted_request(request)
+    where = f"{safe.method} {safe.url.copy_with(query=None)}"
     kind = type(exc).__name__
+    error: APIConnectionError
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"Request timed out ({kind}): {where}", request=request, request_id=request_id)
-    return APIConnectionError(
-        f"Connection error ({kind}: {exc}): {where}", request=request, request_id=request_id
-    )
+        error = APITimeoutError(
+            f"Request timed out ({kind}): {where}", request=request, request_id=request_id
+        )
+    else:
+        # DecodingError: a body that cannot be decoded, or one past max_response_size.
+        what = "Response refused" if isinstance(exc, httpx.DecodingError) else "Connection error"
+        error = APIConnectionError(f"{what} ({kind}: {exc}): {where}", request=request, request_id=request_id)
+    error.__cause__ = type(exc)(str(exc), request=safe)
+    error.__suppress_context__ = True
+    return error
 
 
 class GuardTransport(httpx.BaseTransport):
@@ -80,8 +96,9 @@ class GuardTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         try:
             return self._inner.handle_request(request)
-        except httpx.TransportError as exc:
-            raise transport_error(request, exc) from exc
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            error = transport_error(request, exc)
+        raise error
 
     def close(self) -> None:
         self._inner.close()
@@ -94,8 +111,9 @@ class AsyncGuardTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
             return await self._inner.handle_async_request(request)
-        except httpx.TransportError as exc:
-            raise transport_error(request, exc) from exc
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            error = transport_error(request, exc)
+        raise error
 
     async def aclose(self) -> None:
         await self._inner.aclose()
@@ -108,13 +126,39 @@ def finish_response(response: httpx.Response) -> None:
     if not isinstance(exchange, Exchange):
         return  # a request our hooks did not prepare
     status = response.status_code
-    if status >= 400:
+    operation = exchange.operation
+    if status >= 400 or (operation is not None and not operation.declares(status)):
         error = status_error_from_response(response, exchange.request_id)
+        if status < 400 and operation is not None:
+            error.message = f"HTTP {status} is not a status the spec declares for {operation.operation_id}"
+            error.args = (error.message,)
         _record(exchange, request, status, error.request_id or exchange.request_id)
         raise error
-    # The body's request_id (preferred) is read from the parsed model by the guarded parser,
-    # so the body is parsed once, by the generated code.
-    _record(exchange, request, status, response.headers.get("x-request-id") or exchange.request_id)
+    header_id = response.headers.get("x-request-id") or exchange.request_id
+    check = operation.response_checks.get(status) if operation is not None else None
+    if check is None:
+        _record(exchange, request, status, header_id)
+        return
+    try:
+        body = loads_bounded(response.content)
+    except ValueError as exc:
+        _record(exchange, request, status, header_id)
+        problem = f"nests too deeply ({exc})" if isinstance(exc, JSONTooDeep) else "is not valid JSON"
+        raise APIResponseValidationError(
+            f"HTTP {status} response body {problem}", response=response, request_id=header_id
+        ) from None
+    body_id = body.get("request_id") if isinstance(body, dict) else None
+    request_id = body_id if isinstance(body_id, str) and body_id else header_id
+    _record(exchange, request, status, request_id)
+    try:
+        check(body, "response")
+    except Invalid as invalid:
+        raise APIResponseValidationError(
+            f"HTTP {status} response does not match the API spec: {invalid.describe()}",
+            response=response,
+            request_id=request_id,
+            body=body,
+        ) from None
 
 
 def _record(exchange: Exchange, request: httpx.Request, status: int, request_id: str) -> None:
@@ -176,7 +220,7 @@ def _invalid_body(response: httpx.Response, exchange: Exchange, exc: Exception) 
     status = response.status_code
     header_id = response.headers.get("x-request-id")
     try:
-        body = json.loads(response.content)
+        body = loads_bounded(response.content)
     except ValueError:
         return APIResponseValidationError(
             f"HTTP {status} response body is not valid JSON",

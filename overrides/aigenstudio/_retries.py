@@ -9,8 +9,11 @@ leaves only its ~30-line loop, so this module is our own loop instead.
 
 Rules (issue 4):
 
-* only safe requests: GET/HEAD/OPTIONS, and POST only when it carries ``Idempotency-Key``;
-  the body must be replayable bytes (streamed bodies are sent once, never retried);
+* only safe requests: GET/HEAD/OPTIONS, and POST only when it carries a valid
+  ``Idempotency-Key`` (an empty or malformed key makes nothing idempotent); the body must be
+  replayable bytes (streamed bodies are sent once, never retried);
+* time: each attempt is bounded by the client's timeout (the reading layer below);
+  ``total_timeout`` bounds all attempts and waits together: no retry starts past it;
 * retried: connection errors, timeouts, 408, 429, 5xx, and 409 only when it carries
   ``Retry-After``. The API documents no "idempotency key in progress" code, and a bare 409
   also means "one active job per key", which waiting briefly does not fix; a 409 that tells
@@ -30,6 +33,7 @@ import asyncio
 import contextlib
 import email.utils
 import logging
+import math
 import random as _random
 import time
 from collections.abc import Awaitable, Callable
@@ -38,6 +42,9 @@ from datetime import UTC
 
 import httpx
 
+from ._errors import ConfigurationError
+from ._idempotency import is_valid_idempotency_key
+from ._reading import DEADLINE_EXTENSION
 from ._request_id import new_request_id
 
 __all__ = ["ATTEMPTS_EXTENSION", "ATTEMPT_HEADER", "AsyncRetryTransport", "RetryPolicy", "RetryTransport"]
@@ -65,12 +72,23 @@ class RetryPolicy:
     initial_backoff: float = 0.5
     max_backoff: float = 8.0
     max_retry_after: float = 60.0
+    # Seconds for all attempts of one call and the waits between them; None: bounded only
+    # by max_retries and the per-attempt timeout.
+    total_timeout: float | None = None
 
     def __post_init__(self) -> None:
-        if self.max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
-        if self.initial_backoff < 0 or self.max_backoff < 0 or self.max_retry_after < 0:
-            raise ValueError("backoff and Retry-After caps must be >= 0")
+        if (
+            isinstance(self.max_retries, bool)
+            or not isinstance(self.max_retries, int)
+            or self.max_retries < 0
+        ):
+            raise ConfigurationError("max_retries must be an integer >= 0")
+        for name in ("initial_backoff", "max_backoff", "max_retry_after", "total_timeout"):
+            value = getattr(self, name)
+            if value is None and name == "total_timeout":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf:
+                raise ConfigurationError(f"RetryPolicy.{name} must be a finite number of seconds >= 0")
 
     def backoff(self, retry_number: int, rand: float) -> float:
         """Delay before retry ``retry_number`` (1-based) with equal jitter; ``rand`` in [0, 1)."""
@@ -98,7 +116,9 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 def is_retryable_request(request: httpx.Request) -> bool:
     """Safe to send twice: a safe method, or a POST made idempotent by its key; replayable body."""
     method = request.method.upper()
-    if method not in _SAFE_METHODS and not (method == "POST" and IDEMPOTENCY_HEADER in request.headers):
+    if method not in _SAFE_METHODS and not (
+        method == "POST" and is_valid_idempotency_key(request.headers.get(IDEMPOTENCY_HEADER))
+    ):
         return False
     # Bytes bodies (json=, content=b"...") replay; generators and files may not.
     return isinstance(request.stream, httpx.ByteStream)
@@ -124,11 +144,19 @@ class _Retrying:
 
     def prepare(self, request: httpx.Request) -> bool:
         """Whether ``request`` may be retried; gives it a request id shared by all attempts."""
+        if self.policy.total_timeout is not None:
+            request.extensions[DEADLINE_EXTENSION] = time.monotonic() + self.policy.total_timeout
         if self.policy.max_retries == 0 or not is_retryable_request(request):
             return False
         if REQUEST_ID_HEADER not in request.headers:
             request.headers[REQUEST_ID_HEADER] = new_request_id()
         return True
+
+    @staticmethod
+    def out_of_time(request: httpx.Request, delay: float) -> bool:
+        """Whether waiting ``delay`` more would pass the total budget (then stop retrying)."""
+        deadline = request.extensions.get(DEADLINE_EXTENSION)
+        return isinstance(deadline, float) and time.monotonic() + delay >= deadline
 
     def delay(self, retry_number: int, response: httpx.Response | None) -> float:
         hint = parse_retry_after(response.headers.get("retry-after")) if response is not None else None
@@ -188,12 +216,15 @@ class RetryTransport(httpx.BaseTransport):
                     raise
                 outcome: httpx.Response | Exception = error
                 delay = self._retrying.delay(attempt, None)
+                if self._retrying.out_of_time(request, delay):
+                    raise
             else:
-                if last or not is_retryable_response(response):
+                retry = not last and is_retryable_response(response)
+                delay = self._retrying.delay(attempt, response) if retry else 0.0
+                if not retry or self._retrying.out_of_time(request, delay):
                     response.extensions[ATTEMPTS_EXTENSION] = attempt
                     return response
                 outcome = response
-                delay = self._retrying.delay(attempt, response)
                 _discard(response)
             self._retrying.announce(request, attempt + 1, outcome, delay)
             self._sleep(delay)
@@ -235,12 +266,15 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                     raise
                 outcome: httpx.Response | Exception = error
                 delay = self._retrying.delay(attempt, None)
+                if self._retrying.out_of_time(request, delay):
+                    raise
             else:
-                if last or not is_retryable_response(response):
+                retry = not last and is_retryable_response(response)
+                delay = self._retrying.delay(attempt, response) if retry else 0.0
+                if not retry or self._retrying.out_of_time(request, delay):
                     response.extensions[ATTEMPTS_EXTENSION] = attempt
                     return response
                 outcome = response
-                delay = self._retrying.delay(attempt, response)
                 await _adiscard(response)
             self._retrying.announce(request, attempt + 1, outcome, delay)
             await self._sleep(delay)

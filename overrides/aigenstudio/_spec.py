@@ -30,7 +30,7 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _MANAGED_HEADERS = frozenset({"x-request-id"})
 
 
-def _python_name(name: str) -> str:
+def python_name(name: str) -> str:
     """The argument name the generator gives a parameter (jobId -> job_id, Idempotency-Key -> ...)."""
     snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
     return re.sub(r"[^0-9a-zA-Z]+", "_", snake).strip("_").lower()
@@ -59,6 +59,9 @@ class Operation:
     path_names: tuple[str, ...] = ()
     has_query: bool = False
     body_schema: Any = None  # the JSON request body's schema as written (may be a $ref)
+    # The statuses the spec declares: exact codes and "2XX"-style classes (by first digit).
+    statuses: frozenset[int] = frozenset()
+    status_classes: frozenset[int] = frozenset()
 
     # Whether a request can break a rule its path alone does not decide (query, headers, body).
     has_checks_beyond_path: bool = field(init=False)
@@ -67,6 +70,10 @@ class Operation:
         self.has_checks_beyond_path = self.body_check is not None or any(
             p.location in ("query", "header") for p in self.parameters
         )
+
+    def declares(self, status: int) -> bool:
+        """Whether the spec lists ``status`` (or its class, such as ``2XX``) for this operation."""
+        return status in self.statuses or status // 100 in self.status_classes
 
     def validate_request(self, request: httpx.Request, path_values: tuple[str, ...]) -> None:
         """Raise RequestValidationError naming the field and limit of the first violation."""
@@ -116,9 +123,16 @@ class Operation:
             else:
                 continue
             self._check_value(param, raw)
-        if self.body_check is not None and request.content:
+        if self.body_check is not None:
             try:
-                body = json.loads(request.content)
+                content = request.content
+            except httpx.RequestNotRead:
+                # A generator or file body: it cannot be checked (or retried) before sending.
+                raise Invalid("body", "must be a JSON body given as data, not a stream") from None
+            if not content:
+                return
+            try:
+                body = json.loads(content)
             except ValueError:
                 return  # not a JSON body: nothing this validator understands
             self.body_check(body, "body")
@@ -172,6 +186,17 @@ class Spec:
                     if "%" in path:
                         values = tuple(unquote(v) for v in values)
                     return op, values
+        return None
+
+    def path_parameter(self, method: str, segments: list[str], index: int) -> str | None:
+        """The argument name of the path parameter an operation puts at ``segments[index]``."""
+        for op in self.operations.values():
+            parts = op.template.strip("/").split("/")
+            if op.method != method.upper() or len(parts) != len(segments):
+                continue
+            literal_match = all(p == seg or p.startswith("{") for p, seg in zip(parts, segments, strict=True))
+            if literal_match and parts[index].startswith("{"):
+                return python_name(parts[index].strip("{}"))
         return None
 
 
@@ -265,7 +290,7 @@ def _operation(
             Parameter(
                 name=name,
                 location=location,
-                field=_python_name(name),
+                field=python_name(name),
                 required=bool(param.get("required")) or location == "path",
                 check=strict.compile(param.get("schema")),
                 schema_type=schema_type,
@@ -274,9 +299,16 @@ def _operation(
         )
     security = raw.get("security", default_security)
     responses: dict[int, Check | None] = {}
+    statuses: set[int] = set()
+    status_classes: set[int] = set()
     for status, response in (raw.get("responses") or {}).items():
-        if str(status).isdigit() and 200 <= int(status) < 300:
-            responses[int(status)] = lenient.compile(_json_schema(document, response))
+        code = str(status).upper()
+        if code.isdigit():
+            statuses.add(int(code))
+            if 200 <= int(code) < 300:
+                responses[int(code)] = lenient.compile(_json_schema(document, response))
+        elif len(code) == 3 and code[0].isdigit() and code.endswith("XX"):
+            status_classes.add(int(code[0]))
     body = _json_schema(document, raw.get("requestBody"))
     return Operation(
         operation_id=str(raw.get("operationId") or f"{method} {template}"),
@@ -290,4 +322,6 @@ def _operation(
         path_names=path_names,
         has_query=any(p.location == "query" for p in parameters),
         body_schema=body,
+        statuses=frozenset(statuses),
+        status_classes=frozenset(status_classes),
     )

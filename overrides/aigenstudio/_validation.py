@@ -14,14 +14,13 @@ Schemas are compiled once per operation; a check that has nothing to do compiles
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from ._errors import RequestValidationError
+from ._public_url import public_https_url_problem
 
 __all__ = ["Check", "Invalid", "SchemaCompiler", "render_path", "webhook_url_problem"]
 
@@ -117,36 +116,16 @@ def _is_datetime(value: str) -> bool:
 
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
-_LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain")
 
 
 def webhook_url_problem(url: str) -> str | None:
     """Why ``url`` is not a public HTTPS URL (the API's documented rule), or None.
 
-    Only literal hosts are judged (no DNS): a name that resolves to a private address is
+    The host is judged as the receiving side's URL parser reads it (see ``_public_url``);
+    only literal hosts are judged (no DNS): a name that resolves to a private address is
     still the API's to reject.
     """
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        return "must be a valid URL"
-    if parts.scheme.lower() != "https":
-        return "must be an https:// URL"
-    if not host:
-        return "must have a host"
-    host = host.lower().rstrip(".")
-    if host == "localhost" or host.endswith(_LOCAL_SUFFIXES):
-        return "must be a public host (not localhost)"
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    if not address.is_global:
-        return "must be a public host (not a loopback, private or link-local address)"
-    return None
+    return public_https_url_problem(url)
 
 
 class SchemaCompiler:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aigenstudio
 import pytest
 from aigenstudio import AsyncClient, Client, ConfigurationError
 
@@ -154,8 +155,10 @@ async def test_redirects_are_not_followed(api: Api) -> None:
 
     api.recorder.handler = lambda request: httpx.Response(302, headers={"Location": "https://evil.example/"})
     client = api.client(SANDBOX_KEY)
-    response = await api.detailed("list_product_photo_jobs", client)
-    assert response.status_code == 302
+    # Not followed, and not returned as a result either: the spec declares no 302.
+    with pytest.raises(aigenstudio.UnexpectedStatusError) as caught:
+        await api.detailed("list_product_photo_jobs", client)
+    assert caught.value.status_code == 302
     assert len(api.recorder.requests) == 1
 
 
@@ -198,8 +201,10 @@ def test_default_timeouts() -> None:
 def test_key_only_goes_to_the_api_origin(recorder: Recorder) -> None:
     client = Client(SANDBOX_KEY, base_url=BASE_URL, transport=recorder.transport(), max_retries=0)
     http = client.get_httpx_client()
-    http.get("https://elsewhere.example/steal")
-    http.get("http://api.example.test/api/v1/product-photo-operations")  # same host, not https
-    assert all("authorization" not in r.headers for r in recorder.requests)
+    # Another origin (another host, or the same host over plain http) is never sent at all.
+    for url in ("https://elsewhere.example/steal", "http://api.example.test/api/v1/product-photo-operations"):
+        with pytest.raises(aigenstudio.RequestValidationError):
+            http.get(url)
+    assert recorder.requests == []
     http.get("/product-photo-operations")
     assert recorder.last.headers["authorization"] == f"Bearer {SANDBOX_KEY}"

@@ -209,7 +209,12 @@ async def test_transport_failures_are_typed(api: Api, raised: Exception, expecte
     assert type(info.value) is expected
     assert info.value.request_id == "rid-net"
     assert isinstance(info.value, AigenStudioError)
-    assert info.value.__cause__ is raised
+    # The cause is a copy of what httpx raised, bound to the redacted request (no key).
+    cause = info.value.__cause__
+    assert type(cause) is type(raised)
+    assert str(cause) == str(raised)
+    assert isinstance(cause, httpx.RequestError)
+    assert cause.request.headers.get("authorization") in (None, "[redacted]")
 
 
 @pytest.fixture

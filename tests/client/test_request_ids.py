@@ -9,7 +9,7 @@ import re
 
 import httpx
 import pytest
-from aigenstudio import AsyncClient, Client, NotFoundError, RequestValidationError
+from aigenstudio import AsyncClient, Client, NotFoundError, RequestValidationError, UnexpectedStatusError
 
 from .conftest import JOB_ID, SANDBOX_KEY, Api, create_body
 
@@ -95,13 +95,17 @@ async def test_last_request_id_prefers_the_body(api: Api) -> None:
 
 
 async def test_last_request_id_falls_back_to_header_then_sent_id(api: Api) -> None:
+    # A bodiless 204 (undeclared, so it raises): no body id, so the header's, else the sent id.
     api.recorder.handler = lambda r: httpx.Response(204, headers={"X-Request-Id": "req_hdr"})
     client = api.client(SANDBOX_KEY)
-    await api.detailed("list_product_photo_jobs", client)
+    with pytest.raises(UnexpectedStatusError):
+        await api.detailed("list_product_photo_jobs", client)
     assert client.last_request_id == "req_hdr"
     api.recorder.handler = lambda r: httpx.Response(204)
-    await api.detailed("list_product_photo_jobs", client, x_request_id="mine-1")
+    with pytest.raises(UnexpectedStatusError) as info:
+        await api.detailed("list_product_photo_jobs", client, x_request_id="mine-1")
     assert client.last_request_id == "mine-1"
+    assert info.value.request_id == "mine-1"
 
 
 async def test_request_id_on_errors(api: Api) -> None:
@@ -128,8 +132,9 @@ async def test_log_records_carry_the_request_id(api: Api, caplog: pytest.LogCapt
     records = [r for r in caplog.records if r.name == "aigenstudio"]
     assert [r.getMessage().split()[0] for r in records] == ["request", "response"]
     assert records[0].request_id == "trace-me"  # type: ignore[attr-defined]
-    assert records[1].request_id == "trace-me"  # type: ignore[attr-defined]  # no header: the id sent
-    assert client.last_request_id == "req_server_ops"  # the body's id, read by the parser
+    # The response record carries the server's id from the body (checked before parsing).
+    assert records[1].request_id == "req_server_ops"  # type: ignore[attr-defined]
+    assert client.last_request_id == "req_server_ops"
     assert records[1].status == 200  # type: ignore[attr-defined]
 
 

@@ -108,10 +108,10 @@ def test_namespace_is_required() -> None:
         ("short", "at least 8 characters"),
         ("", "at least 8 characters"),
         ("k" * 161, "at most 160 characters"),
-        ("idem_abc\r\nX-Evil: 1", "printable ASCII, no control characters"),
-        ("idem_abc\x00def", "printable ASCII, no control characters"),
-        ("idem_abc\tdef", "printable ASCII, no control characters"),
-        ("idem_clé_12345", "printable ASCII, no control characters"),
+        ("idem_abc\r\nX-Evil: 1", "no control characters"),
+        ("idem_abc\x00def", "no control characters"),
+        ("idem_abc\tdef", "no control characters"),
+        ("idem_clé_12345", "ASCII characters only"),
         ("         ", "no leading or trailing whitespace"),
         (" idem_abcdef", "no leading or trailing whitespace"),
     ],
@@ -120,7 +120,7 @@ def test_bad_keys_are_rejected_naming_field_and_limit(key: str, limit: str) -> N
     with pytest.raises(RequestValidationError) as caught:
         validate_idempotency_key(key)
     assert caught.value.field == "idempotency_key"
-    assert caught.value.limit == limit
+    assert caught.value.limit.startswith(limit)
 
 
 @pytest.mark.parametrize("key", ["k" * 8, "k" * 160, "order 42 / batch 3", "idem_" + "f" * 64])

@@ -133,7 +133,7 @@ def test_reserialised_json_fails() -> None:
 
 
 def test_decoded_text_body_is_refused() -> None:
-    with pytest.raises(TypeError, match="raw"):
+    with pytest.raises(ConfigurationError, match="raw"):
         verify_webhook(BODY.decode(), headers(), API_KEY, now=NOW)  # type: ignore[arg-type]
 
 

@@ -17,6 +17,18 @@ def _get_kwargs(
     idempotency_key: str,
     x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    if not isinstance(idempotency_key, str):
+        raise errors.InvalidArgument("idempotency_key", "must be a str")
+
+    if not isinstance(x_request_id, (str, Unset)):
+        raise errors.InvalidArgument("x_request_id", "must be a str")
+
+    if not isinstance(body, ProductPhotoJobCreateRequest):
+        raise errors.InvalidArgument(
+            "body",
+            "must be a ProductPhotoJobCreateRequest: pass ProductPhotoJobCreateRequest(...) or ProductPhotoJobCreateRequest.from_dict(...)",
+        )
+
     headers: dict[str, Any] = {}
     headers["Idempotency-Key"] = idempotency_key
 
@@ -28,8 +40,15 @@ def _get_kwargs(
         "url": "/product-photo-jobs",
     }
 
-    _kwargs["json"] = body.to_dict()
-
+    try:
+        _kwargs["json"] = body.to_dict()
+    except (AttributeError, TypeError, ValueError) as error:
+        raise errors.InvalidArgument(
+            "body",
+            f"could not be serialised: {type(error).__name__}: {str(error)[:120]}"
+            " (nested values must be the generated model and enum classes;"
+            " ProductPhotoJobCreateRequest.from_dict(...) builds them from plain data)",
+        ) from None
     headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
@@ -96,11 +115,14 @@ def sync_detailed(
         Response[ErrorResponse | ProductPhotoJobCreateResponse]
     """
 
-    kwargs = _get_kwargs(
-        body=body,
-        idempotency_key=idempotency_key,
-        x_request_id=x_request_id,
-    )
+    try:
+        kwargs = _get_kwargs(
+            body=body,
+            idempotency_key=idempotency_key,
+            x_request_id=x_request_id,
+        )
+    except errors.InvalidArgument as error:
+        raise errors.argument_error(client, error) from None
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -167,11 +189,14 @@ async def asyncio_detailed(
         Response[ErrorResponse | ProductPhotoJobCreateResponse]
     """
 
-    kwargs = _get_kwargs(
-        body=body,
-        idempotency_key=idempotency_key,
-        x_request_id=x_request_id,
-    )
+    try:
+        kwargs = _get_kwargs(
+            body=body,
+            idempotency_key=idempotency_key,
+            x_request_id=x_request_id,
+        )
+    except errors.InvalidArgument as error:
+        raise errors.argument_error(client, error) from None
 
     response = await client.get_async_httpx_client().request(**kwargs)
 

@@ -17,6 +17,12 @@ def _get_kwargs(
     *,
     x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    if not isinstance(job_id, (UUID, str)):
+        raise errors.InvalidArgument("job_id", "must be a UUID or a str")
+
+    if not isinstance(x_request_id, (str, Unset)):
+        raise errors.InvalidArgument("x_request_id", "must be a str")
+
     headers: dict[str, Any] = {}
     if not isinstance(x_request_id, Unset):
         headers["X-Request-Id"] = x_request_id
@@ -89,10 +95,13 @@ def sync_detailed(
         Response[ErrorResponse | ProductPhotoJobStatusResponse]
     """
 
-    kwargs = _get_kwargs(
-        job_id=job_id,
-        x_request_id=x_request_id,
-    )
+    try:
+        kwargs = _get_kwargs(
+            job_id=job_id,
+            x_request_id=x_request_id,
+        )
+    except errors.InvalidArgument as error:
+        raise errors.argument_error(client, error) from None
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -152,10 +161,13 @@ async def asyncio_detailed(
         Response[ErrorResponse | ProductPhotoJobStatusResponse]
     """
 
-    kwargs = _get_kwargs(
-        job_id=job_id,
-        x_request_id=x_request_id,
-    )
+    try:
+        kwargs = _get_kwargs(
+            job_id=job_id,
+            x_request_id=x_request_id,
+        )
+    except errors.InvalidArgument as error:
+        raise errors.argument_error(client, error) from None
 
     response = await client.get_async_httpx_client().request(**kwargs)
 

@@ -19,6 +19,30 @@ def _get_kwargs(
     status: ProductPhotoJobStatus | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    if not isinstance(limit, Unset) and (
+        isinstance(limit, bool) or not isinstance(limit, int)
+    ):
+        raise errors.InvalidArgument("limit", "must be an int")
+
+    if not isinstance(cursor, Unset) and (
+        not isinstance(cursor, datetime.datetime) or cursor.utcoffset() is None
+    ):
+        raise errors.InvalidArgument(
+            "cursor", "must be a datetime.datetime with a UTC offset"
+        )
+
+    if not isinstance(status, (ProductPhotoJobStatus, Unset)):
+        try:
+            status = ProductPhotoJobStatus(status)
+        except (TypeError, ValueError):
+            raise errors.InvalidArgument(
+                "status",
+                "must be a ProductPhotoJobStatus or one of its values: 'queued', 'processing', 'completed', 'partially_completed', 'failed', 'cancelled'",
+            ) from None
+
+    if not isinstance(x_request_id, (str, Unset)):
+        raise errors.InvalidArgument("x_request_id", "must be a str")
+
     headers: dict[str, Any] = {}
     if not isinstance(x_request_id, Unset):
         headers["X-Request-Id"] = x_request_id
@@ -106,12 +130,15 @@ def sync_detailed(
         Response[ErrorResponse | ProductPhotoJobListResponse]
     """
 
-    kwargs = _get_kwargs(
-        limit=limit,
-        cursor=cursor,
-        status=status,
-        x_request_id=x_request_id,
-    )
+    try:
+        kwargs = _get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            status=status,
+            x_request_id=x_request_id,
+        )
+    except errors.InvalidArgument as error:
+        raise errors.argument_error(client, error) from None
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -181,12 +208,15 @@ async def asyncio_detailed(
         Response[ErrorResponse | ProductPhotoJobListResponse]
     """
 
-    kwargs = _get_kwargs(
-        limit=limit,
-        cursor=cursor,
-        status=status,
-        x_request_id=x_request_id,
-    )
+    try:
+        kwargs = _get_kwargs(
+            limit=limit,
+            cursor=cursor,
+            status=status,
+            x_request_id=x_request_id,
+        )
+    except errors.InvalidArgument as error:
+        raise errors.argument_error(client, error) from None
 
     response = await client.get_async_httpx_client().request(**kwargs)
 

@@ -13,6 +13,9 @@ def _get_kwargs(
     *,
     x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    if not isinstance(x_request_id, (str, Unset)):
+        raise errors.InvalidArgument("x_request_id", "must be a str")
+
     headers: dict[str, Any] = {}
     if not isinstance(x_request_id, Unset):
         headers["X-Request-Id"] = x_request_id
@@ -71,9 +74,12 @@ def sync_detailed(
         Response[ProductPhotoPresetListResponse]
     """
 
-    kwargs = _get_kwargs(
-        x_request_id=x_request_id,
-    )
+    try:
+        kwargs = _get_kwargs(
+            x_request_id=x_request_id,
+        )
+    except errors.InvalidArgument as error:
+        raise errors.argument_error(client, error) from None
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -128,9 +134,12 @@ async def asyncio_detailed(
         Response[ProductPhotoPresetListResponse]
     """
 
-    kwargs = _get_kwargs(
-        x_request_id=x_request_id,
-    )
+    try:
+        kwargs = _get_kwargs(
+            x_request_id=x_request_id,
+        )
+    except errors.InvalidArgument as error:
+        raise errors.argument_error(client, error) from None
 
     response = await client.get_async_httpx_client().request(**kwargs)
 

@@ -1,0 +1,20 @@
+"""Wrong-typed arguments to the generated endpoint functions, as our public error.
+
+The generated ``_get_kwargs`` checks every argument against its declared type before
+anything is sent and raises ``aigenstudio_client.errors.InvalidArgument``; the endpoint
+function hands it to ``errors.argument_error``, which asks the client's
+``convert_invalid_argument`` (our Client's is :func:`request_error`) for the error to raise.
+"""
+
+from __future__ import annotations
+
+from aigenstudio_client.errors import InvalidArgument
+
+from ._errors import RequestValidationError
+
+__all__ = ["request_error"]
+
+
+def request_error(error: InvalidArgument) -> RequestValidationError:
+    """The public error for a wrong-typed argument: same ``field`` (argument) and ``limit`` (rule)."""
+    return RequestValidationError(error.argument, error.rule)

@@ -1,0 +1,93 @@
+"""Checks on a request's parts before httpx encodes or normalises them.
+
+httpx turns header values into bytes (a non-ASCII value raises ``UnicodeEncodeError``) and
+removes ``.``/``..`` segments from paths (``/jobs/..`` becomes another endpoint) while it
+builds the request, before any event hook can look. So the client's httpx classes check in
+``build_request``, httpx's documented step between arguments and request, and raise
+RequestValidationError naming the argument: nothing is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from ._errors import RequestValidationError
+from ._request_id import header_value_problem
+from ._spec import python_name
+
+__all__ = ["AsyncCheckedHttpClient", "CheckedHttpClient", "check_outgoing"]
+
+# (method, path segments, index) -> the argument that fills that segment, if known.
+ParameterNamer = Callable[[str, list[str], int], str | None]
+
+_TRAVERSAL_LIMIT = "must not be empty, '.' or '..' (that would change which endpoint is called)"
+
+
+def _check_headers(headers: Any) -> None:
+    if headers is None:
+        return
+    items = headers.items() if isinstance(headers, Mapping | httpx.Headers) else headers
+    for name, value in items:
+        if isinstance(value, bytes):
+            continue  # already encoded by the caller
+        field = python_name(str(name))
+        if not isinstance(value, str):
+            raise RequestValidationError(
+                field, "must be a string", f"{field}: must be a string (got {type(value).__name__})"
+            )
+        problem = header_value_problem(value)
+        if problem is not None:
+            raise RequestValidationError(field, problem, f"{field} ({name} header): {problem}")
+
+
+def _path_of(url: str) -> str:
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    if "://" in path:
+        rest = path.split("://", 1)[1]
+        path = rest[rest.find("/") :] if "/" in rest else ""
+    return path
+
+
+def _check_path(method: str, url: Any, namer: ParameterNamer | None) -> None:
+    if not isinstance(url, str):
+        return  # an httpx.URL was already normalised by the caller who built it
+    path = _path_of(url)
+    if path in ("", "/"):
+        return  # the base URL itself
+    segments = path.lstrip("/").split("/")
+    for index, segment in enumerate(segments):
+        if segment in ("", ".", ".."):
+            name = namer(method, segments, index) if namer is not None and url.startswith("/") else None
+            field = name or "path"
+            raise RequestValidationError(
+                field, _TRAVERSAL_LIMIT, f"{field}: {_TRAVERSAL_LIMIT} (path {url!r})"
+            )
+
+
+def check_outgoing(method: str, url: Any, headers: Any, namer: ParameterNamer | None) -> None:
+    """Raise RequestValidationError for a header value or path segment that cannot go out as given."""
+    _check_headers(headers)
+    _check_path(method.upper(), url, namer)
+
+
+class CheckedHttpClient(httpx.Client):
+    def __init__(self, *, parameter_namer: ParameterNamer | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._parameter_namer = parameter_namer
+
+    def build_request(self, method: str, url: Any, **kwargs: Any) -> httpx.Request:
+        check_outgoing(method, url, kwargs.get("headers"), self._parameter_namer)
+        return super().build_request(method, url, **kwargs)
+
+
+class AsyncCheckedHttpClient(httpx.AsyncClient):
+    def __init__(self, *, parameter_namer: ParameterNamer | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._parameter_namer = parameter_namer
+
+    def build_request(self, method: str, url: Any, **kwargs: Any) -> httpx.Request:
+        check_outgoing(method, url, kwargs.get("headers"), self._parameter_namer)
+        return super().build_request(method, url, **kwargs)

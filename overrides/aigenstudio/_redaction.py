@@ -1,0 +1,79 @@
+"""Copies of requests, responses and URLs that are safe to keep in an error, a log or a pickle.
+
+An error outlives the call: callers log it, send it to error trackers, pickle it across a
+process pool. So an error never holds the live ``httpx.Request`` (its ``Authorization``
+header carries the key): it holds a copy with every secret-bearing header replaced and the
+URL's userinfo removed. The copy keeps what a reader needs to debug: method, URL, the other
+headers (request id, idempotency key) and the body.
+"""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+__all__ = [
+    "REDACTED",
+    "SECRET_HEADERS",
+    "redact_url_text",
+    "redacted_request",
+    "redacted_response",
+    "safe_url",
+]
+
+REDACTED = "[redacted]"
+# Headers whose value is a credential, in either direction.
+SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-aigen-signature"}
+)
+# "scheme://user:password@" in free text (a URL that may not even parse).
+_USERINFO_TEXT = re.compile(r"(?<=://)[^/?#@\s]*@")
+
+
+def redact_url_text(text: str) -> str:
+    """``text`` with the userinfo of every URL in it replaced: safe to quote in a message."""
+    return _USERINFO_TEXT.sub(f"{REDACTED}@", text)
+
+
+def safe_url(url: httpx.URL) -> httpx.URL:
+    """``url`` without userinfo (the only part of a URL that can carry a password)."""
+    return url.copy_with(userinfo=b"") if url.userinfo else url
+
+
+def _safe_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
+    return [
+        (name, REDACTED if name.lower() in SECRET_HEADERS else value) for name, value in headers.multi_items()
+    ]
+
+
+def redacted_request(request: httpx.Request) -> httpx.Request:
+    """A detached copy of ``request`` with secrets removed (no extensions, body only if read)."""
+    try:
+        content: bytes | None = request.content
+    except httpx.RequestNotRead:  # a streamed body: not ours to consume
+        content = None
+    copy = httpx.Request(
+        request.method, safe_url(request.url), headers=_safe_headers(request.headers), content=content
+    )
+    if content is None:  # no body given: keep the copy free of a Content-Length it never had
+        copy.headers.pop("content-length", None)
+    return copy
+
+
+def redacted_response(response: httpx.Response, request: httpx.Request) -> httpx.Response:
+    """A detached copy of a read ``response`` bound to the redacted ``request``."""
+    headers = [
+        (name, value)
+        for name, value in _safe_headers(response.headers)
+        # The copy holds decoded bytes: the encoding headers would describe other bytes.
+        if name.lower() not in ("content-encoding", "transfer-encoding", "content-length")
+    ]
+    extensions = {k: v for k, v in response.extensions.items() if k in ("http_version", "reason_phrase")}
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=response.content,
+        request=request,
+        extensions=extensions,
+    )

@@ -1,0 +1,171 @@
+"""Concurrent first use, pool size and hashing; a bounded loopback soak with no leaked sockets.
+
+Before the edges work: 16 threads making their first call on one fresh Client built 16
+connection pools (``close()`` closed one and leaked the rest), 50 concurrent async calls
+opened about three times as many connections as they needed, and ``hash(client)`` raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from aigenstudio import AsyncClient, Client, find_operation
+
+from tests.client.conftest import SANDBOX_KEY
+
+BODY = b'{"operations": [{"id": "studio_packshot", "name": "S", "credits_per_image": 5}], "request_id": "r"}'
+
+
+class CountingServer(ThreadingHTTPServer):
+    """A keep-alive loopback API that counts the connections it accepts."""
+
+    daemon_threads = False  # server_close() joins every handler: no server socket outlives it
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.requests = 0
+        self.lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            timeout = 5  # a connection the client forgot is closed here, never hangs the test
+
+            def setup(self) -> None:
+                super().setup()
+                with server.lock:
+                    server.connections += 1
+
+            def do_GET(self) -> None:
+                with server.lock:
+                    server.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(BODY)))
+                self.end_headers()
+                self.wfile.write(BODY)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}/api/v1"
+        self.thread = threading.Thread(target=self.serve_forever, args=(0.01,), daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+        self.thread.join()
+
+
+def open_sockets() -> int:
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+        except OSError:
+            continue
+    return count
+
+
+@pytest.fixture
+def server() -> Iterator[CountingServer]:
+    started = CountingServer()
+    yield started
+    started.stop()
+
+
+LIST_OPERATIONS = find_operation("list_product_photo_operations")
+
+
+# -- 16. one pool per client -----------------------------------------------------------
+
+
+def test_threads_racing_on_first_use_share_one_pool(server: CountingServer) -> None:
+    baseline = open_sockets()
+    client = Client(SANDBOX_KEY, base_url=server.url)
+    barrier = threading.Barrier(16)
+
+    def first_call(_: int) -> int:
+        barrier.wait()
+        LIST_OPERATIONS.sync(client=client)
+        return id(client.get_httpx_client())
+
+    with ThreadPoolExecutor(16) as pool:
+        pools = set(pool.map(first_call, range(16)))
+    assert len(pools) == 1
+    client.close()
+    server.stop()
+    assert open_sockets() <= baseline - 1  # the listening socket is gone too; nothing leaked
+
+
+async def test_async_connections_opened_stay_within_concurrency(server: CountingServer) -> None:
+    concurrency, rounds = 50, 6
+    async with AsyncClient(SANDBOX_KEY, base_url=server.url) as client:
+        for _ in range(rounds):
+            await asyncio.gather(*(LIST_OPERATIONS.asyncio(client=client) for _ in range(concurrency)))
+    assert server.requests == concurrency * rounds
+    assert server.connections <= concurrency
+
+
+# -- 17. hashable --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+def test_clients_are_hashable_by_identity(cls: type[Client]) -> None:
+    one, two = cls(SANDBOX_KEY), cls(SANDBOX_KEY)
+    assert hash(one) == hash(one)
+    assert one != two
+    assert len({one, two, one}) == 2
+    assert {one: "a"}[one] == "a"
+
+
+# -- soak: threads and tasks together, bounded, loopback only ------------------------------
+
+
+def test_soak_threads_and_tasks_leak_no_sockets(server: CountingServer) -> None:
+    baseline = open_sockets()
+    deadline = time.monotonic() + 20  # bounded in time as well as in count
+    client = Client(SANDBOX_KEY, base_url=server.url)
+    aclient = AsyncClient(SANDBOX_KEY, base_url=server.url)
+
+    def thread_calls(_: int) -> int:
+        done = 0
+        for _ in range(25):
+            if time.monotonic() > deadline:
+                break
+            LIST_OPERATIONS.sync(client=client)
+            done += 1
+        return done
+
+    async def task_calls() -> int:
+        done = 0
+        for _ in range(25):
+            if time.monotonic() > deadline:
+                break
+            await LIST_OPERATIONS.asyncio(client=aclient)
+            done += 1
+        return done
+
+    async def tasks() -> int:
+        async with aclient:
+            return sum(await asyncio.gather(*(task_calls() for _ in range(20))))
+
+    with ThreadPoolExecutor(8) as pool:
+        threaded = pool.map(thread_calls, range(8))
+        in_tasks = asyncio.run(tasks())
+        total = sum(threaded) + in_tasks
+    client.close()
+    assert total == server.requests
+    assert total > 0
+    server.stop()
+    assert open_sockets() <= baseline - 1

@@ -1,0 +1,153 @@
+"""What a careless or hostile caller passes is refused before sending, naming the field.
+
+Before the edges work: a non-ASCII request id or idempotency key raised UnicodeEncodeError,
+edge whitespace gave APIConnectionError, an empty Idempotency-Key still made a POST
+retryable, a streamed body leaked httpx.RequestNotRead, and ``job_id="."``/``".."``/``""``
+sent another operation's request (with the key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from aigenstudio import Client, RequestValidationError
+from aigenstudio._retries import RetryPolicy, RetryTransport, is_retryable_request
+
+from tests.client.conftest import SANDBOX_KEY, Api, create_body
+
+BAD_HEADER_VALUES = [
+    ("naïve-id-123", "ASCII"),
+    ("id-\u2028-12345", "ASCII"),
+    (" leading-1234", "whitespace"),
+    ("trailing-1234 ", "whitespace"),
+    ("line\r\nX-Evil: 1", "control"),
+]
+
+
+# -- 11. header values ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "rule"), BAD_HEADER_VALUES)
+async def test_a_bad_request_id_per_call_is_refused_naming_the_header(
+    api: Api, value: str, rule: str
+) -> None:
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(RequestValidationError, match=rule) as caught:
+        await api.call("list_product_photo_operations", client, x_request_id=value)
+    assert caught.value.field == "x_request_id"
+    assert api.recorder.requests == []
+
+
+@pytest.mark.parametrize(("value", "rule"), BAD_HEADER_VALUES)
+async def test_a_bad_idempotency_key_is_refused_naming_the_header(api: Api, value: str, rule: str) -> None:
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(RequestValidationError, match=rule) as caught:
+        await api.call("create_product_photo_job", client, body=create_body(), idempotency_key=value)
+    assert caught.value.field == "idempotency_key"
+    assert api.recorder.requests == []
+
+
+@pytest.mark.parametrize(("value", "rule"), BAD_HEADER_VALUES)
+def test_a_bad_client_request_id_is_refused(value: str, rule: str) -> None:
+    with pytest.raises(RequestValidationError, match=rule) as caught:
+        Client(SANDBOX_KEY, request_id=value)
+    assert caught.value.field == "request_id"
+
+
+@pytest.mark.parametrize(("value", "rule"), BAD_HEADER_VALUES)
+async def test_a_bad_scoped_request_id_is_refused(api: Api, value: str, rule: str) -> None:
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(RequestValidationError, match=rule), client.request_id_scope(value):
+        await api.call("list_product_photo_operations", client)
+    assert api.recorder.requests == []
+
+
+def test_a_raw_header_of_the_wrong_type_is_refused() -> None:
+    transport = httpx.MockTransport(lambda r: httpx.Response(500))
+    with Client(SANDBOX_KEY, transport=transport) as client:
+        http = client.get_httpx_client()
+        with pytest.raises(RequestValidationError, match="x_request_id"):
+            http.get("/product-photo-operations", headers={"X-Request-Id": 7})  # type: ignore[dict-item]
+
+
+# -- 12. only a valid idempotency key makes a POST retryable ----------------------------
+
+
+@pytest.mark.parametrize("key", ["", "   ", "short", "k" * 161, "ümlaut-key-123".encode("latin-1")])
+def test_an_invalid_idempotency_key_does_not_make_a_post_retryable(key: str | bytes) -> None:
+    request = httpx.Request(
+        "POST", "https://api.example.test/x", headers={"Idempotency-Key": key}, content=b"{}"
+    )
+    assert not is_retryable_request(request)
+    attempts: list[httpx.Request] = []
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
+        raise httpx.ConnectError("reset")
+
+    retrying = RetryTransport(httpx.MockTransport(flaky), RetryPolicy(max_retries=3), sleep=lambda s: None)
+    with pytest.raises(httpx.ConnectError):
+        retrying.handle_request(request)
+    assert len(attempts) == 1
+
+
+def test_a_valid_idempotency_key_does() -> None:
+    request = httpx.Request(
+        "POST", "https://api.example.test/x", headers={"Idempotency-Key": "idem_12345678"}, content=b"{}"
+    )
+    assert is_retryable_request(request)
+
+
+# -- 13. a streamed body ----------------------------------------------------------------
+
+
+def test_a_streamed_body_is_refused_not_leaked_as_request_not_read() -> None:
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(500))
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"images": []}'
+
+    with Client(SANDBOX_KEY, transport=transport) as client:
+        http = client.get_httpx_client()
+        with pytest.raises(RequestValidationError, match="stream") as caught:
+            http.post(
+                "/product-photo-jobs",
+                content=chunks(),
+                headers={"Idempotency-Key": "idem_12345678", "Content-Type": "application/json"},
+            )
+    assert caught.value.field == "body"
+    assert sent == []
+
+
+# -- 14. path parameters can never change the route ------------------------------------
+
+
+@pytest.mark.parametrize("job_id", [".", "..", "", "./", "../..", "a/..", "%2e%2e", "/"])
+async def test_a_path_parameter_cannot_reach_another_endpoint(api: Api, job_id: str) -> None:
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(RequestValidationError) as caught:
+        await api.call("get_product_photo_job", client, job_id=job_id)
+    assert caught.value.field == "job_id"
+    assert api.recorder.requests == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/product-photo-jobs/../../admin",
+        "/product-photo-jobs/./",
+        "/not-an-endpoint",
+        "https://api.example.test/api/v2/product-photo-jobs",
+        "https://attacker.example/api/v1/product-photo-jobs",
+    ],
+)
+def test_a_request_that_is_no_operation_is_never_sent(url: str) -> None:
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(200))
+    client = Client(SANDBOX_KEY, base_url="https://api.example.test/api/v1", transport=transport)
+    with client, pytest.raises(RequestValidationError):
+        client.get_httpx_client().get(url)
+    assert sent == []

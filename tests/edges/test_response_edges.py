@@ -1,0 +1,266 @@
+"""What a hostile or broken server sends back always ends as a typed SDK error.
+
+Before the edges work: an undeclared 204/202/302 made ``.sync()`` return None, wrong-typed
+2xx bodies parsed without complaint, a gzip bomb was inflated in full, a 100,000-deep JSON
+array raised RecursionError, and ``timeout=`` bounded each read, not the call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from aigenstudio import (
+    AigenStudioError,
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AsyncClient,
+    Client,
+    ConfigurationError,
+    UnexpectedStatusError,
+    find_operation,
+)
+
+from tests.client.conftest import JOB_ID, SANDBOX_KEY, Api, create_body, job_summary
+
+OPERATIONS = [
+    ("list_product_photo_operations", {}),
+    ("list_product_photo_presets", {}),
+    ("list_product_photo_jobs", {}),
+    ("get_product_photo_job", {"job_id": JOB_ID}),
+    ("create_product_photo_job", {"idempotency_key": "idem_12345678"}),
+]
+
+
+def _kwargs(operation: str, extra: dict[str, Any]) -> dict[str, Any]:
+    if operation == "create_product_photo_job":
+        return {**extra, "body": create_body()}
+    return dict(extra)
+
+
+# -- 6. undeclared statuses -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [202, 204, 206, 302, 304, 307])
+@pytest.mark.parametrize(("operation", "extra"), OPERATIONS, ids=[o for o, _ in OPERATIONS])
+async def test_an_undeclared_status_raises_with_the_request_id(
+    api: Api, operation: str, extra: dict[str, Any], status: int
+) -> None:
+    api.recorder.handler = lambda r: httpx.Response(
+        status, headers={"X-Request-Id": "req_odd", "Location": "https://evil.example/"}
+    )
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(UnexpectedStatusError) as caught:
+        await api.call(operation, client, **_kwargs(operation, extra))
+    assert isinstance(caught.value, APIStatusError)
+    assert caught.value.status_code == status
+    assert caught.value.request_id == "req_odd"
+    assert "declare" in str(caught.value)
+    assert len(api.recorder.requests) == 1  # not followed, not retried
+
+
+async def test_an_undeclared_error_status_is_still_a_status_error(api: Api) -> None:
+    api.recorder.handler = lambda r: httpx.Response(418, text="teapot")
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(APIStatusError) as caught:
+        await api.call("list_product_photo_operations", client)
+    assert caught.value.status_code == 418
+
+
+# -- 7. wrong-typed 2xx bodies ----------------------------------------------------------
+
+
+def _job_list(**changes: Any) -> dict[str, Any]:
+    return {"jobs": [{**job_summary(), **changes}], "request_id": "req_list", "next_cursor": None}
+
+
+WRONG_BODIES = [
+    ("list_product_photo_jobs", _job_list(total_items="abc"), "response.jobs[0].total_items"),
+    ("list_product_photo_jobs", _job_list(sandbox="yes"), "response.jobs[0].sandbox"),
+    ("list_product_photo_jobs", _job_list(credits_reserved=None), "response.jobs[0].credits_reserved"),
+    ("list_product_photo_jobs", _job_list(id="not-a-uuid"), "response.jobs[0].id"),
+    (
+        "list_product_photo_operations",
+        {
+            "operations": [{"id": "studio_packshot", "name": "S", "credits_per_image": "five"}],
+            "request_id": "r",
+        },
+        "response.operations[0].credits_per_image",
+    ),
+    ("list_product_photo_operations", {"operations": [], "request_id": 42}, "response.request_id"),
+    ("list_product_photo_operations", {"operations": {}, "request_id": "r"}, "response.operations"),
+    ("list_product_photo_operations", [], "response"),
+]
+
+
+@pytest.mark.parametrize(("operation", "body", "path"), WRONG_BODIES, ids=[p for _, _, p in WRONG_BODIES])
+async def test_a_wrong_typed_2xx_body_names_the_json_path(
+    api: Api, operation: str, body: Any, path: str
+) -> None:
+    api.recorder.handler = lambda r: httpx.Response(200, json=body, headers={"X-Request-Id": "req_h"})
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(APIResponseValidationError) as caught:
+        await api.call(operation, client)
+    assert path in str(caught.value)
+    assert caught.value.request_id in ("req_h", "r", "req_list")
+
+
+# -- 8. size and depth ----------------------------------------------------------------------
+
+
+async def test_a_gzip_bomb_is_refused_before_it_inflates(api: Api) -> None:
+    bomb = gzip.compress(b"[" + b" " * (64 * 1024 * 1024) + b"]", compresslevel=9)
+    assert len(bomb) < 200_000
+    api.recorder.handler = lambda r: httpx.Response(
+        200, content=bomb, headers={"Content-Encoding": "gzip", "Content-Type": "application/json"}
+    )
+    client = api.client(SANDBOX_KEY, max_response_size=1024 * 1024)
+    with pytest.raises(APIConnectionError, match="max_response_size"):
+        await api.call("list_product_photo_operations", client)
+    assert len(api.recorder.requests) == 1  # a deterministic failure: not retried
+
+
+async def test_a_declared_oversized_body_is_refused_without_reading(api: Api) -> None:
+    api.recorder.handler = lambda r: httpx.Response(200, content=b" " * 2048)
+    client = api.client(SANDBOX_KEY, max_response_size=1024)
+    with pytest.raises(APIConnectionError, match="max_response_size"):
+        await api.call("list_product_photo_operations", client)
+
+
+async def test_a_body_within_the_limit_is_fine(api: Api) -> None:
+    client = api.client(SANDBOX_KEY, max_response_size=4096)
+    result = await api.call("list_product_photo_operations", client)
+    assert result.request_id == "req_server_ops"
+
+
+@pytest.mark.parametrize("status", [200, 404, 500])
+async def test_deep_json_is_an_sdk_error_not_a_recursion_error(api: Api, status: int) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    api.recorder.handler = lambda r: httpx.Response(status, content=deep)
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(AigenStudioError) as caught:
+        await api.call("list_product_photo_operations", client)
+    assert isinstance(caught.value, APIResponseValidationError if status == 200 else APIStatusError)
+
+
+@pytest.mark.parametrize("size", [0, -1, True, 1.5])
+def test_max_response_size_must_be_a_positive_integer(size: Any) -> None:
+    with pytest.raises(ConfigurationError, match="max_response_size"):
+        Client(SANDBOX_KEY, max_response_size=size)
+
+
+# -- 9. timeout is a deadline -----------------------------------------------------------
+
+
+class DrippingServer:
+    """A loopback server that answers slowly, a byte at a time, for up to ``limit`` seconds."""
+
+    def __init__(self, *, drip_headers: bool, interval: float = 0.2, limit: float = 20.0) -> None:
+        self.drip_headers = drip_headers
+        self.interval = interval
+        self.limit = limit
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/api/v1"
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        self.sock.settimeout(0.1)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        body = b'{"operations": [], "request_id": "r"}' + b" " * 1000
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
+        started = time.monotonic()
+        try:
+            conn.recv(65536)
+            if self.drip_headers:
+                payload = head + b"X-Pad: " + b"a" * 1000 + b"\r\n\r\n" + body
+            else:
+                conn.sendall(head + b"\r\n")
+                payload = body
+            for index in range(len(payload)):
+                if self.stop.is_set() or time.monotonic() - started > self.limit:
+                    break
+                conn.sendall(payload[index : index + 1])
+                time.sleep(self.interval)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def dripping_body() -> Iterator[DrippingServer]:
+    server = DrippingServer(drip_headers=False)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def dripping_headers() -> Iterator[DrippingServer]:
+    server = DrippingServer(drip_headers=True)
+    yield server
+    server.close()
+
+
+def _call(client: Client | AsyncClient) -> Any:
+    operation = find_operation("list_product_photo_operations")
+    if isinstance(client, AsyncClient):
+        return asyncio.run(operation.asyncio(client=client))
+    return operation.sync(client=client)
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+def test_timeout_bounds_a_dripping_body(dripping_body: DrippingServer, cls: type[Client]) -> None:
+    client = cls(base_url=dripping_body.url, timeout=1.0, max_retries=0)
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        _call(client)
+    # The server would drip for 20 s; each read arrives well within the 1 s read timeout.
+    assert time.monotonic() - started < 5.0
+
+
+def test_async_timeout_bounds_dripping_headers(dripping_headers: DrippingServer) -> None:
+    client = AsyncClient(base_url=dripping_headers.url, timeout=1.0, max_retries=0)
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        _call(client)
+    assert time.monotonic() - started < 5.0
+
+
+def test_retries_have_their_own_total_budget(dripping_body: DrippingServer) -> None:
+    from aigenstudio import RetryPolicy
+
+    policy = RetryPolicy(max_retries=50, initial_backoff=0.0, max_backoff=0.0, total_timeout=2.0)
+    client = Client(base_url=dripping_body.url, timeout=0.5, retry_policy=policy)
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        _call(client)
+    assert time.monotonic() - started < 6.0  # 50 retries of 0.5 s would take 25 s
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), -1, "5", True])
+def test_a_timeout_that_is_not_finite_seconds_is_refused(timeout: Any) -> None:
+    with pytest.raises(ConfigurationError, match="timeout"):
+        Client(SANDBOX_KEY, timeout=timeout)

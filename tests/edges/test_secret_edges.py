@@ -1,0 +1,309 @@
+"""The key and other secrets never leave in an error, a pickle, a proxy hop or a message.
+
+Each test here failed on the client before the edges work: errors held the live request
+(``Authorization: Bearer <key>``), five error classes could not be unpickled, a loopback
+base URL went through HTTP_PROXY in clear text, ``*.localhost`` counted as loopback by name,
+and a base URL's ``user:password@`` showed in reprs and messages.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import aigenstudio
+import httpx
+import pytest
+from aigenstudio import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AsyncClient,
+    Client,
+    ConfigurationError,
+    NotFoundError,
+    RequestValidationError,
+)
+
+from tests.client.conftest import JOB_ID, SANDBOX_KEY, Api
+
+SECRET = SANDBOX_KEY.removeprefix("aigen_test_")
+
+
+def assert_no_secret(error: BaseException, *secrets: str) -> None:
+    """Nothing reachable from the error, its pickle or its cause chain holds a secret."""
+    secrets = secrets or (SECRET,)
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in seen:
+        seen.append(current)
+        texts = [str(current), repr(current), repr(vars(current))]
+        request = getattr(current, "request", None) if not isinstance(current, httpx.HTTPError) else None
+        if isinstance(current, httpx.RequestError):
+            request = current._request  # the attribute httpx keeps, set or not
+        if isinstance(request, httpx.Request):
+            texts.append(repr(request.headers.multi_items()))
+            texts.append(str(request.url))
+        response = getattr(current, "response", None)
+        if isinstance(response, httpx.Response):
+            texts.append(repr(response.request.headers.multi_items()))
+        for text in texts:
+            for secret in secrets:
+                assert secret not in text, f"{type(current).__name__} leaks a secret"
+        current = current.__cause__ or current.__context__
+    if isinstance(error, aigenstudio.AigenStudioError):
+        blob = pickle.dumps(error)
+        for secret in secrets:
+            assert secret.encode() not in blob
+
+
+# -- 1. errors carry no key -------------------------------------------------------------
+
+
+async def test_status_error_keeps_method_url_and_id_without_the_key(api: Api) -> None:
+    api.recorder.handler = lambda r: httpx.Response(
+        404, json={"error": {"code": "job_not_found", "message": "nope"}, "request_id": "req_404"}
+    )
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(NotFoundError) as caught:
+        await api.call("get_product_photo_job", client, job_id=JOB_ID, x_request_id="mine-1")
+    error = caught.value
+    assert api.recorder.last.headers["authorization"] == f"Bearer {SANDBOX_KEY}"  # it was sent
+    assert error.request is not None
+    assert error.request.method == "GET"
+    assert error.request.url.path.endswith(f"/product-photo-jobs/{JOB_ID}")
+    assert error.request.headers["authorization"] == "[redacted]"
+    assert error.request.headers["x-request-id"] == "mine-1"
+    assert error.response.request.headers["authorization"] == "[redacted]"
+    assert error.request_id == "req_404"
+    assert_no_secret(error)
+
+
+async def test_response_validation_error_has_no_key(api: Api) -> None:
+    api.recorder.handler = lambda r: httpx.Response(200, json={"operations": "nope", "request_id": "r"})
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(APIResponseValidationError) as caught:
+        await api.call("list_product_photo_operations", client)
+    assert_no_secret(caught.value)
+
+
+@pytest.mark.parametrize("raised", [httpx.ConnectError("refused"), httpx.ReadTimeout("slow")])
+async def test_connection_error_and_its_cause_have_no_key(api: Api, raised: Exception) -> None:
+    def fail(request: httpx.Request) -> httpx.Response:
+        raise raised
+
+    api.recorder.handler = fail
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(APIConnectionError) as caught:
+        await api.call("get_product_photo_job", client, job_id=JOB_ID)
+    assert api.recorder.last.headers["authorization"] == f"Bearer {SANDBOX_KEY}"
+    assert isinstance(caught.value.__cause__, type(raised))
+    assert caught.value.__context__ is None or caught.value.__suppress_context__
+    assert_no_secret(caught.value)
+
+
+def test_cookies_and_proxy_credentials_are_redacted_too() -> None:
+    request = httpx.Request(
+        "GET",
+        "https://u:pw-secret@api.example.test/api/v1/x",
+        headers={"Cookie": "session=cookie-secret", "Proxy-Authorization": "Basic proxy-secret"},
+    )
+    response = httpx.Response(500, headers={"Set-Cookie": "s=set-secret"}, content=b"{}", request=request)
+    error = APIStatusError("boom", response=response, request_id=None, code=None)
+    assert_no_secret(error, "cookie-secret", "proxy-secret", "set-secret", "pw-secret")
+
+
+# -- 2. every public error survives pickling --------------------------------------------
+
+
+def _sample_errors() -> list[aigenstudio.AigenStudioError]:
+    request = httpx.Request("GET", "https://api.example.test/api/v1/product-photo-jobs")
+    response = httpx.Response(404, json={"error": {"code": "c"}}, request=request)
+    return [
+        aigenstudio.AigenStudioError("base"),
+        ConfigurationError("bad option"),
+        RequestValidationError("body.images", "at most 20 items", "body.images: at most 20 items"),
+        APIConnectionError("down", request=request, request_id="r1"),
+        APITimeoutError("slow", request=request, request_id="r2"),
+        APIResponseValidationError("bad body", response=response, request_id="r3", body={"a": 1}),
+        NotFoundError("missing", response=response, request_id="r4", code="job_not_found"),
+        aigenstudio.UnexpectedStatusError("204", response=response, request_id="r5", code=None),
+        aigenstudio.RateLimitError("slow down", response=response, request_id="r6", code="rate"),
+    ]
+
+
+@pytest.mark.parametrize("error", _sample_errors(), ids=lambda e: type(e).__name__)
+def test_every_public_error_round_trips_through_pickle(error: aigenstudio.AigenStudioError) -> None:
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+    for name in ("status_code", "code", "message", "request_id", "field", "limit", "body"):
+        assert getattr(copy, name, None) == getattr(error, name, None), name
+
+
+def _raise_not_found() -> None:
+    """Runs in a worker process: a real call that fails with a typed error."""
+    transport = httpx.MockTransport(
+        lambda r: httpx.Response(
+            404, json={"error": {"code": "job_not_found", "message": "no"}, "request_id": "w"}
+        )
+    )
+    with Client(SANDBOX_KEY, base_url="https://api.example.test/api/v1", transport=transport) as client:
+        aigenstudio.find_operation("get_product_photo_job").sync(client=client, job_id=JOB_ID)
+
+
+def test_a_process_pool_worker_error_arrives_typed() -> None:
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        future = pool.submit(_raise_not_found)
+        with pytest.raises(NotFoundError) as caught:
+            future.result(timeout=60)
+        assert pool.submit(int, "7").result(timeout=60) == 7  # the pool survived
+    assert caught.value.code == "job_not_found"
+    assert caught.value.request_id == "w"
+
+
+# -- 3. proxies ---------------------------------------------------------------------------
+
+
+class _Seen(BaseHTTPRequestHandler):
+    seen: list[str]
+
+    def do_GET(self) -> None:
+        self.seen.append(self.headers.get("Authorization", ""))
+        body = b'{"operations": [], "request_id": "r"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def servers() -> Iterator[tuple[str, list[str], str, list[str]]]:
+    """Two loopback servers: (api url, what it saw, proxy url, what the proxy saw)."""
+    started = []
+    for _ in range(2):
+        seen: list[str] = []
+        handler = type("H", (_Seen,), {"seen": seen})
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=httpd.serve_forever, args=(0.01,), daemon=True)
+        thread.start()
+        started.append((httpd, thread, f"http://127.0.0.1:{httpd.server_address[1]}", seen))
+    yield started[0][2], started[0][3], started[1][2], started[1][3]
+    for httpd, thread, _, _ in started:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "ALL_PROXY", "http_proxy", "all_proxy"])
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_loopback_api_never_goes_through_an_env_proxy(
+    servers: tuple[str, list[str], str, list[str]], variable: str, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api_url, api_seen, proxy_url, proxy_seen = servers
+    monkeypatch.setenv(variable, proxy_url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    operation = aigenstudio.find_operation("list_product_photo_operations")
+    if mode == "sync":
+        with Client(SANDBOX_KEY, base_url=api_url + "/api/v1") as client:
+            operation.sync(client=client)
+    else:
+        async with AsyncClient(SANDBOX_KEY, base_url=api_url + "/api/v1") as aclient:
+            await operation.asyncio(client=aclient)
+    assert proxy_seen == []
+    assert api_seen == [f"Bearer {SANDBOX_KEY}"]
+
+
+def test_explicit_proxy_for_a_loopback_api_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="loopback"):
+        Client(
+            SANDBOX_KEY, base_url="http://127.0.0.1:8000", httpx_args={"proxy": "http://proxy.example:3128"}
+        )
+
+
+# -- 4. loopback is decided by address -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["http://api.localhost:8000", "http://localhost.example.com", "http://127.0.0.1.nip.io", "http://0x7f.1"],
+)
+def test_names_that_only_look_local_need_https(base_url: str) -> None:
+    with pytest.raises(ConfigurationError, match="plain HTTP"):
+        Client(SANDBOX_KEY, base_url=base_url)
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://127.0.0.1:8000",
+        "http://127.8.9.10",
+        "http://[::1]:8000",
+        "http://[::ffff:127.0.0.1]",
+        "http://localhost",
+    ],
+)
+def test_loopback_addresses_may_use_plain_http(base_url: str) -> None:
+    assert Client(SANDBOX_KEY, base_url=base_url).base_url == base_url
+
+
+def test_localhost_counts_only_when_it_resolves_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def resolves_elsewhere(*args: Any, **kwargs: Any) -> list[Any]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("203.0.113.7", 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolves_elsewhere)
+    with pytest.raises(ConfigurationError, match="plain HTTP"):
+        Client(SANDBOX_KEY, base_url="http://localhost:8000")
+
+
+# -- 5. userinfo in base_url --------------------------------------------------------------
+
+
+def test_userinfo_is_dropped_from_the_client_and_its_repr() -> None:
+    client = Client(SANDBOX_KEY, base_url="https://user:pw-secret@api.example.test/api/v1")
+    assert client.base_url == "https://api.example.test/api/v1"
+    for text in (repr(client), str(client), client.base_url, repr(client._settings)):
+        assert "pw-secret" not in text
+        assert "user" not in text
+
+
+async def test_userinfo_never_reaches_a_connection_error(api: Api) -> None:
+    def fail(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"cannot reach {request.url}")
+
+    api.recorder.handler = fail
+    client = api.client(SANDBOX_KEY, base_url="https://user:pw-secret@api.example.test/api/v1")
+    with pytest.raises(APIConnectionError) as caught:
+        await api.call("list_product_photo_operations", client)
+    assert "userinfo" not in api.recorder.last.url.userinfo.decode()
+    assert_no_secret(caught.value, "pw-secret", SECRET)
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://user:pw-secret@api.example.test/api/v1",  # plain http to a remote host
+        "ftp://user:pw-secret@api.example.test/",  # not http(s)
+        "https://user:pw-secret@/nohost",  # no host
+        "https://user:pw-secret@api.example.test:port/",  # not a URL httpx accepts
+        "https://user:pw-secret@api.example.test/?q=1",  # a query in a base URL
+    ],
+)
+def test_configuration_errors_redact_userinfo(base_url: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        Client(SANDBOX_KEY, base_url=base_url)
+    assert "pw-secret" not in str(caught.value)
+    assert "[redacted]" in str(caught.value) or "api.example.test" in str(caught.value)
