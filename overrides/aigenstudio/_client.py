@@ -42,6 +42,7 @@ from aigenstudio_client.client import Client as _GeneratedClient
 from ._arguments import request_error
 from ._auth import BearerAuth
 from ._config import DEFAULT_TIMEOUT, KeyKind, Settings, is_loopback_host, missing_key_error, resolve_settings
+from ._deadline import install as install_deadline
 from ._errors import ConfigurationError, RequestValidationError
 from ._logging import log_request
 from ._outgoing import AsyncCheckedHttpClient, CheckedHttpClient
@@ -316,7 +317,7 @@ class _BaseClient(_GeneratedClient):
     def get_httpx_client(self) -> httpx.Client:
         built = self._sync_http
         if built is None:
-            with self._build_lock:
+            with self._build_lock:  # one pool, even when many threads make a first call at once
                 if self._sync_http is None:
                     self._sync_http = self._build_sync()
                     self.set_httpx_client(self._sync_http)
@@ -365,6 +366,7 @@ class _BaseClient(_GeneratedClient):
         base = self._transport
         if base is None:
             base = httpx.HTTPTransport(**self._transport_args())
+            install_deadline(base)  # the whole-attempt deadline reaches every socket read
         if not isinstance(base, httpx.BaseTransport):
             raise ConfigurationError("transport= is not a sync httpx transport (httpx.BaseTransport)")
         args = self._client_args()

@@ -23,6 +23,7 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
+from ._arguments import request_error
 from ._errors import APIResponseValidationError, status_error_from_response
 from ._response_guard import transport_error
 
@@ -74,9 +75,12 @@ def call(client: ApiClient, operation: str, expected: type[T], **kwargs: Any) ->
     try:
         response = module.sync_detailed(client=client, **kwargs)
     except Exception as exc:
-        _raise_typed(exc, client.get_httpx_client, module, kwargs)
-        raise
-    return _parsed_or_raise(response, expected, client.get_httpx_client, module, kwargs)
+        error = _typed_error(exc, client.get_httpx_client, module, kwargs)
+        if error is None:
+            raise
+    else:
+        return _parsed_or_raise(response, expected, client.get_httpx_client, module, kwargs)
+    raise error  # outside the except block: no __context__ keeps the original (and its key)
 
 
 async def call_async(client: ApiClient, operation: str, expected: type[T], **kwargs: Any) -> T:
@@ -85,9 +89,12 @@ async def call_async(client: ApiClient, operation: str, expected: type[T], **kwa
     try:
         response = await module.asyncio_detailed(client=client, **kwargs)
     except Exception as exc:
-        _raise_typed(exc, client.get_async_httpx_client, module, kwargs)
-        raise
-    return _parsed_or_raise(response, expected, client.get_async_httpx_client, module, kwargs)
+        error = _typed_error(exc, client.get_async_httpx_client, module, kwargs)
+        if error is None:
+            raise
+    else:
+        return _parsed_or_raise(response, expected, client.get_async_httpx_client, module, kwargs)
+    raise error
 
 
 def _parsed_or_raise(
@@ -113,24 +120,29 @@ def _parsed_or_raise(
     )
 
 
-def _raise_typed(
+def _typed_error(
     exc: Exception, httpx_client: _HttpxFactory, module: ModuleType, kwargs: dict[str, Any]
-) -> None:
-    """Re-raise a bare client's own failures as the typed errors our Client raises."""
-    from aigenstudio_client.errors import UnexpectedStatus
+) -> Exception | None:
+    """The typed error our Client would raise for a bare client's own failure, else None."""
+    from aigenstudio_client.errors import InvalidArgument, UnexpectedStatus
 
     if isinstance(exc, httpx.TransportError):
         try:
             request = exc.request
         except RuntimeError:  # raised outside a client call: no request to name
             request = _request_for(httpx_client, module, kwargs)
-        raise transport_error(request, exc) from exc
+        return transport_error(request, exc)  # its cause is a redacted copy of exc
+    if isinstance(exc, InvalidArgument):
+        return request_error(exc)
     # raise_on_unexpected_status=True gives UnexpectedStatus (status and body only).
     if isinstance(exc, UnexpectedStatus) and exc.status_code >= 400:
         raw = httpx.Response(
             exc.status_code, content=exc.content, request=_request_for(httpx_client, module, kwargs)
         )
-        raise status_error_from_response(raw, None) from exc
+        error = status_error_from_response(raw, None)
+        error.__cause__ = exc  # status and body only: nothing secret
+        return error
+    return None
 
 
 def _request_for(httpx_client: _HttpxFactory, module: ModuleType, kwargs: dict[str, Any]) -> httpx.Request:

@@ -73,21 +73,22 @@ def check_outgoing(method: str, url: Any, headers: Any, namer: ParameterNamer | 
     _check_path(method.upper(), url, namer)
 
 
-class CheckedHttpClient(httpx.Client):
+class _CheckedBuild:
+    """``build_request`` with the checks first; mixed into httpx's sync and async clients."""
+
     def __init__(self, *, parameter_namer: ParameterNamer | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._parameter_namer = parameter_namer
 
     def build_request(self, method: str, url: Any, **kwargs: Any) -> httpx.Request:
         check_outgoing(method, url, kwargs.get("headers"), self._parameter_namer)
-        return super().build_request(method, url, **kwargs)
+        built: httpx.Request = super().build_request(method, url, **kwargs)  # type: ignore[misc]
+        return built
 
 
-class AsyncCheckedHttpClient(httpx.AsyncClient):
-    def __init__(self, *, parameter_namer: ParameterNamer | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._parameter_namer = parameter_namer
+class CheckedHttpClient(_CheckedBuild, httpx.Client):
+    pass
 
-    def build_request(self, method: str, url: Any, **kwargs: Any) -> httpx.Request:
-        check_outgoing(method, url, kwargs.get("headers"), self._parameter_namer)
-        return super().build_request(method, url, **kwargs)
+
+class AsyncCheckedHttpClient(_CheckedBuild, httpx.AsyncClient):
+    pass

@@ -3,10 +3,9 @@
 - **Deadline.** httpx's timeouts bound each network operation, so a server that drips a byte
   every half second never trips a 2 s read timeout. Here the client's timeout (the largest of
   its connect/read/write/pool values) bounds the whole attempt, body included: async attempts
-  run under a cancel scope; sync attempts shrink every phase's timeout to the time left and
-  check the clock between body chunks (a sync server that drips the *status line and headers*
-  is bounded only per read: the standard library gives no portable way to interrupt a blocked
-  socket read from outside).
+  run under a cancel scope; sync attempts shrink every phase's timeout to the time left, run
+  under ``_deadline.attempt_deadline`` (every socket read and write of the default transport
+  is clamped to it) and check the clock between body chunks.
 - **Size.** The body is read here, decoded (gzip/deflate/...), and refused past
   ``max_response_size`` decoded bytes, so a small compressed bomb cannot inflate until memory
   runs out. The response handed up is a plain in-memory one (encoding headers removed).
@@ -24,6 +23,8 @@ from typing import Any
 
 import anyio
 import httpx
+
+from ._deadline import attempt_deadline
 
 __all__ = [
     "DEADLINE_EXTENSION",
@@ -113,6 +114,10 @@ class ReadingTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         attempt = _Attempt(request, self._max_size)
         attempt.shrink_timeouts()
+        with attempt_deadline(attempt.deadline):
+            return self._attempt(request, attempt)
+
+    def _attempt(self, request: httpx.Request, attempt: _Attempt) -> httpx.Response:
         response = self._inner.handle_request(request)
         try:
             attempt.declared_too_large(response)

@@ -241,8 +241,9 @@ def test_timeout_bounds_a_dripping_body(dripping_body: DrippingServer, cls: type
     assert time.monotonic() - started < 5.0
 
 
-def test_async_timeout_bounds_dripping_headers(dripping_headers: DrippingServer) -> None:
-    client = AsyncClient(base_url=dripping_headers.url, timeout=1.0, max_retries=0)
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+def test_timeout_bounds_dripping_headers(dripping_headers: DrippingServer, cls: type[Client]) -> None:
+    client = cls(base_url=dripping_headers.url, timeout=1.0, max_retries=0)
     started = time.monotonic()
     with pytest.raises(APITimeoutError):
         _call(client)

@@ -307,3 +307,27 @@ def test_configuration_errors_redact_userinfo(base_url: str) -> None:
         Client(SANDBOX_KEY, base_url=base_url)
     assert "pw-secret" not in str(caught.value)
     assert "[redacted]" in str(caught.value) or "api.example.test" in str(caught.value)
+
+
+# -- the workflow helpers on a bare generated client -------------------------------------
+
+
+def test_helpers_on_a_bare_client_raise_typed_errors_without_the_token() -> None:
+    from aigenstudio import iter_jobs
+    from aigenstudio_client.client import AuthenticatedClient
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    bare = AuthenticatedClient(
+        base_url="https://api.example.test/api/v1",
+        token=SANDBOX_KEY,
+        httpx_args={"transport": httpx.MockTransport(refuse)},
+    )
+    with pytest.raises(APIConnectionError) as caught:
+        list(iter_jobs(bare))
+    assert caught.value.__context__ is None
+    assert_no_secret(caught.value)
+    with pytest.raises(RequestValidationError) as refused:
+        list(iter_jobs(bare, status="finished"))
+    assert refused.value.field == "status"
