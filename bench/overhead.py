@@ -6,6 +6,12 @@ compared. Async: each client runs ``concurrency`` workers that share ``calls`` r
 again round-robin in rounds; throughput is calls per second over the summed block times,
 and the server counts the connections each client opened over its whole life: with
 connection reuse that stays near the concurrency (the pool), not near the number of calls.
+
+``extra`` adds more endpoints (endpoint -> client name -> call) to the same rounds, so a peer
+SDK (bench.peer) is measured in the same interleaved run as ours; its clients' names must
+not repeat ours (connections are counted per name). The sync ``extra`` is a table whose
+caller closes it; the async one is a factory of an async context manager yielding the table,
+entered inside the event loop that runs the calls (async clients belong to one loop).
 """
 
 from __future__ import annotations
@@ -13,15 +19,18 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass
 
 from bench.clients import AsyncEndpoints, make_async_clients, make_sync_clients
 from bench.server import BenchServer
 
-__all__ = ["AsyncResult", "SyncResult", "measure_async", "measure_sync"]
+__all__ = ["AsyncResult", "AsyncTable", "SyncResult", "SyncTable", "measure_async", "measure_sync"]
 
 ENDPOINTS = ("operations", "job")
+SyncTable = Mapping[str, Mapping[str, Callable[[], object]]]  # endpoint -> client -> call
+AsyncTable = Mapping[str, Mapping[str, Callable[[], Awaitable[object]]]]
 
 
 @dataclass
@@ -46,23 +55,38 @@ def _time_block(call: Callable[[], object], count: int, sink: list[int]) -> None
         sink.append(clock() - start)
 
 
-def measure_sync(server: BenchServer, calls: int = 2000, block: int = 50, warmup: int = 200) -> SyncResult:
+def _rotated(names: list[str], round_no: int) -> list[str]:
+    shift = round_no % len(names)
+    return names[shift:] + names[:shift]
+
+
+def measure_sync(
+    server: BenchServer,
+    calls: int = 2000,
+    block: int = 50,
+    warmup: int = 200,
+    extra: SyncTable | None = None,
+) -> SyncResult:
     clients = make_sync_clients(server.base_url)
-    names = list(clients)
-    samples: dict[str, dict[str, list[int]]] = {e: {n: [] for n in names} for e in ENDPOINTS}
+    table: dict[str, dict[str, Callable[[], object]]] = {
+        e: {name: getattr(endpoints, e) for name, endpoints in clients.items()} for e in ENDPOINTS
+    }
+    table.update({e: dict(by_client) for e, by_client in (extra or {}).items()})
+    samples = {e: {n: list[int]() for n in by_client} for e, by_client in table.items()}
     try:
-        for endpoints in clients.values():
-            for endpoint in ENDPOINTS:
-                _time_block(getattr(endpoints, endpoint), warmup, [])
+        for by_client in table.values():
+            for call in by_client.values():
+                _time_block(call, warmup, [])
         for round_no in range(calls // block):
-            order = names[round_no % len(names) :] + names[: round_no % len(names)]
-            for endpoint in ENDPOINTS:
-                for name in order:
-                    _time_block(getattr(clients[name], endpoint), block, samples[endpoint][name])
+            for endpoint, by_client in table.items():
+                for name in _rotated(list(by_client), round_no):
+                    _time_block(by_client[name], block, samples[endpoint][name])
     finally:
         for endpoints in clients.values():
             endpoints.close()
-    medians = {e: {n: statistics.median(samples[e][n]) / 1000 for n in names} for e in ENDPOINTS}
+    medians = {
+        e: {n: statistics.median(s) / 1000 for n, s in by_client.items()} for e, by_client in samples.items()
+    }
     return SyncResult(medians, calls=block * (calls // block))
 
 
@@ -80,37 +104,53 @@ async def _run_workers(call: Callable[[], Awaitable[object]], calls: int, concur
     return time.perf_counter() - start
 
 
-async def _measure_async(server: BenchServer, calls: int, concurrency: int, rounds: int) -> AsyncResult:
+async def _measure_async(
+    server: BenchServer, calls: int, concurrency: int, rounds: int, extra: AsyncTable
+) -> AsyncResult:
     clients: dict[str, AsyncEndpoints] = make_async_clients(server.base_url)
-    names = list(clients)
-    elapsed = {e: dict.fromkeys(names, 0.0) for e in ENDPOINTS}
-    connections = dict.fromkeys(names, 0)
+    table: dict[str, dict[str, Callable[[], Awaitable[object]]]] = {
+        e: {name: getattr(endpoints, e) for name, endpoints in clients.items()} for e in ENDPOINTS
+    }
+    table.update({e: dict(by_client) for e, by_client in extra.items()})
+    elapsed = {e: dict.fromkeys(by_client, 0.0) for e, by_client in table.items()}
+    first_call: dict[str, Callable[[], Awaitable[object]]] = {}
+    for by_client in table.values():
+        for name, call in by_client.items():
+            first_call.setdefault(name, call)
+    connections = dict.fromkeys(first_call, 0)
     per_round = max(concurrency, calls // rounds)
     try:
-        for name, endpoints in clients.items():  # warm-up: imports and the pool's connections
+        for name, call in first_call.items():  # warm-up: imports and the pool's connections
             before = server.connections
-            await _run_workers(endpoints.operations, concurrency, concurrency)
+            await _run_workers(call, concurrency, concurrency)
             connections[name] += server.connections - before
         for round_no in range(rounds):
-            order = names[round_no % len(names) :] + names[: round_no % len(names)]
-            for endpoint in ENDPOINTS:
-                for name in order:
+            for endpoint, by_client in table.items():
+                for name in _rotated(list(by_client), round_no):
                     before = server.connections
-                    call = getattr(clients[name], endpoint)
-                    elapsed[endpoint][name] += await _run_workers(call, per_round, concurrency)
+                    elapsed[endpoint][name] += await _run_workers(by_client[name], per_round, concurrency)
                     connections[name] += server.connections - before
     finally:
         for endpoints in clients.values():
             await endpoints.close()
     total = per_round * rounds
-    throughput = {e: {n: total / elapsed[e][n] for n in names} for e in ENDPOINTS}
+    throughput = {e: {n: total / t for n, t in by_client.items()} for e, by_client in elapsed.items()}
     return AsyncResult(throughput, connections, calls=total, concurrency=concurrency)
 
 
 def measure_async(
-    server: BenchServer, calls: int = 2000, concurrency: int = 50, rounds: int = 8
+    server: BenchServer,
+    calls: int = 2000,
+    concurrency: int = 50,
+    rounds: int = 8,
+    extra: Callable[[], AbstractAsyncContextManager[AsyncTable]] | None = None,
 ) -> AsyncResult:
-    return asyncio.run(_measure_async(server, calls, concurrency, rounds))
+    async def main() -> AsyncResult:
+        async with AsyncExitStack() as stack:
+            table = await stack.enter_async_context(extra()) if extra is not None else {}
+            return await _measure_async(server, calls, concurrency, rounds, table)
+
+    return asyncio.run(main())
 
 
 def _self_check() -> None:  # python -m bench.overhead: a quick look without the full run

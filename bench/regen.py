@@ -1,6 +1,6 @@
 """Regeneration cost: ``tools/generate.py`` against the bare ``openapi-python-client`` call.
 
-Everything runs in a temporary copy of the inputs (tools/generate.py, openapi.yaml, the
+Everything runs in a temporary copy of the inputs (tools/*.py, openapi.yaml, the
 generator config and templates, generated/): the working tree is never written, because
 other engineers use it at the same time. ``tools/generate.py`` locates its inputs from its
 own path, so the copy behaves like a checkout of its own (its stamp lands in the copy's
@@ -75,11 +75,13 @@ def run_measured(command: Sequence[str | os.PathLike[str]], cwd: Path, timeout: 
 class RepoCopy:
     """A throwaway copy of what regeneration reads and writes; a context manager."""
 
-    _PARTS = ("tools/generate.py", "openapi.yaml", "generator-config.yaml", "overrides/templates")
+    _PARTS = ("openapi.yaml", "generator-config.yaml", "overrides/templates")
 
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="aigen-bench-"))
-        for part in self._PARTS:
+        # tools/generate.py imports its siblings (tools.contract...): copy every top-level module.
+        tools = [path.relative_to(ROOT).as_posix() for path in sorted((ROOT / "tools").glob("*.py"))]
+        for part in (*tools, *self._PARTS):
             source, target = ROOT / part, self.root / part
             target.parent.mkdir(parents=True, exist_ok=True)
             if source.is_dir():

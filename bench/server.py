@@ -1,10 +1,12 @@
 """A fast loopback HTTP/1.1 keep-alive server for the overhead benchmarks (not Prism).
 
-It answers two routes from pre-encoded bodies so that the server costs as little as
-possible next to the clients being measured:
+It answers from pre-encoded bodies so that the server costs as little as possible next
+to the clients being measured:
 
 - ``GET /api/v1/product-photo-operations``: a small body (six operations);
-- ``GET /api/v1/product-photo-jobs/{id}``: a larger body (a job with 20 items).
+- ``GET /api/v1/product-photo-jobs/{id}``: a larger body (a job with 20 items);
+- ``GET /v1/models/{model}`` and ``GET /v1/models``: the shapes openai-python's ``Model``
+  and ``SyncPage[Model]`` parse (one model; a list of 20), for the peer SDK row.
 
 It runs in its own process (``BenchServer``), so the client's timings never share the GIL
 with it, and counts the connections it accepts in shared memory so the parent can check
@@ -25,12 +27,14 @@ import uuid
 from multiprocessing.sharedctypes import Synchronized
 from typing import Any
 
-__all__ = ["JOB_ID", "BenchServer", "job_body", "operations_body"]
+__all__ = ["JOB_ID", "MODEL_ID", "BenchServer", "job_body", "model_body", "models_body", "operations_body"]
 
 PREFIX = b"/api/v1"
 OPERATIONS_PATH = PREFIX + b"/product-photo-operations"
 JOBS_PATH = PREFIX + b"/product-photo-jobs/"
 JOB_ID = "6f1c2b9e-3a4d-4e5f-8a7b-1c2d3e4f5a6b"
+MODELS_PATH = b"/v1/models"
+MODEL_ID = "bench-model"
 OPERATION_IDS = (
     "product_photo_enhance",
     "remove_background",
@@ -86,6 +90,14 @@ def job_body(items: int = 20) -> dict[str, Any]:
     }
 
 
+def model_body(model: str = MODEL_ID) -> dict[str, Any]:
+    return {"id": model, "object": "model", "created": 0, "owned_by": "x"}
+
+
+def models_body(count: int = 20) -> dict[str, Any]:
+    return {"object": "list", "data": [model_body(f"{MODEL_ID}-{n:02d}") for n in range(count)]}
+
+
 def _response(status: str, body: bytes, request_id: bytes) -> bytes:
     head = (
         f"HTTP/1.1 {status}\r\n"
@@ -139,6 +151,10 @@ class _Http(asyncio.Protocol):
             body, status = self._routes[path], "200 OK"
         elif path.startswith(JOBS_PATH):
             body, status = self._job_body, "200 OK"
+        elif path in self._routes:
+            body, status = self._routes[path], "200 OK"
+        elif path.startswith(MODELS_PATH + b"/"):
+            body, status = self._routes[MODELS_PATH + b"/"], "200 OK"
         else:
             body, status = (
                 b'{"error":{"code":"not_found","message":"no route"},"request_id":"x"}',
@@ -149,7 +165,11 @@ class _Http(asyncio.Protocol):
 
 async def _serve(sock: socket.socket, counter: Synchronized[int], lifetime: float, parent: int) -> None:
     compact = {"separators": (",", ":")}
-    routes = {OPERATIONS_PATH: json.dumps(operations_body(), **compact).encode()}  # type: ignore[arg-type]
+    routes = {
+        OPERATIONS_PATH: json.dumps(operations_body(), **compact).encode(),  # type: ignore[arg-type]
+        MODELS_PATH: json.dumps(models_body(), **compact).encode(),  # type: ignore[arg-type]
+        MODELS_PATH + b"/": json.dumps(model_body(), **compact).encode(),  # type: ignore[arg-type]
+    }
     job = json.dumps(job_body(), **compact).encode()  # type: ignore[arg-type]
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: _Http(routes, job, counter), sock=sock)
@@ -182,8 +202,12 @@ class BenchServer:
         )
 
     @property
+    def root_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/v1"
+        return f"{self.root_url}/api/v1"
 
     @property
     def connections(self) -> int:

@@ -23,6 +23,12 @@ import tempfile
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script (make generate): make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tools.contract import ContractError, compile_contract, dumps
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "aigenstudio_client"
@@ -31,6 +37,8 @@ CONFIG = ROOT / "generator-config.yaml"
 TEMPLATES = ROOT / "overrides" / "templates"
 GENERATED = ROOT / "generated"
 STAMP = ROOT / ".venv" / "generate.stamp"
+CONTRACT_NAME = "contract.json"
+CONTRACT_COMPILER = ROOT / "tools" / "contract.py"
 
 
 class SpecError(Exception):
@@ -66,8 +74,8 @@ def read_spec_document(spec: Path, label: str | None = None) -> object:
         raise SpecError(f"{name}{where}: invalid YAML: {problem}") from exc
 
 
-def validate_spec(spec: Path) -> None:
-    """Raise SpecError naming the file and the JSON path of the first problem."""
+def validate_spec(spec: Path) -> dict[str, Any]:
+    """The parsed spec; SpecError names the file and the JSON path of the first problem."""
     from openapi_spec_validator import validate
     from referencing.exceptions import Unresolvable
 
@@ -76,6 +84,7 @@ def validate_spec(spec: Path) -> None:
         raise SpecError(f"{spec}: not an OpenAPI document (top level is not a mapping)")
     try:
         validate(document)
+        return document
     except Unresolvable as exc:
         ref = str(getattr(exc, "ref", None) or str(exc).split(" does not exist")[0].strip("'"))
         target = ref if ref.startswith("#") else f"#{ref}"
@@ -84,7 +93,8 @@ def validate_spec(spec: Path) -> None:
         raise SpecError(f"{spec}{at}: unresolvable $ref {target!r} (no such component)") from exc
     except Exception as exc:  # jsonschema ValidationError and friends
         json_path = getattr(exc, "json_path", "$")
-        message = getattr(exc, "message", str(exc))
+        # The first line: openapi-spec-validator's jsonschema-rs backend appends the schema path.
+        message = str(getattr(exc, "message", exc)).split("\n", 1)[0]
         raise SpecError(f"{spec} at {json_path}: {message}") from exc
 
 
@@ -118,7 +128,12 @@ def generate_into(spec: Path, workdir: Path) -> Path:
     output = workdir / PACKAGE
     generator = _start_generator(spec, output)
     try:
-        validate_spec(spec)
+        document = validate_spec(spec)
+        contract = compile_contract(document)
+    except ContractError as exc:
+        generator.kill()
+        generator.communicate()
+        raise SpecError(f"{spec}: cannot compile the runtime contract: {exc}") from exc
     except BaseException:
         generator.kill()
         generator.communicate()
@@ -126,6 +141,8 @@ def generate_into(spec: Path, workdir: Path) -> Path:
     log, _ = generator.communicate()
     if generator.returncode != 0 or not (output / "__init__.py").is_file():
         raise SpecError(f"{spec}: the generator failed:\n{log}".rstrip())
+    # The runtime's view of the spec, beside the code generated from it (covered by `check`).
+    (output / CONTRACT_NAME).write_text(dumps(contract), encoding="utf-8")
     return output
 
 
@@ -161,7 +178,7 @@ def _inputs_digest(spec: Path) -> str:
     digest = hashlib.sha256()
     digest.update(metadata.version("openapi-python-client").encode())
     digest.update(metadata.version("ruff").encode())
-    for path in [spec, CONFIG, *sorted(p for p in TEMPLATES.rglob("*") if p.is_file())]:
+    for path in [spec, CONFIG, CONTRACT_COMPILER, *sorted(p for p in TEMPLATES.rglob("*") if p.is_file())]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -26,7 +26,7 @@ from ._errors import RequestValidationError
 from ._idempotency import idempotency_key_for
 from ._operations import ApiClient, call, call_async
 from ._results import JobResults, job_results
-from ._spec import deref, load_spec
+from ._spec import load_spec
 from ._waiting import wait_for_job, wait_for_job_async
 
 __all__ = [
@@ -53,8 +53,8 @@ def images_per_job() -> int:
     if create is None:
         return MAX_IMAGES_PER_JOB
     try:
-        body = deref(spec.document, create.body_schema)
-        limit = deref(spec.document, body["properties"]["images"])["maxItems"]
+        body = spec.deref(create.body_schema)
+        limit = spec.deref(body["properties"]["images"])["maxItems"]
     except (LookupError, TypeError):
         return MAX_IMAGES_PER_JOB
     return limit if isinstance(limit, int) and limit >= 1 else MAX_IMAGES_PER_JOB

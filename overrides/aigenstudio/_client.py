@@ -26,11 +26,11 @@ they document (``with Client()`` / ``async with AsyncClient()``).
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
-import math
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from time import perf_counter
 from typing import Any, Self
@@ -47,7 +47,8 @@ from ._errors import ConfigurationError, RequestValidationError
 from ._logging import log_request
 from ._outgoing import AsyncCheckedHttpClient, CheckedHttpClient
 from ._reading import DEFAULT_MAX_RESPONSE_SIZE, AsyncReadingTransport, ReadingTransport
-from ._request_id import RequestIdState, check_request_id
+from ._redaction import SECRET_HEADERS
+from ._request_id import RequestIdState, check_request_id, header_value_problem
 from ._response_guard import (
     EXCHANGE_KEY,
     AsyncGuardTransport,
@@ -63,13 +64,14 @@ __all__ = ["AsyncClient", "Client"]
 
 _USER_AGENT = "aigenstudio-python/0.1.0"
 # httpx_args we manage ourselves; passing them would silently drop a safety layer.
-_RESERVED_HTTPX_ARGS = frozenset({"auth", "base_url", "transport", "mounts", "app", "proxies"})
+_RESERVED_HTTPX_ARGS = frozenset({"auth", "base_url", "transport", "mounts", "app", "proxies", "timeout"})
 # httpx_args that configure the base transport (httpx ignores them once transport= is set).
 # "proxy" too: httpx mounts its own transport for it (even beside transport=), past our chain.
 _TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "trust_env", "proxy")
-# Pool limits stay httpx's (100 connections, 20 kept idle); httpx_args["limits"] overrides.
-# Measured (bench/overhead.py, 50 concurrent): keeping >= 50 idle made httpcore's pool
-# bookkeeping cost 10-25% of async throughput and did not reduce the connections opened.
+# Every connection the pool may open may also stay open: with httpx's default of 20 idle,
+# bursts of 50 concurrent calls closed 30 connections after each burst and opened them again
+# (tests/edges: 84 connections for 6 bursts of 50). httpx_args["limits"] overrides.
+_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=5.0)
 
 TimeoutTypes = httpx.Timeout | float | None
 # A request's operation (None: not in the spec) and its decoded path parameters.
@@ -144,6 +146,45 @@ def _pattern_priority(pattern: str, url: httpx.URL) -> tuple[int, int, int] | No
     return (0 if parsed.port is not None else 1, -len(host), -len(scheme))
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _checked_httpx_args(httpx_args: object, settings: Settings) -> dict[str, Any]:
+    """``httpx_args`` as a dict, refused here (not at the first call) when it cannot work."""
+    if httpx_args is None:
+        return {}
+    if not isinstance(httpx_args, Mapping) or not all(isinstance(k, str) for k in httpx_args):
+        raise ConfigurationError("httpx_args must be a dict of httpx.Client keyword arguments")
+    extra = dict(httpx_args)
+    reserved = sorted(_RESERVED_HTTPX_ARGS & extra.keys())
+    if reserved:
+        raise ConfigurationError(
+            f"httpx_args may not set {', '.join(reserved)}: use the Client's own arguments "
+            "(api_key=, base_url=, timeout=, transport=)."
+        )
+    headers = extra.get("headers") or {}
+    if not isinstance(headers, Mapping):
+        raise ConfigurationError("httpx_args headers must be a mapping of header names to values")
+    for name, value in headers.items():
+        problem = "must be a string" if not isinstance(value, str) else header_value_problem(value)
+        if not isinstance(name, str) or problem is not None:
+            raise ConfigurationError(f"httpx_args header {name!r}: {problem or 'the name must be a string'}")
+    url = httpx.URL(settings.base_url)
+    secret = sorted(name for name in headers if name.lower() in SECRET_HEADERS)
+    if secret and url.scheme == "http" and not is_loopback_host(url.host):
+        raise ConfigurationError(
+            f"Refusing to send the credential header(s) {', '.join(secret)} over plain HTTP to "
+            f"{url.host!r}: use an https:// base_url (and api_key= for the API key)."
+        )
+    if not isinstance(extra.get("event_hooks") or {}, Mapping):
+        raise ConfigurationError("httpx_args event_hooks must be a dict of 'request'/'response' lists")
+    return extra
+
+
 def _checked_timeout(timeout: object) -> httpx.Timeout | None:
     """The timeout as httpx.Timeout; every part a finite number of seconds >= 0, or None."""
     if timeout is None:
@@ -153,7 +194,8 @@ def _checked_timeout(timeout: object) -> httpx.Timeout | None:
             raise ConfigurationError(f"timeout must be seconds, an httpx.Timeout or None (got {timeout!r})")
         timeout = httpx.Timeout(timeout)
     for phase, value in timeout.as_dict().items():
-        if value is not None and (isinstance(value, bool) or not 0 <= value < math.inf):
+        # TIMEOUT_MAX: the longest wait the platform can express (larger values overflow later).
+        if value is not None and (isinstance(value, bool) or not 0 <= value <= threading.TIMEOUT_MAX):
             raise ConfigurationError(
                 f"timeout {phase} must be a finite number of seconds >= 0 (got {value!r})"
             )
@@ -186,15 +228,13 @@ class _BaseClient(_GeneratedClient):
             raise ConfigurationError(
                 f"max_response_size must be a positive integer (got {max_response_size!r})"
             )
+        if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
+            raise ConfigurationError(
+                f"retry_policy must be a RetryPolicy (got {type(retry_policy).__name__})"
+            )
         if retry_policy is not None and max_retries not in (2, retry_policy.max_retries):
             raise ConfigurationError("pass max_retries= or retry_policy=, not two different retry counts")
-        extra = dict(httpx_args or {})
-        reserved = sorted(_RESERVED_HTTPX_ARGS & extra.keys())
-        if reserved:
-            raise ConfigurationError(
-                f"httpx_args may not set {', '.join(reserved)}: use the Client's own arguments "
-                "(api_key=, base_url=, transport=)."
-            )
+        extra = _checked_httpx_args(httpx_args, settings)
         if transport is not None and extra.get("proxy") is not None:
             raise ConfigurationError(
                 "httpx_args proxy= configures the default transport; with transport= set the proxy on it."
@@ -223,6 +263,7 @@ class _BaseClient(_GeneratedClient):
         self._max_response_size = max_response_size
         self._sync_http: httpx.Client | None = None
         self._async_http: httpx.AsyncClient | None = None
+        self._async_loop: asyncio.AbstractEventLoop | None = None
         # One pool per client, even when many threads make their first call at once.
         self._build_lock = threading.Lock()
         # Everything a copy needs except the key, which only Settings and BearerAuth hold
@@ -316,6 +357,8 @@ class _BaseClient(_GeneratedClient):
 
     def get_httpx_client(self) -> httpx.Client:
         built = self._sync_http
+        if built is not None and built.is_closed:
+            raise ConfigurationError(f"This {type(self).__name__} is closed: create a new one.")
         if built is None:
             with self._build_lock:  # one pool, even when many threads make a first call at once
                 if self._sync_http is None:
@@ -326,13 +369,42 @@ class _BaseClient(_GeneratedClient):
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         built = self._async_http
+        if built is not None:
+            if built.is_closed:
+                raise ConfigurationError(f"This {type(self).__name__} is closed: create a new one.")
+            built = self._async_pool_for_this_loop(built)
         if built is None:
             with self._build_lock:
                 if self._async_http is None:
                     self._async_http = self._build_async()
                     self.set_async_httpx_client(self._async_http)
+                    self._async_loop = _running_loop()
                 built = self._async_http
         return built
+
+    def _async_pool_for_this_loop(self, built: httpx.AsyncClient) -> httpx.AsyncClient | None:
+        """The async pool if it belongs to the running event loop; None to build a new one.
+
+        A pool's connections belong to the loop that opened them. After ``asyncio.run`` ends,
+        a new loop gets a new pool (the old loop is closed, its connections are dead); a
+        loop that is still running elsewhere keeps its pool, and another loop may not share it.
+        """
+        loop = _running_loop()
+        if loop is None:
+            return built  # not under asyncio (e.g. trio): nothing to compare
+        owner = self._async_loop
+        if owner is None or owner is loop:
+            self._async_loop = loop
+            return built
+        if owner.is_closed():
+            with self._build_lock:
+                self._async_http = None
+                self._async_loop = loop
+            return None
+        raise ConfigurationError(
+            f"This {type(self).__name__} is in use by another running event loop: "
+            "create one AsyncClient per event loop."
+        )
 
     def _client_args(self) -> dict[str, Any]:
         args = {k: v for k, v in self._extra_httpx_args.items() if k not in _TRANSPORT_ARGS}
@@ -355,6 +427,7 @@ class _BaseClient(_GeneratedClient):
     def _transport_args(self) -> dict[str, Any]:
         """Arguments for the base transport, with the proxy for our one origin resolved."""
         args = {k: self._extra_httpx_args[k] for k in _TRANSPORT_ARGS if k in self._extra_httpx_args}
+        args.setdefault("limits", _DEFAULT_LIMITS)
         url = httpx.URL(self.base_url)
         if is_loopback_host(url.host):
             args["proxy"] = None  # this machine is reached directly, never through a proxy

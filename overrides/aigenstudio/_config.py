@@ -141,6 +141,8 @@ def resolve_settings(
     api_key: str | None, base_url: str | None, *, allow_unknown_key_prefix: bool
 ) -> Settings:
     """Resolve the key and base URL (argument, else environment, else the spec's server)."""
+    if api_key is not None and not isinstance(api_key, str):
+        raise ConfigurationError(f"api_key must be a string (got {type(api_key).__name__})")
     if api_key is None:
         # An empty variable counts as unset; strip tolerates a trailing newline from env files.
         key = os.environ.get(API_KEY_ENV, "").strip() or None

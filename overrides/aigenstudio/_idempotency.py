@@ -16,7 +16,7 @@ from typing import Any
 
 from ._errors import ConfigurationError, RequestValidationError
 from ._request_id import header_value_problem
-from ._validation import Check, Invalid
+from ._schema import Invalid, first_problem
 
 __all__ = [
     "idempotency_key_for",
@@ -79,36 +79,32 @@ def validate_idempotency_key(key: str) -> str:
         raise RequestValidationError(
             field, "a string", f"{field}: must be a string, got {type(key).__name__}"
         )
-    spec_check = _spec_header_check()
-    if spec_check is not None:
-        try:
-            spec_check(key, field)
-        except Invalid as exc:
-            raise exc.as_request_error() from None
-    elif not MIN_LENGTH <= len(key) <= MAX_LENGTH:
+    declared, problem = _spec_header_problem(key, field)
+    if problem is not None:
+        raise problem.as_request_error()
+    if not declared and not MIN_LENGTH <= len(key) <= MAX_LENGTH:
         limit = f"{MIN_LENGTH}-{MAX_LENGTH} characters"
         raise RequestValidationError(field, limit, f"{field}: must be {limit} (got {len(key)})")
     # A header value: printable ASCII only (httpx cannot encode the rest, control characters
     # split or smuggle headers), and no edge whitespace, which servers strip from the key.
-    problem = header_value_problem(key)
-    if problem is not None:
-        raise RequestValidationError(field, problem, f"{field}: {problem}")
+    header_problem = header_value_problem(key)
+    if header_problem is not None:
+        raise RequestValidationError(field, header_problem, f"{field}: {header_problem}")
     return key
 
 
-def _spec_header_check() -> Check | None:
-    """The compiled schema check of the spec's Idempotency-Key header (any operation declaring it)."""
-    from ._spec import load_spec  # lazy: parsing the spec is not an import-time cost
+def _spec_header_problem(key: str, field: str) -> tuple[bool, Invalid | None]:
+    """(whether the spec declares the header, how ``key`` breaks its schema or None)."""
+    from ._spec import load_spec  # lazy: reading the contract is not an import-time cost
 
     try:
         spec = load_spec()
     except ConfigurationError:
-        return None
-    for operation in spec.operations.values():
-        for parameter in operation.parameters:
-            if parameter.location == "header" and parameter.name.lower() == HEADER.lower():
-                return parameter.check
-    return None
+        return False, None
+    parameter = spec.header_parameter(HEADER)
+    if parameter is None:
+        return False, None
+    return True, first_problem(spec.compile(parameter.schema, response=False), key, field)
 
 
 def _plain(value: object) -> Any:

@@ -67,6 +67,15 @@ def _check_path(method: str, url: Any, namer: ParameterNamer | None) -> None:
             )
 
 
+def _unencodable(exc: BaseException) -> RequestValidationError:
+    kind = type(exc).__name__
+    if isinstance(exc, httpx.InvalidURL | UnicodeError):
+        field, rule = "url", "must be a URL httpx can encode (ASCII-encodable, of sane length)"
+    else:
+        field, rule = "request", "must be encodable as HTTP and JSON (no NaN/Infinity, only JSON types)"
+    return RequestValidationError(field, rule, f"{field}: {rule} ({kind})")
+
+
 def check_outgoing(method: str, url: Any, headers: Any, namer: ParameterNamer | None) -> None:
     """Raise RequestValidationError for a header value or path segment that cannot go out as given."""
     _check_headers(headers)
@@ -82,8 +91,15 @@ class _CheckedBuild:
 
     def build_request(self, method: str, url: Any, **kwargs: Any) -> httpx.Request:
         check_outgoing(method, url, kwargs.get("headers"), self._parameter_namer)
-        built: httpx.Request = super().build_request(method, url, **kwargs)  # type: ignore[misc]
-        return built
+        try:
+            built: httpx.Request = super().build_request(method, url, **kwargs)  # type: ignore[misc]
+        except (ValueError, TypeError, UnicodeError, RecursionError, httpx.InvalidURL) as exc:
+            # What httpx cannot encode (NaN or a non-JSON object in a body, a lone surrogate
+            # or a 10 MB value in the URL, an int too long to print): refused, nothing sent.
+            error = _unencodable(exc)
+        else:
+            return built
+        raise error
 
 
 class CheckedHttpClient(_CheckedBuild, httpx.Client):

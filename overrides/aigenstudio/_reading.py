@@ -40,7 +40,7 @@ DEFAULT_MAX_RESPONSE_SIZE = 8 * 1024 * 1024
 # Request extension set by the retry layer: an absolute time.monotonic() no attempt may pass.
 DEADLINE_EXTENSION = "aigenstudio.deadline"
 _TIMEOUTS_EXTENSION = "aigenstudio.timeouts"  # the caller's timeouts, before any shrinking
-_DROPPED_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
+_DROPPED_HEADERS = (b"content-encoding", b"transfer-encoding", b"content-length")
 
 
 class ResponseTooLarge(httpx.DecodingError):
@@ -97,7 +97,8 @@ class _Attempt:
             self.check_size(int(length))
 
     def finished(self, response: httpx.Response, chunks: Iterable[bytes]) -> httpx.Response:
-        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _DROPPED_HEADERS]
+        # Raw bytes: a header value that is not ASCII must pass through, not be re-encoded.
+        headers = [(k, v) for k, v in response.headers.raw if k.lower() not in _DROPPED_HEADERS]
         extensions: dict[str, Any] = {
             k: v for k, v in response.extensions.items() if k in ("http_version", "reason_phrase")
         }

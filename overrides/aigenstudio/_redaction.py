@@ -28,7 +28,8 @@ SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-aigen-signature"}
 )
 # "scheme://user:password@" in free text (a URL that may not even parse).
-_USERINFO_TEXT = re.compile(r"(?<=://)[^/?#@\s]*@")
+# Up to the last "@" before the path: a password may itself hold "@", "?" or "#".
+_USERINFO_TEXT = re.compile(r"(?<=://)[^/\s]*@")
 
 
 def redact_url_text(text: str) -> str:
@@ -41,9 +42,11 @@ def safe_url(url: httpx.URL) -> httpx.URL:
     return url.copy_with(userinfo=b"") if url.userinfo else url
 
 
-def _safe_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
+def _safe_headers(headers: httpx.Headers) -> list[tuple[bytes, bytes]]:
+    # Raw bytes: a value that is not ASCII (a hostile server's) must not fail the copy.
     return [
-        (name, REDACTED if name.lower() in SECRET_HEADERS else value) for name, value in headers.multi_items()
+        (name, REDACTED.encode() if name.decode("latin-1").lower() in SECRET_HEADERS else value)
+        for name, value in headers.raw
     ]
 
 
@@ -67,7 +70,7 @@ def redacted_response(response: httpx.Response, request: httpx.Request) -> httpx
         (name, value)
         for name, value in _safe_headers(response.headers)
         # The copy holds decoded bytes: the encoding headers would describe other bytes.
-        if name.lower() not in ("content-encoding", "transfer-encoding", "content-length")
+        if name.lower() not in (b"content-encoding", b"transfer-encoding", b"content-length")
     ]
     extensions = {k: v for k, v in response.extensions.items() if k in ("http_version", "reason_phrase")}
     return httpx.Response(

@@ -52,8 +52,6 @@ def check_request_id(value: object, field: str = "x_request_id") -> str:
     """Return the id if it may be sent; otherwise raise RequestValidationError (nothing is sent)."""
     if not isinstance(value, str):
         raise RequestValidationError(field, "must be a string", f"{field}: must be a string")
-    if not value:
-        raise RequestValidationError(field, "must not be empty", f"{field}: must not be empty")
     if len(value) > MAX_REQUEST_ID_LENGTH:
         limit = f"at most {MAX_REQUEST_ID_LENGTH} characters"
         raise RequestValidationError(field, limit, f"{field}: {limit} (got {len(value)})")

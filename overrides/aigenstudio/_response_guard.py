@@ -32,7 +32,6 @@ from ._logging import log_response
 from ._redaction import redacted_request
 from ._request_id import RequestIdState
 from ._spec import Operation
-from ._validation import Invalid
 
 __all__ = [
     "EXCHANGE_KEY",
@@ -135,8 +134,7 @@ def finish_response(response: httpx.Response) -> None:
         _record(exchange, request, status, error.request_id or exchange.request_id)
         raise error
     header_id = response.headers.get("x-request-id") or exchange.request_id
-    check = operation.response_checks.get(status) if operation is not None else None
-    if check is None:
+    if operation is None or not operation.has_response_schema(status):
         _record(exchange, request, status, header_id)
         return
     try:
@@ -150,15 +148,14 @@ def finish_response(response: httpx.Response) -> None:
     body_id = body.get("request_id") if isinstance(body, dict) else None
     request_id = body_id if isinstance(body_id, str) and body_id else header_id
     _record(exchange, request, status, request_id)
-    try:
-        check(body, "response")
-    except Invalid as invalid:
+    invalid = operation.response_problem(status, body)
+    if invalid is not None:
         raise APIResponseValidationError(
             f"HTTP {status} response does not match the API spec: {invalid.describe()}",
             response=response,
             request_id=request_id,
             body=body,
-        ) from None
+        )
 
 
 def _record(exchange: Exchange, request: httpx.Request, status: int, request_id: str) -> None:
@@ -231,12 +228,9 @@ def _invalid_body(response: httpx.Response, exchange: Exchange, exc: Exception) 
     request_id = body_id if isinstance(body_id, str) and body_id else header_id or exchange.request_id
     exchange.state.record(request_id)
     problem = f"{type(exc).__name__}: {exc}"
-    check = exchange.operation.response_checks.get(status) if exchange.operation else None
-    if check is not None:
-        try:
-            check(body, "response")
-        except Invalid as invalid:
-            problem = invalid.describe()
+    invalid = exchange.operation.response_problem(status, body) if exchange.operation else None
+    if invalid is not None:
+        problem = invalid.describe()
     return APIResponseValidationError(
         f"HTTP {status} response does not match the API spec: {problem}",
         response=response,

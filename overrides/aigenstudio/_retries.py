@@ -33,12 +33,12 @@ import asyncio
 import contextlib
 import email.utils
 import logging
-import math
 import random as _random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC
+from threading import TIMEOUT_MAX
 
 import httpx
 
@@ -87,12 +87,14 @@ class RetryPolicy:
             value = getattr(self, name)
             if value is None and name == "total_timeout":
                 continue
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf:
+            # TIMEOUT_MAX: the longest wait the platform can express (larger values overflow later).
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= TIMEOUT_MAX:
                 raise ConfigurationError(f"RetryPolicy.{name} must be a finite number of seconds >= 0")
 
     def backoff(self, retry_number: int, rand: float) -> float:
         """Delay before retry ``retry_number`` (1-based) with equal jitter; ``rand`` in [0, 1)."""
-        ceiling = min(self.max_backoff, self.initial_backoff * 2.0 ** (retry_number - 1))
+        # The exponent is capped: 2.0 ** 1024 overflows, and 2 ** 62 seconds is forever anyway.
+        ceiling = min(self.max_backoff, self.initial_backoff * 2.0 ** min(retry_number - 1, 62))
         return ceiling / 2 + ceiling / 2 * rand
 
 

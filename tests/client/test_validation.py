@@ -81,7 +81,7 @@ async def test_webhook_url_length(api: Api) -> None:
         ("https://[fe80::1]/hook", "fe80::1 is a link-local address"),
         ("https://[::ffff:10.0.0.1]/hook", "embeds 10.0.0.1, a private address"),
         ("https://0.0.0.0/hook", "0.0.0.0 is the unspecified address"),
-        ("not a url", "must be a valid URL"),
+        ("not a url", "must be an absolute URI"),
     ],
 )
 async def test_webhook_url_must_be_public_https(api: Api, url: str, problem: str) -> None:

@@ -151,8 +151,8 @@ REFUSED: list[tuple[str, dict[str, Any], str, str]] = [
         "idempotency_key",
         "must be a str",
     ),
-    ("get_product_photo_job", {"job_id": 123}, "job_id", "must be a UUID or a str"),
-    ("get_product_photo_job", {"job_id": None}, "job_id", "must be a UUID or a str"),
+    ("get_product_photo_job", {"job_id": 123}, "job_id", "must be a UUID or a str of printable characters"),
+    ("get_product_photo_job", {"job_id": None}, "job_id", "must be a UUID or a str of printable characters"),
 ]
 
 

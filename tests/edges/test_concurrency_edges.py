@@ -169,3 +169,23 @@ def test_soak_threads_and_tasks_leak_no_sockets(server: CountingServer) -> None:
     assert total > 0
     server.stop()
     assert open_sockets() <= baseline - 1
+
+
+# -- found by review: lifetime and event loops ----------------------------------------------
+
+
+def test_a_closed_client_says_so(server: CountingServer) -> None:
+    from aigenstudio import ConfigurationError
+
+    client = Client(SANDBOX_KEY, base_url=server.url)
+    LIST_OPERATIONS.sync(client=client)
+    client.close()
+    with pytest.raises(ConfigurationError, match="closed"):
+        LIST_OPERATIONS.sync(client=client)
+
+
+def test_an_async_client_survives_consecutive_event_loops(server: CountingServer) -> None:
+    client = AsyncClient(SANDBOX_KEY, base_url=server.url)
+    for _ in range(3):
+        result = asyncio.run(LIST_OPERATIONS.asyncio(client=client))
+        assert result is not None

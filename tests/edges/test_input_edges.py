@@ -151,3 +151,31 @@ def test_a_request_that_is_no_operation_is_never_sent(url: str) -> None:
     with client, pytest.raises(RequestValidationError):
         client.get_httpx_client().get(url)
     assert sent == []
+
+
+# -- found by review: values httpx cannot encode -------------------------------------------
+
+
+@pytest.mark.parametrize("extra", [{"note": float("nan")}, {"note": float("inf")}], ids=["nan", "inf"])
+async def test_a_body_httpx_cannot_encode_is_refused(api: Api, extra: dict[str, object]) -> None:
+    client = api.client(SANDBOX_KEY)
+    body = create_body()
+    body.additional_properties.update(extra)
+    with pytest.raises(RequestValidationError):
+        await api.call("create_product_photo_job", client, body=body, idempotency_key="idem_12345678")
+    assert api.recorder.requests == []
+
+
+@pytest.mark.parametrize("job_id", ["\ud800", "x" * 10_000_000], ids=["lone-surrogate", "10MB"])
+async def test_a_job_id_httpx_cannot_encode_is_refused(api: Api, job_id: str) -> None:
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(RequestValidationError):
+        await api.call("get_product_photo_job", client, job_id=job_id)
+    assert api.recorder.requests == []
+
+
+async def test_a_limit_too_long_to_print_is_refused(api: Api) -> None:
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(RequestValidationError):
+        await api.call("list_product_photo_jobs", client, limit=10**5000)
+    assert api.recorder.requests == []

@@ -265,3 +265,59 @@ def test_retries_have_their_own_total_budget(dripping_body: DrippingServer) -> N
 def test_a_timeout_that_is_not_finite_seconds_is_refused(timeout: Any) -> None:
     with pytest.raises(ConfigurationError, match="timeout"):
         Client(SANDBOX_KEY, timeout=timeout)
+
+
+# -- found by review: bodies and headers built to hurt the parser ---------------------------
+
+
+@pytest.mark.parametrize("status", [200, 500])
+async def test_a_quote_storm_body_is_parsed_in_linear_time(api: Api, status: int) -> None:
+    # 65 brackets then an unterminated string of escaped quotes: a string-stripping regex
+    # went quadratic on this (20 s for 78 KiB, about 2.5 days at the size cap).
+    storm = b"[" * 65 + b'"' + b'\\"' * 500_000
+    api.recorder.handler = lambda r: httpx.Response(status, content=storm)
+    client = api.client(SANDBOX_KEY)
+    started = time.monotonic()
+    with pytest.raises(AigenStudioError):
+        await api.call("list_product_photo_operations", client)
+    assert time.monotonic() - started < 5.0
+
+
+@pytest.mark.parametrize(
+    "body", [b"[" * 100_000, b'{"a":' * 50_000], ids=["unbalanced-array", "unbalanced-object"]
+)
+@pytest.mark.parametrize("status", [200, 429, 500])
+async def test_deep_unbalanced_json_is_typed(api: Api, body: bytes, status: int) -> None:
+    api.recorder.handler = lambda r: httpx.Response(status, content=body)
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(AigenStudioError):
+        await api.call("list_product_photo_operations", client)
+
+
+@pytest.mark.parametrize("status", [200, 404])
+async def test_a_non_ascii_response_header_passes_through(api: Api, status: int) -> None:
+    body = (
+        {"operations": [], "request_id": "r"} if status == 200 else {"error": {"code": "x", "message": "m"}}
+    )
+    api.recorder.handler = lambda r: httpx.Response(
+        status,
+        json=body,
+        headers=[(b"X-Server-Note", "café".encode("latin-1")), (b"X-Request-Id", b"r\xe9q")],
+    )
+    client = api.client(SANDBOX_KEY)
+    if status == 200:
+        result = await api.call("list_product_photo_operations", client)
+        assert result.request_id == "r"
+    else:
+        with pytest.raises(APIStatusError) as caught:
+            await api.call("list_product_photo_operations", client)
+        assert caught.value.response.headers["x-server-note"] == "café"
+
+
+async def test_an_invalid_date_time_in_a_2xx_body_is_caught(api: Api) -> None:
+    api.recorder.handler = lambda r: httpx.Response(
+        200, json={"jobs": [], "request_id": "r", "next_cursor": "not-a-date"}
+    )
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(APIResponseValidationError, match="next_cursor"):
+        await api.call("list_product_photo_jobs", client)

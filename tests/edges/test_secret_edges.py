@@ -331,3 +331,70 @@ def test_helpers_on_a_bare_client_raise_typed_errors_without_the_token() -> None
     with pytest.raises(RequestValidationError) as refused:
         list(iter_jobs(bare, status="finished"))
     assert refused.value.field == "status"
+
+
+# -- found by review ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header", ["Authorization", "X-Api-Key", "Cookie"])
+def test_a_credential_header_is_never_set_for_a_plain_http_host(header: str) -> None:
+    with pytest.raises(ConfigurationError, match="plain HTTP"):
+        Client(base_url="http://api.example.com/api/v1", httpx_args={"headers": {header: "secret-123"}})
+    with pytest.raises(ConfigurationError, match="plain HTTP"):
+        Client(base_url="http://api.example.com/api/v1").with_headers({header: "secret-123"})
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["ftp://user:p@ss-secret@host/", "https://u:pa?ss-secret@host/", "https://u:pa#ss-secret@host/x"],
+)
+def test_userinfo_with_at_question_or_hash_is_redacted_whole(url: str) -> None:
+    from aigenstudio._redaction import redact_url_text
+
+    assert "ss-secret" not in redact_url_text(url)
+
+
+async def test_a_refused_webhook_url_does_not_quote_its_password(api: Api) -> None:
+    from tests.client.conftest import create_body
+
+    client = api.client(SANDBOX_KEY)
+    body = create_body(webhook_url="https://hook:S3cretHookPw@127.0.0.1/x")
+    with pytest.raises(RequestValidationError) as caught:
+        await api.call("create_product_photo_job", client, body=body, idempotency_key="idem_12345678")
+    assert_no_secret(caught.value, "S3cretHookPw")
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"api_key": 123},
+        {"api_key": b"aigen_test_xxxxxxxxxxxxxxxx"},
+        {"retry_policy": "x"},
+        {"httpx_args": "x"},
+        {"httpx_args": {"timeout": None}},
+        {"httpx_args": {"headers": {"X-Note": "café"}}},
+        {"httpx_args": {"headers": [("a", "b")]}},
+        {"httpx_args": {"event_hooks": 5}},
+        {"timeout": 10**400},
+    ],
+    ids=lambda kwargs: repr(kwargs)[:40],
+)
+def test_odd_constructor_arguments_are_configuration_errors(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ConfigurationError):
+        Client(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"initial_backoff": 10**400}, {"max_backoff": 1e300}, {"total_timeout": float("nan")}]
+)
+def test_odd_retry_policies_are_configuration_errors(kwargs: dict[str, Any]) -> None:
+    from aigenstudio import RetryPolicy
+
+    with pytest.raises(ConfigurationError):
+        RetryPolicy(**kwargs)
+
+
+def test_a_thousand_retries_do_not_overflow_the_backoff() -> None:
+    from aigenstudio import RetryPolicy
+
+    assert RetryPolicy(max_retries=5000).backoff(2000, 0.5) <= 8.0

@@ -15,7 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
-from aigenstudio._validation import Invalid, SchemaCompiler, webhook_url_problem
+from aigenstudio._public_url import public_https_url_problem as webhook_url_problem
+from aigenstudio._spec import load_spec
 
 # (url, the normalised host the message must show)
 NUMBER_FORMS = [
@@ -264,14 +265,16 @@ def test_no_dns_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_request_error_names_the_field_and_the_normalised_host() -> None:
-    schema = {"type": "object", "properties": {"webhook_url": {"type": "string"}}}
-    check = SchemaCompiler({}, strict=True).compile(schema)
-    assert check is not None
-    with pytest.raises(Invalid) as info:
-        check({"webhook_url": "https://0x7f.1/hook"}, "body")
+    from aigenstudio import RequestValidationError
+
+    create = load_spec().operations["createProductPhotoJob"]
+    body = {"images": [{"source_url": "https://cdn.example.com/a.jpg"}]}
+    headers = {"Idempotency-Key": "key-12345678"}
+    with pytest.raises(RequestValidationError) as info:
+        create.validate_arguments(json={**body, "webhook_url": "https://0x7f.1/hook"}, headers=headers)
     assert info.value.field == "body.webhook_url"
     assert "127.0.0.1 is a loopback address" in info.value.limit
-    check({"webhook_url": "https://hooks.example.com/x"}, "body")
+    create.validate_arguments(json={**body, "webhook_url": "https://hooks.example.com/x"}, headers=headers)
 
 
 @pytest.mark.parametrize(("url", "host"), NUMBER_FORMS[:3])
@@ -308,7 +311,7 @@ def test_a_client_sends_nothing_for_a_number_form(url: str, host: str) -> None:
 
 def test_importing_the_sdk_does_not_load_the_url_parser() -> None:
     code = (
-        "import sys, aigenstudio, aigenstudio._validation\n"
+        "import sys, aigenstudio, aigenstudio._spec\n"
         "assert 'ada_url' not in sys.modules, 'ada_url imported eagerly'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

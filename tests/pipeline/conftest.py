@@ -11,7 +11,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NEXT_SPEC = ROOT / "tests" / "fixtures" / "specs" / "next-split-tags.yaml"
-PIPELINE_FILES = ["openapi.yaml", "generator-config.yaml", "tools/generate.py"]
+PIPELINE_FILES = [
+    "openapi.yaml",
+    "generator-config.yaml",
+    "tools/generate.py",
+    "tools/contract.py",
+    "tools/__init__.py",
+]
 PIPELINE_DIRS = ["overrides/templates", "generated"]
 
 

@@ -40,14 +40,16 @@ def test_wheel_contents(wheel: Path) -> None:
     for required in [
         "aigenstudio/__init__.py",
         "aigenstudio/py.typed",
-        "aigenstudio/openapi.yaml",
+        "aigenstudio_client/contract.json",
         "aigenstudio_client/__init__.py",
         "aigenstudio_client/py.typed",
     ]:
         assert required in names
     assert any(name.endswith("/create_product_photo_job.py") for name in names)  # whatever the tag
     assert not any(name.startswith(("tests/", "tools/", "bench/", "templates/")) for name in names)
-    assert (ROOT / "openapi.yaml").read_bytes() == zipfile.ZipFile(wheel).read("aigenstudio/openapi.yaml")
+    contract = ROOT / "generated" / "aigenstudio_client" / "contract.json"
+    assert contract.read_bytes() == zipfile.ZipFile(wheel).read("aigenstudio_client/contract.json")
+    assert not any(name.endswith((".yaml", ".yml")) for name in names)  # the runtime reads no YAML
 
 
 def test_installed_wheel_imports_from_its_own_files(wheel: Path, tmp_path: Path) -> None:

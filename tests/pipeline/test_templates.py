@@ -202,7 +202,7 @@ def refused(function, **arguments):
     raise AssertionError(f"accepted {arguments}")
 
 CASES = {
-    "thing_id": (1, "must be a UUID or a str"),
+    "thing_id": (1, "must be a UUID or a str of printable characters"),
     "colour": ("blue", "must be a Colour or one of its values: 'red', 'green'"),
     "count": (True, "must be an int"),
     "ratio": ("1.5", "must be a float or an int"),

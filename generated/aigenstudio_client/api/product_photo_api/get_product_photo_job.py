@@ -17,8 +17,10 @@ def _get_kwargs(
     *,
     x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
-    if not isinstance(job_id, (UUID, str)):
-        raise errors.InvalidArgument("job_id", "must be a UUID or a str")
+    if not isinstance(job_id, (UUID, str)) or not str(job_id).isprintable():
+        raise errors.InvalidArgument(
+            "job_id", "must be a UUID or a str of printable characters"
+        )
 
     if not isinstance(x_request_id, (str, Unset)):
         raise errors.InvalidArgument("x_request_id", "must be a str")

@@ -1,0 +1,161 @@
+"""JSON Schema checks with jsonschema-rs (Draft 2020-12, OpenAPI 3.1's dialect), in plain words.
+
+Validators are compiled from the contract's schemas (``make generate`` writes them into
+``aigenstudio_client/contract.json``), each with only the ``$defs`` it can reach. Formats are
+asserted as the API checks them (``_formats``). A failure is reported as ``Invalid``: the
+field as the caller knows it (``body.images[3].source_url``, ``limit``, ``idempotency_key``)
+and the rule it broke, never jsonschema-rs's own wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import jsonschema_rs
+
+from ._errors import RequestValidationError
+from ._formats import is_date_time, is_uri, is_uuid
+from ._redaction import redact_url_text
+
+__all__ = ["Invalid", "Validator", "compile_validator", "first_problem", "render_path"]
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+FORMATS: dict[str, Callable[[str], bool]] = {"uuid": is_uuid, "date-time": is_date_time, "uri": is_uri}
+_FORMAT_RULES = {
+    "uuid": "must be a UUID (8-4-4-4-12 hex digits)",
+    "date-time": "must be an RFC 3339 date-time with a UTC offset (e.g. 2024-05-01T12:00:00Z)",
+    "uri": "must be an absolute URI (RFC 3986: ASCII, valid %-escapes)",
+}
+_MAX_SHOWN = 40
+
+Validator = Any  # a jsonschema_rs validator (the package ships no type stubs)
+PathPart = str | int
+
+
+class Invalid(Exception):
+    """One violated rule: where (the field as the caller knows it), which rule, what was found."""
+
+    def __init__(self, field: str, limit: str, got: str | None = None) -> None:
+        super().__init__(limit)
+        self.field = field
+        self.limit = limit
+        self.got = got
+
+    def describe(self) -> str:
+        got = f" (got {self.got})" if self.got else ""
+        return f"{self.field}: {self.limit}{got}"
+
+    def as_request_error(self) -> RequestValidationError:
+        """The public error for this violation (nothing was sent)."""
+        return RequestValidationError(self.field, self.limit, self.describe())
+
+
+def render_path(root: str, parts: Sequence[PathPart]) -> str:
+    """``body`` + ``["images", 3, "source_url"]`` -> ``body.images[3].source_url``."""
+    text = root
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _reachable(schema: Any, defs: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``$defs`` entries ``schema`` refers to, directly or through each other."""
+    found: dict[str, Any] = {}
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Mapping):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                name = ref[len("#/$defs/") :].split("/", 1)[0]
+                if name not in found and name in defs:
+                    found[name] = defs[name]
+                    pending.append(defs[name])
+            pending.extend(v for k, v in node.items() if k not in ("enum", "const", "default"))
+        elif isinstance(node, list):
+            pending.extend(node)
+    return found
+
+
+def compile_validator(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Validator:
+    """A Draft 2020-12 validator for ``schema`` whose ``#/$defs/...`` refs point into ``defs``."""
+    root = {"$schema": DIALECT, **schema, "$defs": _reachable(schema, defs)}
+    return jsonschema_rs.validator_for(root, formats=FORMATS, validate_formats=True)
+
+
+def _shown(value: Any) -> str:
+    text = repr(redact_url_text(value) if isinstance(value, str) else value)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+
+
+def _json_type(value: Any) -> str:
+    names = {str: "string", bool: "boolean", int: "integer", float: "number", list: "array", dict: "object"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _plural(count: Any, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _rule(kind: Any, value: Any) -> tuple[PathPart | None, str, str | None]:
+    """(a child to append to the path, the rule in plain words, what was found) for one error."""
+    name = type(kind).__name__
+    facts = kind.as_dict()
+    limit = facts.get("limit")
+    if name == "Required":
+        return facts["property"], "is required", None
+    if name == "AdditionalProperties":
+        return str(facts["unexpected"][0]), "is not a field the API knows", None
+    if name == "Type":
+        return None, "must be " + " or ".join(facts["types"]), _json_type(value)
+    if name == "Format":
+        fmt = facts["format"]
+        return None, _FORMAT_RULES.get(fmt, f"must be a valid {fmt}"), _shown(value)
+    if name == "Enum":
+        return None, "must be one of " + ", ".join(repr(v) for v in facts["options"]), _shown(value)
+    if name == "Constant":
+        return None, f"must be {facts['expected_value']!r}", _shown(value)
+    wording: dict[str, Callable[[], str]] = {
+        "MinLength": lambda: "at least " + _plural(limit, "character"),
+        "MaxLength": lambda: "at most " + _plural(limit, "character"),
+        "MinItems": lambda: "at least " + _plural(limit, "item"),
+        "MaxItems": lambda: "at most " + _plural(limit, "item"),
+        "Minimum": lambda: f"at least {limit}",
+        "Maximum": lambda: f"at most {limit}",
+        "ExclusiveMinimum": lambda: f"greater than {limit}",
+        "ExclusiveMaximum": lambda: f"less than {limit}",
+        "MultipleOf": lambda: f"a multiple of {facts.get('multiple_of', limit)}",
+        "Pattern": lambda: f"must match the pattern {facts.get('pattern')!r}",
+        "UniqueItems": lambda: "items must be unique",
+        "MinProperties": lambda: "at least " + _plural(limit, "field"),
+        "MaxProperties": lambda: "at most " + _plural(limit, "field"),
+        "OneOfNotValid": lambda: "must match one of its allowed forms",
+        "OneOfMultipleValid": lambda: "must match exactly one of its allowed forms",
+        "AnyOf": lambda: "must match one of its allowed forms",
+        "Not": lambda: "must not match the excluded form",
+        "FalseSchema": lambda: "is not allowed here",
+    }
+    if name in wording:
+        sized = ("Length" in name or "Items" in name) and isinstance(value, str | list)
+        return None, wording[name](), (str(len(value)) if sized else _shown(value))
+    return None, f"breaks the API spec's {name} rule", _shown(value)
+
+
+def first_problem(
+    validator: Validator, instance: Any, root: str, field_of: Callable[[list[PathPart]], str] | None = None
+) -> Invalid | None:
+    """The first violation of ``instance`` as ``Invalid``, or None when it is valid.
+
+    ``field_of`` names the field from the instance path (default: ``root`` + the path).
+    """
+    if validator.is_valid(instance):
+        return None
+    error = next(iter(validator.iter_errors(instance)))
+    parts: list[PathPart] = list(error.instance_path)
+    value = error.instance
+    child, limit, got = _rule(error.kind, value)
+    if child is not None:
+        parts.append(child)
+    field = field_of(parts) if field_of is not None else render_path(root, parts)
+    return Invalid(field, limit, got)

@@ -1,0 +1,183 @@
+"""Compile an OpenAPI 3.x document into the runtime contract the SDK checks requests against.
+
+`make generate` writes the result as ``generated/aigenstudio_client/contract.json``, so the
+installed package never parses YAML or resolves references at run time: it loads one small
+JSON file and compiles JSON Schema validators (jsonschema-rs, Draft 2020-12) from it.
+
+The contract holds, per operation: method, path template, whether it is public (``security:
+[]``), its parameters (location, wire name, Python argument name, required, schema), its
+JSON request body, its JSON response schemas per declared status, and the declared status
+classes (``2XX``). Component schemas live once under ``schemas`` (``$ref``s rewritten to
+``#/$defs/<name>``); parameter, request body and response ``$ref``s are inlined. Responses
+use a second copy, ``response_schemas``, made forward-compatible the way the generated
+models are: no ``enum`` (a new value parses as an unknown member) and no
+``additionalProperties: false`` (a new field is not an error).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["FORMAT", "ContractError", "compile_contract", "dumps", "python_name"]
+
+FORMAT = "aigenstudio-contract/1"
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_SCHEMA_REF = "#/components/schemas/"
+
+
+class ContractError(ValueError):
+    """The spec uses something the contract cannot express (the message says what)."""
+
+
+def python_name(name: str) -> str:
+    """The argument name openapi-python-client gives a parameter (jobId -> job_id)."""
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return re.sub(r"[^0-9a-zA-Z]+", "_", snake).strip("_").lower()
+
+
+def _lookup(document: Mapping[str, Any], ref: str) -> Any:
+    if not ref.startswith("#/"):
+        raise ContractError(f"only local $refs are supported, got {ref!r}")
+    node: Any = document
+    for part in ref[2:].split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def _deref(document: Mapping[str, Any], node: Any) -> Any:
+    """Follow a chain of non-schema ``$ref``s (parameters, request bodies, responses)."""
+    seen: set[str] = set()
+    while isinstance(node, Mapping) and "$ref" in node:
+        ref = str(node["$ref"])
+        if ref in seen:
+            raise ContractError(f"circular $ref {ref!r}")
+        seen.add(ref)
+        node = _lookup(document, ref)
+    return node
+
+
+def _schema(node: Any, *, for_response: bool) -> Any:
+    """A schema with component refs pointing into ``$defs`` and OpenAPI 3.0 ``nullable`` mapped."""
+    if isinstance(node, list):
+        return [_schema(item, for_response=for_response) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "$ref" and isinstance(value, str):
+            if not value.startswith(_SCHEMA_REF):
+                raise ContractError(f"a schema $ref must point into {_SCHEMA_REF}, got {value!r}")
+            out[key] = "#/$defs/" + value[len(_SCHEMA_REF) :]
+        elif for_response and key == "enum":
+            continue  # forward-compatible: the API may add values
+        elif for_response and key == "additionalProperties" and value is False:
+            continue  # forward-compatible: the API may add fields
+        elif key in ("enum", "const", "default"):
+            out[key] = copy.deepcopy(value)  # values, not schemas
+        elif key in ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"):
+            out[key] = {k: _schema(v, for_response=for_response) for k, v in value.items()}
+        elif key in ("example", "examples", "xml", "externalDocs", "discriminator", "description", "title"):
+            continue  # annotations only: not needed to validate, and they bloat the artifact
+        else:
+            out[key] = _schema(value, for_response=for_response)
+    if out.pop("nullable", False) is True and isinstance(out.get("type"), str):
+        out["type"] = [out["type"], "null"]  # OpenAPI 3.0's nullable is 3.1's type list
+    return out
+
+
+def _json_schema(document: Mapping[str, Any], holder: Any, *, for_response: bool) -> Any:
+    content = (_deref(document, holder) or {}).get("content") or {}
+    for media_type, media in sorted(content.items()):
+        if media_type == "application/json" or media_type.endswith("+json"):
+            schema = (media or {}).get("schema")
+            return None if schema is None else _schema(schema, for_response=for_response)
+    return None
+
+
+def _parameters(document: Mapping[str, Any], shared: list[Any], own: list[Any]) -> list[dict[str, Any]]:
+    merged: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for raw in [*shared, *own]:
+        param = _deref(document, raw)
+        merged[(param["in"], param["name"])] = param
+    out = []
+    for (location, name), param in merged.items():
+        if location == "cookie":
+            continue  # the SDK sends no cookies
+        out.append(
+            {
+                "in": location,
+                "name": name,
+                "argument": python_name(name),
+                "required": bool(param.get("required")) or location == "path",
+                "schema": _schema(param.get("schema") or {}, for_response=False),
+            }
+        )
+    return out
+
+
+def _operation(
+    document: Mapping[str, Any], template: str, method: str, raw: Mapping[str, Any], shared: list[Any]
+) -> tuple[str, dict[str, Any]]:
+    security = raw.get("security", document.get("security"))
+    responses: dict[str, Any] = {}
+    classes: list[int] = []
+    for status, response in (raw.get("responses") or {}).items():
+        code = str(status).upper()
+        if code.isdigit():
+            schema = _json_schema(document, response, for_response=True)
+            responses[code] = {"schema": schema}
+        elif len(code) == 3 and code[0].isdigit() and code.endswith("XX"):
+            classes.append(int(code[0]))
+    body = None
+    if raw.get("requestBody") is not None:
+        request_body = _deref(document, raw["requestBody"])
+        schema = _json_schema(document, request_body, for_response=False)
+        if schema is not None:
+            body = {"required": bool(request_body.get("required")), "schema": schema}
+    operation_id = str(raw.get("operationId") or f"{method.upper()} {template}")
+    return operation_id, {
+        "method": method.upper(),
+        "path": template,
+        # `security: []` (or an empty requirement `{}`) means the operation needs no key.
+        "public": security is not None and (not security or any(not req for req in security)),
+        "parameters": _parameters(document, shared, raw.get("parameters") or []),
+        "body": body,
+        "responses": dict(sorted(responses.items())),
+        "status_classes": sorted(classes),
+    }
+
+
+def compile_contract(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The runtime contract of ``document`` (a parsed OpenAPI 3.x spec)."""
+    document = copy.deepcopy(dict(document))
+    schemas = (document.get("components") or {}).get("schemas") or {}
+    operations: dict[str, Any] = {}
+    for template, item in (document.get("paths") or {}).items():
+        item = _deref(document, item)
+        for method in _METHODS:
+            if method in item:
+                operation_id, operation = _operation(
+                    document, template, method, item[method], item.get("parameters") or []
+                )
+                if operation_id in operations:
+                    raise ContractError(f"operationId {operation_id!r} is used twice")
+                operations[operation_id] = operation
+    servers = document.get("servers") or [{}]
+    return {
+        "format": FORMAT,
+        "title": (document.get("info") or {}).get("title"),
+        "version": (document.get("info") or {}).get("version"),
+        "server_url": str(servers[0].get("url") or ""),
+        "schemas": {name: _schema(s, for_response=False) for name, s in sorted(schemas.items())},
+        "response_schemas": {name: _schema(s, for_response=True) for name, s in sorted(schemas.items())},
+        "operations": dict(sorted(operations.items())),
+    }
+
+
+def dumps(contract: Mapping[str, Any]) -> str:
+    """Deterministic, reviewable JSON (one key per line, sorted), ending in a newline."""
+    return json.dumps(contract, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
