@@ -26,18 +26,21 @@ they document (``with Client()`` / ``async with AsyncClient()``).
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import re
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from time import perf_counter
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from urllib.request import getproxies
 
 import httpx
 from aigenstudio_client.client import Client as _GeneratedClient
+
+if TYPE_CHECKING:
+    import asyncio
 
 from ._arguments import request_error
 from ._auth import BearerAuth
@@ -147,10 +150,15 @@ def _pattern_priority(pattern: str, url: httpx.URL) -> tuple[int, int, int] | No
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
+    # Without asyncio imported no loop can run: a sync caller does not pay for importing it.
+    loaded = sys.modules.get("asyncio")
+    if loaded is None:
+        return None
     try:
-        return asyncio.get_running_loop()
+        running: asyncio.AbstractEventLoop = loaded.get_running_loop()
     except RuntimeError:
         return None
+    return running
 
 
 def _checked_httpx_args(httpx_args: object, settings: Settings) -> dict[str, Any]:

@@ -21,7 +21,6 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import anyio
 import httpx
 
 from ._deadline import attempt_deadline
@@ -30,6 +29,7 @@ __all__ = [
     "DEADLINE_EXTENSION",
     "DEFAULT_MAX_RESPONSE_SIZE",
     "AsyncReadingTransport",
+    "ReadResponse",
     "ReadingTransport",
     "ResponseTooLarge",
 ]
@@ -41,6 +41,26 @@ DEFAULT_MAX_RESPONSE_SIZE = 8 * 1024 * 1024
 DEADLINE_EXTENSION = "aigenstudio.deadline"
 _TIMEOUTS_EXTENSION = "aigenstudio.timeouts"  # the caller's timeouts, before any shrinking
 _DROPPED_HEADERS = (b"content-encoding", b"transfer-encoding", b"content-length")
+
+
+class ReadResponse(httpx.Response):
+    """A response read by this layer, whose JSON body is parsed once.
+
+    The response hook parses and checks the body and keeps the result here, so the
+    generated parser's ``response.json()`` does not parse the same bytes a second time
+    (its ``from_dict`` copies what it takes, so sharing the parsed value is safe).
+    """
+
+    _parsed: Any = None
+    _has_parsed = False
+
+    def remember_json(self, value: Any) -> None:
+        self._parsed, self._has_parsed = value, True
+
+    def json(self, **kwargs: Any) -> Any:
+        if self._has_parsed and not kwargs:
+            return self._parsed
+        return super().json(**kwargs)
 
 
 class ResponseTooLarge(httpx.DecodingError):
@@ -102,7 +122,7 @@ class _Attempt:
         extensions: dict[str, Any] = {
             k: v for k, v in response.extensions.items() if k in ("http_version", "reason_phrase")
         }
-        return httpx.Response(
+        return ReadResponse(
             response.status_code, headers=headers, content=b"".join(chunks), extensions=extensions
         )
 
@@ -148,6 +168,8 @@ class AsyncReadingTransport(httpx.AsyncBaseTransport):
         attempt.shrink_timeouts()
         if attempt.deadline == math.inf:
             return await self._attempt(request, attempt)
+        import anyio  # here, not at import: sync callers never need it
+
         # A cancel scope is a true deadline: it interrupts a read blocked on a dripping server.
         with anyio.move_on_after(attempt.deadline - time.monotonic()) as scope:
             return await self._attempt(request, attempt)

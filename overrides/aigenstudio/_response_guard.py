@@ -29,6 +29,7 @@ from ._errors import (
 )
 from ._json import JSONTooDeep, loads_bounded
 from ._logging import log_response
+from ._reading import ReadResponse
 from ._redaction import redacted_request
 from ._request_id import RequestIdState
 from ._spec import Operation
@@ -149,6 +150,8 @@ def finish_response(response: httpx.Response) -> None:
     request_id = body_id if isinstance(body_id, str) and body_id else header_id
     _record(exchange, request, status, request_id)
     invalid = operation.response_problem(status, body)
+    if invalid is None and isinstance(response, ReadResponse):
+        response.remember_json(body)  # the generated parser reads this instead of parsing again
     if invalid is not None:
         raise APIResponseValidationError(
             f"HTTP {status} response does not match the API spec: {invalid.describe()}",

@@ -29,7 +29,6 @@ Rules (issue 4):
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import email.utils
 import logging
@@ -244,12 +243,12 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         transport: httpx.AsyncBaseTransport,
         policy: RetryPolicy | None = None,
         *,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
         random: Callable[[], float] = _random.random,
     ) -> None:
         self._transport = transport
         self._retrying = _Retrying(policy, random)
-        self._sleep = sleep
+        self._sleep = sleep or _async_sleep
 
     @property
     def policy(self) -> RetryPolicy:
@@ -284,6 +283,12 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._transport.aclose()
+
+
+async def _async_sleep(seconds: float) -> None:
+    import anyio  # here, not at import: sync callers never load an event loop library
+
+    await anyio.sleep(seconds)  # asyncio or trio, whichever runs the call
 
 
 def _discard(response: httpx.Response) -> None:
