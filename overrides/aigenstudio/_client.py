@@ -44,7 +44,15 @@ if TYPE_CHECKING:
 
 from ._arguments import request_error
 from ._auth import BearerAuth
-from ._config import DEFAULT_TIMEOUT, KeyKind, Settings, is_loopback_host, missing_key_error, resolve_settings
+from ._config import (
+    DEFAULT_LIMITS,
+    DEFAULT_TIMEOUT,
+    KeyKind,
+    Settings,
+    is_loopback_host,
+    missing_key_error,
+    resolve_settings,
+)
 from ._deadline import install as install_deadline
 from ._errors import ConfigurationError, RequestValidationError
 from ._logging import log_request
@@ -71,10 +79,7 @@ _RESERVED_HTTPX_ARGS = frozenset({"auth", "base_url", "transport", "mounts", "ap
 # httpx_args that configure the base transport (httpx ignores them once transport= is set).
 # "proxy" too: httpx mounts its own transport for it (even beside transport=), past our chain.
 _TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "trust_env", "proxy")
-# Every connection the pool may open may also stay open: with httpx's default of 20 idle,
-# bursts of 50 concurrent calls closed 30 connections after each burst and opened them again
-# (tests/edges: 84 connections for 6 bursts of 50). httpx_args["limits"] overrides.
-_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=5.0)
+# Pool limits: DEFAULT_LIMITS (_config); httpx_args["limits"] overrides.
 
 TimeoutTypes = httpx.Timeout | float | None
 # A request's operation (None: not in the spec) and its decoded path parameters.
@@ -435,7 +440,7 @@ class _BaseClient(_GeneratedClient):
     def _transport_args(self) -> dict[str, Any]:
         """Arguments for the base transport, with the proxy for our one origin resolved."""
         args = {k: self._extra_httpx_args[k] for k in _TRANSPORT_ARGS if k in self._extra_httpx_args}
-        args.setdefault("limits", _DEFAULT_LIMITS)
+        args.setdefault("limits", DEFAULT_LIMITS)
         url = httpx.URL(self.base_url)
         if is_loopback_host(url.host):
             args["proxy"] = None  # this machine is reached directly, never through a proxy

@@ -18,7 +18,9 @@ from ._errors import RequestValidationError
 from ._request_id import header_value_problem
 from ._spec import python_name
 
-__all__ = ["AsyncCheckedHttpClient", "CheckedHttpClient", "check_outgoing"]
+__all__ = ["JSON_BODY_EXTENSION", "AsyncCheckedHttpClient", "CheckedHttpClient", "check_outgoing"]
+
+JSON_BODY_EXTENSION = "aigenstudio.json_body"
 
 # (method, path segments, index) -> the argument that fills that segment, if known.
 ParameterNamer = Callable[[str, list[str], int], str | None]
@@ -98,6 +100,9 @@ class _CheckedBuild:
             # or a 10 MB value in the URL, an int too long to print): refused, nothing sent.
             error = _unencodable(exc)
         else:
+            if kwargs.get("json") is not None:
+                # The body as data: the request checks read this, not the bytes parsed back.
+                built.extensions[JSON_BODY_EXTENSION] = kwargs["json"]
             return built
         raise error
 

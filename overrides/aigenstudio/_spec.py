@@ -97,6 +97,7 @@ class Operation:
     # Whether a request can break a rule its path alone does not decide (query, headers, body).
     has_checks_beyond_path: bool = False
     _validators: dict[str, Validator] = field(default_factory=dict, repr=False)
+    _rule_paths: list[RulePath] | None = field(default=None, repr=False)
 
     @property
     def statuses(self) -> frozenset[int]:
@@ -158,9 +159,10 @@ class Operation:
         headers: Mapping[str, str] | None = None,
     ) -> None:
         """Check query, body and header values before any request is built (whole plans up front)."""
-        probe = httpx.Request(
-            self.method, "https://validation.invalid/", params=params, json=json, headers=headers
-        )
+        # The query string and headers as httpx would send them; the body as given (JSON data).
+        probe = httpx.Request(self.method, "https://validation.invalid/", params=params, headers=headers)
+        if json is not None:
+            probe.extensions[_JSON_BODY_EXTENSION] = json
         self.validate_beyond_path(probe)
 
     def validate_path(self, path_values: tuple[str, ...]) -> None:
@@ -181,7 +183,7 @@ class Operation:
             instance = self._instance(request)
             problem = first_problem(self._validator("rest"), instance, "", self._field)
             if problem is None and "body" in instance:
-                problem = _documented_rules(instance["body"], "body")
+                problem = _documented_rules(instance["body"], self._body_rule_paths())
         except Invalid as invalid:
             problem = invalid
         if problem is not None:
@@ -205,6 +207,11 @@ class Operation:
                 instance["body"] = body
         return instance
 
+    def _body_rule_paths(self) -> list[RulePath]:
+        if self._rule_paths is None:
+            self._rule_paths = _rule_paths(self.body_schema, self.spec)
+        return self._rule_paths
+
     # -- responses ----------------------------------------------------------------------------
 
     def has_response_schema(self, status: int) -> bool:
@@ -218,9 +225,14 @@ class Operation:
 
 
 _ABSENT = object()
+# Set by the client's build_request (``_outgoing``) to the ``json=`` value of the request.
+_JSON_BODY_EXTENSION = "aigenstudio.json_body"
 
 
 def _json_body(request: httpx.Request) -> Any:
+    given = request.extensions.get(_JSON_BODY_EXTENSION, _ABSENT)
+    if given is not _ABSENT:
+        return given  # what httpx serialised (json=), as data: no parsing the bytes back
     try:
         content = request.content
     except httpx.RequestNotRead:
@@ -234,29 +246,55 @@ def _json_body(request: httpx.Request) -> Any:
         raise Invalid("body", "must be a JSON document") from None
 
 
-def _documented_rules(node: Any, where: str, depth: int = 0) -> Invalid | None:
-    """The API's documented prose rules (public https ``webhook_url``), wherever the field is."""
-    if depth > 32:
-        return None
-    if isinstance(node, dict):
-        for key, value in node.items():
-            rule = _DOCUMENTED_RULES.get(key)
-            if rule is not None and isinstance(value, str):
-                problem = rule(value)
-                if problem is not None:
-                    shown = redact_url_text(value)
-                    shown = shown if len(shown) <= 40 else shown[:37] + "..."
-                    return Invalid(
-                        f"{where}.{key}", f"{problem} (the API only calls public HTTPS URLs)", repr(shown)
-                    )
-            found = _documented_rules(value, f"{where}.{key}", depth + 1)
-            if found is not None:
-                return found
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            found = _documented_rules(item, f"{where}[{index}]", depth + 1)
-            if found is not None:
-                return found
+# A path in a body to a field a documented rule applies to; "*" stands for any list index.
+RulePath = tuple[str, ...]
+
+
+def _rule_paths(
+    schema: Any, spec: Spec, prefix: RulePath = (), seen: frozenset[str] = frozenset()
+) -> list[RulePath]:
+    """Where in a body matching ``schema`` a field with a documented rule can be."""
+    ref = schema.get("$ref") if isinstance(schema, Mapping) else None
+    if isinstance(ref, str):
+        return [] if ref in seen else _rule_paths(spec.deref(schema), spec, prefix, seen | {ref})
+    if not isinstance(schema, Mapping) or len(prefix) > 16:
+        return []
+    found: list[RulePath] = []
+    for name, sub in (schema.get("properties") or {}).items():
+        if name in _DOCUMENTED_RULES:
+            found.append((*prefix, name))
+        found += _rule_paths(sub, spec, (*prefix, name), seen)
+    if isinstance(schema.get("items"), Mapping):
+        found += _rule_paths(schema["items"], spec, (*prefix, "*"), seen)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in schema.get(key) or ():
+            found += _rule_paths(sub, spec, prefix, seen)
+    return sorted(set(found))
+
+
+def _documented_rules(body: Any, paths: list[RulePath]) -> Invalid | None:
+    """The API's documented prose rules (public https ``webhook_url``) at their schema paths."""
+    for path in paths:
+        nodes: list[tuple[Any, list[PathPart]]] = [(body, [])]
+        for step in path:
+            if step == "*":
+                nodes = [
+                    (item, [*at, i])
+                    for node, at in nodes
+                    if isinstance(node, list)
+                    for i, item in enumerate(node)
+                ]
+            else:
+                nodes = [
+                    (node[step], [*at, step]) for node, at in nodes if isinstance(node, dict) and step in node
+                ]
+        for value, at in nodes:
+            problem = _DOCUMENTED_RULES[path[-1]](value) if isinstance(value, str) else None
+            if problem is not None:
+                shown = redact_url_text(value)
+                shown = shown if len(shown) <= 40 else shown[:37] + "..."
+                field = render_path("body", at)
+                return Invalid(field, f"{problem} (the API only calls public HTTPS URLs)", repr(shown))
     return None
 
 
