@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import Any
 
 import httpx
@@ -160,7 +160,12 @@ class ReadingTransport(httpx.BaseTransport):
             attempt.shrink_timeouts()  # the body phase starts with the time that is left
             chunks: list[bytes] = []
             size = 0
-            for chunk in response.iter_bytes():
+            # An unencoded body (the usual case) is read straight from the stream: httpx's
+            # decoding generators cost more than the rest of this layer together.
+            encoded = "content-encoding" in response.headers
+            stream = response.iter_bytes() if encoded else response.stream
+            assert isinstance(stream, Iterable)
+            for chunk in stream:
                 size += len(chunk)
                 attempt.check_size(size)
                 attempt.remaining()
@@ -208,7 +213,10 @@ class AsyncReadingTransport(httpx.AsyncBaseTransport):
             attempt.declared_too_large(response)
             chunks: list[bytes] = []
             size = 0
-            async for chunk in response.aiter_bytes():
+            encoded = "content-encoding" in response.headers
+            stream = response.aiter_bytes() if encoded else response.stream
+            assert isinstance(stream, AsyncIterable)
+            async for chunk in stream:
                 size += len(chunk)
                 attempt.check_size(size)
                 chunks.append(chunk)
