@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from threading import TIMEOUT_MAX
 
 from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
@@ -96,12 +97,23 @@ class _Poller:
             self.job_id = job_id if isinstance(job_id, uuid.UUID) else uuid.UUID(str(job_id))
         except ValueError:
             raise RequestValidationError("job_id", "a UUID") from None
-        if timeout < 0:
-            raise RequestValidationError("timeout", ">= 0 seconds")
-        if poll_interval <= 0:
-            raise RequestValidationError("poll_interval", "> 0 seconds")
-        if max_interval < poll_interval:
-            raise RequestValidationError("max_interval", ">= poll_interval")
+        # Finite numbers only: a NaN timeout compares false with everything and never expires.
+        for name, value, low in (("timeout", timeout, 0.0), ("poll_interval", poll_interval, 1e-9)):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not low <= value <= TIMEOUT_MAX
+            ):
+                rule = ">= 0 seconds" if name == "timeout" else "> 0 seconds"
+                raise RequestValidationError(
+                    name, f"a finite number {rule}", f"{name}: a finite number {rule}"
+                )
+        if (
+            isinstance(max_interval, bool)
+            or not isinstance(max_interval, int | float)
+            or not (poll_interval <= max_interval <= TIMEOUT_MAX)
+        ):
+            raise RequestValidationError("max_interval", "a finite number >= poll_interval")
         self._timeout = timeout
         self._interval = poll_interval
         self._max_interval = max_interval

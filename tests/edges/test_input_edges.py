@@ -179,3 +179,24 @@ async def test_a_limit_too_long_to_print_is_refused(api: Api) -> None:
     with pytest.raises(RequestValidationError):
         await api.call("list_product_photo_jobs", client, limit=10**5000)
     assert api.recorder.requests == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("timeout", float("nan")),
+        ("timeout", float("inf")),
+        ("timeout", "5"),
+        ("timeout", None),
+        ("poll_interval", float("nan")),
+        ("poll_interval", 0),
+        ("max_interval", float("nan")),
+    ],
+)
+def test_wait_for_job_refuses_times_that_never_expire(name: str, value: object) -> None:
+    from aigenstudio import wait_for_job
+
+    client = Client(SANDBOX_KEY, transport=httpx.MockTransport(lambda r: httpx.Response(500)))
+    with client, pytest.raises(RequestValidationError) as caught:
+        wait_for_job(client, "7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f", **{name: value})  # type: ignore[arg-type]
+    assert caught.value.field == name
