@@ -41,4 +41,18 @@ def argument_error(client: object, error: InvalidArgument) -> Exception:
     return error
 
 
-__all__ = ["InvalidArgument", "UnexpectedStatus", "argument_error"]
+def parse_error(client: object, response: object, error: Exception) -> Exception:
+    """The exception api functions raise when ``response``'s body does not parse.
+
+    A client with a callable ``convert_parse_error`` attribute has it called with the response
+    and the parser's error; any other client gets ``error`` itself.
+    """
+    convert = getattr(client, "convert_parse_error", None)
+    if callable(convert):
+        converted = convert(response, error)
+        if isinstance(converted, Exception):
+            return converted
+    return error
+
+
+__all__ = ["InvalidArgument", "UnexpectedStatus", "argument_error", "parse_error"]

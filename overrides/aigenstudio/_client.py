@@ -66,7 +66,7 @@ from ._response_guard import (
     Exchange,
     GuardTransport,
     finish_response,
-    guard_loaded_endpoints,
+    parse_error,
 )
 from ._retries import AsyncRetryTransport, RetryPolicy, RetryTransport
 from ._spec import Operation, Spec, load_spec
@@ -368,6 +368,12 @@ class _BaseClient(_GeneratedClient):
     # (aigenstudio_client.errors.argument_error), before anything is sent.
     convert_invalid_argument = staticmethod(request_error)
 
+    # And what they raise for a response body their models cannot read
+    # (aigenstudio_client.errors.parse_error): APIResponseValidationError with the request id.
+    @staticmethod
+    def convert_parse_error(response: httpx.Response, error: Exception) -> Exception:
+        return parse_error(response, error) or error
+
     def get_httpx_client(self) -> httpx.Client:
         built = self._sync_http
         if built is not None and built.is_closed:
@@ -538,7 +544,6 @@ class _BaseClient(_GeneratedClient):
             check_request_id(request_id)
         if operation.has_checks_beyond_path:
             operation.validate_beyond_path(request)
-        guard_loaded_endpoints()  # the calling endpoint module is loaded by now
         request.extensions[EXCHANGE_KEY] = Exchange(operation, request_id, started, self._request_ids)
         log_request(request, request_id)
 

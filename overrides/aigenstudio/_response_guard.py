@@ -6,18 +6,14 @@
   and for any status the spec does not declare for the operation (a 204, a 302...); a 2xx
   body is checked against the operation's response schema (APIResponseValidationError naming
   the JSON path); the request id is recorded and logged.
-- ``guard_loaded_endpoints`` makes a 2xx body the generated parser cannot read (not JSON, a
-  required field missing, a wrong shape) raise APIResponseValidationError, never a raw
-  KeyError / TypeError / JSONDecodeError.
+- ``parse_error`` (called from the generated ``_build_response`` through the client) makes
+  a 2xx body the generated parser still cannot read raise APIResponseValidationError, never
+  a raw KeyError / TypeError / ValueError.
 """
 
 from __future__ import annotations
 
-import functools
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 
@@ -40,7 +36,7 @@ __all__ = [
     "Exchange",
     "GuardTransport",
     "finish_response",
-    "guard_loaded_endpoints",
+    "parse_error",
     "transport_error",
 ]
 
@@ -168,51 +164,17 @@ def _record(exchange: Exchange, request: httpx.Request, status: int, request_id:
 
 # -- the generated parsers -----------------------------------------------------------------
 #
-# The generated ``sync_detailed``/``asyncio_detailed`` parse the body after httpx returns, so
-# no hook can catch a parser's KeyError/TypeError/JSONDecodeError. Each endpoint module's
-# ``_build_response`` (a private name of the generator: tests/client/test_generated_contract.py
-# fails loudly if it changes) is wrapped once, when first seen loaded. The wrapper is a no-op
-# for requests our hooks did not prepare, costs one dict lookup on the happy path, and turns a
-# parser failure into APIResponseValidationError, described by the spec's response schema.
-
-_API_PACKAGE_PREFIX = "aigenstudio_client.api."
-_GUARD_MARK = "__aigenstudio_guard__"
-_PARSER_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError)
-_seen_modules = 0
+# The generated ``_build_response`` (our endpoint template) hands a parser failure to the
+# client's ``convert_parse_error``: a body the checks above let through but the generated
+# models still cannot read (a date-time Python cannot represent, such as a leap second).
 
 
-def guard_loaded_endpoints() -> None:
-    """Wrap the parser of every loaded endpoint module (cheap when nothing new was imported)."""
-    global _seen_modules
-    count = len(sys.modules)
-    if count == _seen_modules:
-        return
-    _seen_modules = count
-    for name, module in list(sys.modules.items()):
-        if not name.startswith(_API_PACKAGE_PREFIX) or module is None:
-            continue
-        build = getattr(module, "_build_response", None)
-        if callable(build) and not getattr(build, _GUARD_MARK, False):
-            setattr(module, "_build_response", _guarded(build))  # noqa: B010 - a module global
-
-
-def _guarded(build: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(build)
-    def _build_response(*, client: Any, response: httpx.Response) -> Any:
-        exchange = response.request.extensions.get(EXCHANGE_KEY)
-        if not isinstance(exchange, Exchange):
-            return build(client=client, response=response)
-        try:
-            result = build(client=client, response=response)
-        except _PARSER_ERRORS as exc:
-            raise _invalid_body(response, exchange, exc) from exc
-        body_id = getattr(result.parsed, "request_id", None)
-        if isinstance(body_id, str) and body_id:
-            exchange.state.record(body_id)
-        return result
-
-    setattr(_build_response, _GUARD_MARK, True)
-    return _build_response
+def parse_error(response: httpx.Response, exc: Exception) -> APIResponseValidationError | None:
+    """The typed error for a generated parser's failure on a response our hooks prepared."""
+    exchange = response.request.extensions.get(EXCHANGE_KEY)
+    if not isinstance(exchange, Exchange):
+        return None
+    return _invalid_body(response, exchange, exc)
 
 
 def _invalid_body(response: httpx.Response, exchange: Exchange, exc: Exception) -> APIResponseValidationError:

@@ -60,6 +60,22 @@ def test_endpoint_override_is_upstream_plus_the_argument_checks() -> None:
     signature_end = ") -> dict[str, Any]:\n    {{ header_params(endpoint) | indent(4) }}"
     serialise = "{{ body_to_kwarg(body) | indent("
     call = "    kwargs = _get_kwargs(\n        {{ kwargs(endpoint, include_client=False) }}\n    )\n"
+    build = (
+        "    return Response(\n"
+        "        status_code=HTTPStatus(response.status_code),\n"
+        "        content=response.content,\n"
+        "        headers=response.headers,\n"
+        "        parsed=_parse_response(client=client, response=response),\n"
+        "    )\n"
+    )
+    guarded_build = (
+        "    try:\n"
+        "        parsed = _parse_response(client=client, response=response)\n"
+        "    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:\n"
+        "        raise errors.parse_error(client, response, error) from None\n"
+        + build.replace("parsed=_parse_response(client=client, response=response)", "parsed=parsed")
+    )
+    assert upstream.count(build) == 1
     assert (upstream.count(anchor), upstream.count(signature_end)) == (1, 1)
     assert (upstream.count(serialise), upstream.count(call)) == (2, 2)  # one body / several; sync / async
 
@@ -86,6 +102,7 @@ def test_endpoint_override_is_upstream_plus_the_argument_checks() -> None:
         )
         .replace(serialise, "{{ serialise_body(body) | indent(")
         .replace(call, guarded_call)
+        .replace(build, guarded_build)
     )
 
 
@@ -96,8 +113,14 @@ def test_errors_override_is_upstream_plus_invalid_argument() -> None:
     assert exported == ' = ["UnexpectedStatus"]\n'
     assert ours.startswith(kept)  # UnexpectedStatus unchanged
     added = ours[len(kept) :]
-    assert re.findall(r"^(?:class|def) (\w+)", added, re.MULTILINE) == ["InvalidArgument", "argument_error"]
-    assert added.endswith('\n__all__ = ["InvalidArgument", "UnexpectedStatus", "argument_error"]\n')
+    assert re.findall(r"^(?:class|def) (\w+)", added, re.MULTILINE) == [
+        "InvalidArgument",
+        "argument_error",
+        "parse_error",
+    ]
+    assert added.endswith(
+        '\n__all__ = ["InvalidArgument", "UnexpectedStatus", "argument_error", "parse_error"]\n'
+    )
     assert "{%" not in added  # plain Python, no template logic
     assert "{{" not in added
 
