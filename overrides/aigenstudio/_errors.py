@@ -13,6 +13,7 @@ import httpx
 
 from ._json import loads_bounded
 from ._redaction import redacted_request, redacted_response
+from ._retry_after import parse_retry_after
 
 __all__ = [
     "APIConnectionError",
@@ -170,8 +171,6 @@ class RateLimitError(APIStatusError):
     @property
     def retry_after(self) -> float | None:
         """Seconds to wait from the ``Retry-After`` header (delta-seconds or HTTP date), or None."""
-        from ._retries import parse_retry_after  # one parser for the retry layer and callers
-
         return parse_retry_after(self.response.headers.get("retry-after"))
 
 

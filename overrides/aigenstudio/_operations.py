@@ -20,12 +20,14 @@ import pkgutil
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any, Protocol, TypeVar
+from urllib.parse import quote
 
 import httpx
 
 from ._arguments import request_error
 from ._errors import APIResponseValidationError, status_error_from_response
 from ._response_guard import transport_error
+from ._spec import load_spec, python_name
 
 __all__ = ["ApiClient", "call", "call_async", "find_operation", "operation_names"]
 
@@ -146,13 +148,18 @@ def _typed_error(
 
 
 def _request_for(httpx_client: _HttpxFactory, module: ModuleType, kwargs: dict[str, Any]) -> httpx.Request:
-    # The generated functions drop the httpx.Request; rebuild an equivalent one (never sent)
-    # so errors carry the method and URL like those raised by our Client.
-    build_kwargs = getattr(module, "_get_kwargs", None)
+    # The generated functions drop the httpx.Request; describe an equivalent one (never sent)
+    # from the contract, so errors carry the method and URL like those our Client raises.
+    name = module.__name__.rsplit(".", 1)[-1]
     client = httpx_client()
-    if build_kwargs is None:
-        return client.build_request("GET", "")
-    return client.build_request(**build_kwargs(**kwargs))
+    for operation in load_spec().operations.values():
+        if python_name(operation.operation_id) == name:
+            path = operation.template
+            for param in operation.parameters:
+                if param.location == "path" and param.field in kwargs:
+                    path = path.replace("{" + param.name + "}", quote(str(kwargs[param.field]), safe=""))
+            return client.build_request(operation.method, path)
+    return client.build_request("GET", "")
 
 
 def _json_or_none(content: bytes) -> Any:

@@ -30,13 +30,11 @@ Rules (issue 4):
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import logging
 import random as _random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC
 from threading import TIMEOUT_MAX
 
 import httpx
@@ -45,6 +43,7 @@ from ._errors import ConfigurationError
 from ._idempotency import is_valid_idempotency_key
 from ._reading import DEADLINE_EXTENSION
 from ._request_id import new_request_id
+from ._retry_after import parse_retry_after
 
 __all__ = ["ATTEMPTS_EXTENSION", "ATTEMPT_HEADER", "AsyncRetryTransport", "RetryPolicy", "RetryTransport"]
 
@@ -95,23 +94,6 @@ class RetryPolicy:
         # The exponent is capped: 2.0 ** 1024 overflows, and 2 ** 62 seconds is forever anyway.
         ceiling = min(self.max_backoff, self.initial_backoff * 2.0 ** min(retry_number - 1, 62))
         return ceiling / 2 + ceiling / 2 * rand
-
-
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date), or None."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isascii() and value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:  # RFC 9110 dates are GMT
-        when = when.replace(tzinfo=UTC)
-    current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
 
 
 def is_retryable_request(request: httpx.Request) -> bool:

@@ -22,7 +22,7 @@ from aigenstudio_client.types import Unset
 
 from ._errors import AigenStudioError, APIStatusError, RequestValidationError
 from ._operations import ApiClient, call, call_async
-from ._retries import parse_retry_after
+from ._retry_after import parse_retry_after
 
 __all__ = [
     "TERMINAL_STATUSES",
