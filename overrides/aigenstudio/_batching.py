@@ -22,7 +22,7 @@ from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
 from aigenstudio_client.models.product_photo_job_create_response import ProductPhotoJobCreateResponse
 
-from ._errors import RequestValidationError
+from ._errors import ArgumentTypeError, RequestValidationError
 from ._idempotency import idempotency_key_for
 from ._operations import ApiClient, call, call_async
 from ._results import JobResults, job_results
@@ -132,7 +132,7 @@ def _plan(
         body = ProductPhotoJobCreateRequest.from_dict({**options, "images": [i.to_dict() for i in chunk]})
         if body.additional_properties:
             unknown = ", ".join(sorted(body.additional_properties))
-            raise TypeError(f"process_catalog() got unknown job option(s): {unknown}")
+            raise ArgumentTypeError("job_options", f"unknown job option(s): {unknown}")
         key = idempotency_key_for(namespace, body)
         if create is not None:  # the spec's own limits (instructions, webhook_url, enums...)
             create.validate_arguments(json=body.to_dict(), headers={"Idempotency-Key": key})

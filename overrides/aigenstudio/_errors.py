@@ -21,6 +21,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AigenStudioError",
+    "ArgumentTypeError",
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
@@ -70,6 +71,10 @@ class RequestValidationError(AigenStudioError, ValueError):
         self.field = field
         self.limit = limit
         super().__init__(message or f"{field}: {limit}")
+
+
+class ArgumentTypeError(RequestValidationError, TypeError):
+    """An argument of a type the SDK cannot use (also a TypeError, as Python's own would be)."""
 
 
 class APIError(AigenStudioError):

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from ._errors import ConfigurationError, RequestValidationError
+from ._errors import ArgumentTypeError, ConfigurationError, RequestValidationError
 from ._request_id import header_value_problem
 from ._schema import Invalid, first_problem
 
@@ -50,7 +50,7 @@ def idempotency_key_for(namespace: str, payload: object) -> str:
     ``"catalog-2024-06/batch-3"``, so identical content in different imports stays distinct.
     """
     if not isinstance(namespace, str) or not namespace:
-        raise TypeError("namespace must be a non-empty string")
+        raise ArgumentTypeError("namespace", "must be a non-empty string")
     canonical = json.dumps(
         [_SCHEME, namespace, _plain(payload)],
         sort_keys=True,
@@ -116,9 +116,9 @@ def _plain(value: object) -> Any:
         return value
     if isinstance(value, Mapping):
         if not all(isinstance(k, str) for k in value):
-            raise TypeError("payload mappings must have string keys")
+            raise ArgumentTypeError("payload", "mappings must have string keys")
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     # Sets have no stable order and arbitrary objects no canonical form.
-    raise TypeError(f"cannot derive an idempotency key from {type(value).__name__}")
+    raise ArgumentTypeError("payload", f"cannot derive an idempotency key from {type(value).__name__}")

@@ -200,3 +200,12 @@ def test_wait_for_job_refuses_times_that_never_expire(name: str, value: object) 
     with client, pytest.raises(RequestValidationError) as caught:
         wait_for_job(client, "7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f", **{name: value})  # type: ignore[arg-type]
     assert caught.value.field == name
+
+
+def test_helpers_refuse_odd_arguments_with_sdk_errors() -> None:
+    from aigenstudio import AigenStudioError, idempotency_key_for
+
+    for namespace, payload in (("", {}), ("ns", {1: "x"}), ("ns", {"a": {1, 2}})):
+        with pytest.raises(AigenStudioError) as caught:
+            idempotency_key_for(namespace, payload)
+        assert isinstance(caught.value, TypeError)  # as Python's own would be, for old callers

@@ -1,0 +1,471 @@
+"""Render ``aigenstudio_client/resources.py``: the resource facade over the generated endpoints.
+
+    client.product_photo_jobs.get(job_id)       # -> ProductPhotoJobStatusResponse
+    client.product_photo_jobs.with_raw_response.get(job_id)   # -> RawResponse[...]
+    for job in client.product_photo_jobs.iter(status="queued"): ...
+
+The spec is parsed by the pinned openapi-python-client's own parser, with our
+generator-config.yaml, so every module, argument name, type and default is the one the
+generator wrote; argument lists are rendered by its own ``endpoint_macros.py.jinja``
+(through the same Jinja environment, our template overrides included). The module text
+comes from ``overrides/templates/facade/resources.py.jinja`` and is finished with the pinned
+ruff, with the generator's post-hook flags, so the bytes depend only on the pins.
+
+Naming (``name_operation``), from the path and the method only, never tags or operation ids:
+
+- the resource is the first literal path segment, snake_case (``/product-photo-jobs`` ->
+  ``product_photo_jobs``); every later literal segment nests (``/jobs/{id}/items`` ->
+  ``jobs.items``); parameter segments name nothing;
+- on a collection (the path ends with a literal): ``GET`` -> ``list``, ``POST`` -> ``create``;
+- on an item (the path ends with ``/{param}``): ``GET``/``PUT``/``PATCH``/``DELETE`` ->
+  ``get``/``replace``/``update``/``delete``;
+- ``POST`` to a literal segment right after ``/{param}`` that ends the path is an action named
+  after that segment (``POST /jobs/{id}/cancel`` -> ``jobs.cancel(job_id)``);
+- anything else the rule does not name, and any collision (two operations on one
+  resource + verb, or a verb equal to a nested resource or to ``iter`` / ``with_raw_response``),
+  falls back to the operation id in snake_case (the generated module's name), on the same
+  resource. A path with no literal segment at all lives on the resource ``root``.
+
+A top-level resource whose name is an attribute of the generated client (``headers``,
+``close``...) gets a trailing underscore; class names that would shadow a model get a
+``Resource`` suffix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import keyword
+import mimetypes
+import subprocess
+import sys
+import tokenize
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from openapi_python_client.parser.openapi import Endpoint
+    from openapi_python_client.parser.properties import Property
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "generator-config.yaml"
+TEMPLATES = ROOT / "overrides" / "templates"
+TEMPLATE = "facade/resources.py.jinja"
+FIELD_PREFIX = "field_"  # the generator's default; the config's value is used when rendering
+
+COLLECTION_VERBS = {"get": "list", "post": "create"}
+ITEM_VERBS = {"get": "get", "put": "replace", "patch": "update", "delete": "delete"}
+ROOT_RESOURCE = "root"
+# Members every resource class has besides its verbs and nested resources.
+RESOURCE_MEMBERS = frozenset({"iter", "with_raw_response"})
+# Attributes of the generated Client / AuthenticatedClient (the mixins add resources to them).
+CLIENT_MEMBERS = frozenset(
+    {
+        "auth_header_name",
+        "base_url",
+        "close",
+        "aclose",
+        "cookies",
+        "follow_redirects",
+        "get_async_httpx_client",
+        "get_httpx_client",
+        "headers",
+        "httpx_args",
+        "prefix",
+        "raise_on_unexpected_status",
+        "set_async_httpx_client",
+        "set_httpx_client",
+        "timeout",
+        "token",
+        "verify_ssl",
+        "with_cookies",
+        "with_headers",
+        "with_timeout",
+    }
+)
+# Names the template defines or imports itself at module level.
+MODULE_NAMES = frozenset(
+    {
+        "Any",
+        "AsyncIterator",
+        "AsyncResources",
+        "AuthenticatedClient",
+        "Callable",
+        "Client",
+        "Generic",
+        "Iterator",
+        "MutableMapping",
+        "RawResponse",
+        "Response",
+        "SyncResources",
+        "TypeVar",
+        "UNSET",
+        "Unset",
+    }
+)
+# Hashable scalar types a cursor may have for `iter` to remember the cursors it has followed.
+CURSOR_TYPES = frozenset({"str", "int", "datetime.datetime", "datetime.date", "UUID"})
+
+
+class FacadeError(Exception):
+    """The facade cannot be rendered from this spec; the message says why."""
+
+
+# -- naming -------------------------------------------------------------------------------
+
+
+def _is_parameter(segment: str) -> bool:
+    return segment.startswith("{") and segment.endswith("}") and segment.count("{") == 1
+
+
+def _identifier(value: str, prefix: str) -> str:
+    from openapi_python_client.strings import PythonIdentifier
+
+    return str(PythonIdentifier(value, prefix))
+
+
+def name_operation(path: str, method: str, prefix: str = FIELD_PREFIX) -> tuple[tuple[str, ...], str | None]:
+    """(resource chain, verb) for one operation; verb None: the rule names none (use the op id).
+
+    >>> name_operation("/product-photo-jobs/{jobId}", "get")
+    (('product_photo_jobs',), 'get')
+    >>> name_operation("/jobs/{id}/items/{itemId}", "get")
+    (('jobs', 'items'), 'get')
+    >>> name_operation("/jobs/{id}/cancel", "post")
+    (('jobs',), 'cancel')
+    """
+    method = method.lower()
+    segments = [segment for segment in path.split("/") if segment]
+    chain: list[str] = []
+    state = "start"  # start | collection | item
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if _is_parameter(segment):
+            if state == "collection":
+                state = "item"
+            elif state == "item":  # /{a}/{b}: nothing to call the second one
+                return tuple(chain), None
+            continue  # leading parameters name nothing
+        if "{" in segment or "}" in segment:  # a literal mixed with a parameter: /{id}:cancel
+            return tuple(chain) or (ROOT_RESOURCE,), None
+        name = _identifier(segment, prefix)
+        if state == "item" and last and method == "post":
+            return tuple(chain), name
+        chain.append(name)
+        state = "collection"
+    if not chain:
+        return (ROOT_RESOURCE,), None
+    verbs = COLLECTION_VERBS if state == "collection" else ITEM_VERBS
+    return tuple(chain), verbs.get(method)
+
+
+@dataclasses.dataclass
+class Operation:
+    """One endpoint as the facade shows it."""
+
+    endpoint: Endpoint
+    module: str  # the generated module's name (and the fallback verb)
+    tag: str  # the tag package the generated module lives in
+    chain: tuple[str, ...]
+    verb: str
+    returns: str = "Any"
+    check: str = ""  # isinstance() types, else "" (then the status is checked, see `success`)
+    success: str = ""  # a condition on `response.status_code` for the success statuses
+    page: dict[str, Any] | None = None  # `iter`: cursor type, items field and item type
+    page_endpoint: Endpoint | None = None  # the endpoint without its `cursor` parameter
+
+    @property
+    def response_type(self) -> str:
+        return str(self.endpoint.response_type().as_unembedded_code())
+
+
+@dataclasses.dataclass
+class Resource:
+    chain: tuple[str, ...]
+    attribute: str
+    path: str  # the path of its collection, e.g. /jobs/{job_id}/items
+    operations: list[Operation] = dataclasses.field(default_factory=list)
+    children: list[Resource] = dataclasses.field(default_factory=list)
+    cls: str = ""
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {
+            "sync": self.cls,
+            "async": f"Async{self.cls}",
+            "raw": f"{self.cls}WithRawResponse",
+            "async_raw": f"Async{self.cls}WithRawResponse",
+        }
+
+
+def _resolve_collisions(operations: list[Operation], children: dict[tuple[str, ...], set[str]]) -> None:
+    by_name: dict[tuple[tuple[str, ...], str], list[Operation]] = defaultdict(list)
+    for operation in operations:
+        by_name[operation.chain, operation.verb].append(operation)
+    for (chain, verb), group in by_name.items():
+        if len(group) > 1 or verb in RESOURCE_MEMBERS or verb in children.get(chain, set()):
+            for operation in group:
+                operation.verb = operation.module
+    seen: dict[tuple[tuple[str, ...], str], Operation] = {}
+    for operation in operations:
+        key = (operation.chain, operation.verb)
+        clash = seen.get(key)
+        if clash is not None or operation.verb in RESOURCE_MEMBERS or operation.verb in children.get(
+            operation.chain, set()
+        ):
+            other = clash.module if clash is not None else "a member of the resource class"
+            raise FacadeError(
+                f"{operation.module} and {other} both map to {'.'.join(operation.chain)}.{operation.verb}"
+                " even after the operation-id fallback"
+            )
+        seen[key] = operation
+
+
+def _class_names(resources: list[Resource], taken: set[str], prefix: str) -> None:
+    from openapi_python_client.strings import ClassName
+
+    for resource in sorted(resources, key=lambda r: r.chain):
+        base = str(ClassName("_".join(resource.chain), prefix))
+        for candidate in [base, f"{base}Resource", *(f"{base}Resource{n}" for n in range(2, 100))]:
+            resource.cls = candidate
+            if not set(resource.names.values()) & taken:
+                break
+        taken.update(resource.names.values())
+
+
+# -- types --------------------------------------------------------------------------------
+
+
+def _code(value: Any) -> str:
+    return str(value.as_unembedded_code())
+
+
+def qualify_builtins(code: str, names: frozenset[str] = frozenset({"list", "iter"})) -> str:
+    """``list[int]`` -> ``builtins.list[int]`` in an annotation (a class with a ``list`` method
+    shadows the builtin for the annotations after it; mypy and pyright then reject them).
+
+    Tokens, not text: string literals (defaults, Literal[...] values) stay as they are.
+    """
+    tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    lines = code.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    edits: list[int] = []
+    previous = ""
+    for token in tokens:
+        if token.type == tokenize.NAME and token.string in names and previous != ".":
+            edits.append(offsets[token.start[0] - 1] + token.start[1])
+        if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
+            previous = token.string
+    for offset in reversed(edits):
+        code = code[:offset] + "builtins." + code[offset:]
+    return code
+
+
+def _success_condition(ranges: list[tuple[int, int]]) -> str:
+    singles = sorted({low for low, high in ranges if low == high})
+    spans = sorted({(low, high) for low, high in ranges if low != high})
+    parts = [f"{low} <= response.status_code <= {high}" for low, high in spans]
+    if len(singles) == 1:
+        parts.insert(0, f"response.status_code == {singles[0]}")
+    elif singles:
+        parts.insert(0, f"response.status_code in ({', '.join(map(str, singles))})")
+    return " or ".join(parts) or "200 <= response.status_code <= 299"
+
+
+def _describe_success(operation: Operation) -> None:
+    responses = [
+        response
+        for response in operation.endpoint.responses.patterns
+        if response.status_code.range is not None and 200 <= response.status_code.range[0] <= 299
+    ]
+    operation.success = _success_condition(
+        [response.status_code.range for response in responses if response.status_code.range]
+    )
+    types = sorted({_code(response.prop.get_type_string()) for response in responses})
+    operation.returns = " | ".join(types) if types else "Any"
+    checkable = responses and all(
+        response.prop.template in ("model_property.py.jinja", "enum_property.py.jinja")
+        for response in responses
+    )
+    if checkable:
+        instances = sorted({_code(response.prop.get_instance_type_string()) for response in responses})
+        operation.check = instances[0] if len(instances) == 1 else f"({', '.join(instances)})"
+
+
+def _describe_pages(operation: Operation, imports: set[str]) -> None:
+    """Cursor pagination: a `cursor` query parameter, a model with `next_cursor` of the same
+    type and exactly one list-of-models field."""
+    endpoint = operation.endpoint
+    cursors = [p for p in endpoint.query_parameters if p.python_name == "cursor"]
+    responses = [
+        r
+        for r in endpoint.responses.patterns
+        if r.status_code.range is not None and 200 <= r.status_code.range[0] <= 299
+    ]
+    models = {_code(r.prop.get_type_string()): r.prop for r in responses}
+    if operation.verb != "list" or len(cursors) != 1 or len(models) != 1:
+        return
+    (model,) = models.values()
+    if model.template != "model_property.py.jinja":
+        return
+    fields: list[Property] = [*(model.required_properties or []), *(model.optional_properties or [])]
+    next_cursor = [p for p in fields if p.python_name == "next_cursor"]
+    lists = [
+        p
+        for p in fields
+        if p.template == "list_property.py.jinja"
+        and getattr(p, "inner_property", None) is not None
+        and p.inner_property.template == "model_property.py.jinja"
+    ]
+    cursor_type = _code(cursors[0].get_type_string(no_optional=True))
+    if len(next_cursor) != 1 or len(lists) != 1 or cursor_type not in CURSOR_TYPES:
+        return
+    next_types = _code(next_cursor[0].get_type_string(no_optional=True)).split(" | ")
+    if [t for t in next_types if t != "None"] != [cursor_type]:
+        return
+    items = lists[0]
+    imports.update(items.inner_property.get_imports(prefix="."))
+    imports.update(items.inner_property.get_lazy_imports(prefix="."))
+    operation.page = {
+        "cursor_type": cursor_type,
+        "items": items.python_name,
+        "items_required": items.required,
+        "item_type": _code(items.inner_property.get_type_string()),
+    }
+    operation.page_endpoint = dataclasses.replace(
+        endpoint, query_parameters=[p for p in endpoint.query_parameters if p.python_name != "cursor"]
+    )
+
+
+# -- the whole facade ---------------------------------------------------------------------
+
+
+def _config(document_source: Path) -> Any:
+    from openapi_python_client.config import Config, ConfigFile, MetaType
+
+    config_file = ConfigFile.load_from_path(path=CONFIG)  # as the CLI's --config does
+    return Config.from_sources(config_file, MetaType.NONE, document_source, "utf-8", False, None)
+
+
+def load_document(spec: Path) -> dict[str, Any]:
+    """The spec as the generator reads it (its YAML 1.2 loader, JSON by file type), so the
+    facade sees exactly the values (defaults, enums) the generated code was made from."""
+    from openapi_python_client import _load_yaml_or_json
+
+    content_type = mimetypes.guess_type(spec.absolute().as_uri(), strict=True)[0]
+    document = _load_yaml_or_json(spec.read_bytes(), content_type)
+    if not isinstance(document, dict):
+        raise FacadeError(f"{spec}: not an OpenAPI document")
+    return document
+
+
+def plan(openapi: Any, prefix: str) -> tuple[list[Resource], list[Operation], set[str]]:
+    """Every resource (top level first, children nested), every operation, the imports."""
+    from openapi_python_client.strings import PythonIdentifier
+
+    operations: list[Operation] = []
+    imports: set[str] = set()
+    seen_endpoints: set[int] = set()
+    modules: dict[str, str] = {}
+    for collection in openapi.endpoint_collections_by_tag.values():
+        for endpoint in collection.endpoints:
+            if id(endpoint) in seen_endpoints:  # generate_all_tags: one endpoint in several tags
+                continue
+            seen_endpoints.add(id(endpoint))
+            module = str(PythonIdentifier(endpoint.name, prefix))
+            path = endpoint.path.get_untrusted_value()
+            if module in modules:
+                raise FacadeError(f"two operations generate the module {module}: {modules[module]}, {path}")
+            modules[module] = path
+            chain, verb = name_operation(path, endpoint.method, prefix)
+            operations.append(Operation(endpoint, module, str(endpoint.tags[0]), chain, verb or module))
+            imports.update(line.replace("from ...", "from .", 1) for line in endpoint.relative_imports)
+
+    resources: dict[tuple[str, ...], Resource] = {}
+    for operation in sorted(operations, key=lambda o: (o.chain, o.endpoint.path.get_untrusted_value())):
+        segments = [s for s in operation.endpoint.path.get_untrusted_value().split("/") if s]
+        for depth in range(1, len(operation.chain) + 1):
+            chain = operation.chain[:depth]
+            if chain not in resources:
+                attribute = chain[-1]
+                reserved = CLIENT_MEMBERS if depth == 1 else RESOURCE_MEMBERS
+                if attribute in reserved:
+                    attribute += "_"
+                literal = [i for i, s in enumerate(segments) if not _is_parameter(s)]
+                end = literal[depth - 1] + 1 if len(literal) >= depth else len(segments)
+                resources[chain] = Resource(chain, attribute, "/" + "/".join(segments[:end]))
+                if depth > 1:
+                    resources[chain[:-1]].children.append(resources[chain])
+    children = {chain: {child.attribute for child in r.children} for chain, r in resources.items()}
+    _resolve_collisions(operations, children)
+    for operation in operations:
+        _describe_success(operation)
+        _describe_pages(operation, imports)
+        resources[operation.chain].operations.append(operation)
+    for resource in resources.values():
+        resource.operations.sort(key=lambda o: o.verb)
+        resource.children.sort(key=lambda r: r.attribute)
+
+    taken = set(MODULE_NAMES)
+    taken.update(str(model.class_info.name) for model in [*openapi.models, *openapi.enums])
+    for line in imports:
+        taken.update(name.strip().split(" as ")[-1] for name in line.split(" import ", 1)[-1].split(","))
+    _class_names(list(resources.values()), taken, prefix)
+    top = sorted((r for r in resources.values() if len(r.chain) == 1), key=lambda r: r.attribute)
+    return top, sorted(operations, key=lambda o: o.module), imports
+
+
+def _ruff(arguments: list[str], text: str) -> str:
+    ruff = str(Path(sys.executable).parent / "ruff")
+    done = subprocess.run(
+        [ruff, *arguments, "--isolated", "--no-cache", "--stdin-filename", "resources.py", "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    if done.returncode != 0:
+        raise FacadeError(f"ruff {arguments[0]} failed on the rendered facade:\n{done.stderr}")
+    return done.stdout
+
+
+def render_facade(document: dict[str, Any], document_source: Path | None = None) -> str:
+    """The text of ``aigenstudio_client/resources.py`` for the parsed spec ``document``."""
+    from openapi_python_client import Project
+    from openapi_python_client.parser import GeneratorData
+
+    config = _config(document_source or ROOT / "openapi.yaml")
+    openapi = GeneratorData.from_dict(document, config=config)
+    if not isinstance(openapi, GeneratorData):
+        raise FacadeError(f"the generator cannot parse the spec: {openapi.header} {openapi.detail or ''}")
+    project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
+    project.env.filters["qualify_builtins"] = qualify_builtins
+    resources, operations, imports = plan(openapi, config.field_prefix)
+    text = project.env.get_template(TEMPLATE).render(
+        resources=resources,
+        operations=operations,
+        imports=sorted(imports),
+        keyword=keyword,
+    )
+    text = _ruff(["check", "--fix-only", "--select", "I,F401,UP", "--target-version", "py311"], text)
+    return _ruff(["format"], text)
+
+
+def public_surface(text: str) -> dict[str, list[str]]:
+    """Public classes of a rendered facade and their public members (for tests and reviews)."""
+    import ast
+
+    surface: dict[str, list[str]] = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            surface[node.name] = [
+                f"{'async ' if isinstance(item, ast.AsyncFunctionDef) else ''}{item.name}"
+                f"{ast.unparse(item.args)} -> {ast.unparse(item.returns) if item.returns else ''}"
+                for item in node.body
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and not item.name.startswith("_")
+            ]
+    return surface
