@@ -20,7 +20,9 @@ Naming (``name_operation``), from the path and the method only, never tags or op
 - on an item (the path ends with ``/{param}``): ``GET``/``PUT``/``PATCH``/``DELETE`` ->
   ``get``/``replace``/``update``/``delete``;
 - ``POST`` to a literal segment right after ``/{param}`` that ends the path is an action named
-  after that segment (``POST /jobs/{id}/cancel`` -> ``jobs.cancel(job_id)``);
+  after that segment (``POST /jobs/{id}/cancel`` -> ``jobs.cancel(job_id)``), unless the spec
+  has another operation on that path or below it: then it is a nested collection's ``create``
+  (``POST /jobs/{id}/items`` beside ``GET /jobs/{id}/items`` -> ``jobs.items.create(job_id)``);
 - anything else the rule does not name, and any collision (two operations on one
   resource + verb, or a verb equal to a nested resource or to ``iter`` / ``with_raw_response``),
   falls back to the operation id in snake_case (the generated module's name), on the same
@@ -35,12 +37,13 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import keyword
+import json
 import mimetypes
 import subprocess
 import sys
 import tokenize
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,8 +128,30 @@ def _identifier(value: str, prefix: str) -> str:
     return str(PythonIdentifier(value, prefix))
 
 
-def name_operation(path: str, method: str, prefix: str = FIELD_PREFIX) -> tuple[tuple[str, ...], str | None]:
-    """(resource chain, verb) for one operation; verb None: the rule names none (use the op id).
+def _shape(path: str) -> str:
+    """The path with every parameter written ``{}`` (paths differ in parameter names only)."""
+    return "/".join("{}" if _is_parameter(s) else s for s in path.split("/") if s)
+
+
+def _used_as_collection(path: str, method: str, operations: Iterable[tuple[str, str]]) -> bool:
+    """Whether another operation of the spec is on ``path`` or below it."""
+    shape = _shape(path)
+    return any(
+        (_shape(other) == shape and other_method.lower() != method) or _shape(other).startswith(shape + "/")
+        for other, other_method in operations
+    )
+
+
+def name_operation(
+    path: str,
+    method: str,
+    operations: Iterable[tuple[str, str]] = (),
+    prefix: str = FIELD_PREFIX,
+) -> tuple[tuple[str, ...], str | None]:
+    """(resource chain, verb) of one operation; verb None: the rule names none (use the op id).
+
+    ``operations``: every (path, method) of the spec; a POST to ``/{id}/<segment>`` is an
+    action unless another operation is on that path or below it (then it is a collection).
 
     >>> name_operation("/product-photo-jobs/{jobId}", "get")
     (('product_photo_jobs',), 'get')
@@ -150,7 +175,12 @@ def name_operation(path: str, method: str, prefix: str = FIELD_PREFIX) -> tuple[
         if "{" in segment or "}" in segment:  # a literal mixed with a parameter: /{id}:cancel
             return tuple(chain) or (ROOT_RESOURCE,), None
         name = _identifier(segment, prefix)
-        if state == "item" and last and method == "post":
+        if (
+            state == "item"
+            and last
+            and method == "post"
+            and not _used_as_collection(path, method, operations)
+        ):
             return tuple(chain), name
         chain.append(name)
         state = "collection"
@@ -158,6 +188,16 @@ def name_operation(path: str, method: str, prefix: str = FIELD_PREFIX) -> tuple[
         return (ROOT_RESOURCE,), None
     verbs = COLLECTION_VERBS if state == "collection" else ITEM_VERBS
     return tuple(chain), verbs.get(method)
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    """What ``iter`` needs of a cursor-paginated ``list``."""
+
+    cursor_type: str  # the `cursor` parameter's type, also `next_cursor`'s (but None)
+    items_field: str  # the response model's one list-of-models field
+    items_required: bool
+    item_type: str
 
 
 @dataclasses.dataclass
@@ -170,9 +210,9 @@ class Operation:
     chain: tuple[str, ...]
     verb: str
     returns: str = "Any"
-    check: str = ""  # isinstance() types, else "" (then the status is checked, see `success`)
-    success: str = ""  # a condition on `response.status_code` for the success statuses
-    page: dict[str, Any] | None = None  # `iter`: cursor type, items field and item type
+    check: str = ""  # isinstance() types, else "" (then `failure` is checked)
+    failure: str = ""  # a condition on `response.status_code`: none of the success statuses
+    page: Page | None = None  # cursor pagination: `iter` is generated
     page_endpoint: Endpoint | None = None  # the endpoint without its `cursor` parameter
 
     @property
@@ -211,8 +251,10 @@ def _resolve_collisions(operations: list[Operation], children: dict[tuple[str, .
     for operation in operations:
         key = (operation.chain, operation.verb)
         clash = seen.get(key)
-        if clash is not None or operation.verb in RESOURCE_MEMBERS or operation.verb in children.get(
-            operation.chain, set()
+        if (
+            clash is not None
+            or operation.verb in RESOURCE_MEMBERS
+            or operation.verb in children.get(operation.chain, set())
         ):
             other = clash.module if clash is not None else "a member of the resource class"
             raise FacadeError(
@@ -247,16 +289,19 @@ def qualify_builtins(code: str, names: frozenset[str] = frozenset({"list", "iter
 
     Tokens, not text: string literals (defaults, Literal[...] values) stay as they are.
     """
-    tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
-    lines = code.splitlines(keepends=True)
+    source = f"({code}\n)"  # inside brackets line breaks and indents are no tokens of their own
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError) as exc:
+        raise FacadeError(f"cannot read the annotation {code!r}: {exc}") from exc
     offsets = [0]
-    for line in lines:
+    for line in source.splitlines(keepends=True):
         offsets.append(offsets[-1] + len(line))
     edits: list[int] = []
     previous = ""
     for token in tokens:
         if token.type == tokenize.NAME and token.string in names and previous != ".":
-            edits.append(offsets[token.start[0] - 1] + token.start[1])
+            edits.append(offsets[token.start[0] - 1] + token.start[1] - 1)  # -1: the "(" added
         if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
             previous = token.string
     for offset in reversed(edits):
@@ -264,34 +309,42 @@ def qualify_builtins(code: str, names: frozenset[str] = frozenset({"list", "iter
     return code
 
 
-def _success_condition(ranges: list[tuple[int, int]]) -> str:
+def _failure_condition(ranges: list[tuple[int, int]]) -> str:
+    """A condition on ``response.status_code``: true when it is none of the success statuses."""
     singles = sorted({low for low, high in ranges if low == high})
-    spans = sorted({(low, high) for low, high in ranges if low != high})
+    spans = sorted({(low, high) for low, high in ranges if low != high}) or ([] if singles else [(200, 299)])
+    if len(singles) == 1 and not spans:
+        return f"response.status_code != {singles[0]}"
     parts = [f"{low} <= response.status_code <= {high}" for low, high in spans]
     if len(singles) == 1:
         parts.insert(0, f"response.status_code == {singles[0]}")
     elif singles:
         parts.insert(0, f"response.status_code in ({', '.join(map(str, singles))})")
-    return " or ".join(parts) or "200 <= response.status_code <= 299"
+    return f"not ({' or '.join(parts)})"
+
+
+def _successes(endpoint: Endpoint) -> list[Any]:
+    """The endpoint's 2xx responses (the generator's Response objects)."""
+    return [
+        response
+        for response in endpoint.responses.patterns
+        if response.status_code.range is not None and 200 <= response.status_code.range[0] <= 299
+    ]
 
 
 def _describe_success(operation: Operation) -> None:
-    responses = [
-        response
-        for response in operation.endpoint.responses.patterns
-        if response.status_code.range is not None and 200 <= response.status_code.range[0] <= 299
-    ]
-    operation.success = _success_condition(
-        [response.status_code.range for response in responses if response.status_code.range]
-    )
-    types = sorted({_code(response.prop.get_type_string()) for response in responses})
+    responses = _successes(operation.endpoint)
+    operation.failure = _failure_condition([r.status_code.range for r in responses if r.status_code.range])
+    # A response without content: the generated code's `parsed` is None for it (typed Any).
+    empty = [r for r in responses if r.source["attribute"] == "None"]
+    types = sorted({"None" if r in empty else _code(r.prop.get_type_string()) for r in responses})
     operation.returns = " | ".join(types) if types else "Any"
-    checkable = responses and all(
-        response.prop.template in ("model_property.py.jinja", "enum_property.py.jinja")
-        for response in responses
+    checkable = responses and not empty
+    checkable = checkable and all(
+        r.prop.template in ("model_property.py.jinja", "enum_property.py.jinja") for r in responses
     )
     if checkable:
-        instances = sorted({_code(response.prop.get_instance_type_string()) for response in responses})
+        instances = sorted({_code(r.prop.get_instance_type_string()) for r in responses})
         operation.check = instances[0] if len(instances) == 1 else f"({', '.join(instances)})"
 
 
@@ -300,41 +353,34 @@ def _describe_pages(operation: Operation, imports: set[str]) -> None:
     type and exactly one list-of-models field."""
     endpoint = operation.endpoint
     cursors = [p for p in endpoint.query_parameters if p.python_name == "cursor"]
-    responses = [
-        r
-        for r in endpoint.responses.patterns
-        if r.status_code.range is not None and 200 <= r.status_code.range[0] <= 299
-    ]
-    models = {_code(r.prop.get_type_string()): r.prop for r in responses}
+    models = {_code(r.prop.get_type_string()): r.prop for r in _successes(endpoint)}
     if operation.verb != "list" or len(cursors) != 1 or len(models) != 1:
         return
+    from openapi_python_client.parser.properties import ModelProperty
+    from openapi_python_client.parser.properties.list_property import ListProperty
+
     (model,) = models.values()
-    if model.template != "model_property.py.jinja":
+    if not isinstance(model, ModelProperty):
         return
     fields: list[Property] = [*(model.required_properties or []), *(model.optional_properties or [])]
     next_cursor = [p for p in fields if p.python_name == "next_cursor"]
-    lists = [
-        p
-        for p in fields
-        if p.template == "list_property.py.jinja"
-        and getattr(p, "inner_property", None) is not None
-        and p.inner_property.template == "model_property.py.jinja"
-    ]
+    lists = [p for p in fields if isinstance(p, ListProperty) and isinstance(p.inner_property, ModelProperty)]
     cursor_type = _code(cursors[0].get_type_string(no_optional=True))
     if len(next_cursor) != 1 or len(lists) != 1 or cursor_type not in CURSOR_TYPES:
         return
     next_types = _code(next_cursor[0].get_type_string(no_optional=True)).split(" | ")
     if [t for t in next_types if t != "None"] != [cursor_type]:
         return
-    items = lists[0]
+    (items,) = lists
+    assert isinstance(items, ListProperty)
     imports.update(items.inner_property.get_imports(prefix="."))
     imports.update(items.inner_property.get_lazy_imports(prefix="."))
-    operation.page = {
-        "cursor_type": cursor_type,
-        "items": items.python_name,
-        "items_required": items.required,
-        "item_type": _code(items.inner_property.get_type_string()),
-    }
+    operation.page = Page(
+        cursor_type=cursor_type,
+        items_field=str(items.python_name),
+        items_required=items.required,
+        item_type=_code(items.inner_property.get_type_string()),
+    )
     operation.page_endpoint = dataclasses.replace(
         endpoint, query_parameters=[p for p in endpoint.query_parameters if p.python_name != "cursor"]
     )
@@ -351,12 +397,16 @@ def _config(document_source: Path) -> Any:
 
 
 def load_document(spec: Path) -> dict[str, Any]:
-    """The spec as the generator reads it (its YAML 1.2 loader, JSON by file type), so the
-    facade sees exactly the values (defaults, enums) the generated code was made from."""
-    from openapi_python_client import _load_yaml_or_json
+    """The spec as the generator reads it (openapi_python_client._get_document: JSON by file
+    type, else ruamel's YAML 1.2 safe loader), so the facade sees exactly the values
+    (defaults, enums) the generated code was made from; PyYAML (YAML 1.1) reads some differently."""
+    from ruamel.yaml import YAML
 
-    content_type = mimetypes.guess_type(spec.absolute().as_uri(), strict=True)[0]
-    document = _load_yaml_or_json(spec.read_bytes(), content_type)
+    data = spec.read_bytes()
+    if mimetypes.guess_type(spec.absolute().as_uri(), strict=True)[0] == "application/json":
+        document = json.loads(data.decode())
+    else:
+        document = YAML(typ="safe").load(data)
     if not isinstance(document, dict):
         raise FacadeError(f"{spec}: not an OpenAPI document")
     return document
@@ -368,21 +418,21 @@ def plan(openapi: Any, prefix: str) -> tuple[list[Resource], list[Operation], se
 
     operations: list[Operation] = []
     imports: set[str] = set()
-    seen_endpoints: set[int] = set()
-    modules: dict[str, str] = {}
+    endpoints: dict[int, Endpoint] = {}  # generate_all_tags: one endpoint in several tags
     for collection in openapi.endpoint_collections_by_tag.values():
         for endpoint in collection.endpoints:
-            if id(endpoint) in seen_endpoints:  # generate_all_tags: one endpoint in several tags
-                continue
-            seen_endpoints.add(id(endpoint))
-            module = str(PythonIdentifier(endpoint.name, prefix))
-            path = endpoint.path.get_untrusted_value()
-            if module in modules:
-                raise FacadeError(f"two operations generate the module {module}: {modules[module]}, {path}")
-            modules[module] = path
-            chain, verb = name_operation(path, endpoint.method, prefix)
-            operations.append(Operation(endpoint, module, str(endpoint.tags[0]), chain, verb or module))
-            imports.update(line.replace("from ...", "from .", 1) for line in endpoint.relative_imports)
+            endpoints.setdefault(id(endpoint), endpoint)
+    spec = [(e.path.get_untrusted_value(), e.method) for e in endpoints.values()]
+    modules: dict[str, str] = {}
+    for endpoint in endpoints.values():
+        module = str(PythonIdentifier(endpoint.name, prefix))
+        path = endpoint.path.get_untrusted_value()
+        if module in modules:
+            raise FacadeError(f"two operations generate the module {module}: {modules[module]}, {path}")
+        modules[module] = path
+        chain, verb = name_operation(path, endpoint.method, spec, prefix)
+        operations.append(Operation(endpoint, module, str(endpoint.tags[0]), chain, verb or module))
+        imports.update(line.replace("from ...", "from .", 1) for line in endpoint.relative_imports)
 
     resources: dict[tuple[str, ...], Resource] = {}
     for operation in sorted(operations, key=lambda o: (o.chain, o.endpoint.path.get_untrusted_value())):
@@ -433,6 +483,16 @@ def _ruff(arguments: list[str], text: str) -> str:
     return done.stdout
 
 
+def _exported(resources: list[Resource]) -> list[str]:
+    names = {"AsyncResources", "RawResponse", "SyncResources"}
+    pending = list(resources)
+    while pending:
+        resource = pending.pop()
+        names.update(resource.names.values())
+        pending.extend(resource.children)
+    return sorted(names)
+
+
 def render_facade(document: dict[str, Any], document_source: Path | None = None) -> str:
     """The text of ``aigenstudio_client/resources.py`` for the parsed spec ``document``."""
     from openapi_python_client import Project
@@ -449,7 +509,7 @@ def render_facade(document: dict[str, Any], document_source: Path | None = None)
         resources=resources,
         operations=operations,
         imports=sorted(imports),
-        keyword=keyword,
+        exported=_exported(resources),
     )
     text = _ruff(["check", "--fix-only", "--select", "I,F401,UP", "--target-version", "py311"], text)
     return _ruff(["format"], text)
@@ -464,7 +524,7 @@ def public_surface(text: str) -> dict[str, list[str]]:
         if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
             surface[node.name] = [
                 f"{'async ' if isinstance(item, ast.AsyncFunctionDef) else ''}{item.name}"
-                f"{ast.unparse(item.args)} -> {ast.unparse(item.returns) if item.returns else ''}"
+                f"({ast.unparse(item.args)}) -> {ast.unparse(item.returns) if item.returns else ''}"
                 for item in node.body
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and not item.name.startswith("_")
             ]

@@ -29,6 +29,7 @@ if __package__ in (None, ""):  # run as a script (make generate): make the repo 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tools.contract import ContractError, compile_contract, dumps
+from tools.facade import FacadeError, load_document, render_facade
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "aigenstudio_client"
@@ -39,6 +40,8 @@ GENERATED = ROOT / "generated"
 STAMP = ROOT / ".venv" / "generate.stamp"
 CONTRACT_NAME = "contract.json"
 CONTRACT_COMPILER = ROOT / "tools" / "contract.py"
+FACADE_NAME = "resources.py"
+FACADE_RENDERER = ROOT / "tools" / "facade.py"
 
 
 class SpecError(Exception):
@@ -123,13 +126,22 @@ def generate_into(spec: Path, workdir: Path) -> Path:
     """Validate `spec` and generate the package into workdir; returns the package path.
 
     The generator runs while the spec is validated (validation alone costs about half a
-    generator run); its output is used only when validation passed.
+    generator run) and the resource facade is rendered; their output is used only when
+    validation passed and the generator succeeded.
     """
     output = workdir / PACKAGE
     generator = _start_generator(spec, output)
+    facade: str | Exception
     try:
         document = validate_spec(spec)
         contract = compile_contract(document)
+        # The resource facade (client.<resource>.<verb>), from the generator's own parse of the
+        # spec. A failure counts once the generator succeeded: for a spec the generator
+        # refuses, its own message says more.
+        try:
+            facade = render_facade(load_document(spec), spec)
+        except Exception as exc:
+            facade = exc
     except ContractError as exc:
         generator.kill()
         generator.communicate()
@@ -141,8 +153,13 @@ def generate_into(spec: Path, workdir: Path) -> Path:
     log, _ = generator.communicate()
     if generator.returncode != 0 or not (output / "__init__.py").is_file():
         raise SpecError(f"{spec}: the generator failed:\n{log}".rstrip())
+    if isinstance(facade, FacadeError):
+        raise SpecError(f"{spec}: cannot render the resource facade: {facade}") from facade
+    if isinstance(facade, Exception):
+        raise facade
     # The runtime's view of the spec, beside the code generated from it (covered by `check`).
     (output / CONTRACT_NAME).write_text(dumps(contract), encoding="utf-8")
+    (output / FACADE_NAME).write_text(facade, encoding="utf-8")
     return output
 
 
@@ -178,7 +195,8 @@ def _inputs_digest(spec: Path) -> str:
     digest = hashlib.sha256()
     digest.update(metadata.version("openapi-python-client").encode())
     digest.update(metadata.version("ruff").encode())
-    for path in [spec, CONFIG, CONTRACT_COMPILER, *sorted(p for p in TEMPLATES.rglob("*") if p.is_file())]:
+    templates = sorted(p for p in TEMPLATES.rglob("*") if p.is_file())  # the facade template too
+    for path in [spec, CONFIG, CONTRACT_COMPILER, FACADE_RENDERER, *templates]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -37,6 +37,8 @@ from ._errors import (
 )
 
 if TYPE_CHECKING:
+    from aigenstudio_client.resources import RawResponse
+
     from ._batching import BatchOutcome, CatalogReport, ItemReport, process_catalog
     from ._client import AsyncClient, Client
     from ._idempotency import idempotency_key_for, new_idempotency_key, validate_idempotency_key
@@ -64,6 +66,7 @@ _LAZY: dict[str, str] = {
     "Client": "._client",
     "find_operation": "._operations",
     "PaginationLoopError": "._pagination",
+    "RawResponse": "aigenstudio_client.resources",
     "iter_jobs": "._pagination",
     "JobWaitTimeout": "._waiting",
     "Progress": "._waiting",
@@ -136,6 +139,7 @@ __all__ = [
     "PermissionDeniedError",
     "Progress",
     "RateLimitError",
+    "RawResponse",
     "RequestValidationError",
     "RetryPolicy",
     "StaleWebhookError",

@@ -38,6 +38,7 @@ from urllib.request import getproxies
 
 import httpx
 from aigenstudio_client.client import Client as _GeneratedClient
+from aigenstudio_client.resources import AsyncResources, SyncResources
 
 if TYPE_CHECKING:
     import asyncio
@@ -604,15 +605,18 @@ class _BaseClient(_GeneratedClient):
         await self.aclose()
 
 
-class Client(_BaseClient):
-    """The AI Gen Studio client for the generated endpoint functions.
+class Client(_BaseClient, SyncResources):
+    """The AI Gen Studio client: ``client.<resource>.<verb>(...)`` returns the success model.
 
-    ``Client()`` reads the key from ``AIGENSTUDIO_API_KEY`` and the URL from
+    The resources (``client.product_photo_jobs.get(job_id)``, ``.list()``, ``.create(...)``,
+    ``.with_raw_response...``) are generated from the spec; the generated endpoint functions
+    also accept this client directly. ``Client()`` reads the key from ``AIGENSTUDIO_API_KEY`` and the URL from
     ``AIGENSTUDIO_BASE_URL`` (else the spec's server). Without a key, the public operations
     (spec ``security: []``) still work and every other call raises ConfigurationError
     before sending. Use it as ``with Client() as client:`` or call ``close()``.
     """
 
 
-class AsyncClient(_BaseClient):
-    """The async twin of :class:`Client` (same constructor): ``async with AsyncClient() as client``."""
+class AsyncClient(_BaseClient, AsyncResources):
+    """The async twin of :class:`Client` (same constructor): ``async with AsyncClient() as client``,
+    then ``await client.product_photo_jobs.get(job_id)``."""

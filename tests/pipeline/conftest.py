@@ -16,6 +16,7 @@ PIPELINE_FILES = [
     "generator-config.yaml",
     "tools/generate.py",
     "tools/contract.py",
+    "tools/facade.py",
     "tools/__init__.py",
 ]
 PIPELINE_DIRS = ["overrides/templates", "generated"]

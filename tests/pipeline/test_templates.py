@@ -24,8 +24,14 @@ def _recorded() -> dict[str, str]:
     return {name: digest for digest, name in (line.split() for line in lines if line and line[0] != "#")}
 
 
+# Templates of our own (no upstream counterpart to pin): tools/facade.py renders them.
+OURS = OVERRIDES / "facade"
+
+
 def test_every_override_records_its_upstream_template() -> None:
-    overrides = {p.relative_to(OVERRIDES).as_posix() for p in OVERRIDES.rglob("*.jinja")}
+    overrides = {
+        p.relative_to(OVERRIDES).as_posix() for p in OVERRIDES.rglob("*.jinja") if OURS not in p.parents
+    }
     assert overrides == set(_recorded())
 
 
