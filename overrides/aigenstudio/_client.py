@@ -26,15 +26,11 @@ they document (``with Client()`` / ``async with AsyncClient()``).
 
 from __future__ import annotations
 
-import ipaddress
-import re
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from time import perf_counter
 from typing import TYPE_CHECKING, Any, Self
-from urllib.request import getproxies
 
 import httpx
 from aigenstudio_client.client import Client as _GeneratedClient
@@ -51,108 +47,32 @@ from ._config import (
     KeyKind,
     Settings,
     is_loopback_host,
-    missing_key_error,
     resolve_settings,
 )
 from ._deadline import install as install_deadline
-from ._errors import ConfigurationError, RequestValidationError
-from ._logging import log_request
+from ._errors import ConfigurationError
+from ._hooks import RequestHooks
+from ._options import checked_httpx_args, checked_timeout
 from ._outgoing import AsyncCheckedHttpClient, CheckedHttpClient
+from ._proxies import environment_proxy
 from ._reading import DEFAULT_MAX_RESPONSE_SIZE, AsyncReadingTransport, ReadingTransport
-from ._redaction import SECRET_HEADERS
-from ._request_id import RequestIdState, check_request_id, header_value_problem
+from ._request_id import RequestIdState
 from ._response_guard import (
-    EXCHANGE_KEY,
     AsyncGuardTransport,
-    Exchange,
     GuardTransport,
-    finish_response,
     parse_error,
 )
 from ._retries import AsyncRetryTransport, RetryPolicy, RetryTransport
-from ._spec import Operation, Spec, load_spec
 
 __all__ = ["AsyncClient", "Client"]
 
 _USER_AGENT = "aigenstudio-python/0.1.0"
-# httpx_args we manage ourselves; passing them would silently drop a safety layer.
-_RESERVED_HTTPX_ARGS = frozenset({"auth", "base_url", "transport", "mounts", "app", "proxies", "timeout"})
 # httpx_args that configure the base transport (httpx ignores them once transport= is set).
 # "proxy" too: httpx mounts its own transport for it (even beside transport=), past our chain.
 _TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "trust_env", "proxy")
 # Pool limits: DEFAULT_LIMITS (_config); httpx_args["limits"] overrides.
 
 TimeoutTypes = httpx.Timeout | float | None
-# A request's operation (None: not in the spec) and its decoded path parameters.
-_Route = tuple[Operation | None, tuple[str, ...]]
-_NO_ROUTE: _Route = (None, ())
-_ROUTE_CACHE_SIZE = 512
-
-
-def environment_proxy(url: httpx.URL) -> str | None:
-    """The proxy httpx would take from the environment for ``url``; None: connect directly.
-
-    httpx has no public API for this, so this mirrors httpx 0.28's private
-    ``get_environment_proxies`` and its ``URLPattern`` mount matching, for one URL: proxies
-    from ``urllib.request.getproxies()`` (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), each
-    a pattern; the most specific pattern matching ``url`` wins.
-    """
-    found = getproxies()
-    mounts: dict[str, str | None] = {}
-    for scheme in ("http", "https", "all"):
-        proxy = found.get(scheme)
-        if proxy:
-            mounts[f"{scheme}://"] = proxy if "://" in proxy else f"http://{proxy}"
-    for entry in (host.strip() for host in found.get("no", "").split(",")):
-        if entry == "*":
-            return None
-        if entry:
-            mounts[_no_proxy_pattern(entry)] = None
-    best: tuple[tuple[int, int, int], str | None] | None = None
-    for pattern, proxy in mounts.items():
-        priority = _pattern_priority(pattern, url)
-        if priority is not None and (best is None or priority < best[0]):
-            best = (priority, proxy)
-    return None if best is None else best[1]
-
-
-def _no_proxy_pattern(entry: str) -> str:
-    """A NO_PROXY entry as httpx writes it (curl's rules: ``.x.com`` skips subdomains only)."""
-    if "://" in entry:
-        return entry
-    if _is_ip(entry, ipaddress.IPv4Address) or entry.lower() == "localhost":
-        return f"all://{entry}"
-    if _is_ip(entry, ipaddress.IPv6Address):
-        return f"all://[{entry}]"
-    return f"all://*{entry}"
-
-
-def _is_ip(entry: str, kind: type[ipaddress.IPv4Address | ipaddress.IPv6Address]) -> bool:
-    try:
-        kind(entry.split("/")[0])
-    except ValueError:
-        return False
-    return True
-
-
-def _pattern_priority(pattern: str, url: httpx.URL) -> tuple[int, int, int] | None:
-    """httpx's ``URLPattern`` sort key if ``pattern`` matches ``url``, else None."""
-    parsed = httpx.URL(pattern)
-    scheme = "" if parsed.scheme == "all" else parsed.scheme
-    host = "" if parsed.host == "*" else parsed.host
-    if scheme and scheme != url.scheme:
-        return None
-    if host.startswith("*."):
-        host_regex = rf"^.+\.{re.escape(host[2:])}$"
-    elif host.startswith("*"):
-        host_regex = rf"^(.+\.)?{re.escape(host[1:])}$"
-    else:
-        host_regex = f"^{re.escape(host)}$"
-    if host and not re.match(host_regex, url.host):
-        return None
-    if parsed.port is not None and parsed.port != url.port:
-        return None
-    return (0 if parsed.port is not None else 1, -len(host), -len(scheme))
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -165,55 +85,6 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
     except RuntimeError:
         return None
     return running
-
-
-def _checked_httpx_args(httpx_args: object, settings: Settings) -> dict[str, Any]:
-    """``httpx_args`` as a dict, refused here (not at the first call) when it cannot work."""
-    if httpx_args is None:
-        return {}
-    if not isinstance(httpx_args, Mapping) or not all(isinstance(k, str) for k in httpx_args):
-        raise ConfigurationError("httpx_args must be a dict of httpx.Client keyword arguments")
-    extra = dict(httpx_args)
-    reserved = sorted(_RESERVED_HTTPX_ARGS & extra.keys())
-    if reserved:
-        raise ConfigurationError(
-            f"httpx_args may not set {', '.join(reserved)}: use the Client's own arguments "
-            "(api_key=, base_url=, timeout=, transport=)."
-        )
-    headers = extra.get("headers") or {}
-    if not isinstance(headers, Mapping):
-        raise ConfigurationError("httpx_args headers must be a mapping of header names to values")
-    for name, value in headers.items():
-        problem = "must be a string" if not isinstance(value, str) else header_value_problem(value)
-        if not isinstance(name, str) or problem is not None:
-            raise ConfigurationError(f"httpx_args header {name!r}: {problem or 'the name must be a string'}")
-    url = httpx.URL(settings.base_url)
-    secret = sorted(name for name in headers if name.lower() in SECRET_HEADERS)
-    if secret and url.scheme == "http" and not is_loopback_host(url.host):
-        raise ConfigurationError(
-            f"Refusing to send the credential header(s) {', '.join(secret)} over plain HTTP to "
-            f"{url.host!r}: use an https:// base_url (and api_key= for the API key)."
-        )
-    if not isinstance(extra.get("event_hooks") or {}, Mapping):
-        raise ConfigurationError("httpx_args event_hooks must be a dict of 'request'/'response' lists")
-    return extra
-
-
-def _checked_timeout(timeout: object) -> httpx.Timeout | None:
-    """The timeout as httpx.Timeout; every part a finite number of seconds >= 0, or None."""
-    if timeout is None:
-        return None
-    if not isinstance(timeout, httpx.Timeout):
-        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
-            raise ConfigurationError(f"timeout must be seconds, an httpx.Timeout or None (got {timeout!r})")
-        timeout = httpx.Timeout(timeout)
-    for phase, value in timeout.as_dict().items():
-        # TIMEOUT_MAX: the longest wait the platform can express (larger values overflow later).
-        if value is not None and (isinstance(value, bool) or not 0 <= value <= threading.TIMEOUT_MAX):
-            raise ConfigurationError(
-                f"timeout {phase} must be a finite number of seconds >= 0 (got {value!r})"
-            )
-    return timeout
 
 
 class _BaseClient(_GeneratedClient):
@@ -248,12 +119,12 @@ class _BaseClient(_GeneratedClient):
             )
         if retry_policy is not None and max_retries not in (2, retry_policy.max_retries):
             raise ConfigurationError("pass max_retries= or retry_policy=, not two different retry counts")
-        extra = _checked_httpx_args(httpx_args, settings)
+        extra = checked_httpx_args(httpx_args, settings)
         if transport is not None and extra.get("proxy") is not None:
             raise ConfigurationError(
                 "httpx_args proxy= configures the default transport; with transport= set the proxy on it."
             )
-        timeout = _checked_timeout(timeout)
+        timeout = checked_timeout(timeout)
         if extra.get("proxy") is not None and is_loopback_host(httpx.URL(settings.base_url).host):
             raise ConfigurationError(
                 "httpx_args proxy= with a loopback base_url: the key would cross a plain-HTTP hop; "
@@ -268,12 +139,7 @@ class _BaseClient(_GeneratedClient):
         self._retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         self._transport = transport
         self._extra_httpx_args = extra  # not _httpx_args: that is a generated slot
-        base = httpx.URL(settings.base_url)
-        self._base_path = base.raw_path.decode("ascii").rstrip("/")
-        self._origin = (base.scheme, base.host, base.port)
-        self._spec: Spec | None = None
-        self._has_key = settings.api_key is not None
-        self._routes: dict[tuple[str, bytes], _Route] = {}
+        self._hooks = RequestHooks(settings, self._request_ids)
         self._max_response_size = max_response_size
         self._sync_http: httpx.Client | None = None
         self._async_http: httpx.AsyncClient | None = None
@@ -466,11 +332,11 @@ class _BaseClient(_GeneratedClient):
         hooks = args.pop("_hooks")
         reading = ReadingTransport(base, self._max_response_size)
         return CheckedHttpClient(
-            parameter_namer=self._parameter_name,
+            parameter_namer=self._hooks.parameter_name,
             transport=GuardTransport(RetryTransport(reading, self._retry_policy)),
             event_hooks={
-                "request": [self._on_request, *hooks.get("request", ())],
-                "response": [self._on_response, *hooks.get("response", ())],
+                "request": [self._hooks.on_request, *hooks.get("request", ())],
+                "response": [self._hooks.on_response, *hooks.get("response", ())],
             },
             **args,
         )
@@ -485,99 +351,14 @@ class _BaseClient(_GeneratedClient):
         hooks = args.pop("_hooks")
         reading = AsyncReadingTransport(base, self._max_response_size)
         return AsyncCheckedHttpClient(
-            parameter_namer=self._parameter_name,
+            parameter_namer=self._hooks.parameter_name,
             transport=AsyncGuardTransport(AsyncRetryTransport(reading, self._retry_policy)),
             event_hooks={
-                "request": [self._on_request_async, *hooks.get("request", ())],
-                "response": [self._on_response_async, *hooks.get("response", ())],
+                "request": [self._hooks.on_request_async, *hooks.get("request", ())],
+                "response": [self._hooks.on_response_async, *hooks.get("response", ())],
             },
             **args,
         )
-
-    def _parameter_name(self, method: str, segments: list[str], index: int) -> str | None:
-        return self._loaded_spec().path_parameter(method, segments, index)
-
-    def _loaded_spec(self) -> Spec:
-        spec = self._spec
-        if spec is None:
-            spec = self._spec = load_spec()
-        return spec
-
-    # -- hooks ---------------------------------------------------------------------------
-
-    def _on_request(self, request: httpx.Request) -> None:
-        """Before anything is sent: key policy, request id, and the spec's limits."""
-        started = perf_counter()
-        method = request.method
-        url = request.url
-        if (url.scheme, url.host, url.port) != self._origin:
-            raise RequestValidationError(
-                "url",
-                "must be on the client's base_url",
-                f"{method} {url.copy_with(query=None, userinfo=b'')} is not on the client's base_url "
-                f"({self.base_url}); nothing was sent",
-            )
-        # The raw (still percent-encoded) path: an encoded "/" inside a path parameter must
-        # stay inside that parameter when matching the route.
-        raw_path = request.url.raw_path
-        if b"?" in raw_path:
-            raw_path = raw_path.split(b"?", 1)[0]
-        route = self._routes.get((method, raw_path))
-        if route is None:
-            route = self._route(method, raw_path)
-        operation = route[0]
-        if operation is None:
-            # Whatever built it, a request the spec does not describe is not the API's: it is
-            # never sent, and above all never with the key.
-            raise RequestValidationError(
-                "path",
-                "must be an operation of the API spec",
-                f"{method} {request.url.copy_with(query=None, userinfo=b'')} is not an operation of "
-                "the API spec (openapi.yaml); nothing was sent",
-            )
-        if not self._has_key and not operation.public:
-            raise missing_key_error()
-        request_id = request.headers.get("x-request-id")
-        if request_id is None:
-            request_id = self._request_ids.outgoing()
-            request.headers["X-Request-Id"] = request_id
-        else:
-            check_request_id(request_id)
-        if operation.has_checks_beyond_path:
-            operation.validate_beyond_path(request)
-        request.extensions[EXCHANGE_KEY] = Exchange(operation, request_id, started, self._request_ids)
-        log_request(request, request_id)
-
-    def _route(self, method: str, raw_path: bytes) -> _Route:
-        """Match a path to its operation and check its path parameters; the result is cached.
-
-        Path parameters are a function of the path alone, so a path that passed once (a job
-        polled until it finishes) is neither matched nor checked again. A failing path raises
-        and is not cached.
-        """
-        spec = self._loaded_spec()
-        path = raw_path.decode("ascii")
-        if self._base_path and path.startswith(self._base_path):
-            path = path[len(self._base_path) :]
-        found = spec.match(method, path)
-        route: _Route = found if found is not None else _NO_ROUTE
-        if found is not None:
-            found[0].validate_path(found[1])
-        if len(self._routes) >= _ROUTE_CACHE_SIZE:
-            self._routes.clear()  # ids are unbounded; a full reset is cheaper than LRU upkeep
-        self._routes[(method, raw_path)] = route
-        return route
-
-    def _on_response(self, response: httpx.Response) -> None:
-        response.read()  # in memory already: the reading transport read it, within its limits
-        finish_response(response)
-
-    async def _on_request_async(self, request: httpx.Request) -> None:
-        self._on_request(request)
-
-    async def _on_response_async(self, response: httpx.Response) -> None:
-        await response.aread()
-        finish_response(response)
 
     # -- lifetime ------------------------------------------------------------------------
 

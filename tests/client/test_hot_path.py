@@ -55,13 +55,13 @@ async def test_a_percent_encoded_path_value_is_decoded_before_checking(api: Api)
 
 
 def test_the_route_cache_stays_bounded(recorder: Any) -> None:
-    from aigenstudio import _client
+    from aigenstudio import _hooks
 
     client = Client(SANDBOX_KEY, base_url=BASE_URL, max_retries=0, transport=recorder.transport())
     http = client.get_httpx_client()
-    for n in range(_client._ROUTE_CACHE_SIZE + 10):
+    for n in range(_hooks._ROUTE_CACHE_SIZE + 10):
         http.get(f"/product-photo-jobs/00000000-0000-4000-8000-{n:012d}")
-    assert 0 < len(client._routes) <= _client._ROUTE_CACHE_SIZE
+    assert 0 < len(client._hooks._routes) <= _hooks._ROUTE_CACHE_SIZE
     client.close()
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 from aigenstudio import APIConnectionError, AsyncClient, Client, ConfigurationError, RetryPolicy
-from aigenstudio._client import environment_proxy
+from aigenstudio._proxies import environment_proxy
 from aigenstudio._operations import find_operation
 
 from .conftest import BASE_URL
