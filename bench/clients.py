@@ -2,12 +2,17 @@
 
 - ``raw``: ``httpx.Client`` + ``json.loads`` (the floor: no models, no checks);
 - ``bare``: the generated ``AuthenticatedClient`` and operation functions, no overrides;
-- ``ours``: ``aigenstudio.Client`` with every override on (absent until it is built).
+- ``ours``: ``aigenstudio.Client`` with every override on (absent until it is built);
+- ``facade``: the same ``aigenstudio.Client`` instance as ``ours``, called through the
+  generated resource facade (``client.product_photo_operations.list()``,
+  ``client.product_photo_jobs.get(job_id)``).
 
 Ours is driven exactly like the bare client (the generated operation functions take it
-as ``client=``), so the difference between the two is what the overrides cost. Each
-factory returns an ``Endpoints`` of zero-argument callables plus a ``close``, so the
-timing loop never sees a client's API.
+as ``client=``), so the difference between the two is what the overrides cost. The facade
+shares ours' client (its pool, its connections, its settings), so the difference between
+those two is the facade's own work per call and nothing else. Each factory returns an
+``Endpoints`` of zero-argument callables plus a ``close``, so the timing loop never sees a
+client's API; the facade's ``close`` does nothing (ours closes the shared client).
 """
 
 from __future__ import annotations
@@ -99,24 +104,32 @@ def _bare(base_url: str) -> Endpoints:
     )
 
 
-def _ours(base_url: str) -> Endpoints:
+def _ours(base_url: str) -> tuple[Endpoints, Endpoints]:
+    """``ours`` (the generated functions given our client) and ``facade`` (the same client's
+    resources); only the first closes the client."""
     from aigenstudio import Client
 
     list_product_photo_operations, get_product_photo_job = _operations()
 
     client = Client(API_KEY, base_url=base_url, timeout=TIMEOUT)  # every override on
     job_id = uuid.UUID(JOB_ID)
-    return Endpoints(
+    ours = Endpoints(
         lambda: list_product_photo_operations.sync(client=client),
         lambda: get_product_photo_job.sync(job_id, client=client),
         client.close,
     )
+    facade = Endpoints(
+        lambda: client.product_photo_operations.list(),
+        lambda: client.product_photo_jobs.get(job_id),
+        lambda: None,
+    )
+    return ours, facade
 
 
 def make_sync_clients(base_url: str) -> dict[str, Endpoints]:
     clients = {"raw": _raw(base_url), "bare": _bare(base_url)}
     if ours_available() is None:
-        clients["ours"] = _ours(base_url)
+        clients["ours"], clients["facade"] = _ours(base_url)
     return clients
 
 
@@ -149,22 +162,33 @@ def _bare_async(base_url: str) -> AsyncEndpoints:
     )
 
 
-def _ours_async(base_url: str) -> AsyncEndpoints:
+async def _nothing() -> None:
+    return None
+
+
+def _ours_async(base_url: str) -> tuple[AsyncEndpoints, AsyncEndpoints]:
+    """The async ``ours`` and ``facade`` on one ``AsyncClient``, as ``_ours``."""
     from aigenstudio import AsyncClient
 
     list_product_photo_operations, get_product_photo_job = _operations()
 
     client = AsyncClient(API_KEY, base_url=base_url, timeout=TIMEOUT)
     job_id = uuid.UUID(JOB_ID)
-    return AsyncEndpoints(
+    ours = AsyncEndpoints(
         lambda: list_product_photo_operations.asyncio(client=client),
         lambda: get_product_photo_job.asyncio(job_id, client=client),
         client.aclose,
     )
+    facade = AsyncEndpoints(
+        lambda: client.product_photo_operations.list(),
+        lambda: client.product_photo_jobs.get(job_id),
+        _nothing,
+    )
+    return ours, facade
 
 
 def make_async_clients(base_url: str) -> dict[str, AsyncEndpoints]:
     clients = {"raw": _raw_async(base_url), "bare": _bare_async(base_url)}
     if ours_available() is None:
-        clients["ours"] = _ours_async(base_url)
+        clients["ours"], clients["facade"] = _ours_async(base_url)
     return clients

@@ -6,6 +6,8 @@ compared. Async: each client runs ``concurrency`` workers that share ``calls`` r
 again round-robin in rounds; throughput is calls per second over the summed block times,
 and the server counts the connections each client opened over its whole life: with
 connection reuse that stays near the concurrency (the pool), not near the number of calls.
+The ``facade`` client shares ours' pool (bench.clients), so the connections it opens after
+ours' warm-up are none.
 
 ``extra`` adds more endpoints (endpoint -> client name -> call) to the same rounds, so a peer
 SDK (bench.peer) is measured in the same interleaved run as ours; its clients' names must

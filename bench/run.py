@@ -1,9 +1,10 @@
 """`make bench`: what the client costs over raw httpx, and what regeneration costs.
 
-Sections: per-call overhead, sync and async, with a peer SDK (openai-python, optional) in the
-same interleaved rounds (bench.overhead, bench.peer); cold start in fresh interpreters
-(bench.coldstart); import time (bench.importtime); the pre-flight validation of a create
-body (bench.validation); regeneration and scale (bench.regen).
+Sections: per-call overhead, sync and async, with our client's resource facade and a peer SDK
+(openai-python, optional) in the same interleaved rounds (bench.overhead, bench.clients,
+bench.peer); cold start in fresh interpreters (bench.coldstart); import time
+(bench.importtime); the pre-flight validation of a create body (bench.validation);
+regeneration and scale (bench.regen).
 
 Prints one table (metric, ours, reference, ratio, target, pass/fail) and writes it with
 the machine's description to reports/bench.json. Absolute times on shared machines are
@@ -41,6 +42,12 @@ LABELS = {"operations": "operations", "job": "job (20 items)"}
 # Issue 12's targets for ours / raw httpx, per endpoint (ours / bare generated: 1.05 for both).
 RAW_LIMITS = {"operations": 1.10, "job": 1.20}
 BARE_LIMIT = 1.05
+# Issue 13's target for the resource facade over the generated function, same client.
+FACADE_LIMIT = 1.02
+FACADE_CALLS = {  # endpoint -> (facade call, generated function); {f} is sync or asyncio
+    "operations": ("client.product_photo_operations.list()", "list_product_photo_operations.{f}(client=)"),
+    "job": ("client.product_photo_jobs.get(job_id)", "get_product_photo_job.{f}(job_id, client=)"),
+}
 # Each peer call beside the call of ours it resembles: a small object; a list of 20.
 PEER_PAIRS = {peer.RETRIEVE: "operations", peer.LIST: "job"}
 PEER_LABELS = {peer.RETRIEVE: "models.retrieve", peer.LIST: "models.list (20 models)"}
@@ -67,16 +74,37 @@ def machine() -> dict[str, Any]:
 def sync_rows(result: SyncResult) -> list[Row]:
     rows: list[Row] = []
     missing = ours_available()
+    note = f"median/call, N={result.calls}" + (f"; {missing}" if missing else "")
     for endpoint, label in LABELS.items():
         medians = result.median_us[endpoint]
         ours = medians.get("ours")
-        note = f"median/call, N={result.calls}" + (f"; {missing}" if missing else "")
         limit = RAW_LIMITS[endpoint]
         rows.append(Row(f"sync {label}: ours / raw httpx", ours, medians["raw"], "us", limit, note))
         rows.append(
             Row(f"sync {label}: ours / bare generated", ours, medians["bare"], "us", BARE_LIMIT, note)
         )
         rows.append(Row(f"sync {label}: bare / raw httpx", medians["bare"], medians["raw"], "us"))
+    return rows + facade_rows("sync", result.median_us, note)
+
+
+def facade_rows(mode: str, per_call_us: dict[str, dict[str, float]], note: str) -> list[Row]:
+    """Issue 13: the resource facade / the generated function, both on one instance of our client
+    (the facade's own work per call); n/a when our client is absent."""
+    rows: list[Row] = []
+    function = "sync" if mode == "sync" else "asyncio"
+    for endpoint, (facade, direct) in FACADE_CALLS.items():
+        timings = per_call_us[endpoint]
+        calls = f"{'' if mode == 'sync' else 'await '}{facade} vs {direct.format(f=function)}"
+        rows.append(
+            Row(
+                f"{mode} {endpoint}: facade / ours direct",
+                timings.get("facade"),
+                timings.get("ours"),
+                "us",
+                FACADE_LIMIT,
+                f"{note}; one client instance, {calls}",
+            )
+        )
     return rows
 
 
@@ -92,6 +120,8 @@ def async_rows(result: AsyncResult) -> list[Row]:
         rows.append(
             Row(f"async {label}: ours / bare generated", ours, per_call["bare"], "us", BARE_LIMIT, note)
         )
+    per_call_us = {e: {n: 1e6 / tput for n, tput in by.items()} for e, by in result.throughput.items()}
+    rows += facade_rows("async", per_call_us, note)
     conn = result.connections
     total_calls = 2 * result.calls + result.concurrency
     rows.append(
