@@ -52,7 +52,7 @@ from ._config import (
 from ._deadline import install as install_deadline
 from ._errors import ConfigurationError
 from ._hooks import RequestHooks
-from ._options import checked_httpx_args, checked_timeout
+from ._options import check_counts, checked_httpx_args, checked_timeout
 from ._outgoing import AsyncCheckedHttpClient, CheckedHttpClient
 from ._proxies import environment_proxy
 from ._reading import DEFAULT_MAX_RESPONSE_SIZE, AsyncReadingTransport, ReadingTransport
@@ -103,33 +103,9 @@ class _BaseClient(_GeneratedClient):
         httpx_args: dict[str, Any] | None = None,
     ) -> None:
         settings = resolve_settings(api_key, base_url, allow_unknown_key_prefix=allow_unknown_key_prefix)
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ConfigurationError(f"max_retries must be an integer >= 0 (got {max_retries!r})")
-        if (
-            isinstance(max_response_size, bool)
-            or not isinstance(max_response_size, int)
-            or max_response_size < 1
-        ):
-            raise ConfigurationError(
-                f"max_response_size must be a positive integer (got {max_response_size!r})"
-            )
-        if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
-            raise ConfigurationError(
-                f"retry_policy must be a RetryPolicy (got {type(retry_policy).__name__})"
-            )
-        if retry_policy is not None and max_retries not in (2, retry_policy.max_retries):
-            raise ConfigurationError("pass max_retries= or retry_policy=, not two different retry counts")
-        extra = checked_httpx_args(httpx_args, settings)
-        if transport is not None and extra.get("proxy") is not None:
-            raise ConfigurationError(
-                "httpx_args proxy= configures the default transport; with transport= set the proxy on it."
-            )
+        check_counts(max_retries, retry_policy, max_response_size)
+        extra = checked_httpx_args(httpx_args, settings, has_transport=transport is not None)
         timeout = checked_timeout(timeout)
-        if extra.get("proxy") is not None and is_loopback_host(httpx.URL(settings.base_url).host):
-            raise ConfigurationError(
-                "httpx_args proxy= with a loopback base_url: the key would cross a plain-HTTP hop; "
-                "a loopback API is reached directly."
-            )
         super().__init__(base_url=settings.base_url, timeout=timeout)
         self._timeout_value = timeout
         self._settings: Settings = settings

@@ -15,14 +15,27 @@ from ._config import Settings, is_loopback_host
 from ._errors import ConfigurationError
 from ._redaction import SECRET_HEADERS
 from ._request_id import header_value_problem
+from ._retries import RetryPolicy
 
-__all__ = ["checked_httpx_args", "checked_timeout"]
+__all__ = ["check_counts", "checked_httpx_args", "checked_timeout"]
 
 # httpx_args we manage ourselves; passing them would silently drop a safety layer.
 _RESERVED_HTTPX_ARGS = frozenset({"auth", "base_url", "transport", "mounts", "app", "proxies", "timeout"})
 
 
-def checked_httpx_args(httpx_args: object, settings: Settings) -> dict[str, Any]:
+def check_counts(max_retries: object, retry_policy: object, max_response_size: object) -> None:
+    """The retry and size options: integers in range, one retry count."""
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ConfigurationError(f"max_retries must be an integer >= 0 (got {max_retries!r})")
+    if isinstance(max_response_size, bool) or not isinstance(max_response_size, int) or max_response_size < 1:
+        raise ConfigurationError(f"max_response_size must be a positive integer (got {max_response_size!r})")
+    if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
+        raise ConfigurationError(f"retry_policy must be a RetryPolicy (got {type(retry_policy).__name__})")
+    if retry_policy is not None and max_retries not in (2, retry_policy.max_retries):
+        raise ConfigurationError("pass max_retries= or retry_policy=, not two different retry counts")
+
+
+def checked_httpx_args(httpx_args: object, settings: Settings, *, has_transport: bool) -> dict[str, Any]:
     """``httpx_args`` as a dict, refused here (not at the first call) when it cannot work."""
     if httpx_args is None:
         return {}
@@ -51,6 +64,16 @@ def checked_httpx_args(httpx_args: object, settings: Settings) -> dict[str, Any]
         )
     if not isinstance(extra.get("event_hooks") or {}, Mapping):
         raise ConfigurationError("httpx_args event_hooks must be a dict of 'request'/'response' lists")
+    if extra.get("proxy") is not None:
+        if has_transport:
+            raise ConfigurationError(
+                "httpx_args proxy= configures the default transport; with transport= set the proxy on it."
+            )
+        if is_loopback_host(url.host):
+            raise ConfigurationError(
+                "httpx_args proxy= with a loopback base_url: the key would cross a plain-HTTP hop; "
+                "a loopback API is reached directly."
+            )
     return extra
 
 
