@@ -341,7 +341,12 @@ class Spec:
                 continue
             literal_match = all(p == seg or p.startswith("{") for p, seg in zip(parts, segments, strict=True))
             if literal_match and parts[index].startswith("{"):
-                return python_name(parts[index].strip("{}"))
+                wire_name = parts[index].strip("{}")
+                # The argument name the contract recorded (the generator's), not recomputed.
+                for param in op.parameters:
+                    if param.location == "path" and param.name == wire_name:
+                        return param.field
+                return python_name(wire_name)
         return None
 
     def header_parameter(self, name: str) -> Parameter | None:
