@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Self
 
@@ -196,14 +196,17 @@ class _BaseClient(_GeneratedClient):
         return self._copy(timeout=timeout)
 
     def with_headers(self, headers: dict[str, str]) -> Self:
-        extra = dict(self._init_args["httpx_args"] or {})
-        extra["headers"] = {**extra.get("headers", {}), **headers}
-        return self._copy(httpx_args=extra)
+        return self._copy(httpx_args=self._merged_httpx_arg("headers", headers))
 
     def with_cookies(self, cookies: dict[str, str]) -> Self:
+        return self._copy(httpx_args=self._merged_httpx_arg("cookies", cookies))
+
+    def _merged_httpx_arg(self, name: str, values: object) -> dict[str, Any]:
+        if not isinstance(values, Mapping):
+            raise ConfigurationError(f"with_{name}() takes a mapping of names to values")
         extra = dict(self._init_args["httpx_args"] or {})
-        extra["cookies"] = {**extra.get("cookies", {}), **cookies}
-        return self._copy(httpx_args=extra)
+        extra[name] = {**extra.get(name, {}), **values}
+        return extra
 
     # -- the generated client's extension points ---------------------------------------
 
@@ -340,13 +343,19 @@ class _BaseClient(_GeneratedClient):
 
     def close(self) -> None:
         """Close the sync connection pool (an async one needs ``await aclose()``)."""
-        if self._sync_http is not None:
-            self._sync_http.close()
+        if self._sync_http is None:
+            with self._build_lock:  # closed before first use: it must stay closed
+                if self._sync_http is None:
+                    self._sync_http = httpx.Client()
+        self._sync_http.close()
 
     async def aclose(self) -> None:
         """Close every connection pool this client opened."""
-        if self._async_http is not None:
-            await self._async_http.aclose()
+        if self._async_http is None:
+            with self._build_lock:  # closed before first use: it must stay closed
+                if self._async_http is None:
+                    self._async_http = httpx.AsyncClient()
+        await self._async_http.aclose()
         self.close()
 
     def __enter__(self) -> Self:

@@ -14,6 +14,7 @@ import httpx
 from ._json import loads_bounded
 from ._redaction import redacted_request, redacted_response
 from ._retry_after import parse_retry_after
+from ._untrusted import server_request_id, server_text
 
 __all__ = [
     "APIConnectionError",
@@ -214,18 +215,17 @@ def _envelope(response: httpx.Response) -> tuple[Any, str | None, str | None, st
     error = body.get("error")
     code = message = None
     if isinstance(error, dict):
-        code = error.get("code") if isinstance(error.get("code"), str) else None
-        message = error.get("message") if isinstance(error.get("message"), str) else None
+        code = server_text(error["code"], 200) if isinstance(error.get("code"), str) else None
+        message = server_text(error["message"]) if isinstance(error.get("message"), str) else None
     elif isinstance(error, str):
-        message = error
-    rid = body.get("request_id")
-    return body, code, message, rid if isinstance(rid, str) else None
+        message = server_text(error)
+    return body, code, message, server_request_id(body.get("request_id"))
 
 
 def status_error_from_response(response: httpx.Response, fallback_request_id: str | None) -> APIStatusError:
     """Build the typed error for an error or undeclared status (the body must already be read)."""
     body, code, message, body_rid = _envelope(response)
-    request_id = body_rid or response.headers.get("x-request-id") or fallback_request_id
+    request_id = body_rid or server_request_id(response.headers.get("x-request-id")) or fallback_request_id
     if message is None:
         reason = response.reason_phrase or "error"
         message = f"HTTP {response.status_code} {reason}"

@@ -13,6 +13,7 @@ import httpx
 
 from ._config import Settings, is_loopback_host
 from ._errors import ConfigurationError
+from ._outgoing import FRAMING_HEADERS, FRAMING_RULE
 from ._redaction import SECRET_HEADERS
 from ._request_id import header_value_problem
 from ._retries import RetryPolicy
@@ -53,6 +54,8 @@ def checked_httpx_args(httpx_args: object, settings: Settings, *, has_transport:
         raise ConfigurationError("httpx_args headers must be a mapping of header names to values")
     for name, value in headers.items():
         problem = "must be a string" if not isinstance(value, str) else header_value_problem(value)
+        if isinstance(name, str) and name.lower() in FRAMING_HEADERS:
+            problem = FRAMING_RULE
         if not isinstance(name, str) or problem is not None:
             raise ConfigurationError(f"httpx_args header {name!r}: {problem or 'the name must be a string'}")
     url = httpx.URL(settings.base_url)

@@ -18,13 +18,24 @@ from ._errors import RequestValidationError
 from ._request_id import header_value_problem
 from ._spec import python_name
 
-__all__ = ["JSON_BODY_EXTENSION", "AsyncCheckedHttpClient", "CheckedHttpClient", "check_outgoing"]
+__all__ = [
+    "FRAMING_HEADERS",
+    "FRAMING_RULE",
+    "JSON_BODY_EXTENSION",
+    "AsyncCheckedHttpClient",
+    "CheckedHttpClient",
+    "check_outgoing",
+]
 
 JSON_BODY_EXTENSION = "aigenstudio.json_body"
 
 # (method, path segments, index) -> the argument that fills that segment, if known.
 ParameterNamer = Callable[[str, list[str], int], str | None]
 
+# Headers that say where a request goes and how it is framed: httpx sets them from the URL
+# and the body; a caller's value would send the key to another virtual host or desync it.
+FRAMING_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
+FRAMING_RULE = "is set by the client from the URL and the body, never by hand"
 _TRAVERSAL_LIMIT = "must not be empty, '.' or '..' (that would change which endpoint is called)"
 
 
@@ -33,9 +44,11 @@ def _check_headers(headers: Any) -> None:
         return
     items = headers.items() if isinstance(headers, Mapping | httpx.Headers) else headers
     for name, value in items:
+        field = python_name(str(name))
+        if str(name).lower() in FRAMING_HEADERS:
+            raise RequestValidationError(field, FRAMING_RULE, f"{field} ({name} header): {FRAMING_RULE}")
         if isinstance(value, bytes):
             continue  # already encoded by the caller
-        field = python_name(str(name))
         if not isinstance(value, str):
             raise RequestValidationError(
                 field, "must be a string", f"{field}: must be a string (got {type(value).__name__})"

@@ -29,6 +29,7 @@ from ._reading import ReadResponse
 from ._redaction import redacted_request
 from ._request_id import RequestIdState
 from ._spec import Operation
+from ._untrusted import server_request_id
 
 __all__ = [
     "EXCHANGE_KEY",
@@ -130,7 +131,7 @@ def finish_response(response: httpx.Response) -> None:
             error.args = (error.message,)
         _record(exchange, request, status, error.request_id or exchange.request_id)
         raise error
-    header_id = response.headers.get("x-request-id") or exchange.request_id
+    header_id = server_request_id(response.headers.get("x-request-id")) or exchange.request_id
     if operation is None or not operation.has_response_schema(status):
         _record(exchange, request, status, header_id)
         return
@@ -142,8 +143,8 @@ def finish_response(response: httpx.Response) -> None:
         raise APIResponseValidationError(
             f"HTTP {status} response body {problem}", response=response, request_id=header_id
         ) from None
-    body_id = body.get("request_id") if isinstance(body, dict) else None
-    request_id = body_id if isinstance(body_id, str) and body_id else header_id
+    body_id = server_request_id(body.get("request_id")) if isinstance(body, dict) else None
+    request_id = body_id or header_id
     _record(exchange, request, status, request_id)
     invalid = operation.response_problem(status, body)
     if invalid is None and isinstance(response, ReadResponse):
@@ -180,7 +181,7 @@ def parse_error(response: httpx.Response, exc: Exception) -> APIResponseValidati
 def _invalid_body(response: httpx.Response, exchange: Exchange, exc: Exception) -> APIResponseValidationError:
     """Describe why the generated parser failed, in the spec's terms where possible."""
     status = response.status_code
-    header_id = response.headers.get("x-request-id")
+    header_id = server_request_id(response.headers.get("x-request-id"))
     try:
         body = loads_bounded(response.content)
     except ValueError:
@@ -189,8 +190,8 @@ def _invalid_body(response: httpx.Response, exchange: Exchange, exc: Exception) 
             response=response,
             request_id=header_id or exchange.request_id,
         )
-    body_id = body.get("request_id") if isinstance(body, dict) else None
-    request_id = body_id if isinstance(body_id, str) and body_id else header_id or exchange.request_id
+    body_id = server_request_id(body.get("request_id")) if isinstance(body, dict) else None
+    request_id = body_id or header_id or exchange.request_id
     exchange.state.record(request_id)
     problem = f"{type(exc).__name__}: {exc}"
     invalid = exchange.operation.response_problem(status, body) if exchange.operation else None

@@ -25,6 +25,7 @@ from urllib.parse import unquote
 import httpx
 
 from ._errors import ConfigurationError
+from ._json import MAX_JSON_DEPTH, JSONTooDeep, loads_bounded
 from ._public_url import public_https_url_problem
 from ._redaction import redact_url_text
 from ._schema import Invalid, PathPart, Validator, compile_validator, first_problem, render_path
@@ -37,7 +38,7 @@ _DOCUMENTED_RULES = {"webhook_url": public_https_url_problem}
 _LOCATIONS = ("path", "query", "header")
 # ajv's coerceTypes for a string to a number: JavaScript's Number(), minus its odd forms
 # nobody sends (hex, binary, octal); surrounding whitespace is trimmed as Number() does.
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?Infinity")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?Infinity", re.ASCII)
 
 
 def python_name(name: str) -> str:
@@ -181,7 +182,13 @@ class Operation:
         """The query, header and body rules (everything but the path)."""
         try:
             instance = self._instance(request)
-            problem = first_problem(self._validator("rest"), instance, "", self._field)
+            try:
+                problem = first_problem(self._validator("rest"), instance, "", self._field)
+            except ValueError:
+                # jsonschema-rs takes JSON types only (no str subclasses such as numpy.str_,
+                # no int keys): check the JSON httpx actually serialised instead.
+                instance = self._instance(request, from_bytes=True)
+                problem = first_problem(self._validator("rest"), instance, "", self._field)
             if problem is None and "body" in instance:
                 problem = _documented_rules(instance["body"], self._body_rule_paths())
         except Invalid as invalid:
@@ -189,12 +196,15 @@ class Operation:
         if problem is not None:
             raise problem.as_request_error()
 
-    def _instance(self, request: httpx.Request) -> dict[str, Any]:
+    def _instance(self, request: httpx.Request, *, from_bytes: bool = False) -> dict[str, Any]:
         query = request.url.params if self.has_query else None
         instance: dict[str, Any] = {"query": {}, "header": {}}
         for param in self.parameters:
             if param.location == "query" and query is not None:
-                raw = query.get(param.name)
+                values = query.get_list(param.name)
+                if len(values) > 1 and "array" not in str(param.schema_type):
+                    raise Invalid(param.field, "must be given once (the query repeats it)")
+                raw = values[0] if values else None
             elif param.location == "header":
                 raw = request.headers.get(param.name)
             else:
@@ -202,7 +212,7 @@ class Operation:
             if raw is not None:
                 instance[param.location][param.name] = _wire_value(raw, param.schema_type)
         if self.body_schema is not None:
-            body = _json_body(request)
+            body = _json_body(request, from_bytes=from_bytes)
             if body is not _ABSENT:
                 instance["body"] = body
         return instance
@@ -229,8 +239,8 @@ _ABSENT = object()
 _JSON_BODY_EXTENSION = "aigenstudio.json_body"
 
 
-def _json_body(request: httpx.Request) -> Any:
-    given = request.extensions.get(_JSON_BODY_EXTENSION, _ABSENT)
+def _json_body(request: httpx.Request, *, from_bytes: bool = False) -> Any:
+    given = _ABSENT if from_bytes else request.extensions.get(_JSON_BODY_EXTENSION, _ABSENT)
     if given is not _ABSENT:
         return given  # what httpx serialised (json=), as data: no parsing the bytes back
     try:
@@ -241,7 +251,9 @@ def _json_body(request: httpx.Request) -> Any:
     if not content:
         return _ABSENT
     try:
-        return json.loads(content)
+        return loads_bounded(content)
+    except JSONTooDeep:
+        raise Invalid("body", f"must nest at most {MAX_JSON_DEPTH} levels deep") from None
     except ValueError:
         raise Invalid("body", "must be a JSON document") from None
 

@@ -9,6 +9,7 @@ sent another operation's request (with the key).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -209,3 +210,74 @@ def test_helpers_refuse_odd_arguments_with_sdk_errors() -> None:
         with pytest.raises(AigenStudioError) as caught:
             idempotency_key_for(namespace, payload)
         assert isinstance(caught.value, TypeError)  # as Python's own would be, for old callers
+
+
+# -- found by the second review -------------------------------------------------------------
+
+
+class _Str(str):
+    """A str subclass, as numpy.str_ values from a DataFrame column are."""
+
+
+async def test_a_body_with_str_subclasses_and_int_keys_is_checked_as_sent(api: Api) -> None:
+    client = api.client(SANDBOX_KEY)
+    body = create_body()
+    body.images[0].source_url = _Str("https://cdn.example.com/a.jpg")
+    body.additional_properties[1] = "int key"  # type: ignore[index]
+    await api.call("create_product_photo_job", client, body=body, idempotency_key="idem_12345678")
+    assert len(api.recorder.requests) == 1  # valid JSON on the wire: sent, not a bare ValueError
+
+
+def test_a_deeply_nested_raw_body_is_refused() -> None:
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(500))
+    client = Client(SANDBOX_KEY, transport=transport)
+    deep = b"[" * 100_000 + b"]" * 100_000
+    with client, pytest.raises(RequestValidationError, match="nest"):
+        client.get_httpx_client().post(
+            "/product-photo-jobs",
+            content=deep,
+            headers={"Idempotency-Key": "idem_12345678", "Content-Type": "application/json"},
+        )
+    assert sent == []
+
+
+@pytest.mark.parametrize(
+    "params", [{"limit": "\u0661\u0660"}, {"limit": "\uff15"}, [("limit", "5"), ("limit", "500")]]
+)
+def test_query_values_a_server_would_refuse_are_refused(params: Any) -> None:
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(500))
+    client = Client(SANDBOX_KEY, transport=transport)
+    with client, pytest.raises(RequestValidationError) as caught:
+        client.get_httpx_client().get("/product-photo-jobs", params=params)
+    assert caught.value.field == "limit"
+    assert sent == []
+
+
+@pytest.mark.parametrize("header", ["Host", "Content-Length", "Transfer-Encoding", "Connection"])
+def test_framing_headers_cannot_be_set_by_hand(header: str) -> None:
+    from aigenstudio import ConfigurationError
+
+    with pytest.raises(ConfigurationError):
+        Client(SANDBOX_KEY).with_headers({header: "evil.example"})
+    client = Client(SANDBOX_KEY, transport=httpx.MockTransport(lambda r: httpx.Response(500)))
+    with client, pytest.raises(RequestValidationError):
+        client.get_httpx_client().get("/product-photo-operations", headers={header: "x"})
+
+
+@pytest.mark.parametrize("method", ["with_headers", "with_cookies"])
+def test_copies_refuse_non_mappings(method: str) -> None:
+    from aigenstudio import ConfigurationError
+
+    with pytest.raises(ConfigurationError):
+        getattr(Client(SANDBOX_KEY), method)([("a", "b")])
+
+
+def test_a_client_closed_before_first_use_stays_closed() -> None:
+    from aigenstudio import ConfigurationError
+
+    client = Client(SANDBOX_KEY, transport=httpx.MockTransport(lambda r: httpx.Response(500)))
+    client.close()
+    with pytest.raises(ConfigurationError, match="closed"):
+        client.product_photo_operations.list()

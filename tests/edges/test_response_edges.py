@@ -321,3 +321,31 @@ async def test_an_invalid_date_time_in_a_2xx_body_is_caught(api: Api) -> None:
     client = api.client(SANDBOX_KEY)
     with pytest.raises(APIResponseValidationError, match="next_cursor"):
         await api.call("list_product_photo_jobs", client)
+
+
+# -- found by the second review: what the server writes into errors and logs -----------------
+
+
+async def test_server_text_is_escaped_and_capped_in_errors(api: Api) -> None:
+    forged = "m\n2024-01-01 INFO aigenstudio: FAKE LINE \x1b[2J" + "x" * 100_000
+    api.recorder.handler = lambda r: httpx.Response(
+        404, json={"error": {"code": "nf", "message": forged}, "request_id": "r" * 1_000_000}
+    )
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(APIStatusError) as caught:
+        await api.call("list_product_photo_operations", client, x_request_id="mine-1")
+    text = str(caught.value)
+    assert "\n" not in text
+    assert "\x1b" not in text
+    assert len(text) < 2_000
+    assert caught.value.request_id == "mine-1"  # a megabyte "id" is not an id
+    assert client.last_request_id == "mine-1"
+
+
+async def test_an_odd_request_id_header_is_not_recorded(api: Api) -> None:
+    api.recorder.handler = lambda r: httpx.Response(
+        200, json={"operations": [], "request_id": "r\nforged"}, headers={"X-Request-Id": "x" * 60_000}
+    )
+    client = api.client(SANDBOX_KEY)
+    await api.call("list_product_photo_operations", client, x_request_id="mine-2")
+    assert client.last_request_id == "mine-2"
