@@ -55,4 +55,33 @@ def parse_error(client: object, response: object, error: Exception) -> Exception
     return error
 
 
-__all__ = ["InvalidArgument", "UnexpectedStatus", "argument_error", "parse_error"]
+class PaginationLoop(Exception):
+    """Raised by the resource facade's iter() when the API repeats a cursor or never ends."""
+
+    def __init__(self, cursor: object, pages: int) -> None:
+        self.cursor = cursor
+        self.pages = pages
+
+        super().__init__(
+            f"next_cursor {cursor!s} repeats or the listing passed {pages} page(s)"
+        )
+
+
+def pagination_error(client: object, cursor: object, pages: int) -> Exception:
+    """The exception iter() raises for a cursor loop: the client's own, if it converts them."""
+    convert = getattr(client, "convert_pagination_error", None)
+    if callable(convert):
+        converted = convert(cursor, pages)
+        if isinstance(converted, Exception):
+            return converted
+    return PaginationLoop(cursor, pages)
+
+
+__all__ = [
+    "InvalidArgument",
+    "PaginationLoop",
+    "UnexpectedStatus",
+    "argument_error",
+    "pagination_error",
+    "parse_error",
+]

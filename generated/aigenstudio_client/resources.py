@@ -69,6 +69,8 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+# iter() stops with errors.pagination_error past this many pages: no listing is this long.
+MAX_PAGES = 100_000
 
 
 class RawResponse(Generic[_T]):
@@ -249,6 +251,7 @@ class ProductPhotoJobs:
         """
         cursor: datetime.datetime | Unset = UNSET
         followed: set[datetime.datetime] = set()
+        pages = 0
         while True:
             page = self.list(
                 cursor=cursor,
@@ -258,13 +261,13 @@ class ProductPhotoJobs:
             )
             items = page.jobs
             yield from items
+            pages += 1
             next_cursor = page.next_cursor
-            if (
-                next_cursor is None
-                or isinstance(next_cursor, Unset)
-                or next_cursor in followed
-            ):
+            if next_cursor is None or isinstance(next_cursor, Unset):
                 return
+            if next_cursor in followed or pages >= MAX_PAGES:
+                # A repeated cursor, or pages without end: never loop, never truncate silently.
+                raise errors.pagination_error(self._client, next_cursor, pages)
             followed.add(next_cursor)
             cursor = next_cursor
 
@@ -414,6 +417,7 @@ class AsyncProductPhotoJobs:
         """
         cursor: datetime.datetime | Unset = UNSET
         followed: set[datetime.datetime] = set()
+        pages = 0
         while True:
             page = await self.list(
                 cursor=cursor,
@@ -424,13 +428,13 @@ class AsyncProductPhotoJobs:
             items = page.jobs
             for item in items:
                 yield item
+            pages += 1
             next_cursor = page.next_cursor
-            if (
-                next_cursor is None
-                or isinstance(next_cursor, Unset)
-                or next_cursor in followed
-            ):
+            if next_cursor is None or isinstance(next_cursor, Unset):
                 return
+            if next_cursor in followed or pages >= MAX_PAGES:
+                # A repeated cursor, or pages without end: never loop, never truncate silently.
+                raise errors.pagination_error(self._client, next_cursor, pages)
             followed.add(next_cursor)
             cursor = next_cursor
 

@@ -50,7 +50,7 @@ from ._config import (
     resolve_settings,
 )
 from ._deadline import install as install_deadline
-from ._errors import ConfigurationError
+from ._errors import ConfigurationError, PaginationLoopError
 from ._hooks import RequestHooks
 from ._options import check_counts, checked_httpx_args, checked_timeout
 from ._outgoing import AsyncCheckedHttpClient, CheckedHttpClient
@@ -213,6 +213,9 @@ class _BaseClient(_GeneratedClient):
     # The generated endpoint functions raise what this returns for a wrong-typed argument
     # (aigenstudio_client.errors.argument_error), before anything is sent.
     convert_invalid_argument = staticmethod(request_error)
+
+    # What the facade's iter() raises for a repeated cursor or a listing without end.
+    convert_pagination_error = staticmethod(PaginationLoopError)
 
     # And what they raise for a response body their models cannot read
     # (aigenstudio_client.errors.parse_error): APIResponseValidationError with the request id.

@@ -30,6 +30,7 @@ __all__ = [
     "InsufficientCreditsError",
     "InternalServerError",
     "NotFoundError",
+    "PaginationLoopError",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestValidationError",
@@ -76,6 +77,23 @@ class RequestValidationError(AigenStudioError, ValueError):
 
 class ArgumentTypeError(RequestValidationError, TypeError):
     """An argument of a type the SDK cannot use (also a TypeError, as Python's own would be)."""
+
+
+# No listing of this API is anywhere near this many pages; a server that never ends is.
+MAX_PAGES = 100_000
+
+
+class PaginationLoopError(AigenStudioError):
+    """The API returned a cursor it had already returned (or pages without end): following it
+    would never stop."""
+
+    def __init__(self, cursor: object, pages: int) -> None:
+        self.cursor = cursor
+        self.pages = pages
+        super().__init__(
+            f"next_cursor {cursor!s} repeats or the listing passed {pages} page(s): "
+            "stopping instead of looping"
+        )
 
 
 class APIError(AigenStudioError):

@@ -17,7 +17,7 @@ from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobSt
 from aigenstudio_client.models.product_photo_job_summary import ProductPhotoJobSummary
 from aigenstudio_client.types import UNSET
 
-from ._errors import AigenStudioError, RequestValidationError
+from ._errors import MAX_PAGES, AigenStudioError, PaginationLoopError, RequestValidationError
 from ._operations import ApiClient, call, call_async
 from ._spec import load_spec
 
@@ -25,15 +25,6 @@ __all__ = ["PaginationLoopError", "iter_jobs", "iter_jobs_async"]
 
 _LIST_OPERATION = "list_product_photo_jobs"
 _LIST_OPERATION_ID = "listProductPhotoJobs"
-
-
-class PaginationLoopError(AigenStudioError):
-    """The API returned a cursor it had already returned: following it would never end."""
-
-    def __init__(self, cursor: object, pages: int) -> None:
-        self.cursor = cursor
-        self.pages = pages
-        super().__init__(f"next_cursor {cursor!s} repeats after {pages} page(s); stopping instead of looping")
 
 
 def _strict_status(status: ProductPhotoJobStatus | str) -> ProductPhotoJobStatus:
@@ -88,7 +79,7 @@ class _Pager:
             self._problem = AigenStudioError(
                 f"next_cursor {cursor!r} is not a date-time; cannot send it back"
             )
-        elif cursor in self._seen:
+        elif cursor in self._seen or self.pages >= MAX_PAGES:
             self._problem = PaginationLoopError(cursor, self.pages)
         else:
             self._seen.add(cursor)

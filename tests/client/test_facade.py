@@ -146,10 +146,40 @@ async def test_iter_follows_next_cursor_across_pages_async(async_client: Any, re
     assert [r.url.params.get("cursor") for r in recorder.requests] == [None, C1, C2]
 
 
-def test_iter_stops_at_a_repeated_cursor(sync_client: Any, recorder: Recorder) -> None:
+def test_iter_raises_at_a_repeated_cursor(sync_client: Any, recorder: Recorder) -> None:
+    # Not a silent, truncated listing: the items so far, then a typed error (like iter_jobs).
+    from aigenstudio import PaginationLoopError
+
     recorder.handler = pages(last_cursor=C1)  # page 3 points back at page 2
-    assert ids(list(sync_client.product_photo_jobs.iter())) == [1, 2, 3, 4, 5]
+    seen: list[Any] = []
+    with pytest.raises(PaginationLoopError) as caught:
+        seen.extend(sync_client.product_photo_jobs.iter())
+    assert ids(seen) == [1, 2, 3, 4, 5]
+    assert caught.value.pages == 3
     assert len(recorder.requests) == 3
+
+
+def test_iter_is_bounded_against_a_listing_without_end(
+    sync_client: Any, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime
+
+    from aigenstudio import PaginationLoopError
+    from aigenstudio_client import resources
+
+    monkeypatch.setattr(resources, "MAX_PAGES", 50)
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    served = iter(range(10_000))
+
+    def endless(request: httpx.Request) -> httpx.Response:
+        n = next(served)
+        cursor = (start - datetime.timedelta(seconds=n)).isoformat()
+        return httpx.Response(200, json={"jobs": [], "request_id": "r", "next_cursor": cursor})
+
+    recorder.handler = endless
+    with pytest.raises(PaginationLoopError):
+        list(sync_client.product_photo_jobs.iter())
+    assert len(recorder.requests) == 50
 
 
 # -- the raw response --------------------------------------------------------------------

@@ -349,3 +349,23 @@ async def test_an_odd_request_id_header_is_not_recorded(api: Api) -> None:
     client = api.client(SANDBOX_KEY)
     await api.call("list_product_photo_operations", client, x_request_id="mine-2")
     assert client.last_request_id == "mine-2"
+
+
+def test_iter_jobs_is_bounded_against_a_listing_without_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime
+
+    from aigenstudio import PaginationLoopError, _pagination, iter_jobs
+
+    monkeypatch.setattr(_pagination, "MAX_PAGES", 40)
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    served: list[int] = []
+
+    def endless(request: httpx.Request) -> httpx.Response:
+        served.append(1)
+        cursor = (start - datetime.timedelta(seconds=len(served))).isoformat()
+        return httpx.Response(200, json={"jobs": [], "request_id": "r", "next_cursor": cursor})
+
+    client = Client(SANDBOX_KEY, transport=httpx.MockTransport(endless))
+    with client, pytest.raises(PaginationLoopError):
+        list(iter_jobs(client))
+    assert len(served) == 40

@@ -383,7 +383,15 @@ class Async(Client, AsyncResources): pass
 client = Sync(base_url="http://api.test", httpx_args={"transport": httpx.MockTransport(handler)})
 jobs = client.jobs
 assert client.jobs is jobs  # one resource object per client
-assert [j.id for j in jobs.iter()] == ["a", "b", "c", "d"]  # stops at the repeated cursor
+from aigenstudio_client import errors as _errors
+_seen = []
+try:
+    _seen.extend(j.id for j in jobs.iter())
+except _errors.PaginationLoop as _loop:  # the repeated cursor: raised, never a silent stop
+    assert _loop.cursor == "c1" and _loop.pages == 3
+else:
+    raise AssertionError("iter() must raise at a repeated cursor")
+assert _seen == ["a", "b", "c", "d"]
 assert isinstance(jobs.create(body=Job(id="j")), Job)
 assert jobs.get("j").id == "j" and jobs.replace("j", body=Job(id="j")).id == "j"
 assert jobs.update("j", body=Job(id="j")).id == "j" and jobs.cancel("j").id == "j"
@@ -406,7 +414,15 @@ assert seen[:5] == ["GET /jobs", "GET /jobs", "GET /jobs", "POST /jobs", "GET /j
 
 async def main():
     aclient = Async(base_url="http://api.test", httpx_args={"transport": httpx.MockTransport(handler)})
-    assert [j.id async for j in aclient.jobs.iter(limit=5)] == ["a", "b", "c", "d"]
+    _aseen = []
+    try:
+        async for j in aclient.jobs.iter(limit=5):
+            _aseen.append(j.id)
+    except _errors.PaginationLoop:
+        pass
+    else:
+        raise AssertionError("async iter() must raise at a repeated cursor")
+    assert _aseen == ["a", "b", "c", "d"]
     assert (await aclient.jobs.items.get("j", 1)).id == 7
     raw = await aclient.jobs.items.with_raw_response.get("j", 1)
     assert (raw.status_code, raw.request_id, raw.parse().id) == (200, None, 7)

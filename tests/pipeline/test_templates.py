@@ -123,9 +123,12 @@ def test_errors_override_is_upstream_plus_invalid_argument() -> None:
         "InvalidArgument",
         "argument_error",
         "parse_error",
+        "PaginationLoop",
+        "pagination_error",
     ]
     assert added.endswith(
-        '\n__all__ = ["InvalidArgument", "UnexpectedStatus", "argument_error", "parse_error"]\n'
+        '\n__all__ = ["InvalidArgument", "PaginationLoop", "UnexpectedStatus", "argument_error", '
+        '"pagination_error", "parse_error"]\n'
     )
     assert "{%" not in added  # plain Python, no template logic
     assert "{{" not in added
