@@ -120,6 +120,7 @@ class _BaseClient(_GeneratedClient):
         self._sync_http: httpx.Client | None = None
         self._async_http: httpx.AsyncClient | None = None
         self._async_loop: asyncio.AbstractEventLoop | None = None
+        self._sync_closed = self._async_closed = False
         # One pool per client, even when many threads make their first call at once.
         self._build_lock = threading.Lock()
         # Everything a copy needs except the key, which only Settings and BearerAuth hold
@@ -224,11 +225,13 @@ class _BaseClient(_GeneratedClient):
         return parse_error(response, error) or error
 
     def get_httpx_client(self) -> httpx.Client:
+        if self._sync_closed:
+            raise self._closed_error()
         built = self._sync_http
-        if built is not None and built.is_closed:
-            raise ConfigurationError(f"This {type(self).__name__} is closed: create a new one.")
         if built is None:
             with self._build_lock:  # one pool, even when many threads make a first call at once
+                if self._sync_closed:
+                    raise self._closed_error()
                 if self._sync_http is None:
                     self._sync_http = self._build_sync()
                     self.set_httpx_client(self._sync_http)
@@ -236,13 +239,15 @@ class _BaseClient(_GeneratedClient):
         return built
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
+        if self._async_closed:
+            raise self._closed_error()
         built = self._async_http
         if built is not None:
-            if built.is_closed:
-                raise ConfigurationError(f"This {type(self).__name__} is closed: create a new one.")
             built = self._async_pool_for_this_loop(built)
         if built is None:
             with self._build_lock:
+                if self._async_closed:
+                    raise self._closed_error()
                 if self._async_http is None:
                     self._async_http = self._build_async()
                     self.set_async_httpx_client(self._async_http)
@@ -346,20 +351,21 @@ class _BaseClient(_GeneratedClient):
 
     def close(self) -> None:
         """Close the sync connection pool (an async one needs ``await aclose()``)."""
-        if self._sync_http is None:
-            with self._build_lock:  # closed before first use: it must stay closed
-                if self._sync_http is None:
-                    self._sync_http = httpx.Client()
-        self._sync_http.close()
+        with self._build_lock:  # a client closed before its first call stays closed too
+            self._sync_closed = True
+        if self._sync_http is not None:
+            self._sync_http.close()
 
     async def aclose(self) -> None:
         """Close every connection pool this client opened."""
-        if self._async_http is None:
-            with self._build_lock:  # closed before first use: it must stay closed
-                if self._async_http is None:
-                    self._async_http = httpx.AsyncClient()
-        await self._async_http.aclose()
+        with self._build_lock:
+            self._async_closed = True
+        if self._async_http is not None:
+            await self._async_http.aclose()
         self.close()
+
+    def _closed_error(self) -> ConfigurationError:
+        return ConfigurationError(f"This {type(self).__name__} is closed: create a new one.")
 
     def __enter__(self) -> Self:
         return self
