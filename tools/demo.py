@@ -18,7 +18,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
 
 from aigenstudio import (
     AigenStudioError,
@@ -27,8 +26,6 @@ from aigenstudio import (
     PaginationLoopError,
     Progress,
     RequestValidationError,
-    find_operation,
-    iter_jobs,
     new_idempotency_key,
     wait_for_job,
 )
@@ -36,28 +33,14 @@ from aigenstudio_client.models.product_photo_image_input import ProductPhotoImag
 from aigenstudio_client.models.product_photo_job_create_request import (
     ProductPhotoJobCreateRequest,
 )
-from aigenstudio_client.models.product_photo_job_create_response import (
-    ProductPhotoJobCreateResponse,
-)
-from aigenstudio_client.models.product_photo_operation_list_response import (
-    ProductPhotoOperationListResponse,
-)
-from aigenstudio_client.models.product_photo_preset_list_response import (
-    ProductPhotoPresetListResponse,
-)
-from aigenstudio_client.types import Response
 
 if __package__ in (None, ""):  # run as a script: make the repo root importable for tools.prism
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tools.prism import PrismError, running_prism
 
-# Found by operation name rather than imported from a tag package, so `make demo` keeps working
-# when the vendor regroups tags; application code writes the typed import instead:
-#     from aigenstudio_client.api.product_photo_api import create_product_photo_job
-create_product_photo_job = find_operation("create_product_photo_job")
-list_product_photo_operations = find_operation("list_product_photo_operations")
-list_product_photo_presets = find_operation("list_product_photo_presets")
+# The demo uses the resource facade (client.<resource>.<verb>), as application code would:
+# its names come from paths and methods, so a vendor regrouping tags changes nothing here.
 
 API_KEY_ENV = "AIGENSTUDIO_API_KEY"
 BASE_URL_ENV = "AIGENSTUDIO_BASE_URL"
@@ -70,18 +53,10 @@ IMAGES = [
         source_url="https://client.example/images/yogurt-002.jpg", external_id="yogurt-002"
     ),
 ]
-T = TypeVar("T")
 
 
 def say(text: str = "") -> None:
     print(text, flush=True)
-
-
-def parsed(response: Response[Any], expected: type[T]) -> T:
-    """The 2xx body; the Client already raised a typed error for anything else."""
-    if not isinstance(response.parsed, expected):
-        raise AigenStudioError(f"expected {expected.__name__}, got HTTP {int(response.status_code)}")
-    return response.parsed
 
 
 class Transcript:
@@ -113,36 +88,33 @@ def run(client: Client, *, on_mock: bool) -> None:
     transcript = Transcript(client)
 
     with transcript.step("List the operations (public, no key needed)"):
-        answer = list_product_photo_operations.sync_detailed(client=client)
-        for op in parsed(answer, ProductPhotoOperationListResponse).operations:
+        for op in client.product_photo_operations.list().operations:
             say(f"    {op.id.value:<24} {op.credits_per_image} credits/image  {op.name}")
 
     with transcript.step("List the presets (public)"):
-        answer_presets = list_product_photo_presets.sync_detailed(client=client)
-        for preset in parsed(answer_presets, ProductPhotoPresetListResponse).presets:
+        for preset in client.product_photo_presets.list().presets:
             say(f"    {preset.id:<24} {preset.name}")
 
     key = new_idempotency_key()
     body = ProductPhotoJobCreateRequest(images=IMAGES)
     with transcript.step("Create a sandbox job with an idempotency key"):
         say(f"    Idempotency-Key: {key}")
-        created = create_product_photo_job.sync_detailed(client=client, body=body, idempotency_key=key)
-        job = parsed(created, ProductPhotoJobCreateResponse).job
-        status = int(created.status_code)
-        say(f"    HTTP {status}: job {job.id}, {job.total_items} item(s), sandbox={job.sandbox}")
+        created = client.product_photo_jobs.with_raw_response.create(body=body, idempotency_key=key)
+        job = created.parse().job
+        say(f"    HTTP {created.status_code}: job {job.id}, {job.total_items} item(s), sandbox={job.sandbox}")
 
     with transcript.step("Send the same create again with the same key (a retry, as after a network error)"):
-        again = create_product_photo_job.sync_detailed(client=client, body=body, idempotency_key=key)
-        replay = parsed(again, ProductPhotoJobCreateResponse).job
+        again = client.product_photo_jobs.with_raw_response.create(body=body, idempotency_key=key)
+        replay = again.parse().job
         verdict = "the same job, nothing charged twice" if replay.id == job.id else "a DIFFERENT job"
-        say(f"    HTTP {int(again.status_code)}: {verdict} ({replay.id})")
+        say(f"    HTTP {again.status_code}: {verdict} ({replay.id})")
         if replay.id != job.id:
             raise AigenStudioError("the API created a second job for one idempotency key")
 
     with transcript.step("A bad request is refused by the client before it is sent", sends=False):
         try:
             too_many = ProductPhotoJobCreateRequest(images=IMAGES * 11)
-            create_product_photo_job.sync_detailed(client=client, body=too_many, idempotency_key=key)
+            client.product_photo_jobs.create(body=too_many, idempotency_key=key)
         except RequestValidationError as error:
             say(f"    RequestValidationError: {error}")
         else:
@@ -165,9 +137,10 @@ def run(client: Client, *, on_mock: bool) -> None:
                 raise
             say("    (expected on the mock: Prism answers with the spec's example job, which never moves)")
 
-    with transcript.step("Page through the jobs (iter_jobs follows next_cursor; first 15 shown)"):
+    with transcript.step("Page through the jobs (iter() follows next_cursor; first 15 shown)"):
         try:
-            for number, listed in enumerate(itertools.islice(iter_jobs(client, page_size=5), 15), start=1):
+            jobs = client.product_photo_jobs.iter(limit=5)
+            for number, listed in enumerate(itertools.islice(jobs, 15), start=1):
                 say(f"    {number:>2}. {listed.id}  {listed.status}  items={listed.total_items}")
         except PaginationLoopError as loop:
             say(f"    stopped: {loop}")
