@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -68,7 +68,7 @@ class Transcript:
         self.ids: list[tuple[str, str, str | None]] = []
 
     @contextmanager
-    def step(self, title: str, *, sends: bool = True) -> Iterator[None]:
+    def step(self, title: str, *, sends: bool = True) -> Generator[None]:
         self.number += 1
         say()
         say(f"[{self.number}] {title}")
@@ -157,7 +157,7 @@ def run(client: Client, *, on_mock: bool) -> None:
 
 
 @contextmanager
-def demo_client() -> Iterator[tuple[Client, bool]]:
+def demo_client() -> Generator[tuple[Client, bool]]:
     """(client, on_mock): the real API when both variables are set, else Prism on the spec."""
     if os.environ.get(API_KEY_ENV) and os.environ.get(BASE_URL_ENV):
         with Client() as client:
