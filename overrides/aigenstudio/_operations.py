@@ -25,13 +25,19 @@ from urllib.parse import quote
 import httpx
 
 from ._arguments import request_error
-from ._errors import APIResponseValidationError, status_error_from_response
+from ._errors import APIResponseValidationError, ConfigurationError, status_error_from_response
 from ._response_guard import transport_error
 from ._spec import load_spec, python_name
 
 __all__ = ["ApiClient", "call", "call_async", "find_operation", "operation_names"]
 
 _API_PACKAGE = "aigenstudio_client.api"
+
+
+class UnknownOperationError(ConfigurationError, LookupError):
+    """No generated operation of that name (an SDK error, and a LookupError as before)."""
+
+
 T = TypeVar("T")
 # Returns the httpx client in use; only asked for when an error needs a request to carry.
 _HttpxFactory = Callable[[], httpx.Client | httpx.AsyncClient]
@@ -67,7 +73,9 @@ def find_operation(name: str) -> ModuleType:
     found = _modules_by_operation().get(name, [])
     if len(found) != 1:
         where = ", ".join(found) if found else "nowhere"
-        raise LookupError(f"operation {name!r} must be defined once under {_API_PACKAGE}, found {where}")
+        raise UnknownOperationError(
+            f"operation {name!r} must be defined once under {_API_PACKAGE}, found {where}"
+        )
     return importlib.import_module(found[0])
 
 

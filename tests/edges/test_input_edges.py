@@ -281,3 +281,11 @@ def test_a_client_closed_before_first_use_stays_closed() -> None:
     client.close()
     with pytest.raises(ConfigurationError, match="closed"):
         client.product_photo_operations.list()
+
+
+def test_an_unknown_operation_name_is_an_sdk_error() -> None:
+    from aigenstudio import AigenStudioError, find_operation
+
+    with pytest.raises(AigenStudioError) as caught:
+        find_operation("delete_everything")
+    assert isinstance(caught.value, LookupError)  # as before, for existing callers
