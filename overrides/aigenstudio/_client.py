@@ -26,7 +26,6 @@ they document (``with Client()`` / ``async with AsyncClient()``).
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -52,6 +51,7 @@ from ._config import (
 from ._deadline import install as install_deadline
 from ._errors import ConfigurationError, PaginationLoopError
 from ._hooks import RequestHooks
+from ._loop import running_asyncio_loop
 from ._options import check_counts, checked_httpx_args, checked_timeout
 from ._outgoing import AsyncCheckedHttpClient, CheckedHttpClient
 from ._proxies import environment_proxy
@@ -73,18 +73,6 @@ _TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "trust_env", "p
 # Pool limits: DEFAULT_LIMITS (_config); httpx_args["limits"] overrides.
 
 TimeoutTypes = httpx.Timeout | float | None
-
-
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    # Without asyncio imported no loop can run: a sync caller does not pay for importing it.
-    loaded = sys.modules.get("asyncio")
-    if loaded is None:
-        return None
-    try:
-        running: asyncio.AbstractEventLoop = loaded.get_running_loop()
-    except RuntimeError:
-        return None
-    return running
 
 
 class _BaseClient(_GeneratedClient):
@@ -251,7 +239,7 @@ class _BaseClient(_GeneratedClient):
                 if self._async_http is None:
                     self._async_http = self._build_async()
                     self.set_async_httpx_client(self._async_http)
-                    self._async_loop = _running_loop()
+                    self._async_loop = running_asyncio_loop()
                 built = self._async_http
         return built
 
@@ -262,7 +250,7 @@ class _BaseClient(_GeneratedClient):
         a new loop gets a new pool (the old loop is closed, its connections are dead); a
         loop that is still running elsewhere keeps its pool, and another loop may not share it.
         """
-        loop = _running_loop()
+        loop = running_asyncio_loop()
         if loop is None:
             return built  # not under asyncio (e.g. trio): nothing to compare
         owner = self._async_loop

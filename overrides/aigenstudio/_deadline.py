@@ -25,10 +25,10 @@ from typing import Any
 import httpcore
 import httpx
 
-__all__ = ["attempt_deadline", "install"]
+__all__ = ["EXPIRED", "attempt_deadline", "install"]
 
 _DEADLINE: ContextVar[float] = ContextVar("aigenstudio_attempt_deadline", default=math.inf)
-_EXPIRED = "the request's overall timeout elapsed"
+EXPIRED = "the request's overall timeout elapsed"
 
 
 @contextmanager
@@ -47,7 +47,7 @@ def _clamp(timeout: float | None, expired: type[Exception]) -> float | None:
         return timeout
     left = deadline - time.monotonic()
     if left <= 0:
-        raise expired(_EXPIRED)
+        raise expired(EXPIRED)
     return left if timeout is None else min(timeout, left)
 
 

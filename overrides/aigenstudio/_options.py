@@ -5,7 +5,6 @@ Every refusal is a ConfigurationError naming the option, never a bare error at t
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +16,7 @@ from ._outgoing import FRAMING_HEADERS, FRAMING_RULE
 from ._redaction import SECRET_HEADERS
 from ._request_id import header_value_problem
 from ._retries import RetryPolicy
+from ._seconds import is_seconds
 
 __all__ = ["check_counts", "checked_httpx_args", "checked_timeout"]
 
@@ -89,8 +89,7 @@ def checked_timeout(timeout: object) -> httpx.Timeout | None:
             raise ConfigurationError(f"timeout must be seconds, an httpx.Timeout or None (got {timeout!r})")
         timeout = httpx.Timeout(timeout)
     for phase, value in timeout.as_dict().items():
-        # TIMEOUT_MAX: the longest wait the platform can express (larger values overflow later).
-        if value is not None and (isinstance(value, bool) or not 0 <= value <= threading.TIMEOUT_MAX):
+        if value is not None and not is_seconds(value):
             raise ConfigurationError(
                 f"timeout {phase} must be a finite number of seconds >= 0 (got {value!r})"
             )

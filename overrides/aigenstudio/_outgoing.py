@@ -16,18 +16,16 @@ import httpx
 
 from ._errors import RequestValidationError
 from ._request_id import header_value_problem
-from ._spec import python_name
+from ._spec import JSON_BODY_EXTENSION, python_name
 
 __all__ = [
     "FRAMING_HEADERS",
     "FRAMING_RULE",
-    "JSON_BODY_EXTENSION",
     "AsyncCheckedHttpClient",
     "CheckedHttpClient",
     "check_outgoing",
 ]
 
-JSON_BODY_EXTENSION = "aigenstudio.json_body"
 
 # (method, path segments, index) -> the argument that fills that segment, if known.
 ParameterNamer = Callable[[str, list[str], int], str | None]

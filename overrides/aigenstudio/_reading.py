@@ -17,14 +17,15 @@ sees ordinary transport failures and the guard layer above it types them.
 from __future__ import annotations
 
 import math
-import sys
 import time
 from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import Any
 
 import httpx
 
-from ._deadline import attempt_deadline
+from ._deadline import EXPIRED, attempt_deadline
+from ._loop import running_asyncio_loop
+from ._redaction import ENCODING_HEADERS
 
 __all__ = [
     "DEADLINE_EXTENSION",
@@ -41,21 +42,6 @@ DEFAULT_MAX_RESPONSE_SIZE = 8 * 1024 * 1024
 # Request extension set by the retry layer: an absolute time.monotonic() no attempt may pass.
 DEADLINE_EXTENSION = "aigenstudio.deadline"
 _TIMEOUTS_EXTENSION = "aigenstudio.timeouts"  # the caller's timeouts, before any shrinking
-_DROPPED_HEADERS = (b"content-encoding", b"transfer-encoding", b"content-length")
-
-
-_EXPIRED = "the request's overall timeout elapsed"
-
-
-def _asyncio_loop() -> Any:
-    """The running asyncio loop, or None (another async library, or asyncio not loaded)."""
-    asyncio = sys.modules.get("asyncio")
-    if asyncio is None:
-        return None
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
 
 
 class ReadResponse(httpx.Response):
@@ -107,7 +93,7 @@ class _Attempt:
     def remaining(self) -> float:
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise httpx.ReadTimeout("the request's overall timeout elapsed", request=self.request)
+            raise httpx.ReadTimeout(EXPIRED, request=self.request)
         return left
 
     def shrink_timeouts(self) -> None:
@@ -133,7 +119,7 @@ class _Attempt:
 
     def finished(self, response: httpx.Response, chunks: Iterable[bytes]) -> httpx.Response:
         # Raw bytes: a header value that is not ASCII must pass through, not be re-encoded.
-        headers = [(k, v) for k, v in response.headers.raw if k.lower() not in _DROPPED_HEADERS]
+        headers = [(k, v) for k, v in response.headers.raw if k.lower() not in ENCODING_HEADERS]
         extensions: dict[str, Any] = {
             k: v for k, v in response.extensions.items() if k in ("http_version", "reason_phrase")
         }
@@ -191,7 +177,7 @@ class AsyncReadingTransport(httpx.AsyncBaseTransport):
         left = attempt.deadline - time.monotonic()
         # A cancel scope is a true deadline: it interrupts a read blocked on a dripping server.
         # asyncio's own (3.11+) costs a fraction of anyio's; anyio covers trio.
-        loop = _asyncio_loop()
+        loop = running_asyncio_loop()
         if loop is not None:
             import asyncio
 
@@ -199,13 +185,13 @@ class AsyncReadingTransport(httpx.AsyncBaseTransport):
                 async with asyncio.timeout_at(loop.time() + left):
                     return await self._attempt(request, attempt)
             except TimeoutError:
-                raise httpx.ReadTimeout(_EXPIRED, request=request) from None
+                raise httpx.ReadTimeout(EXPIRED, request=request) from None
         import anyio  # here, not at import: sync callers never need it
 
         with anyio.move_on_after(left) as scope:
             return await self._attempt(request, attempt)
         assert scope.cancelled_caught
-        raise httpx.ReadTimeout(_EXPIRED, request=request)
+        raise httpx.ReadTimeout(EXPIRED, request=request)
 
     async def _attempt(self, request: httpx.Request, attempt: _Attempt) -> httpx.Response:
         response = await self._inner.handle_async_request(request)

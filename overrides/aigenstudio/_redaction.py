@@ -14,6 +14,7 @@ import re
 import httpx
 
 __all__ = [
+    "ENCODING_HEADERS",
     "REDACTED",
     "SECRET_HEADERS",
     "redact_url_text",
@@ -27,6 +28,8 @@ REDACTED = "[redacted]"
 SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-aigen-signature"}
 )
+# Headers that describe the bytes on the wire, not a decoded body held in memory.
+ENCODING_HEADERS = (b"content-encoding", b"transfer-encoding", b"content-length")
 # "scheme://user:password@" in free text (a URL that may not even parse).
 # Up to the last "@" before the path: a password may itself hold "@", "?" or "#".
 _USERINFO_TEXT = re.compile(r"(?<=://)[^/\s]*@")
@@ -70,7 +73,7 @@ def redacted_response(response: httpx.Response, request: httpx.Request) -> httpx
         (name, value)
         for name, value in _safe_headers(response.headers)
         # The copy holds decoded bytes: the encoding headers would describe other bytes.
-        if name.lower() not in (b"content-encoding", b"transfer-encoding", b"content-length")
+        if name.lower() not in ENCODING_HEADERS
     ]
     extensions = {k: v for k, v in response.extensions.items() if k in ("http_version", "reason_phrase")}
     return httpx.Response(

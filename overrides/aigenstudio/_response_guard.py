@@ -47,7 +47,7 @@ EXCHANGE_KEY = "aigenstudio.exchange"
 
 @dataclass(slots=True)
 class Exchange:
-    operation: Operation | None
+    operation: Operation  # the hook never prepares a request that is no operation
     request_id: str
     started: float
     state: RequestIdState
@@ -124,15 +124,15 @@ def finish_response(response: httpx.Response) -> None:
         return  # a request our hooks did not prepare
     status = response.status_code
     operation = exchange.operation
-    if status >= 400 or (operation is not None and not operation.declares(status)):
+    if status >= 400 or not operation.declares(status):
         error = status_error_from_response(response, exchange.request_id)
-        if status < 400 and operation is not None:
+        if status < 400:
             error.message = f"HTTP {status} is not a status the spec declares for {operation.operation_id}"
             error.args = (error.message,)
         _record(exchange, request, status, error.request_id or exchange.request_id)
         raise error
     header_id = server_request_id(response.headers.get("x-request-id")) or exchange.request_id
-    if operation is None or not operation.has_response_schema(status):
+    if not operation.has_response_schema(status):
         _record(exchange, request, status, header_id)
         return
     try:
@@ -143,8 +143,7 @@ def finish_response(response: httpx.Response) -> None:
         raise APIResponseValidationError(
             f"HTTP {status} response body {problem}", response=response, request_id=header_id
         ) from None
-    body_id = server_request_id(body.get("request_id")) if isinstance(body, dict) else None
-    request_id = body_id or header_id
+    request_id = _body_request_id(body) or header_id
     _record(exchange, request, status, request_id)
     invalid = operation.response_problem(status, body)
     if invalid is None and isinstance(response, ReadResponse):
@@ -156,6 +155,11 @@ def finish_response(response: httpx.Response) -> None:
             request_id=request_id,
             body=body,
         )
+
+
+def _body_request_id(body: object) -> str | None:
+    """The API's ``request_id`` field of a parsed body, when it can be a request id."""
+    return server_request_id(body.get("request_id")) if isinstance(body, dict) else None
 
 
 def _record(exchange: Exchange, request: httpx.Request, status: int, request_id: str) -> None:
@@ -190,11 +194,10 @@ def _invalid_body(response: httpx.Response, exchange: Exchange, exc: Exception) 
             response=response,
             request_id=header_id or exchange.request_id,
         )
-    body_id = server_request_id(body.get("request_id")) if isinstance(body, dict) else None
-    request_id = body_id or header_id or exchange.request_id
+    request_id = _body_request_id(body) or header_id or exchange.request_id
     exchange.state.record(request_id)
     problem = f"{type(exc).__name__}: {exc}"
-    invalid = exchange.operation.response_problem(status, body) if exchange.operation else None
+    invalid = exchange.operation.response_problem(status, body)
     if invalid is not None:
         problem = invalid.describe()
     return APIResponseValidationError(

@@ -35,7 +35,6 @@ import random as _random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from threading import TIMEOUT_MAX
 
 import httpx
 
@@ -44,6 +43,7 @@ from ._idempotency import is_valid_idempotency_key
 from ._reading import DEADLINE_EXTENSION
 from ._request_id import new_request_id
 from ._retry_after import parse_retry_after
+from ._seconds import is_seconds
 
 __all__ = ["ATTEMPTS_EXTENSION", "ATTEMPT_HEADER", "AsyncRetryTransport", "RetryPolicy", "RetryTransport"]
 
@@ -85,8 +85,7 @@ class RetryPolicy:
             value = getattr(self, name)
             if value is None and name == "total_timeout":
                 continue
-            # TIMEOUT_MAX: the longest wait the platform can express (larger values overflow later).
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= TIMEOUT_MAX:
+            if not is_seconds(value):
                 raise ConfigurationError(f"RetryPolicy.{name} must be a finite number of seconds >= 0")
 
     def backoff(self, retry_number: int, rand: float) -> float:

@@ -30,7 +30,7 @@ from ._public_url import public_https_url_problem
 from ._redaction import redact_url_text
 from ._schema import Invalid, PathPart, Validator, compile_validator, first_problem, render_path
 
-__all__ = ["Operation", "Parameter", "Spec", "build_spec", "load_spec", "python_name"]
+__all__ = ["JSON_BODY_EXTENSION", "Operation", "Parameter", "Spec", "build_spec", "load_spec", "python_name"]
 
 CONTRACT_FORMAT = "aigenstudio-contract/1"
 # Rules the API documents in prose, stricter than the schema (README: client-only rules).
@@ -100,10 +100,6 @@ class Operation:
     _validators: dict[str, Validator] = field(default_factory=dict, repr=False)
     _rule_paths: list[RulePath] | None = field(default=None, repr=False)
 
-    @property
-    def statuses(self) -> frozenset[int]:
-        return frozenset(self.response_schemas)
-
     def declares(self, status: int) -> bool:
         """Whether the spec lists ``status`` (or its class, such as ``2XX``) for this operation."""
         return status in self.response_schemas or status // 100 in self.status_classes
@@ -113,7 +109,7 @@ class Operation:
     def _validator(self, key: str) -> Validator:
         found = self._validators.get(key)
         if found is None:
-            found = self._validators[key] = self.spec.compile(self._schema_for(key), response=key[0] == "2")
+            found = self._validators[key] = self.spec.compile(self._schema_for(key), response=key.isdigit())
         return found
 
     def _schema_for(self, key: str) -> Mapping[str, Any]:
@@ -147,11 +143,6 @@ class Operation:
 
     # -- requests -----------------------------------------------------------------------------
 
-    def validate_request(self, request: httpx.Request, path_values: tuple[str, ...]) -> None:
-        """Raise RequestValidationError naming the field and rule of the first violation."""
-        self.validate_path(path_values)
-        self.validate_beyond_path(request)
-
     def validate_arguments(
         self,
         *,
@@ -163,7 +154,7 @@ class Operation:
         # The query string and headers as httpx would send them; the body as given (JSON data).
         probe = httpx.Request(self.method, "https://validation.invalid/", params=params, headers=headers)
         if json is not None:
-            probe.extensions[_JSON_BODY_EXTENSION] = json
+            probe.extensions[JSON_BODY_EXTENSION] = json
         self.validate_beyond_path(probe)
 
     def validate_path(self, path_values: tuple[str, ...]) -> None:
@@ -236,11 +227,11 @@ class Operation:
 
 _ABSENT = object()
 # Set by the client's build_request (``_outgoing``) to the ``json=`` value of the request.
-_JSON_BODY_EXTENSION = "aigenstudio.json_body"
+JSON_BODY_EXTENSION = "aigenstudio.json_body"
 
 
 def _json_body(request: httpx.Request, *, from_bytes: bool = False) -> Any:
-    given = _ABSENT if from_bytes else request.extensions.get(_JSON_BODY_EXTENSION, _ABSENT)
+    given = _ABSENT if from_bytes else request.extensions.get(JSON_BODY_EXTENSION, _ABSENT)
     if given is not _ABSENT:
         return given  # what httpx serialised (json=), as data: no parsing the bytes back
     try:

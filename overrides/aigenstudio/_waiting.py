@@ -13,7 +13,6 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from threading import TIMEOUT_MAX
 
 from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
@@ -23,6 +22,7 @@ from aigenstudio_client.types import Unset
 from ._errors import AigenStudioError, APIStatusError, RequestValidationError
 from ._operations import ApiClient, call, call_async
 from ._retry_after import parse_retry_after
+from ._seconds import is_seconds
 
 __all__ = [
     "TERMINAL_STATUSES",
@@ -99,20 +99,12 @@ class _Poller:
             raise RequestValidationError("job_id", "a UUID") from None
         # Finite numbers only: a NaN timeout compares false with everything and never expires.
         for name, value, low in (("timeout", timeout, 0.0), ("poll_interval", poll_interval, 1e-9)):
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not low <= value <= TIMEOUT_MAX
-            ):
+            if not is_seconds(value, low):
                 rule = ">= 0 seconds" if name == "timeout" else "> 0 seconds"
                 raise RequestValidationError(
                     name, f"a finite number {rule}", f"{name}: a finite number {rule}"
                 )
-        if (
-            isinstance(max_interval, bool)
-            or not isinstance(max_interval, int | float)
-            or not (poll_interval <= max_interval <= TIMEOUT_MAX)
-        ):
+        if not is_seconds(max_interval, poll_interval):
             raise RequestValidationError("max_interval", "a finite number >= poll_interval")
         self._timeout = timeout
         self._interval = poll_interval
