@@ -12,9 +12,8 @@ import httpx
 
 from ._config import Settings, is_loopback_host
 from ._errors import ConfigurationError
-from ._outgoing import FRAMING_HEADERS, FRAMING_RULE
+from ._outgoing import header_problem
 from ._redaction import SECRET_HEADERS
-from ._request_id import header_value_problem
 from ._retries import RetryPolicy
 from ._seconds import is_seconds
 
@@ -53,11 +52,11 @@ def checked_httpx_args(httpx_args: object, settings: Settings, *, has_transport:
     if not isinstance(headers, Mapping):
         raise ConfigurationError("httpx_args headers must be a mapping of header names to values")
     for name, value in headers.items():
-        problem = "must be a string" if not isinstance(value, str) else header_value_problem(value)
-        if isinstance(name, str) and name.lower() in FRAMING_HEADERS:
-            problem = FRAMING_RULE
-        if not isinstance(name, str) or problem is not None:
-            raise ConfigurationError(f"httpx_args header {name!r}: {problem or 'the name must be a string'}")
+        # Client-wide headers are text (checked here once); only per-call values may be bytes.
+        text = isinstance(name, str) and isinstance(value, str)
+        problem = header_problem(name, value) if text else "names and values must be strings"
+        if problem is not None:
+            raise ConfigurationError(f"httpx_args header {name!r}: {problem}")
     url = httpx.URL(settings.base_url)
     secret = sorted(name for name in headers if name.lower() in SECRET_HEADERS)
     if secret and url.scheme == "http" and not is_loopback_host(url.host):

@@ -19,11 +19,10 @@ from ._request_id import header_value_problem
 from ._spec import JSON_BODY_EXTENSION, python_name
 
 __all__ = [
-    "FRAMING_HEADERS",
-    "FRAMING_RULE",
     "AsyncCheckedHttpClient",
     "CheckedHttpClient",
     "check_outgoing",
+    "header_problem",
 ]
 
 
@@ -37,22 +36,27 @@ FRAMING_RULE = "is set by the client from the URL and the body, never by hand"
 _TRAVERSAL_LIMIT = "must not be empty, '.' or '..' (that would change which endpoint is called)"
 
 
+def header_problem(name: object, value: object) -> str | None:
+    """Why header ``name: value`` cannot go out as given (per call or client-wide), or None."""
+    if not isinstance(name, str | bytes):
+        return "the name must be a string"
+    if (name.decode("latin-1") if isinstance(name, bytes) else name).lower() in FRAMING_HEADERS:
+        return FRAMING_RULE
+    if isinstance(value, bytes):
+        return None  # already encoded by the caller
+    if not isinstance(value, str):
+        return f"must be a string (got {type(value).__name__})"
+    return header_value_problem(value)
+
+
 def _check_headers(headers: Any) -> None:
     if headers is None:
         return
     items = headers.items() if isinstance(headers, Mapping | httpx.Headers) else headers
     for name, value in items:
-        field = python_name(str(name))
-        if str(name).lower() in FRAMING_HEADERS:
-            raise RequestValidationError(field, FRAMING_RULE, f"{field} ({name} header): {FRAMING_RULE}")
-        if isinstance(value, bytes):
-            continue  # already encoded by the caller
-        if not isinstance(value, str):
-            raise RequestValidationError(
-                field, "must be a string", f"{field}: must be a string (got {type(value).__name__})"
-            )
-        problem = header_value_problem(value)
+        problem = header_problem(name, value)
         if problem is not None:
+            field = python_name(str(name))
             raise RequestValidationError(field, problem, f"{field} ({name} header): {problem}")
 
 
