@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,10 +32,19 @@ class ContractError(ValueError):
     """The spec uses something the contract cannot express (the message says what)."""
 
 
+# generator-config.yaml sets no field_prefix: the generator's default.
+_FIELD_PREFIX = "field_"
+
+
 def python_name(name: str) -> str:
-    """The argument name openapi-python-client gives a parameter (jobId -> job_id)."""
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
-    return re.sub(r"[^0-9a-zA-Z]+", "_", snake).strip("_").lower()
+    """The Python name openapi-python-client gives a parameter or an operation's module.
+
+    The generator's own function, so the contract can never disagree with the generated code
+    (``HTTPStatus`` -> ``http_status``, ``class`` -> ``class_``).
+    """
+    from openapi_python_client.strings import PythonIdentifier
+
+    return str(PythonIdentifier(name, _FIELD_PREFIX))
 
 
 def _lookup(document: Mapping[str, Any], ref: str) -> Any:
@@ -140,6 +148,8 @@ def _operation(
             body = {"required": bool(request_body.get("required")), "schema": schema}
     operation_id = str(raw.get("operationId") or f"{method.upper()} {template}")
     return operation_id, {
+        # The generated endpoint module's name (None: the generator names it from the path).
+        "module": python_name(str(raw["operationId"])) if raw.get("operationId") else None,
         "method": method.upper(),
         "path": template,
         # `security: []` (or an empty requirement `{}`) means the operation needs no key.

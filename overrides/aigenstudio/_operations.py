@@ -27,7 +27,7 @@ import httpx
 from ._arguments import request_error
 from ._errors import APIResponseValidationError, ConfigurationError, status_error_from_response
 from ._response_guard import transport_error
-from ._spec import load_spec, python_name
+from ._spec import load_spec
 
 __all__ = ["ApiClient", "call", "call_async", "find_operation", "operation_names"]
 
@@ -161,7 +161,7 @@ def _request_for(httpx_client: _HttpxFactory, module: ModuleType, kwargs: dict[s
     name = module.__name__.rsplit(".", 1)[-1]
     client = httpx_client()
     for operation in load_spec().operations.values():
-        if python_name(operation.operation_id) == name:
+        if operation.module == name:
             path = operation.template
             for param in operation.parameters:
                 if param.location == "path" and param.field in kwargs:

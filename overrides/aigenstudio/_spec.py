@@ -84,6 +84,7 @@ def _object_of(params: list[Parameter]) -> dict[str, Any]:
 @dataclass(slots=True)
 class Operation:
     operation_id: str
+    module: str | None  # the generated endpoint module's name (the generator's, from the contract)
     method: str
     template: str
     public: bool
@@ -388,6 +389,7 @@ def build_spec(contract: Mapping[str, Any]) -> Spec:
         params = tuple(_parameter(spec, p, path_names) for p in raw["parameters"] if p["in"] in _LOCATIONS)
         op = Operation(
             operation_id=operation_id,
+            module=raw.get("module"),
             method=raw["method"],
             template=template,
             public=raw["public"],

@@ -63,3 +63,24 @@ def test_parser_failures_are_typed_for_our_client_and_untouched_for_bare_clients
     bare.set_httpx_client(httpx.Client(base_url="https://api.example.test", transport=recorder.transport()))
     with pytest.raises(KeyError):  # the generator's own behaviour, unchanged for other clients
         module.sync_detailed(client=bare)  # type: ignore[attr-defined]
+
+
+def test_the_contract_names_what_the_generator_named() -> None:
+    # Error fields and the helpers' request descriptions use the contract's names: they must be
+    # the generated code's own (the generator's naming rule, not a look-alike).
+    from aigenstudio._spec import load_spec
+
+    modules = {m.__name__.rsplit(".", 1)[-1]: m for m in _endpoint_modules()}
+    for operation in load_spec().operations.values():
+        assert operation.module in modules, operation.operation_id
+        arguments = set(inspect.signature(modules[operation.module].sync_detailed).parameters)
+        for param in operation.parameters:
+            assert param.field in arguments, (operation.operation_id, param.name, param.field)
+
+
+def test_the_contract_compiler_uses_the_generators_naming() -> None:
+    from tools.contract import python_name
+
+    assert python_name("HTTPStatus") == "http_status"
+    assert python_name("page2Size") == "page_2_size"
+    assert python_name("class") == "class_"
