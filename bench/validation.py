@@ -48,9 +48,9 @@ def create_body(images: int = 20) -> dict[str, Any]:
 def _find_check() -> Callable[[dict[str, Any]], None] | str:
     """The validation call, or why it cannot be made (a note for the table)."""
     try:
-        from aigenstudio._spec import load_spec
+        from aigenstudio._contract.spec import load_spec
     except ImportError as exc:
-        return f"n/a (aigenstudio._spec.load_spec not importable: {exc})"
+        return f"n/a (aigenstudio._contract.spec.load_spec not importable: {exc})"
     try:
         operation = load_spec().operations[OPERATION_ID]
     except (AttributeError, KeyError, TypeError) as exc:

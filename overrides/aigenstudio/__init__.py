@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._errors import (
+from ._core.errors import (
     AigenStudioError,
     APIConnectionError,
     APIResponseValidationError,
@@ -35,18 +35,14 @@ from ._errors import (
     UnexpectedStatusError,
     UnprocessableEntityError,
 )
+from ._version import __version__
 
 if TYPE_CHECKING:
     from aigenstudio_client.resources import RawResponse
 
-    from ._batching import BatchOutcome, CatalogReport, ItemReport, process_catalog
     from ._client import AsyncClient, Client
-    from ._idempotency import idempotency_key_for, new_idempotency_key, validate_idempotency_key
-    from ._operations import find_operation
-    from ._pagination import PaginationLoopError, iter_jobs
-    from ._results import JobResults, job_results
-    from ._retries import RetryPolicy
-    from ._waiting import TERMINAL_STATUSES, JobWaitTimeout, Progress, is_terminal, wait_for_job
+    from ._http.idempotency import idempotency_key_for, new_idempotency_key, validate_idempotency_key
+    from ._http.retries import RetryPolicy
     from ._webhooks import (
         DuplicateWebhookError,
         InvalidWebhookPayloadError,
@@ -59,30 +55,35 @@ if TYPE_CHECKING:
         WebhookVerificationError,
         verify_webhook,
     )
+    from ._workflow.catalog import BatchOutcome, CatalogReport, ItemReport, process_catalog
+    from ._workflow.operations import find_operation
+    from ._workflow.pagination import PaginationLoopError, iter_jobs
+    from ._workflow.results import JobResults, job_results
+    from ._workflow.waiting import TERMINAL_STATUSES, JobWaitTimeout, Progress, is_terminal, wait_for_job
 
 # Public name -> private module that defines it; loaded on first access.
 _LAZY: dict[str, str] = {
     "AsyncClient": "._client",
     "Client": "._client",
-    "find_operation": "._operations",
-    "PaginationLoopError": "._pagination",
+    "find_operation": "._workflow.operations",
+    "PaginationLoopError": "._workflow.pagination",
     "RawResponse": "aigenstudio_client.resources",
-    "iter_jobs": "._pagination",
-    "JobWaitTimeout": "._waiting",
-    "Progress": "._waiting",
-    "TERMINAL_STATUSES": "._waiting",
-    "is_terminal": "._waiting",
-    "wait_for_job": "._waiting",
-    "JobResults": "._results",
-    "job_results": "._results",
-    "BatchOutcome": "._batching",
-    "CatalogReport": "._batching",
-    "ItemReport": "._batching",
-    "process_catalog": "._batching",
-    "idempotency_key_for": "._idempotency",
-    "new_idempotency_key": "._idempotency",
-    "validate_idempotency_key": "._idempotency",
-    "RetryPolicy": "._retries",
+    "iter_jobs": "._workflow.pagination",
+    "JobWaitTimeout": "._workflow.waiting",
+    "Progress": "._workflow.waiting",
+    "TERMINAL_STATUSES": "._workflow.waiting",
+    "is_terminal": "._workflow.waiting",
+    "wait_for_job": "._workflow.waiting",
+    "JobResults": "._workflow.results",
+    "job_results": "._workflow.results",
+    "BatchOutcome": "._workflow.catalog",
+    "CatalogReport": "._workflow.catalog",
+    "ItemReport": "._workflow.catalog",
+    "process_catalog": "._workflow.catalog",
+    "idempotency_key_for": "._http.idempotency",
+    "new_idempotency_key": "._http.idempotency",
+    "validate_idempotency_key": "._http.idempotency",
+    "RetryPolicy": "._http.retries",
     "DuplicateWebhookError": "._webhooks",
     "InvalidWebhookPayloadError": "._webhooks",
     "MalformedWebhookHeaderError": "._webhooks",
@@ -149,6 +150,7 @@ __all__ = [
     "WebhookEvent",
     "WebhookSignatureError",
     "WebhookVerificationError",
+    "__version__",
     "find_operation",
     "idempotency_key_for",
     "is_terminal",

@@ -38,9 +38,11 @@ from aigenstudio_client.resources import AsyncResources, SyncResources
 if TYPE_CHECKING:
     import asyncio
 
-from ._arguments import request_error
-from ._auth import BearerAuth
-from ._config import (
+from ._contract.arguments import request_error
+from ._core.errors import ConfigurationError, PaginationLoopError
+from ._core.loop import running_asyncio_loop
+from ._http.auth import BearerAuth
+from ._http.config import (
     DEFAULT_LIMITS,
     DEFAULT_TIMEOUT,
     KeyKind,
@@ -48,25 +50,24 @@ from ._config import (
     is_loopback_host,
     resolve_settings,
 )
-from ._deadline import install as install_deadline
-from ._errors import ConfigurationError, PaginationLoopError
-from ._hooks import RequestHooks
-from ._loop import running_asyncio_loop
-from ._options import check_counts, checked_httpx_args, checked_timeout
-from ._outgoing import AsyncCheckedHttpClient, CheckedHttpClient
-from ._proxies import environment_proxy
-from ._reading import DEFAULT_MAX_RESPONSE_SIZE, AsyncReadingTransport, ReadingTransport
-from ._request_id import RequestIdState
-from ._response_guard import (
+from ._http.deadline import install as install_deadline
+from ._http.guard import (
     AsyncGuardTransport,
     GuardTransport,
     parse_error,
 )
-from ._retries import AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._http.hooks import RequestHooks
+from ._http.options import check_counts, checked_httpx_args, checked_timeout
+from ._http.outgoing import AsyncCheckedHttpClient, CheckedHttpClient
+from ._http.proxies import environment_proxy
+from ._http.reading import DEFAULT_MAX_RESPONSE_SIZE, AsyncReadingTransport, ReadingTransport
+from ._http.request_id import RequestIdState
+from ._http.retries import AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._version import __version__
 
 __all__ = ["AsyncClient", "Client"]
 
-_USER_AGENT = "aigenstudio-python/0.1.0"
+_USER_AGENT = f"aigenstudio-python/{__version__}"
 # httpx_args that configure the base transport (httpx ignores them once transport= is set).
 # "proxy" too: httpx mounts its own transport for it (even beside transport=), past our chain.
 _TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "trust_env", "proxy")

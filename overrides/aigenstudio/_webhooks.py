@@ -26,8 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._config import _check_key_characters
-from ._errors import AigenStudioError, ConfigurationError
+from ._core.api_key import check_key_characters
+from ._core.errors import AigenStudioError, ConfigurationError
 
 __all__ = [
     "EVENT_ID_HEADER",
@@ -231,7 +231,7 @@ def _signing_secret(api_key: object) -> bytes:
     key = api_key.strip()  # an env file's trailing newline, as Client tolerates it
     if not key:
         raise ConfigurationError("verify_webhook needs the API key the webhook was registered with")
-    _check_key_characters(key)
+    check_key_characters(key)
     return hashlib.sha256(key.encode("ascii")).hexdigest().encode("ascii")
 
 

@@ -11,13 +11,13 @@ The result types and ``job_results`` (no I/O) are the same objects as in ``aigen
 
 from __future__ import annotations
 
-from ._batching import BatchOutcome, CatalogReport, ItemReport
-from ._batching import process_catalog_async as process_catalog
-from ._pagination import PaginationLoopError
-from ._pagination import iter_jobs_async as iter_jobs
-from ._results import JobResults, job_results
-from ._waiting import JobWaitTimeout, Progress
-from ._waiting import wait_for_job_async as wait_for_job
+from ._workflow.catalog import BatchOutcome, CatalogReport, ItemReport
+from ._workflow.catalog import process_catalog_async as process_catalog
+from ._workflow.pagination import PaginationLoopError
+from ._workflow.pagination import iter_jobs_async as iter_jobs
+from ._workflow.results import JobResults, job_results
+from ._workflow.waiting import JobWaitTimeout, Progress
+from ._workflow.waiting import wait_for_job_async as wait_for_job
 
 __all__ = [
     "BatchOutcome",

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from aigenstudio import AsyncClient, Client
-from aigenstudio._operations import find_operation as endpoint
+from aigenstudio._workflow.operations import find_operation as endpoint
 
 SANDBOX_KEY = "aigen_test_" + "s3cr3tS4ndb0xK3y" * 2
 LIVE_KEY = "aigen_live_" + "l1v3S3cr3tK3y" * 2

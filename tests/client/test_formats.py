@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
-from aigenstudio._formats import is_date_time, is_uri, is_uuid
+from aigenstudio._contract.formats import is_date_time, is_uri, is_uuid
 
 P = pytest.param
 GOOD_UUID = "f81d4fae-7dec-11d0-a765-00a0c91e6bf6"  # RFC 4122 section 3 / RFC 9562 example

@@ -9,7 +9,7 @@ from types import ModuleType
 import httpx
 import pytest
 from aigenstudio import APIResponseValidationError, Client
-from aigenstudio._operations import find_operation, operation_names
+from aigenstudio._workflow.operations import find_operation, operation_names
 from aigenstudio_client.client import Client as GeneratedClient
 
 from .conftest import SANDBOX_KEY, Recorder, endpoint
@@ -49,7 +49,7 @@ def test_parser_failures_are_typed_for_our_client_and_untouched_for_bare_clients
 ) -> None:
     # The response schema catches a missing field first; switch that check off to reach the
     # generated parser, as a body the schema allows but the models cannot read would.
-    from aigenstudio._spec import Operation
+    from aigenstudio._contract.spec import Operation
 
     monkeypatch.setattr(Operation, "response_problem", lambda self, status, body: None)
     recorder = Recorder(lambda r: httpx.Response(200, json={"request_id": "r"}))  # "operations" missing
@@ -68,7 +68,7 @@ def test_parser_failures_are_typed_for_our_client_and_untouched_for_bare_clients
 def test_the_contract_names_what_the_generator_named() -> None:
     # Error fields and the helpers' request descriptions use the contract's names: they must be
     # the generated code's own (the generator's naming rule, not a look-alike).
-    from aigenstudio._spec import load_spec
+    from aigenstudio._contract.spec import load_spec
 
     modules = {m.__name__.rsplit(".", 1)[-1]: m for m in _endpoint_modules()}
     for operation in load_spec().operations.values():

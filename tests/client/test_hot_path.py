@@ -55,7 +55,7 @@ async def test_a_percent_encoded_path_value_is_decoded_before_checking(api: Api)
 
 
 def test_the_route_cache_stays_bounded(recorder: Any) -> None:
-    from aigenstudio import _hooks
+    from aigenstudio._http import hooks as _hooks
 
     client = Client(SANDBOX_KEY, base_url=BASE_URL, max_retries=0, transport=recorder.transport())
     http = client.get_httpx_client()

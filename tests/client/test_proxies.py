@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 import pytest
 from aigenstudio import APIConnectionError, AsyncClient, Client, ConfigurationError, RetryPolicy
-from aigenstudio._operations import find_operation
-from aigenstudio._proxies import environment_proxy
+from aigenstudio._http.proxies import environment_proxy
+from aigenstudio._workflow.operations import find_operation
 
 from .conftest import BASE_URL
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import httpx
 import pytest
 from aigenstudio import RequestValidationError
-from aigenstudio._operations import find_operation as operation
-from aigenstudio._operations import operation_names
+from aigenstudio._workflow.operations import find_operation as operation
+from aigenstudio._workflow.operations import operation_names
 
 from tests.contract.cases import GUARD_CASES, VALID_CASES, Case
 from tests.contract.clients import SANDBOX_KEY, AsyncSetup, SyncSetup

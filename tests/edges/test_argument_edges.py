@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 from aigenstudio import AsyncClient, Client, RequestValidationError, find_operation
-from aigenstudio._arguments import request_error
+from aigenstudio._contract.arguments import request_error
 from aigenstudio_client import errors as generated_errors
 from aigenstudio_client.client import Client as GeneratedClient
 from aigenstudio_client.models import (

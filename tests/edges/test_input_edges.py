@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from aigenstudio import Client, RequestValidationError
-from aigenstudio._retries import RetryPolicy, RetryTransport, is_retryable_request
+from aigenstudio._http.retries import RetryPolicy, RetryTransport, is_retryable_request
 
 from tests.client.conftest import SANDBOX_KEY, Api, create_body
 

@@ -354,7 +354,8 @@ async def test_an_odd_request_id_header_is_not_recorded(api: Api) -> None:
 def test_iter_jobs_is_bounded_against_a_listing_without_end(monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime
 
-    from aigenstudio import PaginationLoopError, _pagination, iter_jobs
+    from aigenstudio import PaginationLoopError, iter_jobs
+    from aigenstudio._workflow import pagination as _pagination
 
     monkeypatch.setattr(_pagination, "MAX_PAGES", 40)
     start = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)

@@ -349,7 +349,7 @@ def test_a_credential_header_is_never_set_for_a_plain_http_host(header: str) -> 
     ["ftp://user:p@ss-secret@host/", "https://u:pa?ss-secret@host/", "https://u:pa#ss-secret@host/x"],
 )
 def test_userinfo_with_at_question_or_hash_is_redacted_whole(url: str) -> None:
-    from aigenstudio._redaction import redact_url_text
+    from aigenstudio._core.redaction import redact_url_text
 
     assert "ss-secret" not in redact_url_text(url)
 

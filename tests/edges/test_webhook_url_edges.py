@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
-from aigenstudio._public_url import public_https_url_problem as webhook_url_problem
-from aigenstudio._spec import load_spec
+from aigenstudio._contract.public_url import public_https_url_problem as webhook_url_problem
+from aigenstudio._contract.spec import load_spec
 
 # (url, the normalised host the message must show)
 NUMBER_FORMS = [
@@ -249,7 +249,7 @@ def test_public_https_urls_pass(url: str) -> None:
 
 
 def test_the_new_module_answers_the_same() -> None:
-    from aigenstudio._public_url import public_https_url_problem
+    from aigenstudio._contract.public_url import public_https_url_problem
 
     for url, _ in NUMBER_FORMS:
         assert public_https_url_problem(url) == webhook_url_problem(url)
@@ -282,7 +282,7 @@ def test_request_error_names_the_field_and_the_normalised_host() -> None:
 @pytest.mark.parametrize(("url", "host"), NUMBER_FORMS[:3])
 def test_a_client_sends_nothing_for_a_number_form(url: str, host: str) -> None:
     from aigenstudio import Client, RequestValidationError
-    from aigenstudio._operations import find_operation
+    from aigenstudio._workflow.operations import find_operation
     from aigenstudio_client.models import ProductPhotoJobCreateRequest
 
     sent: list[httpx.Request] = []
@@ -313,7 +313,7 @@ def test_a_client_sends_nothing_for_a_number_form(url: str, host: str) -> None:
 
 def test_importing_the_sdk_does_not_load_the_url_parser() -> None:
     code = (
-        "import sys, aigenstudio, aigenstudio._spec\n"
+        "import sys, aigenstudio, aigenstudio._contract.spec\n"
         "assert 'ada_url' not in sys.modules, 'ada_url imported eagerly'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

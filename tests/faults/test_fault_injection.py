@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from aigenstudio import AigenStudioError, AsyncClient, Client, RetryPolicy
-from aigenstudio._operations import find_operation as operation
+from aigenstudio._workflow.operations import find_operation as operation
 from aigenstudio_client.models.product_photo_job_create_response import ProductPhotoJobCreateResponse
 
 from tests.contract.cases import create_body

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from aigenstudio._retries import AsyncRetryTransport, RetryPolicy, RetryTransport
+from aigenstudio._http.retries import AsyncRetryTransport, RetryPolicy, RetryTransport
 
 BASE_URL = "https://api.test/api/v1"
 Outcome = httpx.Response | Exception

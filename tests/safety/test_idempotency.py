@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from aigenstudio import RequestValidationError
-from aigenstudio import _spec as spec_module
-from aigenstudio._idempotency import idempotency_key_for, new_idempotency_key, validate_idempotency_key
+from aigenstudio._contract import spec as spec_module
+from aigenstudio._http.idempotency import idempotency_key_for, new_idempotency_key, validate_idempotency_key
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
 from aigenstudio_client.models.product_photo_operation_id import ProductPhotoOperationId
@@ -47,7 +47,7 @@ def test_derived_key_is_sha256_of_the_canonical_json() -> None:
 
 def test_derived_key_is_the_same_in_another_process() -> None:
     code = (
-        "import json, sys; from aigenstudio._idempotency import idempotency_key_for;"
+        "import json, sys; from aigenstudio._http.idempotency import idempotency_key_for;"
         "print(idempotency_key_for(sys.argv[1], json.loads(sys.argv[2])))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

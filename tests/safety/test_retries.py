@@ -9,7 +9,7 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
-from aigenstudio._retries import ATTEMPT_HEADER, ATTEMPTS_EXTENSION, RetryPolicy, parse_retry_after
+from aigenstudio._http.retries import ATTEMPT_HEADER, ATTEMPTS_EXTENSION, RetryPolicy, parse_retry_after
 
 from .conftest import Script, Sender
 

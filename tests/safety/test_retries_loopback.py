@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 from aigenstudio import APIConnectionError, AsyncClient, Client
-from aigenstudio._idempotency import idempotency_key_for, new_idempotency_key
-from aigenstudio._operations import find_operation
-from aigenstudio._retries import AsyncRetryTransport, RetryTransport
+from aigenstudio._http.idempotency import idempotency_key_for, new_idempotency_key
+from aigenstudio._http.retries import AsyncRetryTransport, RetryTransport
+from aigenstudio._workflow.operations import find_operation
 from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
 from aigenstudio_client.models.product_photo_job_create_response import ProductPhotoJobCreateResponse
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from aigenstudio._errors import (
+from aigenstudio._core.errors import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
     RateLimitError,
 )
-from aigenstudio._operations import find_operation
-from aigenstudio._pagination import iter_jobs
+from aigenstudio._workflow.operations import find_operation
+from aigenstudio._workflow.pagination import iter_jobs
 from aigenstudio_client.client import AuthenticatedClient
 from aigenstudio_client.errors import UnexpectedStatus
 
@@ -32,8 +32,8 @@ SCRIPT = textwrap.dedent(
     """
     import httpx
     from aigenstudio_client.client import AuthenticatedClient
-    from aigenstudio._operations import find_operation
-    from aigenstudio._pagination import iter_jobs
+    from aigenstudio._workflow.operations import find_operation
+    from aigenstudio._workflow.pagination import iter_jobs
 
     page = {"jobs": [{"id": "00000000-0000-0000-0000-000000000001", "total_items": 1,
                       "credits_reserved": 1, "sandbox": True}], "next_cursor": None, "request_id": "r"}

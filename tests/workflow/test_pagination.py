@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from aigenstudio import aio
-from aigenstudio._errors import AuthenticationError, RequestValidationError
-from aigenstudio._pagination import PaginationLoopError, iter_jobs
+from aigenstudio._core.errors import AuthenticationError, RequestValidationError
+from aigenstudio._workflow.pagination import PaginationLoopError, iter_jobs
 from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
 
 from .conftest import FakeApi, envelope, make_client

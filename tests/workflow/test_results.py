@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from aigenstudio import aio
-from aigenstudio._results import job_results
+from aigenstudio._workflow.results import job_results
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from aigenstudio import aio
-from aigenstudio._errors import AigenStudioError, NotFoundError, RequestValidationError
-from aigenstudio._waiting import JobWaitTimeout, Progress, is_terminal, wait_for_job
+from aigenstudio._core.errors import AigenStudioError, NotFoundError, RequestValidationError
+from aigenstudio._workflow.waiting import JobWaitTimeout, Progress, is_terminal, wait_for_job
 from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
 
 from .conftest import FakeApi, FakeClock, FakeJob, envelope

@@ -23,9 +23,9 @@ from typing import Any
 
 import httpx
 
-from ._deadline import EXPIRED, attempt_deadline
-from ._loop import running_asyncio_loop
-from ._redaction import ENCODING_HEADERS
+from .._core.loop import running_asyncio_loop
+from .._core.redaction import ENCODING_HEADERS
+from .._http.deadline import EXPIRED, attempt_deadline
 
 __all__ = [
     "DEADLINE_EXTENSION",

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from ._errors import RequestValidationError
+from .._core.errors import RequestValidationError
 
 __all__ = [
     "CONTROL_CHARACTERS",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from aigenstudio_client.errors import InvalidArgument
 
-from ._errors import RequestValidationError
+from .._core.errors import RequestValidationError
 
 __all__ = ["request_error"]
 

@@ -14,9 +14,9 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from ._errors import ArgumentTypeError, ConfigurationError, RequestValidationError
-from ._request_id import header_value_problem
-from ._schema import Invalid, first_problem
+from .._contract.schema import Invalid, first_problem
+from .._core.errors import ArgumentTypeError, ConfigurationError, RequestValidationError
+from .._http.request_id import header_value_problem
 
 __all__ = [
     "idempotency_key_for",
@@ -95,7 +95,7 @@ def validate_idempotency_key(key: str) -> str:
 
 def _spec_header_problem(key: str, field: str) -> tuple[bool, Invalid | None]:
     """(whether the spec declares the header, how ``key`` breaks its schema or None)."""
-    from ._spec import load_spec  # lazy: reading the contract is not an import-time cost
+    from .._contract.spec import load_spec  # lazy: reading the contract is not an import-time cost
 
     try:
         spec = load_spec()

@@ -14,9 +14,9 @@ from typing import Any
 
 import httpx
 
-from ._errors import RequestValidationError
-from ._request_id import header_value_problem
-from ._spec import JSON_BODY_EXTENSION, python_name
+from .._contract.spec import JSON_BODY_EXTENSION, python_name
+from .._core.errors import RequestValidationError
+from .._http.request_id import header_value_problem
 
 __all__ = [
     "AsyncCheckedHttpClient",

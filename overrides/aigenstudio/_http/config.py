@@ -16,8 +16,9 @@ from typing import Literal
 
 import httpx
 
-from ._errors import ConfigurationError
-from ._redaction import redact_url_text, safe_url
+from .._core.api_key import check_key_characters
+from .._core.errors import ConfigurationError
+from .._core.redaction import redact_url_text, safe_url
 
 __all__ = [
     "API_KEY_ENV",
@@ -113,13 +114,6 @@ def _key_kind(api_key: str, allow_unknown_prefix: bool) -> KeyKind:
     )
 
 
-def _check_key_characters(api_key: str) -> None:
-    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in api_key):
-        raise ConfigurationError("The API key contains whitespace or control characters.")
-    if not api_key.isascii():
-        raise ConfigurationError("The API key contains non-ASCII characters.")
-
-
 def _check_base_url(base_url: object, has_key: bool) -> str:
     """The base URL to use: checked, without userinfo (the key is the only credential sent).
 
@@ -159,11 +153,11 @@ def resolve_settings(
     else:
         key = api_key
     if key is not None:
-        _check_key_characters(key)
+        check_key_characters(key)
     kind = _key_kind(key, allow_unknown_key_prefix) if key else None
     url = base_url or os.environ.get(BASE_URL_ENV) or None
     if url is None:
-        from ._spec import load_spec  # the spec is parsed only when it is needed
+        from .._contract.spec import load_spec  # the spec is parsed only when it is needed
 
         url = load_spec().server_url
     return Settings(api_key=key or None, key_kind=kind, base_url=_check_base_url(url, bool(key)))

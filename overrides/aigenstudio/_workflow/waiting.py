@@ -19,10 +19,10 @@ from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobSt
 from aigenstudio_client.models.product_photo_job_status_response import ProductPhotoJobStatusResponse
 from aigenstudio_client.types import Unset
 
-from ._errors import AigenStudioError, APIStatusError, RequestValidationError
-from ._operations import ApiClient, call, call_async
-from ._retry_after import parse_retry_after
-from ._seconds import is_seconds
+from .._core.errors import AigenStudioError, APIStatusError, RequestValidationError
+from .._core.retry_after import parse_retry_after
+from .._core.seconds import is_seconds
+from .._workflow.operations import ApiClient, call, call_async
 
 __all__ = [
     "TERMINAL_STATUSES",

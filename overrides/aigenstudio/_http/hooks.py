@@ -13,12 +13,12 @@ from time import perf_counter
 
 import httpx
 
-from ._config import Settings, missing_key_error
-from ._errors import RequestValidationError
-from ._logging import log_request
-from ._request_id import RequestIdState, check_request_id
-from ._response_guard import EXCHANGE_KEY, Exchange, finish_response
-from ._spec import Operation, Spec, load_spec
+from .._contract.spec import Operation, Spec, load_spec
+from .._core.errors import RequestValidationError
+from .._core.log import log_request
+from .._http.config import Settings, missing_key_error
+from .._http.guard import EXCHANGE_KEY, Exchange, finish_response
+from .._http.request_id import RequestIdState, check_request_id
 
 __all__ = ["RequestHooks"]
 

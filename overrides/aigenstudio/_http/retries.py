@@ -38,12 +38,12 @@ from dataclasses import dataclass
 
 import httpx
 
-from ._errors import ConfigurationError
-from ._idempotency import is_valid_idempotency_key
-from ._reading import DEADLINE_EXTENSION
-from ._request_id import new_request_id
-from ._retry_after import parse_retry_after
-from ._seconds import is_seconds
+from .._core.errors import ConfigurationError
+from .._core.retry_after import parse_retry_after
+from .._core.seconds import is_seconds
+from .._http.idempotency import is_valid_idempotency_key
+from .._http.reading import DEADLINE_EXTENSION
+from .._http.request_id import new_request_id
 
 __all__ = ["ATTEMPTS_EXTENSION", "ATTEMPT_HEADER", "AsyncRetryTransport", "RetryPolicy", "RetryTransport"]
 

@@ -17,19 +17,19 @@ from dataclasses import dataclass
 
 import httpx
 
-from ._errors import (
+from .._contract.spec import Operation
+from .._core.errors import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
     status_error_from_response,
 )
-from ._json import JSONTooDeep, loads_bounded
-from ._logging import log_response
-from ._reading import ReadResponse
-from ._redaction import redacted_request
-from ._request_id import RequestIdState
-from ._spec import Operation
-from ._untrusted import server_request_id
+from .._core.log import log_response
+from .._core.redaction import redacted_request
+from .._core.safe_json import JSONTooDeep, loads_bounded
+from .._core.untrusted import server_request_id
+from .._http.reading import ReadResponse
+from .._http.request_id import RequestIdState
 
 __all__ = [
     "EXCHANGE_KEY",

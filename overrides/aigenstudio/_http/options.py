@@ -10,12 +10,12 @@ from typing import Any
 
 import httpx
 
-from ._config import Settings, is_loopback_host
-from ._errors import ConfigurationError
-from ._outgoing import header_problem
-from ._redaction import SECRET_HEADERS
-from ._retries import RetryPolicy
-from ._seconds import is_seconds
+from .._core.errors import ConfigurationError
+from .._core.redaction import SECRET_HEADERS
+from .._core.seconds import is_seconds
+from .._http.config import Settings, is_loopback_host
+from .._http.outgoing import header_problem
+from .._http.retries import RetryPolicy
 
 __all__ = ["check_counts", "checked_httpx_args", "checked_timeout"]
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import httpx
 
-from ._json import loads_bounded
-from ._redaction import redacted_request, redacted_response
-from ._retry_after import parse_retry_after
-from ._untrusted import server_request_id, server_text
+from .._core.redaction import redacted_request, redacted_response
+from .._core.retry_after import parse_retry_after
+from .._core.safe_json import loads_bounded
+from .._core.untrusted import server_request_id, server_text
 
 __all__ = [
     "APIConnectionError",

@@ -24,10 +24,10 @@ from urllib.parse import quote
 
 import httpx
 
-from ._arguments import request_error
-from ._errors import APIResponseValidationError, ConfigurationError, status_error_from_response
-from ._response_guard import transport_error
-from ._spec import load_spec
+from .._contract.arguments import request_error
+from .._contract.spec import load_spec
+from .._core.errors import APIResponseValidationError, ConfigurationError, status_error_from_response
+from .._http.guard import transport_error
 
 __all__ = ["ApiClient", "call", "call_async", "find_operation", "operation_names"]
 

@@ -22,12 +22,12 @@ from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
 from aigenstudio_client.models.product_photo_job_create_response import ProductPhotoJobCreateResponse
 
-from ._errors import ArgumentTypeError, RequestValidationError
-from ._idempotency import idempotency_key_for
-from ._operations import ApiClient, call, call_async
-from ._results import JobResults, job_results
-from ._spec import load_spec
-from ._waiting import wait_for_job, wait_for_job_async
+from .._contract.spec import load_spec
+from .._core.errors import ArgumentTypeError, RequestValidationError
+from .._http.idempotency import idempotency_key_for
+from .._workflow.operations import ApiClient, call, call_async
+from .._workflow.results import JobResults, job_results
+from .._workflow.waiting import wait_for_job, wait_for_job_async
 
 __all__ = [
     "BatchOutcome",

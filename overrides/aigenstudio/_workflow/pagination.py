@@ -17,9 +17,9 @@ from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobSt
 from aigenstudio_client.models.product_photo_job_summary import ProductPhotoJobSummary
 from aigenstudio_client.types import UNSET
 
-from ._errors import MAX_PAGES, AigenStudioError, PaginationLoopError, RequestValidationError
-from ._operations import ApiClient, call, call_async
-from ._spec import load_spec
+from .._contract.spec import load_spec
+from .._core.errors import MAX_PAGES, AigenStudioError, PaginationLoopError, RequestValidationError
+from .._workflow.operations import ApiClient, call, call_async
 
 __all__ = ["PaginationLoopError", "iter_jobs", "iter_jobs_async"]
 

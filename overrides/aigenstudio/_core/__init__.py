@@ -1,0 +1,1 @@
+"""Ground: the error hierarchy and the small leaves everything else stands on."""

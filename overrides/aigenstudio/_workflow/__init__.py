@@ -1,0 +1,1 @@
+"""Workflow helpers written against the resource facade: waiting, results, paging, catalogs."""
