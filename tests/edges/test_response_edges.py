@@ -355,9 +355,9 @@ def test_iter_jobs_is_bounded_against_a_listing_without_end(monkeypatch: pytest.
     import datetime
 
     from aigenstudio import PaginationLoopError, iter_jobs
-    from aigenstudio._workflow import pagination as _pagination
+    from aigenstudio_client import resources
 
-    monkeypatch.setattr(_pagination, "MAX_PAGES", 40)
+    monkeypatch.setattr(resources, "MAX_PAGES", 40)  # iter_jobs is the facade's iter()
     start = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     served: list[int] = []
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .._contract.formats import is_date_time, is_uri, is_uuid
 from .._core.errors import RequestValidationError
 from .._core.redaction import redact_url_text
+from .formats import is_date_time, is_uri, is_uuid
 
 __all__ = ["Invalid", "Validator", "compile_validator", "first_problem", "render_path"]
 

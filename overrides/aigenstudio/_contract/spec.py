@@ -24,11 +24,11 @@ from urllib.parse import unquote
 
 import httpx
 
-from .._contract.public_url import public_https_url_problem
-from .._contract.schema import Invalid, PathPart, Validator, compile_validator, first_problem, render_path
 from .._core.errors import ConfigurationError
 from .._core.redaction import redact_url_text
 from .._core.safe_json import MAX_JSON_DEPTH, JSONTooDeep, loads_bounded
+from .public_url import public_https_url_problem
+from .schema import Invalid, PathPart, Validator, compile_validator, first_problem, render_path
 
 __all__ = ["JSON_BODY_EXTENSION", "Operation", "Parameter", "Spec", "build_spec", "load_spec", "python_name"]
 

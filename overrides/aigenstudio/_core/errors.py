@@ -11,10 +11,10 @@ from typing import Any
 
 import httpx
 
-from .._core.redaction import redacted_request, redacted_response
-from .._core.retry_after import parse_retry_after
-from .._core.safe_json import loads_bounded
-from .._core.untrusted import server_request_id, server_text
+from .redaction import redacted_request, redacted_response
+from .retry_after import parse_retry_after
+from .safe_json import loads_bounded
+from .untrusted import server_request_id, server_text
 
 __all__ = [
     "APIConnectionError",
@@ -78,9 +78,6 @@ class RequestValidationError(AigenStudioError, ValueError):
 class ArgumentTypeError(RequestValidationError, TypeError):
     """An argument of a type the SDK cannot use (also a TypeError, as Python's own would be)."""
 
-
-# No listing of this API is anywhere near this many pages; a server that never ends is.
-MAX_PAGES = 100_000
 
 
 class PaginationLoopError(AigenStudioError):

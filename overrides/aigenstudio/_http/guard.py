@@ -28,8 +28,8 @@ from .._core.log import log_response
 from .._core.redaction import redacted_request
 from .._core.safe_json import JSONTooDeep, loads_bounded
 from .._core.untrusted import server_request_id
-from .._http.reading import ReadResponse
-from .._http.request_id import RequestIdState
+from .reading import ReadResponse
+from .request_id import RequestIdState
 
 __all__ = [
     "EXCHANGE_KEY",

@@ -16,9 +16,9 @@ import httpx
 from .._contract.spec import Operation, Spec, load_spec
 from .._core.errors import RequestValidationError
 from .._core.log import log_request
-from .._http.config import Settings, missing_key_error
-from .._http.guard import EXCHANGE_KEY, Exchange, finish_response
-from .._http.request_id import RequestIdState, check_request_id
+from .config import Settings, missing_key_error
+from .guard import EXCHANGE_KEY, Exchange, finish_response
+from .request_id import RequestIdState, check_request_id
 
 __all__ = ["RequestHooks"]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from .._contract.schema import Invalid, first_problem
 from .._core.errors import ArgumentTypeError, ConfigurationError, RequestValidationError
-from .._http.request_id import header_value_problem
+from .request_id import header_value_problem
 
 __all__ = [
     "idempotency_key_for",

@@ -13,9 +13,9 @@ import httpx
 from .._core.errors import ConfigurationError
 from .._core.redaction import SECRET_HEADERS
 from .._core.seconds import is_seconds
-from .._http.config import Settings, is_loopback_host
-from .._http.outgoing import header_problem
-from .._http.retries import RetryPolicy
+from .config import Settings, is_loopback_host
+from .outgoing import header_problem
+from .retries import RetryPolicy
 
 __all__ = ["check_counts", "checked_httpx_args", "checked_timeout"]
 

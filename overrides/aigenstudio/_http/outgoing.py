@@ -16,7 +16,7 @@ import httpx
 
 from .._contract.spec import JSON_BODY_EXTENSION, python_name
 from .._core.errors import RequestValidationError
-from .._http.request_id import header_value_problem
+from .request_id import header_value_problem
 
 __all__ = [
     "AsyncCheckedHttpClient",

@@ -25,7 +25,7 @@ import httpx
 
 from .._core.loop import running_asyncio_loop
 from .._core.redaction import ENCODING_HEADERS
-from .._http.deadline import EXPIRED, attempt_deadline
+from .deadline import EXPIRED, attempt_deadline
 
 __all__ = [
     "DEADLINE_EXTENSION",

@@ -41,9 +41,9 @@ import httpx
 from .._core.errors import ConfigurationError
 from .._core.retry_after import parse_retry_after
 from .._core.seconds import is_seconds
-from .._http.idempotency import is_valid_idempotency_key
-from .._http.reading import DEADLINE_EXTENSION
-from .._http.request_id import new_request_id
+from .idempotency import is_valid_idempotency_key
+from .reading import DEADLINE_EXTENSION
+from .request_id import new_request_id
 
 __all__ = ["ATTEMPTS_EXTENSION", "ATTEMPT_HEADER", "AsyncRetryTransport", "RetryPolicy", "RetryTransport"]
 

@@ -20,14 +20,13 @@ from typing import Any, Literal
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
-from aigenstudio_client.models.product_photo_job_create_response import ProductPhotoJobCreateResponse
 
 from .._contract.spec import load_spec
 from .._core.errors import ArgumentTypeError, RequestValidationError
 from .._http.idempotency import idempotency_key_for
-from .._workflow.operations import ApiClient, call, call_async
-from .._workflow.results import JobResults, job_results
-from .._workflow.waiting import wait_for_job, wait_for_job_async
+from .facade import ApiClient, async_jobs, call, call_async, jobs
+from .results import JobResults, job_results
+from .waiting import wait_for_job, wait_for_job_async
 
 __all__ = [
     "BatchOutcome",
@@ -221,13 +220,12 @@ def process_catalog(
     """
     batches, inputs = _plan(images, namespace, job_options)
     outcomes = []
+    resource = jobs(client).with_raw_response
     for batch in batches:
         created = call(
             client,
             _CREATE_OPERATION,
-            ProductPhotoJobCreateResponse,
-            body=batch.body,
-            idempotency_key=batch.key,
+            lambda batch=batch: resource.create(body=batch.body, idempotency_key=batch.key),  # type: ignore[misc]
         )
         job = wait_for_job(
             client,
@@ -262,13 +260,12 @@ async def process_catalog_async(
     batches, inputs = _plan(images, namespace, job_options)
     wait_extra: dict[str, Any] = {} if sleep is None else {"sleep": sleep}
     outcomes = []
+    resource = async_jobs(client).with_raw_response
     for batch in batches:
         created = await call_async(
             client,
             _CREATE_OPERATION,
-            ProductPhotoJobCreateResponse,
-            body=batch.body,
-            idempotency_key=batch.key,
+            lambda batch=batch: resource.create(body=batch.body, idempotency_key=batch.key),  # type: ignore[misc]
         )
         job = await wait_for_job_async(
             client,

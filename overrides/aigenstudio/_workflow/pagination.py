@@ -1,25 +1,23 @@
-"""Lazy iteration over every job, following ``next_cursor`` from page to page.
+"""Every job of the key, page after page: a thin helper over the facade's ``iter()``.
 
-Nothing is requested until the first job is asked for, and a page is fetched only when the
-previous one is used up. Iteration stops on a null or absent cursor; a cursor the API
-already handed out raises :class:`PaginationLoopError` rather than fetching the same pages
-forever.
+``client.product_photo_jobs.iter(...)`` (generated) follows ``next_cursor`` lazily and raises
+:class:`PaginationLoopError` on a repeated cursor or a listing without end. ``iter_jobs``
+adds what a helper promises beyond it: the arguments are checked at once (not at the first
+``next()``), ``page_size`` names the per-request ``limit``, a status string is strict, and a
+bare generated client gets the same typed errors as ours.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from aigenstudio_client.models.product_photo_job_list_response import ProductPhotoJobListResponse
 from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
 from aigenstudio_client.models.product_photo_job_summary import ProductPhotoJobSummary
-from aigenstudio_client.types import UNSET
 
 from .._contract.spec import load_spec
-from .._core.errors import MAX_PAGES, AigenStudioError, PaginationLoopError, RequestValidationError
-from .._workflow.operations import ApiClient, call, call_async
+from .._core.errors import PaginationLoopError, RequestValidationError
+from .facade import ApiClient, async_jobs, jobs, typed_error
 
 __all__ = ["PaginationLoopError", "iter_jobs", "iter_jobs_async"]
 
@@ -51,44 +49,13 @@ def _checked_page_size(page_size: int) -> int:
     return page_size
 
 
-class _Pager:
-    """The cursor bookkeeping shared by the sync and async iterators."""
-
-    def __init__(self, status: ProductPhotoJobStatus | str | None, page_size: int | None) -> None:
-        self._base: dict[str, Any] = {}
-        if status is not None:
-            self._base["status"] = _strict_status(status)
-        if page_size is not None:
-            self._base["limit"] = _checked_page_size(page_size)
-        self._cursor: datetime.datetime | None = None
-        self._seen: set[datetime.datetime] = set()
-        self.pages = 0
-        self.done = False
-        self._problem: AigenStudioError | None = None
-
-    def request_kwargs(self) -> dict[str, Any]:
-        return {**self._base, "cursor": UNSET if self._cursor is None else self._cursor}
-
-    def accept(self, page: ProductPhotoJobListResponse) -> list[ProductPhotoJobSummary]:
-        """The page's jobs; a bad cursor is raised by :meth:`check` once they are yielded."""
-        self.pages += 1
-        cursor = page.next_cursor
-        if cursor is None or cursor is UNSET:
-            self.done = True
-        elif not isinstance(cursor, datetime.datetime):
-            self._problem = AigenStudioError(
-                f"next_cursor {cursor!r} is not a date-time; cannot send it back"
-            )
-        elif cursor in self._seen or self.pages >= MAX_PAGES:
-            self._problem = PaginationLoopError(cursor, self.pages)
-        else:
-            self._seen.add(cursor)
-            self._cursor = cursor
-        return list(page.jobs)
-
-    def check(self) -> None:
-        if self._problem is not None:
-            raise self._problem
+def _arguments(status: ProductPhotoJobStatus | str | None, page_size: int | None) -> dict[str, Any]:
+    arguments: dict[str, Any] = {}
+    if status is not None:
+        arguments["status"] = _strict_status(status)
+    if page_size is not None:
+        arguments["limit"] = _checked_page_size(page_size)
+    return arguments
 
 
 def iter_jobs(
@@ -103,14 +70,23 @@ def iter_jobs(
     default when None). Arguments are checked at once; the first request waits for the
     first ``next()``. Raises :class:`PaginationLoopError` if the API repeats a cursor.
     """
-    return _pages(client, _Pager(status, page_size))
+    return _typed(client, jobs(client).iter(**_arguments(status, page_size)))
 
 
-def _pages(client: ApiClient, pager: _Pager) -> Iterator[ProductPhotoJobSummary]:
-    while not pager.done:
-        page = call(client, _LIST_OPERATION, ProductPhotoJobListResponse, **pager.request_kwargs())
-        yield from pager.accept(page)
-        pager.check()
+def _typed(client: ApiClient, items: Iterator[ProductPhotoJobSummary]) -> Iterator[ProductPhotoJobSummary]:
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except Exception as exc:
+            error = typed_error(exc, client.get_httpx_client, _LIST_OPERATION, {})
+            if error is None:
+                raise
+        else:
+            yield item
+            continue
+        raise error  # outside the except block: no __context__ keeps the original
 
 
 def iter_jobs_async(
@@ -120,14 +96,22 @@ def iter_jobs_async(
     page_size: int | None = None,
 ) -> AsyncIterator[ProductPhotoJobSummary]:
     """The async twin of :func:`iter_jobs`: ``async for job in aio.iter_jobs(client): ...``."""
-    return _pages_async(client, _Pager(status, page_size))
+    return _typed_async(client, async_jobs(client).iter(**_arguments(status, page_size)))
 
 
-async def _pages_async(client: ApiClient, pager: _Pager) -> AsyncIterator[ProductPhotoJobSummary]:
-    while not pager.done:
-        page = await call_async(
-            client, _LIST_OPERATION, ProductPhotoJobListResponse, **pager.request_kwargs()
-        )
-        for job in pager.accept(page):
-            yield job
-        pager.check()
+async def _typed_async(
+    client: ApiClient, items: AsyncIterator[ProductPhotoJobSummary]
+) -> AsyncIterator[ProductPhotoJobSummary]:
+    while True:
+        try:
+            item = await anext(items)
+        except StopAsyncIteration:
+            return
+        except Exception as exc:
+            error = typed_error(exc, client.get_async_httpx_client, _LIST_OPERATION, {})
+            if error is None:
+                raise
+        else:
+            yield item
+            continue
+        raise error

@@ -16,7 +16,7 @@ from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.models.product_photo_job_item import ProductPhotoJobItem
 from aigenstudio_client.types import Unset
 
-from .._workflow.waiting import is_terminal
+from .waiting import is_terminal
 
 __all__ = ["JobResults", "job_results"]
 

@@ -16,13 +16,12 @@ from dataclasses import dataclass
 
 from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
-from aigenstudio_client.models.product_photo_job_status_response import ProductPhotoJobStatusResponse
 from aigenstudio_client.types import Unset
 
 from .._core.errors import AigenStudioError, APIStatusError, RequestValidationError
 from .._core.retry_after import parse_retry_after
 from .._core.seconds import is_seconds
-from .._workflow.operations import ApiClient, call, call_async
+from .facade import ApiClient, async_jobs, call, call_async, jobs
 
 __all__ = [
     "TERMINAL_STATUSES",
@@ -172,9 +171,10 @@ def wait_for_job(
     ``on_progress`` gets a :class:`Progress` on every poll where the counts or status moved.
     """
     poller = _Poller(job_id, timeout, poll_interval, max_interval, on_progress, clock)
+    resource = jobs(client).with_raw_response
     while True:
         try:
-            answer = call(client, _GET_OPERATION, ProductPhotoJobStatusResponse, job_id=poller.job_id)
+            answer = call(client, _GET_OPERATION, lambda: resource.get(poller.job_id), job_id=poller.job_id)
         except APIStatusError as error:
             if error.status_code not in _THROTTLE_STATUSES:
                 raise
@@ -199,10 +199,11 @@ async def wait_for_job_async(
 ) -> ProductPhotoJob:
     """The async twin of :func:`wait_for_job`."""
     poller = _Poller(job_id, timeout, poll_interval, max_interval, on_progress, clock)
+    resource = async_jobs(client).with_raw_response
     while True:
         try:
             answer = await call_async(
-                client, _GET_OPERATION, ProductPhotoJobStatusResponse, job_id=poller.job_id
+                client, _GET_OPERATION, lambda: resource.get(poller.job_id), job_id=poller.job_id
             )
         except APIStatusError as error:
             if error.status_code not in _THROTTLE_STATUSES:
