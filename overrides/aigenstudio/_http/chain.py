@@ -1,0 +1,122 @@
+"""The httpx clients a ``Client`` hands the generated code, built with httpx's own extension points.
+
+build_request                   header values and path segments checked before httpx
+                                encodes or normalises them (nothing is sent otherwise)
+auth=BearerAuth                 the key, added per request, never stored in headers
+event_hooks request             route -> key policy, X-Request-Id, pre-flight validation;
+                                a path that is no operation of the spec is never sent
+event_hooks response            typed errors for 4xx/5xx and undeclared statuses, 2xx
+                                body checked against the spec
+transport=Guard(Retry(Read(base)))  transport failures typed; safe requests retried;
+                                each attempt bounded by a deadline and a size cap
+base proxy                      env proxies (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY) or
+                                httpx_args["proxy"], set on the base transport so
+                                proxied requests still pass the whole chain; never for
+                                a loopback base URL (the key would cross a plain hop)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from .._core.errors import ConfigurationError
+from .auth import BearerAuth
+from .config import DEFAULT_LIMITS, Settings, is_loopback_host
+from .deadline import install as install_deadline
+from .guard import AsyncGuardTransport, GuardTransport
+from .hooks import RequestHooks
+from .outgoing import AsyncCheckedHttpClient, CheckedHttpClient
+from .proxies import environment_proxy
+from .reading import AsyncReadingTransport, ReadingTransport
+from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
+
+__all__ = ["Chain"]
+
+# httpx_args that configure the base transport (httpx ignores them once transport= is set).
+# "proxy" too: httpx mounts its own transport for it (even beside transport=), past our chain.
+_TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "trust_env", "proxy")
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Everything the two httpx clients are built from (no key in its repr: Settings hides it)."""
+
+    settings: Settings
+    auth: BearerAuth
+    hooks: RequestHooks
+    retry_policy: RetryPolicy
+    timeout: httpx.Timeout | float | None
+    transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None
+    httpx_args: dict[str, Any]
+    max_response_size: int
+    user_agent: str
+
+    def build_sync(self) -> httpx.Client:
+        base = self.transport
+        if base is None:
+            base = httpx.HTTPTransport(**self._transport_args())
+            install_deadline(base)  # the whole-attempt deadline reaches every socket read
+        if not isinstance(base, httpx.BaseTransport):
+            raise ConfigurationError("transport= is not a sync httpx transport (httpx.BaseTransport)")
+        args, hooks = self._client_args()
+        reading = ReadingTransport(base, self.max_response_size)
+        return CheckedHttpClient(
+            parameter_namer=self.hooks.parameter_name,
+            transport=GuardTransport(RetryTransport(reading, self.retry_policy)),
+            event_hooks={
+                "request": [self.hooks.on_request, *hooks.get("request", ())],
+                "response": [self.hooks.on_response, *hooks.get("response", ())],
+            },
+            **args,
+        )
+
+    def build_async(self) -> httpx.AsyncClient:
+        base = self.transport
+        if base is None:
+            base = httpx.AsyncHTTPTransport(**self._transport_args())
+        if not isinstance(base, httpx.AsyncBaseTransport):
+            raise ConfigurationError("transport= is not an async httpx transport (httpx.AsyncBaseTransport)")
+        args, hooks = self._client_args()
+        reading = AsyncReadingTransport(base, self.max_response_size)
+        return AsyncCheckedHttpClient(
+            parameter_namer=self.hooks.parameter_name,
+            transport=AsyncGuardTransport(AsyncRetryTransport(reading, self.retry_policy)),
+            event_hooks={
+                "request": [self.hooks.on_request_async, *hooks.get("request", ())],
+                "response": [self.hooks.on_response_async, *hooks.get("response", ())],
+            },
+            **args,
+        )
+
+    def _client_args(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The httpx client's arguments, and the caller's own event hooks (run after ours)."""
+        args = {k: v for k, v in self.httpx_args.items() if k not in _TRANSPORT_ARGS}
+        hooks = args.pop("event_hooks", None) or {}
+        headers = {"User-Agent": self.user_agent, **(args.pop("headers", None) or {})}
+        args.setdefault("follow_redirects", False)  # a redirect must not carry the key elsewhere
+        client_args = {
+            "base_url": self.settings.base_url,
+            "auth": self.auth,
+            "timeout": self.timeout,
+            "headers": headers,
+            **args,
+            # Proxies are decided in _transport_args, on the base transport: a proxy httpx
+            # mounts itself bypasses our chain. (This flag gates nothing else in httpx 0.27/0.28:
+            # netrc is opt-in via NetRCAuth, SSL env vars are read by the transport.)
+            "trust_env": False,
+        }
+        return client_args, hooks
+
+    def _transport_args(self) -> dict[str, Any]:
+        """Arguments for the base transport, with the proxy for our one origin resolved."""
+        args = {k: self.httpx_args[k] for k in _TRANSPORT_ARGS if k in self.httpx_args}
+        args.setdefault("limits", DEFAULT_LIMITS)
+        url = httpx.URL(self.settings.base_url)
+        if is_loopback_host(url.host):
+            args["proxy"] = None  # this machine is reached directly, never through a proxy
+        elif args.get("proxy") is None and args.get("trust_env", True):
+            args["proxy"] = environment_proxy(url)
+        return args
