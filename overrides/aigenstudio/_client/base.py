@@ -1,64 +1,44 @@
-"""``Client`` and ``AsyncClient``: the generated client with the resource facade, auth,
-request ids, checks and typed errors.
+"""What ``Client`` and ``AsyncClient`` share: a generated client composed with our parts.
 
-Both subclass the generated ``aigenstudio_client.client.Client`` (so every generated
-endpoint function accepts them) and mix in the generated resources (``client.<resource>.
-<verb>()``). What they hand the generated code through ``get_httpx_client()`` /
-``get_async_httpx_client()`` is built by the transport chain (``_http/chain.py``); this
-module only composes: settings, the chain, the pools, and the properties callers read.
+It subclasses the generated ``aigenstudio_client.client.Client`` (so every generated
+endpoint function accepts it). What it hands the generated code through
+``get_httpx_client()`` / ``get_async_httpx_client()`` is built by the transport chain
+(``_http/chain.py``) and kept by ``_http/pools.py``; this module only composes them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any, Self
 
 import httpx
 from aigenstudio_client.client import Client as _GeneratedClient
-from aigenstudio_client.resources import AsyncResources, SyncResources
 
-from ._contract.arguments import request_error
-from ._core.errors import ConfigurationError, PaginationLoopError
-from ._http.auth import BearerAuth
-from ._http.chain import Chain
-from ._http.config import DEFAULT_TIMEOUT, KeyKind, Settings, resolve_settings
-from ._http.guard import parse_error
-from ._http.hooks import RequestHooks
-from ._http.options import check_counts, checked_httpx_args, checked_timeout
-from ._http.pools import Pools
-from ._http.reading import DEFAULT_MAX_RESPONSE_SIZE
-from ._http.request_id import RequestIdState
-from ._http.retries import RetryPolicy
-from ._version import __version__
+from .._contract.arguments import request_error
+from .._core.errors import ConfigurationError, PaginationLoopError
+from .._http.auth import BearerAuth
+from .._http.chain import Chain
+from .._http.config import DEFAULT_TIMEOUT, Settings, resolve_settings
+from .._http.guard import parse_error
+from .._http.hooks import RequestHooks
+from .._http.options import check_counts, checked_httpx_args, checked_timeout
+from .._http.pools import Pools
+from .._http.reading import DEFAULT_MAX_RESPONSE_SIZE
+from .._http.request_id import RequestIdState
+from .._http.retries import RetryPolicy
+from .._version import __version__
+from .view import ClientView
 
-__all__ = ["AsyncClient", "Client"]
+__all__ = ["USER_AGENT", "BaseClient"]
 
-_USER_AGENT = f"aigenstudio-python/{__version__}"
+USER_AGENT = f"aigenstudio-python/{__version__}"
 
 TimeoutTypes = httpx.Timeout | float | None
 
-_PARAMETERS = """
-    Args:
-        api_key: The API key (``aigen_test_...`` sandbox, ``aigen_live_...`` live); default
-            ``AIGENSTUDIO_API_KEY``. Without one, only the spec's public operations work.
-        base_url: The API's URL; default ``AIGENSTUDIO_BASE_URL``, else the spec's server.
-            Plain ``http://`` only for a loopback host; user:password in it is dropped.
-        timeout: Seconds (or an ``httpx.Timeout``) for each attempt; None waits forever.
-        max_retries: Retries of a safe request (GET, or a create with an idempotency key)
-            after a connection error, 429 or 5xx; 0 turns retrying off.
-        retry_policy: A ``RetryPolicy`` for backoff, caps and a total time budget
-            (overrides ``max_retries``).
-        request_id: An ``X-Request-Id`` for every request (default: a fresh id for each).
-        allow_unknown_key_prefix: Accept a key of neither prefix (a self-hosted test server).
-        transport: An httpx transport under the SDK's chain (tests, custom networking).
-        max_response_size: Bytes a response body may have before the read is refused.
-        httpx_args: Further ``httpx.Client`` arguments (``headers``, ``limits``, ``proxy``,
-            ``verify``, ``event_hooks``...); credential headers and redirects are refused.
-"""
 
+class BaseClient(ClientView, _GeneratedClient):
+    """Settings, the transport chain and the pools composed into a generated client."""
 
-class _BaseClient(_GeneratedClient):
     def __init__(
         self,
         api_key: str | None = None,
@@ -91,7 +71,7 @@ class _BaseClient(_GeneratedClient):
             transport=transport,
             httpx_args=extra,
             max_response_size=max_response_size,
-            user_agent=_USER_AGENT,
+            user_agent=USER_AGENT,
         )
         self._pools = Pools(type(self).__name__, chain.build_sync, chain.build_async)
         # Everything a copy needs except the key, which only Settings and BearerAuth hold
@@ -107,47 +87,6 @@ class _BaseClient(_GeneratedClient):
             "max_response_size": max_response_size,
             "httpx_args": httpx_args,
         }
-
-    # -- what callers read ------------------------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        return self._settings.base_url
-
-    @property
-    def key_kind(self) -> KeyKind | None:
-        """``"sandbox"``, ``"live"``, ``"unknown"`` (allowed unknown prefix) or None (no key)."""
-        return self._settings.key_kind
-
-    @property
-    def is_sandbox(self) -> bool:
-        """True for an ``aigen_test_`` key: requests are validated and simulated, nothing is charged."""
-        return self._settings.key_kind == "sandbox"
-
-    @property
-    def has_api_key(self) -> bool:
-        return self._settings.api_key is not None
-
-    @property
-    def last_request_id(self) -> str | None:
-        """The request id of the last exchange in this context (thread or task), else of this client."""
-        return self._request_ids.last
-
-    @property
-    def request_id(self) -> str | None:
-        """The client-wide default X-Request-Id (None: a fresh id per request)."""
-        return self._request_ids.default
-
-    @contextmanager
-    def request_id_scope(self, request_id: str) -> Iterator[str]:
-        """Send ``request_id`` on every request made in this block (this thread or task only)."""
-        with self._request_ids.scope(request_id) as value:
-            yield value
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, key_kind={self.key_kind!r})"
-
-    __str__ = __repr__
 
     # attrs' field-wise equality would make two clients with one URL "equal"; identity is
     # right, and hashing must agree with it (clients as dict keys, in sets, in caches).
@@ -225,26 +164,3 @@ class _BaseClient(_GeneratedClient):
 
     async def __aexit__(self, *args: object) -> None:
         await self.aclose()
-
-
-class Client(_BaseClient, SyncResources):
-    __doc__ = (
-        """The AI Gen Studio client: ``client.<resource>.<verb>(...)`` returns the success model.
-
-    The resources (``client.product_photo_jobs.get(job_id)``, ``.list()``, ``.iter()``,
-    ``.create(...)``, ``.with_raw_response...``) are generated from the spec; every other
-    outcome raises a typed error (``aigenstudio.NotFoundError``...). The generated endpoint
-    functions accept this client too. Use it as ``with Client() as client:`` or call
-    ``close()``.
-"""
-        + _PARAMETERS
-    )
-
-
-class AsyncClient(_BaseClient, AsyncResources):
-    __doc__ = (
-        """The async twin of :class:`Client`, with the same parameters:
-    ``async with AsyncClient() as client``, then ``await client.product_photo_jobs.get(job_id)``.
-"""
-        + _PARAMETERS
-    )

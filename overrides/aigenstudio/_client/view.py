@@ -1,0 +1,55 @@
+"""What callers read of a client: its URL, key kind, request ids; and how it prints and compares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .._http.config import KeyKind, Settings
+from .._http.request_id import RequestIdState
+
+__all__ = ["ClientView"]
+
+
+class ClientView:
+    _settings: Settings
+    _request_ids: RequestIdState
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    @property
+    def key_kind(self) -> KeyKind | None:
+        """``"sandbox"``, ``"live"``, ``"unknown"`` (allowed unknown prefix) or None (no key)."""
+        return self._settings.key_kind
+
+    @property
+    def is_sandbox(self) -> bool:
+        """True for an ``aigen_test_`` key: requests are validated and simulated, nothing is charged."""
+        return self._settings.key_kind == "sandbox"
+
+    @property
+    def has_api_key(self) -> bool:
+        return self._settings.api_key is not None
+
+    @property
+    def last_request_id(self) -> str | None:
+        """The request id of the last exchange in this context (thread or task), else of this client."""
+        return self._request_ids.last
+
+    @property
+    def request_id(self) -> str | None:
+        """The client-wide default X-Request-Id (None: a fresh id per request)."""
+        return self._request_ids.default
+
+    @contextmanager
+    def request_id_scope(self, request_id: str) -> Iterator[str]:
+        """Send ``request_id`` on every request made in this block (this thread or task only)."""
+        with self._request_ids.scope(request_id) as value:
+            yield value
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, key_kind={self.key_kind!r})"
+
+    __str__ = __repr__

@@ -1,0 +1,166 @@
+"""A request's wire form: parameter values as the server receives them, and the JSON body.
+
+Query, path and header values travel as text; they are coerced to the schema's type the way
+the reference validator (Prism, with ajv's ``coerceTypes``) does before validation, so
+``limit=1.0`` is the integer 1 and ``limit=abc`` is "must be integer".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+
+from .._core.safe_json import MAX_JSON_DEPTH, JSONTooDeep, loads_bounded
+from .schema import Invalid, PathPart, render_path
+
+__all__ = [
+    "JSON_BODY_EXTENSION",
+    "Parameter",
+    "WireForm",
+    "field_name",
+    "json_body",
+    "object_of",
+    "python_name",
+    "request_instance",
+    "request_schema",
+    "wire_value",
+]
+
+# ajv's coerceTypes for a string to a number: JavaScript's Number(), minus its odd forms
+# nobody sends (hex, binary, octal); surrounding whitespace is trimmed as Number() does.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?Infinity", re.ASCII)
+
+
+def python_name(name: str) -> str:
+    """The argument name the generator gives a parameter (jobId -> job_id, Idempotency-Key -> ...)."""
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return re.sub(r"[^0-9a-zA-Z]+", "_", snake).strip("_").lower()
+
+
+def wire_value(raw: str, schema_type: Any) -> Any:
+    """A query/path/header string as the schema sees it after ajv-style coercion."""
+    types = [schema_type] if isinstance(schema_type, str) else list(schema_type or ())
+    if ("integer" in types or "number" in types) and _NUMBER.fullmatch(raw.strip()):
+        number = float(raw.strip())
+        if number.is_integer() and abs(number) < 2**63:
+            return int(number)
+        return number
+    if "boolean" in types and raw in ("true", "false"):
+        return raw == "true"
+    if "null" in types and raw == "":
+        return None
+    return raw
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str  # as on the wire
+    location: str  # path, query or header
+    field: str  # the generated function's argument name, used in error messages
+    required: bool
+    schema: Mapping[str, Any]
+    schema_type: Any  # the resolved schema's "type", for coercing wire strings
+    position: int = -1  # index among the path's {names}, for path parameters
+
+
+def object_of(params: list[Parameter]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {p.name: p.schema for p in params},
+        "required": [p.name for p in params if p.required],
+    }
+
+
+class WireForm(Protocol):
+    """What the wire form needs of an operation."""
+
+    parameters: tuple[Parameter, ...]
+    body_schema: Mapping[str, Any] | None
+    body_required: bool
+    has_query: bool
+    response_schemas: dict[int, Mapping[str, Any] | None]
+
+
+def request_schema(operation: WireForm, key: str) -> Mapping[str, Any]:
+    """The schema of ``path`` values, of the ``rest`` (query, header, body), or of a status's body."""
+    if key == "path":
+        return object_of([p for p in operation.parameters if p.location == "path"])
+    if key == "rest":
+        props: dict[str, Any] = {
+            loc: object_of([p for p in operation.parameters if p.location == loc])
+            for loc in ("query", "header")
+        }
+        if operation.body_schema is not None:
+            props["body"] = operation.body_schema
+        required = ["query", "header"] + (["body"] if operation.body_required else [])
+        return {"type": "object", "properties": props, "required": required}
+    return operation.response_schemas[int(key)] or {}
+
+
+def field_name(parameters: tuple[Parameter, ...], parts: list[PathPart]) -> str:
+    """The caller's name for an instance path of the request validators."""
+    if not parts:
+        return "request"
+    location, rest = parts[0], parts[1:]
+    if location == "body":
+        return render_path("body", rest)
+    if location == "path" and not rest:
+        return "path"
+    if rest:
+        for param in parameters:
+            if param.location == location and param.name == rest[0]:
+                return render_path(param.field, rest[1:])
+    return render_path(str(location), rest)
+
+
+def request_instance(
+    operation: WireForm, request: httpx.Request, *, from_bytes: bool = False
+) -> dict[str, Any]:
+    """The request as the validators see it: query and header values coerced, and the body."""
+    query = request.url.params if operation.has_query else None
+    instance: dict[str, Any] = {"query": {}, "header": {}}
+    for param in operation.parameters:
+        if param.location == "query" and query is not None:
+            values = query.get_list(param.name)
+            if len(values) > 1 and "array" not in str(param.schema_type):
+                raise Invalid(param.field, "must be given once (the query repeats it)")
+            raw = values[0] if values else None
+        elif param.location == "header":
+            raw = request.headers.get(param.name)
+        else:
+            continue
+        if raw is not None:
+            instance[param.location][param.name] = wire_value(raw, param.schema_type)
+    if operation.body_schema is not None:
+        body = json_body(request, from_bytes=from_bytes)
+        if body is not _ABSENT:
+            instance["body"] = body
+    return instance
+
+
+_ABSENT = object()
+# Set by the client's build_request (``_outgoing``) to the ``json=`` value of the request.
+JSON_BODY_EXTENSION = "aigenstudio.json_body"
+
+
+def json_body(request: httpx.Request, *, from_bytes: bool = False) -> Any:
+    given = _ABSENT if from_bytes else request.extensions.get(JSON_BODY_EXTENSION, _ABSENT)
+    if given is not _ABSENT:
+        return given  # what httpx serialised (json=), as data: no parsing the bytes back
+    try:
+        content = request.content
+    except httpx.RequestNotRead:
+        # A generator or file body: it cannot be checked (or retried) before sending.
+        raise Invalid("body", "must be a JSON body given as data, not a stream") from None
+    if not content:
+        return _ABSENT
+    try:
+        return loads_bounded(content)
+    except JSONTooDeep:
+        raise Invalid("body", f"must nest at most {MAX_JSON_DEPTH} levels deep") from None
+    except ValueError:
+        raise Invalid("body", "must be a JSON document") from None
