@@ -79,7 +79,6 @@ class ArgumentTypeError(RequestValidationError, TypeError):
     """An argument of a type the SDK cannot use (also a TypeError, as Python's own would be)."""
 
 
-
 class PaginationLoopError(AigenStudioError):
     """The API returned a cursor it had already returned (or pages without end): following it
     would never stop."""
