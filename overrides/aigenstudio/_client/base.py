@@ -8,14 +8,13 @@ endpoint function accepts it). What it hands the generated code through
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Self
 
 import httpx
 from aigenstudio_client.client import Client as _GeneratedClient
 
 from .._contract.arguments import request_error
-from .._core.errors import ConfigurationError, PaginationLoopError
+from .._core.errors import PaginationLoopError
 from .._http.auth import BearerAuth
 from .._http.chain import Chain
 from .._http.config import DEFAULT_TIMEOUT, Settings, resolve_settings
@@ -27,6 +26,7 @@ from .._http.reading import DEFAULT_MAX_RESPONSE_SIZE
 from .._http.request_id import RequestIdState
 from .._http.retries import RetryPolicy
 from .._version import __version__
+from .copies import Copies
 from .view import ClientView
 
 __all__ = ["USER_AGENT", "BaseClient"]
@@ -36,7 +36,7 @@ USER_AGENT = f"aigenstudio-python/{__version__}"
 TimeoutTypes = httpx.Timeout | float | None
 
 
-class BaseClient(ClientView, _GeneratedClient):
+class BaseClient(ClientView, Copies, _GeneratedClient):
     """Settings, the transport chain and the pools composed into a generated client."""
 
     def __init__(
@@ -97,30 +97,6 @@ class BaseClient(ClientView, _GeneratedClient):
 
     def __reduce__(self) -> tuple[Any, ...]:
         raise TypeError(f"{type(self).__name__} cannot be pickled (it holds an API key)")
-
-    # -- copies -------------------------------------------------------------------------
-
-    def _copy(self, **changes: Any) -> Self:
-        args = {**self._init_args, **changes}
-        return type(self)(self._settings.api_key, **args)
-
-    def with_timeout(self, timeout: httpx.Timeout) -> Self:
-        """A new client like this one with another timeout (the generated API, kept working)."""
-        return self._copy(timeout=timeout)
-
-    def with_headers(self, headers: dict[str, str]) -> Self:
-        """A new client like this one that also sends ``headers`` (e.g. Prism's ``Prefer``)."""
-        return self._copy(httpx_args=self._merged_httpx_arg("headers", headers))
-
-    def with_cookies(self, cookies: dict[str, str]) -> Self:
-        return self._copy(httpx_args=self._merged_httpx_arg("cookies", cookies))
-
-    def _merged_httpx_arg(self, name: str, values: object) -> dict[str, Any]:
-        if not isinstance(values, Mapping):
-            raise ConfigurationError(f"with_{name}() takes a mapping of names to values")
-        extra = dict(self._init_args["httpx_args"] or {})
-        extra[name] = {**extra.get(name, {}), **values}
-        return extra
 
     # -- the generated client's extension points ---------------------------------------
 
