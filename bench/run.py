@@ -4,7 +4,8 @@ Sections: per-call overhead, sync and async, with our client's resource facade a
 (openai-python, optional) in the same interleaved rounds (bench.overhead, bench.clients,
 bench.peer); cold start in fresh interpreters (bench.coldstart); import time
 (bench.importtime); the pre-flight validation of a create body (bench.validation);
-regeneration and scale (bench.regen).
+regeneration and scale (bench.regen); `make diff --http-only` on the synthetic spec
+(bench.diff_bench).
 
 Prints one table (metric, ours, reference, ratio, target, pass/fail) and writes it with
 the machine's description to reports/bench.json. Absolute times on shared machines are
@@ -27,8 +28,10 @@ if __package__ in (None, ""):  # run as a script (make bench): make the repo roo
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import peer
+from bench.catalog_bench import catalog_rows
 from bench.clients import ours_available
 from bench.coldstart import ColdStartResult, measure_cold_start
+from bench.diff_bench import diff_rows, measure_diff
 from bench.importtime import measure_imports
 from bench.overhead import AsyncResult, SyncResult, SyncTable, measure_async, measure_sync
 from bench.regen import RegenResult, ScaleResult, measure_regeneration, measure_scale
@@ -277,11 +280,14 @@ def main(argv: list[str] | None = None) -> int:
     rows += import_rows(measure_imports(runs=import_runs), import_runs)
     step("validation cost")
     rows += validation_rows(measure_validation(calls=200 if args.quick else 2000))
+    rows += catalog_rows(args.quick)  # process_catalog at scale (bench.catalog_bench), fresh interpreters
     step("regeneration")
     rows += regen_rows(measure_regeneration(repeats=regen_repeats))
     if not args.quick:
         step("scale (synthetic spec)")
         rows += scale_rows(measure_scale())
+        step("API diff, HTTP only (synthetic spec)")
+        rows += diff_rows(measure_diff())
     step("done")
     meta = {**machine(), "seconds": round(time.perf_counter() - started, 1), "quick": args.quick}
     print(render(rows))

@@ -55,9 +55,19 @@ if TYPE_CHECKING:
         WebhookVerificationError,
         verify_webhook,
     )
-    from ._workflow.catalog import BatchOutcome, CatalogReport, ItemReport, process_catalog
+    from ._workflow.catalog import (
+        BatchOutcome,
+        CatalogReport,
+        CatalogSummary,
+        ItemOutcome,
+        ItemReport,
+        iter_catalog,
+        process_catalog,
+    )
+    from ._workflow.journal import JournalBusyError, JournalMismatchError
     from ._workflow.operations import find_operation
     from ._workflow.pagination import PaginationLoopError, iter_jobs
+    from ._workflow.progress import CatalogProgress, ProgressBar, progress_bar
     from ._workflow.results import JobResults, job_results
     from ._workflow.waiting import TERMINAL_STATUSES, JobWaitTimeout, Progress, is_terminal, wait_for_job
 
@@ -80,6 +90,14 @@ _LAZY: dict[str, str] = {
     "CatalogReport": "._workflow.catalog",
     "ItemReport": "._workflow.catalog",
     "process_catalog": "._workflow.catalog",
+    "CatalogSummary": "._workflow.catalog",
+    "ItemOutcome": "._workflow.catalog",
+    "iter_catalog": "._workflow.catalog",
+    "JournalBusyError": "._workflow.journal",
+    "JournalMismatchError": "._workflow.journal",
+    "CatalogProgress": "._workflow.progress",
+    "ProgressBar": "._workflow.progress",
+    "progress_bar": "._workflow.progress",
     "idempotency_key_for": "._http.idempotency",
     "new_idempotency_key": "._http.idempotency",
     "validate_idempotency_key": "._http.idempotency",
@@ -122,7 +140,9 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BatchOutcome",
+    "CatalogProgress",
     "CatalogReport",
+    "CatalogSummary",
     "Client",
     "ConfigurationError",
     "ConflictError",
@@ -130,15 +150,19 @@ __all__ = [
     "InsufficientCreditsError",
     "InternalServerError",
     "InvalidWebhookPayloadError",
+    "ItemOutcome",
     "ItemReport",
     "JobResults",
     "JobWaitTimeout",
+    "JournalBusyError",
+    "JournalMismatchError",
     "MalformedWebhookHeaderError",
     "MissingWebhookHeaderError",
     "NotFoundError",
     "PaginationLoopError",
     "PermissionDeniedError",
     "Progress",
+    "ProgressBar",
     "RateLimitError",
     "RawResponse",
     "RequestValidationError",
@@ -154,10 +178,12 @@ __all__ = [
     "find_operation",
     "idempotency_key_for",
     "is_terminal",
+    "iter_catalog",
     "iter_jobs",
     "job_results",
     "new_idempotency_key",
     "process_catalog",
+    "progress_bar",
     "validate_idempotency_key",
     "verify_webhook",
     "wait_for_job",

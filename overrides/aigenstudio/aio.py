@@ -4,14 +4,14 @@
 
     async for job in aio.iter_jobs(client, status="processing"): ...
     job = await aio.wait_for_job(client, job_id)
-    report = await aio.process_catalog(client, images, namespace="catalog-2024-06")
+    summary = await aio.process_catalog(client, images, namespace="catalog-2024-06", journal="state.sqlite")
 
 The result types and ``job_results`` (no I/O) are the same objects as in ``aigenstudio``.
 """
 
 from __future__ import annotations
 
-from ._workflow.catalog import BatchOutcome, CatalogReport, ItemReport
+from ._workflow.catalog import BatchOutcome, CatalogReport, CatalogSummary, ItemOutcome, ItemReport
 from ._workflow.catalog import process_catalog_async as process_catalog
 from ._workflow.pagination import PaginationLoopError
 from ._workflow.pagination import iter_jobs_async as iter_jobs
@@ -22,6 +22,8 @@ from ._workflow.waiting import wait_for_job_async as wait_for_job
 __all__ = [
     "BatchOutcome",
     "CatalogReport",
+    "CatalogSummary",
+    "ItemOutcome",
     "ItemReport",
     "JobResults",
     "JobWaitTimeout",

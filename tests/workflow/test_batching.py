@@ -1,4 +1,8 @@
-"""process_catalog: batches of <= 20, one active job at a time, resumable, reported per item."""
+"""process_catalog: batches of <= 20, one active job at a time, resumable, reported per item.
+
+The per-item report became streamed outcomes (``on_item``) and a summary; the former views
+(``report.items``, ``report.completed``) still work, with a DeprecationWarning.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import pytest
 from aigenstudio import aio
 from aigenstudio._core.errors import RequestValidationError
 from aigenstudio._http.idempotency import validate_idempotency_key
-from aigenstudio._workflow.catalog import BatchOutcome, images_per_job, process_catalog
+from aigenstudio._workflow.catalog import BatchOutcome, ItemOutcome, images_per_job, process_catalog
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 
 from .conftest import FakeApi, FakeClock, SimulatedCrash, make_client
@@ -32,12 +36,14 @@ def test_limit_comes_from_the_spec() -> None:
 
 def test_45_images_make_3_sequential_jobs(api: FakeApi, client: Any, clock: FakeClock) -> None:
     batches: list[BatchOutcome] = []
+    items: list[ItemOutcome] = []
     report = process_catalog(
         client,
         catalog(45),
         namespace="import-2026-06",
         operation="marketplace_clean",
         on_batch=batches.append,
+        on_item=items.append,
         clock=clock,
         sleep=clock.sleep,
     )
@@ -53,9 +59,10 @@ def test_45_images_make_3_sequential_jobs(api: FakeApi, client: Any, clock: Fake
     assert all(validate_idempotency_key(k) == k for k in keys)
     assert [b.index for b in batches] == [0, 1, 2]
     assert [b.idempotency_key for b in batches] == keys
-    assert len(report.items) == 45
-    assert list(report.items) == [f"sku-{i:03}" for i in range(45)]  # input order
-    assert {r.job_id for r in report.items.values()} == set(api.jobs)
+    assert report.rows == report.completed_count == 45
+    assert [r.external_id for r in items] == [f"sku-{i:03}" for i in range(45)]  # input order
+    assert {r.job_id for r in items} == set(api.jobs)
+    assert [r.row for r in items] == list(range(45))
 
 
 def test_per_item_report(api: FakeApi, client: Any, clock: FakeClock) -> None:
@@ -64,18 +71,25 @@ def test_per_item_report(api: FakeApi, client: Any, clock: FakeClock) -> None:
     images = catalog(25)
     report = process_catalog(client, images, namespace="n", clock=clock, sleep=clock.sleep)
     assert [r.external_id for r in report.failed] == ["sku-003", "sku-021"]
-    failed = report.items["sku-021"]
+    assert (report.completed_count, report.failed_count) == (23, 2)
+    with pytest.deprecated_call():
+        items = report.items  # the former per-item view, read back from the run's journal
+    failed = items["sku-021"]
     assert failed.status == "failed"
     assert failed.batch == 1
     assert failed.error_code == "source_unreachable"
     assert failed.error_message == "could not fetch the source"
-    done = report.items["sku-004"]
+    done = items["sku-004"]
     assert done.status == "completed"
     assert done.result_url is not None
     assert done.result_url.startswith(f"https://cdn.test/{done.job_id}/")
     assert done.error_code is None
-    assert len(report.completed) == 23
+    with pytest.deprecated_call():
+        assert len(report.completed) == 23
+    with pytest.deprecated_call():
+        assert [b.index for b in report.batches] == [0, 1]
     assert report.retry_inputs() == [images[3], images[21]]
+    assert len(repr(report)) < 200
 
 
 def test_rerun_after_a_crash_creates_no_new_job(api: FakeApi, client_kind: str, clock: FakeClock) -> None:
@@ -90,15 +104,22 @@ def test_rerun_after_a_crash_creates_no_new_job(api: FakeApi, client_kind: str, 
 
     api.crash_after_creates = None
     api.requests.clear()
+    items: list[ItemOutcome] = []
     report = process_catalog(
-        make_client(client_kind, api.handler), images, namespace="n", clock=clock, sleep=clock.sleep
+        make_client(client_kind, api.handler),
+        images,
+        namespace="n",
+        clock=clock,
+        sleep=clock.sleep,
+        on_item=items.append,
     )
     rerun_keys = [r.headers["Idempotency-Key"] for r in creates(api)]
     assert rerun_keys[:2] == first_keys  # same content, same keys
     assert len(api.jobs) == 3  # only batch 3 is new: nothing was paid twice
     assert api.creates == 3
-    assert all(r.status == "completed" for r in report.items.values())
-    assert len({r.job_id for r in report.items.values()}) == 3
+    assert report.completed_count == 45
+    assert all(r.status == "completed" for r in items)
+    assert len({r.job_id for r in items}) == 3
 
 
 def test_another_namespace_is_another_import(api: FakeApi, client: Any, clock: FakeClock) -> None:
@@ -114,7 +135,8 @@ def test_another_namespace_is_another_import(api: FakeApi, client: Any, clock: F
     [
         ([], {}, "images"),
         ([{"external_id": "x"}], {}, "images[0].source_url"),
-        ([{"source_url": "https://img.test/1.jpg"}], {}, "images[0].external_id"),
+        ([{"source_url": "not a url", "external_id": "x"}], {}, "images[0].source_url"),
+        ([{"source_url": "https://img.test/1.jpg", "external_id": ""}], {}, "images[0].external_id"),
         (
             [{"source_url": "https://img.test/1.jpg", "external_id": "x"}] * 2,
             {},
@@ -146,12 +168,29 @@ def test_invalid_catalog_fails_before_any_request(
     assert api.requests == []
 
 
-def test_a_bad_last_batch_fails_before_the_first_is_paid(api: FakeApi, client: Any) -> None:
-    images: list[Any] = [*catalog(40), {"source_url": "", "external_id": "broken"}]
+def test_a_bad_row_stops_the_run_before_its_batch_is_paid(
+    api: FakeApi, client: Any, clock: FakeClock
+) -> None:
+    # Deliberate change: rows are streamed, so the batches before the bad row are sent and
+    # finished; the bad row's batch is never sent and the rows after it are not read.
+    images: list[Any] = [*catalog(41), {"source_url": "", "external_id": "broken"}, *catalog(50)[45:]]
     with pytest.raises(RequestValidationError) as info:
-        process_catalog(client, images, namespace="n")
-    assert info.value.field == "images[40].source_url"
-    assert api.requests == []
+        process_catalog(client, images, namespace="n", clock=clock, sleep=clock.sleep)
+    assert info.value.field == "images[41].source_url"
+    assert [len(json.loads(r.content)["images"]) for r in creates(api)] == [20, 20]
+
+
+def test_without_external_id_items_are_keyed_by_source_url(
+    api: FakeApi, client: Any, clock: FakeClock
+) -> None:
+    images = [{"source_url": f"https://img.test/{i}.jpg"} for i in range(3)]
+    items: list[ItemOutcome] = []
+    report = process_catalog(
+        client, images, namespace="n", on_item=items.append, clock=clock, sleep=clock.sleep
+    )
+    assert report.completed_count == 3
+    assert [o.key for o in items] == [i["source_url"] for i in images]
+    assert all(o.external_id is None and o.result_url for o in items)
 
 
 def test_unknown_job_option_is_a_type_error(api: FakeApi, client: Any) -> None:
@@ -173,15 +212,18 @@ async def test_async_45_images_and_rerun(api: FakeApi, client_kind: str, clock: 
     assert api.max_active_seen == 1
     assert "".join("C" if r.method == "POST" else "g" for r in api.requests) == "Cggg" * 3
 
+    second_items: list[Any] = []
     second = await aio.process_catalog(
         make_client(client_kind, api.handler, is_async=True),
         images,
         namespace="n",
         clock=clock,
         sleep=clock.async_sleep,
+        on_item=second_items.append,
     )
     assert len(api.jobs) == 3  # the re-run got the existing jobs back
-    assert {k: r.job_id for k, r in second.items.items()} == {k: r.job_id for k, r in first.items.items()}
+    assert first.completed_count == second.completed_count == 45
+    assert {r.job_id for r in second_items} == set(api.jobs)
 
 
 async def test_async_validation_sends_nothing(api: FakeApi, async_client: Any) -> None:

@@ -70,7 +70,8 @@ def test_helpers_survive_a_tag_regrouping(tmp_path: Path) -> None:
     # taken from paths, stay the same: tests/pipeline/test_facade_naming.py).
     resources = package / "resources.py"
     resources.write_text(
-        resources.read_text().replace(f".api.{tag_package.name} ", ".api.regrouped_jobs ")
+        resources.read_text()
+        .replace(f".api.{tag_package.name} ", ".api.regrouped_jobs ")
         .replace(f".api.{tag_package.name}.", ".api.regrouped_jobs.")
     )
     result = subprocess.run(

@@ -1,0 +1,222 @@
+"""``aigenstudio catalog run|status``: a catalog file through the API from a terminal.
+
+The exit codes are listed in EXIT_HELP (shown by ``--help`` and in the README). The client
+comes from the caller (``__main__``): this layer never builds one itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from typing import IO, Any
+
+from .._core.errors import AigenStudioError, APIError, ConfigurationError, RequestValidationError
+from .catalog import process_catalog
+from .catalog_files import CatalogFileError, count_rows, dry_run, read_rows
+from .facade import ApiClient, call, operations
+from .journal import JournalBusyError, JournalMismatchError
+from .planner import BodyTemplate
+from .progress import ProgressBar
+
+__all__ = ["EXIT_CODES", "main"]
+
+EXIT_CODES = {"done": 0, "failed_items": 1, "input": 2, "api": 3, "journal": 4, "interrupted": 130}
+ClientFactory = Callable[[], ApiClient]
+EXIT_HELP = """exit codes:
+  0    every row is done (completed now or in an earlier run)
+  1    the run finished, but some images failed or rows were refused (see --results)
+  2    stopped by the input: a bad argument, an unreadable file, an invalid row
+       (with --dry-run: any invalid row); fix it and run the same command again
+  3    the API refused or could not be reached (key, credits, network, timeout);
+       run the same command again to resume
+  4    the journal is in use by another run, or was started with other settings
+  130  interrupted (Ctrl-C): every job created so far is in the journal;
+       run the same command again to resume
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aigenstudio",
+        description="AI Gen Studio Product Photo API from the command line.",
+        epilog=EXIT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    catalog = commands.add_parser("catalog", help="process a catalog file").add_subparsers(
+        dest="action", required=True
+    )
+    run = catalog.add_parser(
+        "run",
+        help="send every row of CATALOG through jobs (resumable)",
+        epilog=EXIT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("catalog", help="a .csv (source_url[, external_id] columns) or .jsonl file")
+    run.add_argument("--operation", required=True, help="e.g. marketplace_clean")
+    run.add_argument("--preset", help="a preset id (GET /product-photo-presets)")
+    run.add_argument("--instructions", help="free-text instructions for every image")
+    run.add_argument("--preservation-level", choices=["strict", "balanced", "creative"])
+    run.add_argument("--journal", required=True, help="SQLite file recording the run (created if missing)")
+    run.add_argument("--results", help="write one line per row to this .jsonl or .csv file")
+    run.add_argument(
+        "--namespace", help="names this import in the idempotency keys (default: the file's name)"
+    )
+    run.add_argument(
+        "--dry-run", action="store_true", help="check every row and estimate credits; send nothing"
+    )
+    run.add_argument(
+        "--skip-invalid", action="store_true", help="report invalid rows and go on (default: stop)"
+    )
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    status = catalog.add_parser("status", help="summarise the run recorded in a journal")
+    status.add_argument("--journal", required=True)
+    return parser
+
+
+def main(argv: list[str] | None, make_client: ClientFactory, out: IO[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    out = out if out is not None else sys.stdout
+    try:
+        if args.action == "status":
+            return _status(args.journal, out)
+        if args.dry_run:
+            return _dry_run(args, make_client, out)
+        return _run(args, make_client, out)
+    except (CatalogFileError, OSError, ConfigurationError) as error:
+        return _fail(out, f"error: {error}", "input")
+    except RequestValidationError as error:
+        hint = "fix it (or pass --skip-invalid) and run the same command again; finished jobs are kept"
+        return _fail(out, f"error: a row is invalid: {error}\n{hint}", "input")
+    except (JournalBusyError, JournalMismatchError) as error:
+        return _fail(out, f"error: {error}", "journal")
+    except (APIError, AigenStudioError) as error:
+        return _fail(out, f"error: the API call failed: {error}\nrun the same command again to resume", "api")
+    except KeyboardInterrupt:
+        message = "interrupted: jobs already created keep running; run the same command again to resume"
+        return _fail(out, message, "interrupted")
+
+
+def _fail(out: IO[str], message: str, kind: str) -> int:
+    print(message, file=sys.stderr if out is sys.stdout else out)
+    return EXIT_CODES[kind]
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "operation": args.operation,
+        "preset": args.preset,
+        "instructions": args.instructions,
+        "preservation_level": args.preservation_level,
+    }
+
+
+def _namespace(args: argparse.Namespace) -> str:
+    """--namespace, else the journal's (a re-export under another file name resumes), else the file's name."""
+    if args.namespace:
+        return str(args.namespace)
+    stored = _journal_meta(args.journal).get("namespace")
+    return stored or os.path.splitext(os.path.basename(args.catalog))[0] or "catalog"
+
+
+def _journal_meta(journal: str) -> dict[str, str]:
+    if not os.path.exists(journal):
+        return {}
+    db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True)
+    try:
+        return dict(db.execute("SELECT name, value FROM meta").fetchall())
+    except sqlite3.Error:
+        return {}
+    finally:
+        db.close()
+
+
+def _run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> int:
+    total = count_rows(args.catalog)
+    with ProgressBar(total, disable=True if args.no_progress else None) as bar:
+        summary = process_catalog(
+            make_client(),
+            read_rows(args.catalog),
+            namespace=_namespace(args),
+            journal=args.journal,
+            results=args.results,
+            on_progress=bar,
+            on_invalid="skip" if args.skip_invalid else "raise",
+            **_options(args),
+        )
+    print(
+        f"{summary.completed_count} completed, {summary.failed_count} failed, "
+        f"{summary.invalid_count} invalid, {summary.skipped_count} already done; "
+        f"{summary.jobs} jobs, {summary.credits_used} credits used",
+        file=out,
+    )
+    for outcome in summary.failed[:20]:
+        print(
+            f"  row {outcome.row}: {outcome.key}: {outcome.error_code or outcome.status}: "
+            f"{outcome.error_message}",
+            file=out,
+        )
+    return EXIT_CODES["done" if summary.ok else "failed_items"]
+
+
+def _dry_run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> int:
+    template = BodyTemplate(_namespace(args), _options(args))
+    report = dry_run(read_rows(args.catalog), template, args.journal)
+    print(
+        f"{report.rows} rows: {report.valid} valid, {report.invalid_count} invalid, "
+        f"{report.done} already done",
+        file=out,
+    )
+    for problem in report.invalid:
+        print(f"  {problem}", file=out)
+    per_image = _credits_per_image(make_client(), args.operation)
+    estimate = "unknown" if per_image is None else str(per_image * report.to_send)
+    print(
+        f"would send {report.to_send} images in {report.jobs} jobs; estimated credits: {estimate}"
+        f" ({args.operation}: {per_image if per_image is not None else '?'} per image); nothing was sent",
+        file=out,
+    )
+    return EXIT_CODES["input" if report.invalid_count else "done"]
+
+
+def _credits_per_image(client: ApiClient, operation: str) -> int | None:
+    resource = operations(client).with_raw_response
+    listed = call(client, "list_product_photo_operations", lambda: resource.list())
+    for described in listed.operations:
+        if str(described.id) == operation:
+            return described.credits_per_image
+    return None
+
+
+def _status(journal: str, out: IO[str]) -> int:
+    if not os.path.exists(journal):
+        return _fail(out, f"error: no journal at {journal}", "input")
+    meta = _journal_meta(journal)
+    db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True)
+    try:
+        items = dict(db.execute("SELECT status, COUNT(*) FROM items GROUP BY status").fetchall())
+        jobs = dict(db.execute("SELECT status, COUNT(*) FROM batches GROUP BY status").fetchall())
+        credits = db.execute("SELECT COALESCE(SUM(credits_used), 0) FROM batches").fetchone()[0]
+        open_jobs = db.execute(
+            "SELECT seq, job_id FROM batches WHERE status IN ('planned', 'submitted') ORDER BY seq"
+        ).fetchall()
+    finally:
+        db.close()
+    print(
+        f"journal {journal}: namespace {meta.get('namespace')}, options {meta.get('options')}, "
+        f"{meta.get('runs', 0)} run(s)",
+        file=out,
+    )
+    print(
+        f"images: {items.get('completed', 0)} completed, {items.get('failed', 0)} failed, "
+        f"{items.get('pending', 0)} in open jobs",
+        file=out,
+    )
+    finished = sum(n for status, n in jobs.items() if status not in ("planned", "submitted"))
+    print(f"jobs: {finished} finished, {len(open_jobs)} open; credits used: {credits}", file=out)
+    for seq, job_id in open_jobs:
+        print(f"  open batch {seq}: job {job_id or '(not created yet)'}; a rerun re-attaches to it", file=out)
+    return EXIT_CODES["done"]

@@ -1,0 +1,312 @@
+"""The catalog journal: a SQLite file recording every item and job, written ahead of the API.
+
+A batch and its idempotency key are committed before the create call, the job id right after
+it, and the items' outcomes in the same transaction that marks the job terminal. Whatever
+point a process dies at, a rerun finds either an open batch (re-sent with the same key, so
+the API hands back the job it may already have: never a second charge) or finished items
+(skipped). WAL mode with synchronous=NORMAL survives a killed process; after a power loss
+the newest commits may be missing, and then the content-derived key still finds the job.
+
+One run at a time: a run holds an exclusive SQLite lock on a sidecar file (``<journal>.lock``)
+for its whole duration. The operating system drops that lock when the process dies, so a
+crash never leaves a stale lock behind, and a second concurrent run is refused at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .._core.errors import AigenStudioError
+from .outcomes import BatchRecord, ItemOutcome
+
+__all__ = ["Journal", "JournalBusyError", "JournalMismatchError", "JournalRecord", "OpenBatch"]
+
+SCHEMA_VERSION = "1"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS batches (
+    seq INTEGER PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    job_id TEXT,
+    status TEXT NOT NULL,          -- planned, submitted, then the job's terminal status
+    images INTEGER NOT NULL,
+    credits_used INTEGER,
+    run INTEGER NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS items (
+    item_key TEXT PRIMARY KEY,     -- external_id, else source_url
+    external_id TEXT,
+    source_url TEXT NOT NULL,
+    batch INTEGER NOT NULL REFERENCES batches(seq),
+    pos INTEGER NOT NULL,          -- position in its batch's request
+    status TEXT NOT NULL,          -- pending, completed, failed
+    result_url TEXT, thumbnail_url TEXT, error_code TEXT, error_message TEXT,
+    credits_used INTEGER,
+    run INTEGER NOT NULL,          -- the last run whose input held this row
+    row INTEGER NOT NULL           -- its position in that run's input
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS items_by_batch ON items (batch, pos);
+"""
+_SEEN_PER_COMMIT = 5000
+TERMINAL = ("completed", "partially_completed", "failed", "cancelled")
+
+
+class JournalBusyError(AigenStudioError):
+    """Another process is running a catalog on this journal."""
+
+
+class JournalMismatchError(AigenStudioError):
+    """The journal was started with other job options; resuming would mix two runs."""
+
+
+@dataclass(frozen=True)
+class JournalRecord:
+    """What the journal knows of one item when its row is read again."""
+
+    status: str
+    run: int
+    outcome: ItemOutcome
+
+
+@dataclass(frozen=True)
+class OpenBatch:
+    """A batch recorded but not finished: re-sent with its key, or re-attached by job id."""
+
+    seq: int
+    idempotency_key: str
+    job_id: str | None
+    images: list[tuple[str, str | None]]  # (source_url, external_id) in request order
+
+
+class JournalReader:
+    """Reading a journal: what a run looks up, and what stays readable after it."""
+
+    _db: sqlite3.Connection
+    _in_tx: bool = False
+    _unsaved: int = 0
+
+    def lookup(self, key: str) -> JournalRecord | None:
+        found = self._db.execute(
+            "SELECT i.status, i.run, i.external_id, i.source_url, i.batch, b.job_id, i.result_url,"
+            " i.error_code, i.error_message, i.thumbnail_url, i.credits_used"
+            " FROM items i JOIN batches b ON b.seq = i.batch WHERE i.item_key = ?",
+            (key,),
+        ).fetchone()
+        if found is None:
+            return None
+        status, run, external_id, source_url, batch, job_id, result, code, message, thumb, credits = found
+        outcome = ItemOutcome(
+            external_id, "skipped", _uuid(job_id), batch, result_url=result, error_code=code,
+            error_message=message, thumbnail_url=thumb, source_url=source_url, credits_used=credits,
+        )  # fmt: skip
+        return JournalRecord(status, run, outcome)
+
+    def open_batches(self) -> list[OpenBatch]:
+        """Batches recorded but not terminal, oldest first (a rerun finishes these first)."""
+        marks = ",".join("?" * len(TERMINAL))
+        rows = self._db.execute(
+            f"SELECT seq, idempotency_key, job_id FROM batches WHERE status NOT IN ({marks}) ORDER BY seq",  # noqa: S608
+            TERMINAL,
+        ).fetchall()
+        return [OpenBatch(seq, key, job_id, self.batch_images(seq)) for seq, key, job_id in rows]
+
+    def batch_images(self, seq: int) -> list[tuple[str, str | None]]:
+        return self._db.execute(
+            "SELECT source_url, external_id FROM items WHERE batch = ? ORDER BY pos", (seq,)
+        ).fetchall()
+
+    def items_of_run(self, run: int) -> Iterator[ItemOutcome]:
+        """This run's finished items in input order (for the deprecated report views)."""
+        rows = self._db.execute(
+            "SELECT i.external_id, i.status, b.job_id, i.batch, i.result_url, i.error_code, i.error_message,"
+            " i.thumbnail_url, i.source_url, i.row, i.credits_used"
+            " FROM items i JOIN batches b ON b.seq = i.batch"
+            " WHERE i.run = ? AND i.status IN ('completed', 'failed') ORDER BY i.row",
+            (run,),
+        )
+        for ext, status, job_id, *rest in rows:
+            yield ItemOutcome(ext, status, _uuid(job_id), *rest)
+
+    def _begin(self) -> None:
+        if not self._in_tx:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._in_tx = True
+
+    def _commit(self) -> None:
+        self._unsaved = 0
+        if self._in_tx:
+            self._db.execute("COMMIT")
+            self._in_tx = False
+
+    def _tx(self) -> _Transaction:
+        return _Transaction(self)
+
+
+class Journal(JournalReader):
+    """One catalog's durable state; see the module docstring for the guarantees."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self._lock = _take_lock(self.path + ".lock")
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+        except BaseException:
+            self._lock.close()
+            raise
+        self.run = 0
+        self._in_tx = False
+        self._unsaved = 0
+
+    def start(self, namespace: str, options: dict[str, Any]) -> None:
+        """Check (or record) what the journal was started with, and open a new run."""
+        wanted = {"schema": SCHEMA_VERSION, "namespace": namespace, "options": _canon(options)}
+        with self._tx():
+            stored = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
+            for name, value in wanted.items():
+                if name in stored and stored[name] != value:
+                    raise JournalMismatchError(
+                        f"the journal {self.path} was started with {name} {stored[name]}, not {value}; "
+                        "use the same settings to resume, or another journal for another run"
+                    )
+                self._db.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", (name, value))
+            self.run = int(stored.get("runs", "0")) + 1
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('runs', ?)", (str(self.run),))
+
+    def close(self) -> None:
+        if self._in_tx:
+            self._db.execute("COMMIT")
+            self._in_tx = False
+        self._db.close()
+        self._lock.close()
+
+    def seen(self, key: str, row: int) -> None:
+        """Note that this run's input holds ``key`` at ``row`` (committed with the next batch)."""
+        self._begin()
+        self._db.execute("UPDATE items SET run = ?, row = ? WHERE item_key = ?", (self.run, row, key))
+        self._unsaved += 1
+        if self._unsaved >= _SEEN_PER_COMMIT:  # a long stretch of skipped rows: keep the WAL short
+            self._commit()
+
+    def add_batch(self, key: str, images: Sequence[tuple[str, str | None, int]]) -> int:
+        """Write-ahead: record a batch (source_url, external_id, row) and its key; commit."""
+        self._begin()
+        (seq,) = self._db.execute("SELECT COALESCE(MAX(seq) + 1, 0) FROM batches").fetchone()
+        self._db.execute(
+            "INSERT INTO batches (seq, idempotency_key, status, images, run, updated_at)"
+            " VALUES (?, ?, 'planned', ?, ?, ?)",
+            (seq, key, len(images), self.run, time.time()),
+        )
+        self._db.executemany(
+            "INSERT INTO items (item_key, external_id, source_url, batch, pos, status, run, row)"
+            " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+            [(ext or url, ext, url, seq, pos, self.run, row) for pos, (url, ext, row) in enumerate(images)],
+        )
+        self._commit()
+        return int(seq)
+
+    def set_job(self, seq: int, job_id: str) -> None:
+        with self._tx():
+            self._db.execute(
+                "UPDATE batches SET job_id = ?, status = 'submitted', updated_at = ? WHERE seq = ?",
+                (job_id, time.time(), seq),
+            )
+
+    def finish_batch(self, seq: int, status: str, credits: int | None, outcomes: list[ItemOutcome]) -> None:
+        """The job's terminal status and every item's outcome, in one transaction."""
+        with self._tx():
+            self._db.execute(
+                "UPDATE batches SET status = ?, credits_used = ?, updated_at = ? WHERE seq = ?",
+                (status, credits, time.time(), seq),
+            )
+            self._db.executemany(
+                "UPDATE items SET status = ?, result_url = ?, thumbnail_url = ?, error_code = ?,"
+                " error_message = ?, credits_used = ? WHERE item_key = ?",
+                [
+                    (
+                        o.status,
+                        o.result_url,
+                        o.thumbnail_url,
+                        o.error_code,
+                        o.error_message,
+                        o.credits_used,
+                        o.key,
+                    )
+                    for o in outcomes
+                ],
+            )
+
+
+class _Transaction:
+    def __init__(self, journal: JournalReader) -> None:
+        self._journal = journal
+
+    def __enter__(self) -> None:
+        self._journal._begin()
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is None:
+            self._journal._commit()
+        else:
+            self._journal._db.execute("ROLLBACK")
+            self._journal._in_tx = False
+
+
+def _take_lock(path: str) -> sqlite3.Connection:
+    lock = sqlite3.connect(path, isolation_level=None, timeout=0.0)
+    try:
+        lock.execute("CREATE TABLE IF NOT EXISTS holder (pid INTEGER)")
+        lock.execute("BEGIN EXCLUSIVE")
+    except sqlite3.OperationalError as error:
+        lock.close()
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        raise JournalBusyError(
+            f"another catalog run is using the journal {path.removesuffix('.lock')}; "
+            "wait for it to finish (or stop it) before starting this one"
+        ) from None
+    lock.execute("DELETE FROM holder")
+    lock.execute("INSERT INTO holder VALUES (?)", (os.getpid(),))
+    return lock
+
+
+def _canon(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
+
+
+def read_batches(path: str, run: int) -> list[BatchRecord]:
+    """The batches holding a finished run's items (for the deprecated ``batches`` view)."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        rows = db.execute(
+            "SELECT DISTINCT b.seq, b.idempotency_key, b.job_id, b.status FROM batches b"
+            " JOIN items i ON i.batch = b.seq WHERE i.run = ? ORDER BY b.seq",
+            (run,),
+        ).fetchall()
+    finally:
+        db.close()
+    return [BatchRecord(seq, key, _uuid(job_id), status) for seq, key, job_id, status in rows]
+
+
+def read_items(path: str, run: int) -> Iterator[ItemOutcome]:
+    """A finished run's items, read back without taking the run lock (WAL readers never block)."""
+    reader = JournalReader()
+    reader._db = sqlite3.connect(path, isolation_level=None)
+    try:
+        yield from reader.items_of_run(run)
+    finally:
+        reader._db.close()

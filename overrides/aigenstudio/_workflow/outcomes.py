@@ -1,0 +1,178 @@
+"""What a catalog run tells its caller: one outcome per row, as it happens, and a small summary.
+
+Outcomes are streamed (a callback, a results file, an iterator) instead of being kept: a
+million-image run must not hold a million reports. The summary keeps counts, credits and
+the failed items only, so printing it stays cheap whatever the catalog's size.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import os
+import uuid
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any, Literal
+
+from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
+
+__all__ = ["BatchRecord", "CatalogSummary", "ItemOutcome", "ResultsWriter", "Status"]
+
+# completed / failed: the API's verdict. skipped: done in an earlier run (journal).
+# invalid: the row was refused before sending (only with on_invalid="skip").
+Status = Literal["completed", "failed", "skipped", "invalid"]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOutcome:
+    """The outcome of one catalog row; the first fields are those of the former ItemReport."""
+
+    external_id: str | None
+    status: Status
+    job_id: uuid.UUID | None = None
+    batch: int | None = None  # the journal's batch number
+    result_url: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    thumbnail_url: str | None = None
+    source_url: str | None = None
+    row: int | None = None  # 0-based position in this run's input
+    credits_used: int | None = None
+
+    @property
+    def key(self) -> str:
+        """What the journal knows the item by: its external_id, else its source_url."""
+        return self.external_id or self.source_url or ""
+
+    def to_input(self) -> ProductPhotoImageInput:
+        """The image to send again (for a retry)."""
+        image = ProductPhotoImageInput(source_url=self.source_url or "")
+        if self.external_id is not None:
+            image.external_id = self.external_id
+        return image
+
+    def to_record(self) -> dict[str, Any]:
+        """A flat, JSON-ready dict (the results file's columns)."""
+        record = dataclasses.asdict(self)
+        record["job_id"] = str(self.job_id) if self.job_id is not None else None
+        return record
+
+
+FIELDS = [f.name for f in dataclasses.fields(ItemOutcome)]
+_ITEMS_DEPRECATED = (
+    "the per-item views of the catalog report are deprecated: outcomes are streamed to on_item, "
+    "results= or iter_catalog(); the summary keeps counts and .failed"
+)
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    """A batch as the journal records it."""
+
+    index: int
+    idempotency_key: str
+    job_id: uuid.UUID | None
+    status: str
+
+
+@dataclass
+class CatalogSummary:
+    """Counts, credits and the failed items of one run (``repr`` stays small).
+
+    ``failed`` holds the items the API failed and the rows refused as invalid. The former
+    report's per-item views (``items``, ``completed``) are deprecated: they read the journal
+    back (the outcomes were streamed, not kept).
+    """
+
+    rows: int = 0
+    completed_count: int = 0
+    failed_count: int = 0
+    skipped_count: int = 0
+    invalid_count: int = 0
+    jobs: int = 0
+    credits_used: int = 0
+    failed: list[ItemOutcome] = field(default_factory=list)
+    journal: str | None = None  # None when the run used a temporary journal
+    _items: Callable[[], Iterator[ItemOutcome]] | None = field(default=None, repr=False, compare=False)
+    _batches: Callable[[], list[BatchRecord]] | None = field(default=None, repr=False, compare=False)
+
+    def add(self, outcome: ItemOutcome) -> None:
+        self.rows += 1
+        if outcome.status == "completed":
+            self.completed_count += 1
+        elif outcome.status == "skipped":
+            self.skipped_count += 1
+        else:
+            self.failed.append(outcome)
+            if outcome.status == "invalid":
+                self.invalid_count += 1
+            else:
+                self.failed_count += 1
+
+    def bind_journal(
+        self, items: Callable[[], Iterator[ItemOutcome]], batches: Callable[[], list[BatchRecord]]
+    ) -> None:
+        self._items, self._batches = items, batches
+
+    @property
+    def batches(self) -> list[BatchRecord]:
+        """Deprecated: the jobs of this run's items, as journal records (no longer the jobs)."""
+        warnings.warn(_ITEMS_DEPRECATED, DeprecationWarning, stacklevel=2)
+        return self._batches() if self._batches else []
+
+    @property
+    def items(self) -> dict[str, ItemOutcome]:
+        """Deprecated: every item this run finished, keyed and ordered as the input (reads the journal)."""
+        warnings.warn(_ITEMS_DEPRECATED, DeprecationWarning, stacklevel=2)
+        return {outcome.key: outcome for outcome in self._items()} if self._items else {}
+
+    @property
+    def completed(self) -> list[ItemOutcome]:
+        """Deprecated: the completed items (reads the journal); use ``completed_count`` or ``on_item``."""
+        warnings.warn(_ITEMS_DEPRECATED, DeprecationWarning, stacklevel=2)
+        items = self._items() if self._items else iter(())
+        return [outcome for outcome in items if outcome.status == "completed"]
+
+    @property
+    def ok(self) -> bool:
+        """True when no row failed or was refused."""
+        return not self.failed
+
+    def retry_inputs(self) -> list[ProductPhotoImageInput]:
+        """The original images of every failed item, ready for another run."""
+        return [outcome.to_input() for outcome in self.failed]
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(rows={self.rows}, completed={self.completed_count}, "
+            f"failed={self.failed_count}, skipped={self.skipped_count}, invalid={self.invalid_count}, "
+            f"jobs={self.jobs}, credits_used={self.credits_used})"
+        )
+
+
+class ResultsWriter:
+    """Append outcomes to a ``.csv`` or ``.jsonl`` file, flushed after every job."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        name = os.fspath(path)
+        self._jsonl = not name.lower().endswith(".csv")
+        self._file: IO[str] = open(name, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by close())
+        self._csv = None if self._jsonl else csv.DictWriter(self._file, fieldnames=FIELDS)
+        if self._csv is not None:
+            self._csv.writeheader()
+
+    def write(self, outcome: ItemOutcome) -> None:
+        record = outcome.to_record()
+        if self._csv is not None:
+            self._csv.writerow(record)
+        else:
+            self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()

@@ -1,0 +1,145 @@
+"""Rows to request bodies: check each row as it is read, build and check each batch's body.
+
+Nothing here holds more than one batch. A problem is reported against the row it came
+from (``images[<row>].source_url``), whichever batch the row landed in, so a merchandiser
+can find it in the file.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
+from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
+
+from .._contract.spec import load_spec
+from .._core.errors import ArgumentTypeError, RequestValidationError
+from .._http.idempotency import idempotency_key_for
+
+__all__ = [
+    "MAX_IMAGES_PER_JOB",
+    "BodyTemplate",
+    "ImageLike",
+    "InvalidRowError",
+    "checked_image",
+    "images_per_job",
+    "item_key",
+]
+
+_CREATE_OPERATION_ID = "createProductPhotoJob"
+# The documented limit (vendor prose and the create body's images.maxItems); used only if
+# the bundled spec cannot be read or stops stating it.
+MAX_IMAGES_PER_JOB = 20
+_PROBE_IMAGE = {"source_url": "https://example.com/probe.jpg"}
+_IMAGE_FIELD = re.compile(r"^body\.images\[(\d+)\](.*)$")
+
+ImageLike = ProductPhotoImageInput | Mapping[str, Any]
+
+
+class InvalidRowError(RequestValidationError):
+    """A row the spec refuses; ``position`` is its place in the batch being built."""
+
+    def __init__(self, field: str, limit: str, position: int) -> None:
+        super().__init__(field, limit)
+        self.position = position
+
+
+@functools.cache
+def images_per_job() -> int:
+    """The create body's ``images.maxItems`` from the bundled spec (else MAX_IMAGES_PER_JOB)."""
+    spec = load_spec()
+    create = spec.operations.get(_CREATE_OPERATION_ID)
+    if create is None:
+        return MAX_IMAGES_PER_JOB
+    try:
+        body = spec.deref(create.body_schema)
+        limit = spec.deref(body["properties"]["images"])["maxItems"]
+    except (LookupError, TypeError):
+        return MAX_IMAGES_PER_JOB
+    return limit if isinstance(limit, int) and limit >= 1 else MAX_IMAGES_PER_JOB
+
+
+def checked_image(row: int, image: object) -> ProductPhotoImageInput:
+    """One row as an image input, or RequestValidationError naming ``images[row]``."""
+    where = f"images[{row}]"
+    if isinstance(image, Mapping):
+        if not isinstance(image.get("source_url"), str) or not image.get("source_url"):
+            raise RequestValidationError(f"{where}.source_url", "required")
+        external = image.get("external_id")
+        if external is not None and not isinstance(external, str):
+            raise RequestValidationError(f"{where}.external_id", "a string")
+        image = ProductPhotoImageInput.from_dict({k: v for k, v in image.items() if v is not None})
+    if not isinstance(image, ProductPhotoImageInput):
+        raise RequestValidationError(where, "a ProductPhotoImageInput or a mapping")
+    if not isinstance(image.source_url, str) or not image.source_url:
+        raise RequestValidationError(f"{where}.source_url", "required")
+    external_id = image.external_id
+    if isinstance(external_id, str) and not external_id:
+        raise RequestValidationError(f"{where}.external_id", "non-empty when given")
+    return image
+
+
+def item_key(image: ProductPhotoImageInput) -> str:
+    """The journal's name for an item: its external_id, else its source_url."""
+    external_id = image.external_id
+    return external_id if isinstance(external_id, str) else image.source_url
+
+
+class BodyTemplate:
+    """The job options shared by every batch, checked once; builds and checks batch bodies."""
+
+    def __init__(self, namespace: str, job_options: Mapping[str, Any]) -> None:
+        if not isinstance(namespace, str) or not namespace:
+            raise RequestValidationError("namespace", "a non-empty string")
+        self.namespace = namespace
+        self.options = {name: _plain(value) for name, value in job_options.items() if value is not None}
+        self._create = load_spec().operations.get(_CREATE_OPERATION_ID)
+        probe = self._model([_PROBE_IMAGE])
+        if probe.additional_properties:
+            unknown = ", ".join(sorted(probe.additional_properties))
+            raise ArgumentTypeError("job_options", f"unknown job option(s): {unknown}")
+        self._validate(probe.to_dict(), rows=[0])
+
+    def body(self, images: list[ProductPhotoImageInput], rows: list[int]) -> tuple[dict[str, Any], str]:
+        """The batch's wire body and its idempotency key, after the spec's checks.
+
+        The key hashes the namespace and the body (the journal's batch record), never a
+        row's position: the same batch gets the same key in any rerun.
+        """
+        model = self._model([image.to_dict() for image in images])
+        body = model.to_dict()
+        self._validate(body, rows)
+        return body, idempotency_key_for(self.namespace, body)
+
+    def body_of_record(self, images: list[ProductPhotoImageInput]) -> dict[str, Any]:
+        """The body of a batch the journal recorded (checked when it was first built)."""
+        return self._model([image.to_dict() for image in images]).to_dict()
+
+    def _model(self, images: list[dict[str, Any]]) -> ProductPhotoJobCreateRequest:
+        return ProductPhotoJobCreateRequest.from_dict({**self.options, "images": images})
+
+    def _validate(self, body: dict[str, Any], rows: list[int]) -> None:
+        if self._create is None:
+            return
+        try:  # the spec's own limits (source_url format, instructions, webhook_url, enums...)
+            self._create.validate_arguments(json=body, headers={"Idempotency-Key": "k" * 16})
+        except RequestValidationError as error:
+            raise _on_row(error, rows) from None
+
+
+def _on_row(error: RequestValidationError, rows: list[int]) -> RequestValidationError:
+    """Name the input row for a problem inside ``body.images[i]``; other problems unchanged."""
+    match = _IMAGE_FIELD.match(error.field)
+    if match is None or int(match.group(1)) >= len(rows):
+        return error
+    position = int(match.group(1))
+    return InvalidRowError(f"images[{rows[position]}]{match.group(2)}", error.limit, position)
+
+
+def _plain(value: Any) -> Any:
+    # Options go through the model's from_dict, which takes wire values.
+    return value.value if isinstance(value, enum.Enum) else value

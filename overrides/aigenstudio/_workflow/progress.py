@@ -1,0 +1,164 @@
+"""Progress of a catalog run: counts, credits, rate and ETA, and a terminal progress bar.
+
+The callback gets a :class:`CatalogProgress` after every finished job, on every poll where
+the active job moved, and every few thousand rows skipped as already done; not once per row,
+so a callback that draws costs nothing measurable. Rate and ETA use the run's own clock.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, Any
+
+from .outcomes import ItemOutcome
+from .waiting import Progress
+
+__all__ = ["CatalogProgress", "ProgressBar", "ProgressTracker", "progress_bar"]
+
+_SKIPS_PER_REPORT = 2000
+
+
+@dataclass(frozen=True)
+class CatalogProgress:
+    """One snapshot of a run; ``total`` and ``eta`` are None when the input's length is unknown."""
+
+    completed: int
+    failed: int  # failed by the API or refused as invalid
+    skipped: int  # done in an earlier run
+    total: int | None
+    jobs_done: int
+    jobs_active: int
+    credits_used: int
+    elapsed: float  # seconds
+    rate: float  # images per second processed by the API in this run
+    eta: float | None  # seconds
+    job: Progress | None  # the active job's last poll
+
+    @property
+    def done(self) -> int:
+        """Rows with a final outcome, in-flight images of the active job included."""
+        in_job = self.job.completed + self.job.failed if self.job is not None else 0
+        return self.completed + self.failed + self.skipped + in_job
+
+
+class ProgressTracker:
+    """Counts outcomes and jobs, and hands snapshots to the caller's callback."""
+
+    def __init__(
+        self,
+        callback: Callable[[CatalogProgress], object] | None,
+        total: int | None,
+        clock: Callable[[], float],
+    ) -> None:
+        self._callback = callback
+        self._clock = clock
+        self._started = clock()
+        self.total = total
+        self.completed = self.failed = self.skipped = 0
+        self.jobs_done = self.jobs_active = self.credits_used = 0
+        self._job: Progress | None = None
+        self._unreported_skips = 0
+
+    def outcome(self, outcome: ItemOutcome) -> None:
+        if outcome.status == "completed":
+            self.completed += 1
+        elif outcome.status == "skipped":
+            self.skipped += 1
+            self._unreported_skips += 1
+            if self._unreported_skips >= _SKIPS_PER_REPORT:
+                self.report()
+        else:
+            self.failed += 1
+
+    def job_started(self) -> None:
+        self.jobs_active += 1
+        self._job = None
+
+    def job_progress(self, progress: Progress) -> None:
+        self._job = progress
+        self.report()
+
+    def job_finished(self, credits: int) -> None:
+        self.jobs_active = max(self.jobs_active - 1, 0)
+        self.jobs_done += 1
+        self.credits_used += credits
+        self._job = None
+        self.report()
+
+    def report(self) -> None:
+        self._unreported_skips = 0
+        if self._callback is not None:
+            self._callback(self.snapshot())
+
+    def snapshot(self) -> CatalogProgress:
+        elapsed = max(self._clock() - self._started, 0.0)
+        processed = self.completed + self.failed
+        rate = processed / elapsed if elapsed > 0 else 0.0
+        eta = None
+        if self.total is not None and rate > 0:
+            eta = max(self.total - processed - self.skipped, 0) / rate
+        return CatalogProgress(
+            self.completed,
+            self.failed,
+            self.skipped,
+            self.total,
+            self.jobs_done,
+            self.jobs_active,
+            self.credits_used,
+            elapsed,
+            rate,
+            eta,
+            self._job,
+        )
+
+
+class ProgressBar:
+    """A tqdm bar fed by :class:`CatalogProgress`; silent when tqdm is missing or not a TTY."""
+
+    def __init__(
+        self, total: int | None = None, file: IO[str] | None = None, disable: bool | None = None
+    ) -> None:
+        self._bar: Any = None
+        stream = file if file is not None else sys.stderr
+        try:
+            from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]  # optional: aigenstudio[cli]
+        except ImportError:
+            return
+        # disable=None: tqdm itself turns the bar off when the stream is not a terminal.
+        self._bar = tqdm(
+            total=total, file=stream, disable=disable, unit="img", dynamic_ncols=True, smoothing=0.1
+        )
+
+    def __call__(self, progress: CatalogProgress) -> None:
+        bar = self._bar
+        if bar is None:
+            return
+        if progress.total is not None and bar.total != progress.total:
+            bar.total = progress.total
+        bar.n = progress.done
+        bar.set_postfix(
+            failed=progress.failed,
+            skipped=progress.skipped,
+            jobs=progress.jobs_done,
+            credits=progress.credits_used,
+            refresh=False,
+        )
+        bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def progress_bar(total: int | None = None, *, file: IO[str] | None = None) -> ProgressBar:
+    """A ready ``on_progress`` for terminals: ``with progress_bar(len(rows)) as bar:`` then
+    ``process_catalog(..., on_progress=bar)``."""
+    return ProgressBar(total, file)

@@ -1,0 +1,96 @@
+"""Create a batch's job, treating the API's limits as back-pressure rather than failure.
+
+The account allows one active job per key and two per account. A create refused for that
+(409 for a conflicting active job, 429 rate limited, 503 busy) is waited out and re-sent
+with the *same* idempotency key, which is always safe: the API never creates a second job
+for one key. Waits grow x1.5 up to ``max_interval``, never shorter than ``Retry-After``, and
+give up (re-raising the API's answer) after ``timeout`` seconds.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
+
+from .._core.errors import APIStatusError
+from .._core.retry_after import parse_retry_after
+from .facade import ApiClient, async_jobs, call, call_async, jobs
+
+__all__ = ["Backpressure", "create_job", "create_job_async"]
+
+_CREATE_OPERATION = "create_product_photo_job"
+_LIMIT_STATUSES = frozenset({409, 429, 503})
+_FACTOR = 1.5
+
+
+class Backpressure:
+    """How long to wait before re-sending a refused create, or the error once time is up."""
+
+    def __init__(
+        self, timeout: float, interval: float, max_interval: float, clock: Callable[[], float]
+    ) -> None:
+        self._deadline = clock() + timeout
+        self._interval = interval
+        self._max = max_interval
+        self._clock = clock
+        self.waits = 0
+
+    def delay(self, error: APIStatusError) -> float:
+        if error.status_code not in _LIMIT_STATUSES or "idempotency" in (error.code or ""):
+            raise error  # a key reused for another body, a bad request...: not a limit
+        hint = parse_retry_after(error.response.headers.get("retry-after")) or 0.0
+        delay = max(hint, self._interval)
+        self._interval = min(self._interval * _FACTOR, self._max)
+        if self._clock() + delay > self._deadline:
+            raise error
+        self.waits += 1
+        return delay
+
+
+def _request(body: dict[str, Any]) -> ProductPhotoJobCreateRequest:
+    return ProductPhotoJobCreateRequest.from_dict(body)
+
+
+def create_job(
+    client: ApiClient,
+    body: dict[str, Any],
+    key: str,
+    backpressure: Backpressure,
+    sleep: Callable[[float], object],
+) -> uuid.UUID:
+    """The id of the created job (or, for a key the API knows, of the existing one)."""
+    resource = jobs(client).with_raw_response
+    request = _request(body)
+    while True:
+        try:
+            created = call(
+                client, _CREATE_OPERATION, lambda: resource.create(body=request, idempotency_key=key)
+            )
+        except APIStatusError as error:
+            sleep(backpressure.delay(error))
+            continue
+        return created.job.id
+
+
+async def create_job_async(
+    client: ApiClient,
+    body: dict[str, Any],
+    key: str,
+    backpressure: Backpressure,
+    sleep: Callable[[float], Awaitable[object]],
+) -> uuid.UUID:
+    """The async twin of :func:`create_job`."""
+    resource = async_jobs(client).with_raw_response
+    request = _request(body)
+    while True:
+        try:
+            created = await call_async(
+                client, _CREATE_OPERATION, lambda: resource.create(body=request, idempotency_key=key)
+            )
+        except APIStatusError as error:
+            await sleep(backpressure.delay(error))
+            continue
+        return created.job.id

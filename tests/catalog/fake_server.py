@@ -1,0 +1,151 @@
+"""A fake Product Photo API on 127.0.0.1 that counts what it charges, for crash tests.
+
+Creates are idempotent (same key, same job, no new charge); one active job per key is
+implicit, and the account allows ``account_limit`` active jobs at once (409 beyond). A job
+completes at its ``polls_to_finish``-th poll. ``charges`` counts, per image (external_id,
+else source_url), how many created jobs included it: "never charged twice" is
+``max(charges.values()) == 1``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+OPERATIONS = [
+    {"id": "marketplace_clean", "name": "Marketplace clean", "credits_per_image": 1},
+    {"id": "premium_ad", "name": "Premium ad", "credits_per_image": 4},
+]
+
+
+@dataclass
+class Job:
+    id: str
+    images: list[dict[str, Any]]
+    polls: int = 0
+    finish_at: int = 2
+
+    @property
+    def status(self) -> str:
+        return "completed" if self.polls >= self.finish_at else "processing"
+
+    def wire(self) -> dict[str, Any]:
+        done = self.status == "completed"
+        job: dict[str, Any] = {
+            "id": self.id,
+            "status": self.status,
+            "total_items": len(self.images),
+            "credits_reserved": len(self.images),
+            "sandbox": True,
+            "items": [],
+        }
+        if done:
+            job["credits_used"] = len(self.images)
+            job["items"] = [
+                {
+                    "id": str(uuid.uuid4()),
+                    **({"external_id": i["external_id"]} if "external_id" in i else {}),
+                    "result_url": f"https://cdn.test/{self.id}/{n}.png",
+                    "thumbnail_url": f"https://cdn.test/{self.id}/{n}.thumb.png",
+                    "credits_used": 1,
+                }
+                for n, i in enumerate(self.images)
+            ]
+        return job
+
+
+@dataclass
+class State:
+    jobs: dict[str, Job] = field(default_factory=dict)
+    by_key: dict[str, str] = field(default_factory=dict)
+    charges: Counter[str] = field(default_factory=Counter)
+    creates: int = 0
+    refusals: int = 0
+    account_limit: int = 2
+    polls_to_finish: int = 2
+    throttle_creates: int = 0  # answer this many creates with 429 first
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def active(self) -> int:
+        return sum(1 for job in self.jobs.values() if job.status != "completed")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeServer
+
+    def log_message(self, *_: Any) -> None:  # quiet
+        pass
+
+    def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _error(self, status: int, code: str, headers: dict[str, str] | None = None) -> None:
+        self._send(status, {"error": {"code": code, "message": code}, "request_id": "r"}, headers)
+
+    def do_GET(self) -> None:
+        path = self.path.split("?")[0].removeprefix("/api/v1")
+        state = self.server.state
+        with state.lock:
+            if path == "/product-photo-operations":
+                return self._send(200, {"operations": OPERATIONS, "request_id": "r"})
+            job = state.jobs.get(path.rsplit("/", 1)[-1])
+            if job is None:
+                return self._error(404, "job_not_found")
+            job.polls += 1
+            return self._send(200, {"job": job.wire(), "request_id": "r"})
+
+    def do_POST(self) -> None:
+        state = self.server.state
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        key = self.headers["Idempotency-Key"]
+        with state.lock:
+            if key in state.by_key:
+                job = state.jobs[state.by_key[key]]
+                return self._send(200, {"job": job.wire(), "remaining_paid_credits": 9, "request_id": "r"})
+            if state.throttle_creates > 0:
+                state.throttle_creates -= 1
+                state.refusals += 1
+                return self._error(429, "rate_limited", {"Retry-After": "0"})
+            if state.active() >= state.account_limit:
+                state.refusals += 1
+                return self._error(409, "active_job_limit")
+            job = Job(str(uuid.uuid4()), body["images"], finish_at=state.polls_to_finish)
+            state.jobs[job.id] = job
+            state.by_key[key] = job.id
+            state.creates += 1
+            for image in body["images"]:
+                state.charges[image.get("external_id") or image["source_url"]] += 1
+            self._send(201, {"job": job.wire(), "remaining_paid_credits": 9, "request_id": "r"})
+
+
+class FakeServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.state = State()
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/api/v1"
+
+    def __enter__(self) -> FakeServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.shutdown()
+        self.server_close()
