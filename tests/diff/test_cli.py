@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.diff.conftest import FIXTURES, NEXT_SPEC, REPO_SPEC, ROOT, V1_SPEC, Run, run_script
-from tools.generate import tree_digest
+from tools.apidiff import cli
+from tools.generate import SpecError, tree_digest
 
 RunDiff = Callable[..., Run]
 
@@ -25,11 +28,21 @@ def test_unchanged_spec_reports_no_changes_and_exits_0(run_diff: RunDiff) -> Non
 
 
 def test_breaking_http_change_exits_1(run_diff: RunDiff) -> None:
-    pair = FIXTURES / "response-property-removed"
+    pair = FIXTURES / "response-property-made-optional"
     result = run_diff("--old", str(pair / "old.yaml"), "--new", str(pair / "new.yaml"), "--http-only")
     assert result.code == 1
-    assert "| **breaking** | `property-removed` | `GET /pets response 200 #/properties/name` |" in result.out
+    assert (
+        "| **breaking** | `property-became-optional` | `response-property-became-optional` "
+        "| `GET /pets response 200 #/properties/name` |"
+    ) in result.out
     assert "Suggested version bump: **major**" in result.out
+
+
+def test_a_warning_alone_exits_0(run_diff: RunDiff) -> None:
+    pair = FIXTURES / "response-property-removed"  # an optional response property: oasdiff warns
+    result = run_diff("--old", str(pair / "old.yaml"), "--new", str(pair / "new.yaml"), "--http-only")
+    assert result.code == 0
+    assert "| warning | `property-removed` | `response-optional-property-removed` |" in result.out
 
 
 def test_non_breaking_change_exits_0_and_suggests_minor(run_diff: RunDiff) -> None:
@@ -59,9 +72,10 @@ def test_invalid_openapi_exits_2_naming_the_file_and_json_path(run_diff: RunDiff
     )
     result = run_diff("--new", str(spec))
     assert result.code == 2
-    assert result.err.startswith(f"error: {spec}")
+    assert result.err.startswith(f"error: {spec}: 1 validation problem; the first at ")
     # Either validator backend's quoting (python jsonschema: 'object', jsonschema-rs: "object").
-    assert re.search(r"at \$\.paths\['/pets'\]\.get\.responses: 7 is not of type .object.$", result.err, re.M)
+    assert re.search(r"at \$\.paths\['/pets'\]\.get\.responses: 7 is not of type .object. \(", result.err)
+    assert len(result.err.strip().splitlines()) == 1
 
 
 def test_unresolvable_ref_exits_2_naming_the_ref(run_diff: RunDiff, tmp_path: Path) -> None:
@@ -119,7 +133,9 @@ def test_base_compares_the_working_spec_with_the_committed_one(spec_repo: Path, 
     )
     assert result.returncode == 1, result.stderr
     assert "`openapi.yaml@HEAD` → `openapi.yaml`" in result.stdout
-    assert "| **breaking** | `endpoint-removed` | `GET /owners` |" in result.stdout
+    assert (
+        "| **breaking** | `endpoint-removed` | `api-path-removed-without-deprecation` | `GET /owners` |"
+    ) in result.stdout
     assert _git(spec_repo, "status", "--porcelain") == status_before
 
 
@@ -162,3 +178,89 @@ def test_next_split_tags_breaks_python_imports_but_not_the_wire(run_diff: RunDif
     # Regeneration happened in a temp dir only.
     assert tree_digest(ROOT / "generated" / "aigenstudio_client") == generated_before
     assert REPO_SPEC.read_bytes() == spec_before
+
+
+def test_an_internal_error_exits_3_in_one_line_and_cleans_up(
+    run_diff: RunDiff, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the tool's temp dirs go
+
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(cli, "diff_http", explode)
+    pair = FIXTURES / "endpoint-added"
+    result = run_diff("--old", str(pair / "old.yaml"), "--new", str(pair / "new.yaml"))
+    assert result.code == 3  # not 1, which means "breaking changes found"
+    assert result.err == (
+        "error: internal error: MemoryError (a bug in tools/apidiff; rerun with --traceback for details)\n"
+    )
+    assert result.out == ""
+    assert list(scratch.iterdir()) == []  # no temp dirs left behind
+    assert not result.report.exists()
+
+
+def test_a_generator_failure_keeps_the_http_report_and_names_the_cause_first(
+    run_diff: RunDiff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = "\n".join(
+        [
+            "/tmp/x/new.yaml: the generator failed:",
+            "Generating /tmp/aigen-diff-1/new/aigenstudio_client",
+            "Traceback (most recent call last):",
+            *(
+                f'  File "/site-packages/openapi_python_client/parser/x.py", line {n}, in f'
+                for n in range(400)
+            ),
+            "KeyError: 'discriminator'",
+        ]
+    )
+
+    def fail(*_args: object) -> None:
+        raise SpecError(log)
+
+    monkeypatch.setattr(cli, "generate_pair", fail)
+    pair = FIXTURES / "endpoint-added"
+    result = run_diff("--old", str(pair / "old.yaml"), "--new", str(pair / "new.yaml"))
+    assert "Python surface: not computed (generator failed: KeyError: 'discriminator')." in result.out
+    assert "| info | `endpoint-added` | `endpoint-added` | `GET /owners` |" in result.out
+    assert result.code == 2  # nothing breaking found, but the spec cannot be generated
+    assert "Traceback" not in result.out + result.err
+    assert "error: Python surface not computed: generator failed: KeyError: 'discriminator'" in result.err
+
+
+def test_generator_cause_picks_the_reason() -> None:
+    warning = (
+        "x.yaml: the generator failed:\nGenerating /tmp/p\nWarning(s) encountered while generating.\n\n"
+        "WARNING parsing POST /a within default. Endpoint will not be generated.\n\n"
+        "Unsupported content type application/xml\n\nIf you believe this was a mistake..."
+    )
+    assert cli.generator_cause(warning) == (
+        "Unsupported content type application/xml "
+        "(WARNING parsing POST /a within default. Endpoint will not be generated)"
+    )
+    assert cli.generator_cause("x.yaml at $.a: Dict key must be str") == "x.yaml at $.a: Dict key must be str"
+
+
+def test_json_format_for_ci_gates(run_diff: RunDiff, tmp_path: Path) -> None:
+    pair = FIXTURES / "endpoint-added"
+    result = run_diff(
+        "--old", str(pair / "new.yaml"), "--new", str(pair / "old.yaml"), "--http-only", "--format", "json"
+    )
+    assert result.code == 1
+    data = json.loads(result.out)
+    assert data["http"] == [
+        {
+            "level": "breaking",
+            "rule": "endpoint-removed",
+            "oasdiff": "api-path-removed-without-deprecation",
+            "location": "GET /owners",
+            "message": "endpoint removed (operationId listOwners)",
+        }
+    ]
+    assert data["summary"]["exit_code"] == 1
+    assert data["python"] is None
+    assert data["python_status"] == "Python surface: not computed (--http-only)"
+    assert json.loads(result.report.read_text()) == data

@@ -2,7 +2,8 @@
 
 Each of N schemas references the previous two, so the inlined tree has Fibonacci-many paths
 to the bottom schema (about 10^8 for N = 40). The bounds are structural: how many `$ref`s the
-resolver expands and how many schema pairs the differ compares, never wall time.
+resolver expands and how many schema pairs the differ compares, never wall time. A change at
+the bottom is one row, at the component, naming the places that reach it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from typing import Any
 
 import yaml
 
-from tools.apidiff.http_diff import SchemaDiffer, Severity, diff_http
-from tools.apidiff.loader import RefResolver, load_spec
+from tools.apidiff.http_diff import diff_http
+from tools.apidiff.loader import REF_KEY, RefResolver, load_spec
+from tools.apidiff.rules import Level
+from tools.apidiff.schema_diff import SchemaDiffer
 
 SCHEMAS = 40
 
@@ -61,34 +64,27 @@ def test_resolver_expands_each_component_once() -> None:
     assert top["properties"]["a"]["properties"]["a"] is top["properties"]["b"]  # shared, not copied
 
 
-def test_a_change_at_the_bottom_is_reported_once_per_use_site(tmp_path: Path) -> None:
+def test_a_change_at_the_bottom_is_reported_once_at_the_component(tmp_path: Path) -> None:
     (tmp_path / "old.yaml").write_text(yaml.safe_dump(_chain_spec(64)), encoding="utf-8")
     (tmp_path / "new.yaml").write_text(yaml.safe_dump(_chain_spec(32)), encoding="utf-8")
     differ = SchemaDiffer()
     changes = diff_http(load_spec(tmp_path / "old.yaml"), load_spec(tmp_path / "new.yaml"), differ)
 
-    # one comparison per schema pair and per label pair; a tree walk would make ~10^8
+    # one comparison per component pair (and context) and per root; a tree walk would make ~10^8
     assert differ.comparisons <= 2 * SCHEMAS
-    top_paths = _paths_to_bottom(SCHEMAS - 1)
-    middle_paths = _paths_to_bottom(20)
-    assert [(c.kind, c.severity, c.location, c.message) for c in changes] == [
+    assert [(c.kind, c.level, c.location, c.message) for c in changes] == [
         (
-            "constraint-tightened",
-            Severity.INFO,
-            f"GET /middle response 200 #{'/properties/a' * 20}/properties/label",
-            f"maxLength 64 -> 32 (also reached by {middle_paths - 1} other paths)",
-        ),
-        (
-            "constraint-tightened",
-            Severity.INFO,
-            f"GET /top response 200 #{'/properties/a' * (SCHEMAS - 1)}/properties/label",
-            f"maxLength 64 -> 32 (also reached by {top_paths - 1} other paths)",
-        ),
+            "max-length-decreased",
+            Level.INFO,  # a response value got a tighter bound: what comes back still parses
+            "#/components/schemas/Link00/properties/label",
+            "maxLength 64 -> 32 (in Link00; reached from 2 places: GET /middle response 200, "
+            "GET /top response 200)",
+        )
     ]
-    assert top_paths == 102_334_155  # fib(40): what inlining every path would have walked
+    assert _paths_to_bottom(SCHEMAS - 1) == 102_334_155  # fib(40): what inlining every path would walk
 
 
-def test_recursive_refs_stay_refs_and_are_shared() -> None:
+def test_recursive_refs_become_object_cycles() -> None:
     document: dict[str, Any] = {
         "openapi": "3.1.0",
         "paths": {},
@@ -101,12 +97,38 @@ def test_recursive_refs_stay_refs_and_are_shared() -> None:
     }
     resolver = RefResolver(document)
     schemas = resolver.resolve()["components"]["schemas"]
-    assert schemas["Node"]["properties"]["next"] == {
-        "type": "object",
-        "properties": {"next": {"$ref": "#/components/schemas/Node"}},
+    node = schemas["Node"]
+    assert node["properties"]["next"] is node  # the recursion is the object graph's own cycle
+    assert schemas["List"]["properties"]["head"] is node
+    assert node[REF_KEY] == "#/components/schemas/Node"
+    assert resolver.expansions == 2  # each component once
+
+
+def test_a_self_referencing_all_of_does_not_recurse() -> None:
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Loop": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Loop"},
+                        {"type": "object", "properties": {"id": {"type": "string"}}},
+                    ]
+                },
+                "Tree": {
+                    "type": "object",
+                    "properties": {
+                        "kids": {"type": "array", "items": {"allOf": [{"$ref": "#/components/schemas/Tree"}]}}
+                    },
+                },
+            }
+        },
     }
-    assert schemas["List"]["properties"]["head"] is schemas["Node"]["properties"]["next"]
-    assert resolver.expansions == 1
+    schemas = RefResolver(document).resolve()["components"]["schemas"]
+    assert list(schemas["Loop"]["properties"]) == ["id"]  # the part that is itself is skipped
+    kid = schemas["Tree"]["properties"]["kids"]["items"]
+    assert kid["properties"]["kids"]["items"] is kid  # merged once the recursive part is filled
 
 
 def test_merging_all_of_leaves_the_shared_parts_alone() -> None:

@@ -1,13 +1,18 @@
-"""The Python-surface differ on tiny hand-written packages (no generator run: fast and exact)."""
+"""The Python-surface differ on tiny hand-written packages (no generator run: fast and exact),
+and once on a real generation to show the resource facade is part of the surface."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tools.apidiff.http_diff import Change, Severity
-from tools.apidiff.python_diff import diff_python, find_usages
+import pytest
+import yaml
 
-B, N = Severity.BREAKING, Severity.NON_BREAKING
+from tests.diff.conftest import V1_SPEC
+from tools.apidiff.python_diff import diff_python, find_usages, generate_pair
+from tools.apidiff.rules import Change, Level
+
+B, N = Level.BREAKING, Level.INFO
 
 OLD = {
     "api/__init__.py": "",
@@ -27,10 +32,10 @@ def _package(root: Path, files: dict[str, str]) -> Path:
     return package
 
 
-def _diff(tmp_path: Path, new_files: dict[str, str]) -> list[tuple[str, Severity, str]]:
+def _diff(tmp_path: Path, new_files: dict[str, str]) -> list[tuple[str, Level, str]]:
     old = _package(tmp_path / "old", OLD)
     new = _package(tmp_path / "new", new_files)
-    return sorted((c.kind, c.severity, c.location) for c in diff_python(old, new))
+    return sorted((c.kind, c.level, c.location) for c in diff_python(old, new))
 
 
 def test_identical_packages_have_no_changes(tmp_path: Path) -> None:
@@ -109,3 +114,45 @@ def test_usages_of_removed_paths_in_our_code_are_found(tmp_path: Path) -> None:
     )
     found = [(u.line, u.target) for u in find_usages(changes, [code], tmp_path)]
     assert found == [(1, "pkg.api.pets.get_pet"), (2, "pkg.api.pets.get_pet"), (3, "pkg.models.pet.Pet")]
+
+
+FACADE = (
+    "import functools\n\n"
+    "class Jobs:\n    def get(self, job_id: str) -> str:\n        return job_id\n{extra}\n"
+    "class SyncResources:\n    @functools.cached_property\n"
+    "    def jobs(self) -> Jobs:\n        return Jobs()\n"
+)
+
+
+def test_resource_facade_changes_name_the_call_a_caller_writes(tmp_path: Path) -> None:
+    old = _package(tmp_path / "old", {**OLD, "resources.py": FACADE.format(extra="")})
+    cancel = "    def cancel(self, job_id: str) -> str:\n        return job_id\n"
+    new = _package(tmp_path / "new", {**OLD, "resources.py": FACADE.format(extra=cancel)})
+    changes = [(c.kind, c.level, c.location, c.message) for c in diff_python(old, new)]
+    assert changes == [
+        ("function-added", N, "pkg.resources.Jobs.cancel", "function added (`client.jobs.cancel`)")
+    ]
+
+
+@pytest.mark.slow
+def test_the_generated_facade_is_part_of_the_python_surface(tmp_path: Path) -> None:
+    """A new POST /product-photo-jobs/{jobId}/cancel shows as client.product_photo_jobs.cancel."""
+    spec = yaml.safe_load(V1_SPEC.read_text(encoding="utf-8"))
+    job = spec["paths"]["/product-photo-jobs/{jobId}"]["get"]
+    spec["paths"]["/product-photo-jobs/{jobId}/cancel"] = {
+        "post": {**job, "operationId": "cancelProductPhotoJob", "summary": "Cancel a job"}
+    }
+    new_spec = tmp_path / "cancel.yaml"
+    new_spec.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    old_package, new_package = generate_pair(V1_SPEC, new_spec, tmp_path / "gen")
+    changes = {c.location: c for c in diff_python(old_package, new_package)}
+    cancel = changes["aigenstudio_client.resources.ProductPhotoJobs.cancel"]
+    assert (cancel.kind, cancel.level) == ("function-added", N)
+    assert "`client.product_photo_jobs.cancel`" in cancel.message
+    raw = changes["aigenstudio_client.resources.ProductPhotoJobsWithRawResponse.cancel"]
+    assert "`client.product_photo_jobs.with_raw_response.cancel`" in raw.message
+    assert (
+        "`async_client.product_photo_jobs.cancel`"
+        in changes["aigenstudio_client.resources.AsyncProductPhotoJobs.cancel"].message
+    )
+    assert "aigenstudio_client.api.product_photo_api.cancel_product_photo_job" in changes

@@ -7,12 +7,16 @@ from pathlib import Path
 import pytest
 
 from tools.apidiff.code_diff import diff_trees
-from tools.apidiff.http_diff import Change, Severity
 from tools.apidiff.report import Review, render
+from tools.apidiff.report_json import as_dict
+from tools.apidiff.rules import Change, Level
 
-BREAK = Change("endpoint-removed", Severity.BREAKING, "GET /a", "endpoint removed")
-ADD = Change("endpoint-added", Severity.NON_BREAKING, "GET /b", "endpoint added")
-NOTE = Change("tags-changed", Severity.INFO, "GET /c", "tags x -> y")
+BREAK = Change(
+    "endpoint-removed", Level.BREAKING, "GET /a", "endpoint removed", "api-removed-without-deprecation"
+)
+ADD = Change("endpoint-added", Level.INFO, "GET /b", "endpoint added", "endpoint-added")
+NOTE = Change("tags-changed", Level.INFO, "GET /c", "tags x -> y", "api-tag-added")
+WARN = Change("parameter-removed", Level.WARNING, "GET /d parameter query:q", "parameter query:q removed")
 
 
 @pytest.mark.parametrize(
@@ -21,6 +25,7 @@ NOTE = Change("tags-changed", Severity.INFO, "GET /c", "tags x -> y")
         ([BREAK, ADD], [], "major", 1),
         ([NOTE], [BREAK], "major", 1),  # a Python-only break gates CI too
         ([ADD, NOTE], [ADD], "minor", 0),
+        ([WARN], [], "patch", 0),  # a warning does not gate, and adds nothing
         ([NOTE], [], "patch", 0),
         ([], [], "none", 0),
     ],
@@ -33,15 +38,49 @@ def test_bump_and_exit_code(http: list[Change], python: list[Change], bump: str,
 
 
 def test_summary_counts_each_side() -> None:
-    text = render(Review("old.yaml", "new.yaml", [BREAK, ADD, NOTE], [BREAK], []))
+    text = render(Review("old.yaml", "new.yaml", [BREAK, WARN, ADD, NOTE], [BREAK], []))
     assert (
-        "**Summary:** 2 breaking, 1 non-breaking changes (HTTP API: 1 breaking, 1 non-breaking, 1 info; "
-        "Python surface: 1 breaking, 0 non-breaking, 0 info)."
+        "**Summary:** 2 breaking, 1 warning, 2 info (HTTP API: 1 breaking, 1 warning, 2 info; "
+        "Python surface: 1 breaking, 0 warning, 0 info)."
     ) in text
 
 
+def test_http_rows_name_the_oasdiff_rule() -> None:
+    text = render(Review("o", "n", [BREAK, WARN], None))
+    assert "| **breaking** | `endpoint-removed` | `api-removed-without-deprecation` | `GET /a` |" in text
+    assert "| warning | `parameter-removed` | — | `GET /d parameter query:q` |" in text
+    assert "Python surface: not computed (--http-only)." in text
+
+
+def test_a_generator_failure_keeps_the_http_section_and_says_why() -> None:
+    review = Review(
+        "o", "n", [ADD], python_note="generator failed: Unsupported content type", generator_failed=True
+    )
+    text = render(review)
+    assert "| info | `endpoint-added` |" in text
+    assert "Python surface: not computed (generator failed: Unsupported content type)." in text
+    assert review.exit_code() == 2  # nothing breaking was found, but the spec cannot be generated
+    review.http.append(BREAK)
+    assert review.exit_code() == 1
+
+
+def test_json_lists_each_change_with_its_rule_ids() -> None:
+    data = as_dict(Review("o", "n", [BREAK, WARN], [ADD], [], warnings=["n: 1 validation problem"]))
+    assert data["http"][0] == {
+        "level": "breaking",
+        "rule": "endpoint-removed",
+        "oasdiff": "api-removed-without-deprecation",
+        "location": "GET /a",
+        "message": "endpoint removed",
+    }
+    assert data["http"][1]["oasdiff"] is None
+    assert data["summary"] == {"breaking": 1, "warning": 1, "info": 1, "bump": "major", "exit_code": 1}
+    assert data["warnings"] == ["n: 1 validation problem"]
+    assert data["python_status"] == "computed"
+
+
 def test_table_cells_escape_pipes() -> None:
-    change = Change("security-changed", Severity.BREAKING, "GET /a security", "security a | b -> c")
+    change = Change("security-added", Level.INFO, "GET /a security", "security a | b -> c")
     assert "| security a \\| b -> c |" in render(Review("o", "n", [change], [], []))
 
 

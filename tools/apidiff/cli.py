@@ -3,11 +3,13 @@
 Usage (normally through make):
     python tools/apidiff/cli.py --new NEW.yaml            # openapi.yaml -> NEW.yaml
     python tools/apidiff/cli.py --base REF                # openapi.yaml at REF -> openapi.yaml now
-    python tools/apidiff/cli.py --old A.yaml --new B.yaml
+    python tools/apidiff/cli.py --old A.yaml --new B.yaml [--http-only] [--format json]
 
-Prints a Markdown report and writes it to --output (reports/api-diff.md). Exit codes: 0 no
-breaking change, 1 breaking changes (HTTP or Python surface), 2 usage or input error.
-Regeneration happens in a temp dir: the working tree is never touched.
+Prints the report (Markdown, or JSON with --format json) and writes it to --output
+(reports/api-diff.md or .json). Exit codes: 0 nothing breaking, 1 breaking changes (HTTP or
+Python surface), 2 bad arguments or unreadable input (a spec that does not parse or validate,
+or that the generator refuses), 3 an internal error. Regeneration happens in a temp dir: the
+working tree is never touched.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import subprocess
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the repo root importable
@@ -23,15 +26,19 @@ if __package__ in (None, ""):  # run as a script: make the repo root importable
 
 from tools.apidiff.code_diff import diff_trees
 from tools.apidiff.http_diff import diff_http
-from tools.apidiff.loader import Spec, SpecLoadError, load_spec
+from tools.apidiff.loader import Spec, SpecLoadError, read_document, resolve_document
 from tools.apidiff.python_diff import diff_python, find_usages, generate_pair
-from tools.apidiff.report import EXIT_USAGE, Review, render
-from tools.generate import SPEC, SpecError, validate_spec
+from tools.apidiff.report import render
+from tools.apidiff.report_json import render_json
+from tools.apidiff.review import EXIT_INTERNAL, EXIT_USAGE, Review
+from tools.apidiff.validation import summary, validate
+from tools.generate import SPEC, SpecError
 
 ROOT = SPEC.parent
 DEFAULT_OUTPUT = ROOT / "reports" / "api-diff.md"
 OUR_CODE = ("overrides", "tools", "bench", "tests")
 NOT_SCANNED = (ROOT / "tools" / "apidiff", ROOT / "tests" / "diff")  # they name old paths on purpose
+SHOWN_PROBLEMS = 10
 
 
 class UsageError(Exception):
@@ -45,7 +52,7 @@ def _label(path: Path) -> str:
         return str(path)
 
 
-def _spec_at_ref(spec: Path, ref: str, workdir: Path) -> Path:
+def spec_at_ref(spec: Path, ref: str, workdir: Path) -> Path:
     """The committed version of `spec` at git `ref`, written to workdir (git state untouched)."""
     result = subprocess.run(
         ["git", "show", f"{ref}:./{spec.name}"],
@@ -62,15 +69,31 @@ def _spec_at_ref(spec: Path, ref: str, workdir: Path) -> Path:
     return old
 
 
-def _check(spec: Path, label: str) -> Spec:
-    """Parse, validate and return the resolved spec; messages name `label` (a git ref's copy
-    lives in a temp dir)."""
+def load_checked(spec: Path, label: str, *, http_only: bool) -> tuple[Spec, list[str]]:
+    """The resolved spec and the warnings about it. Validation problems stop the review
+    (the generator would refuse the spec) unless --http-only, or unless oasdiff reads them
+    too (no `responses`, an undeclared path variable, a pattern Python cannot compile)."""
     try:
-        resolved = load_spec(spec, label)
-        validate_spec(spec)
-    except (SpecLoadError, SpecError) as exc:
+        document, loose_keys = read_document(spec, label)
+        resolved = resolve_document(document, label)
+    except SpecLoadError as exc:
         raise UsageError(str(exc).replace(str(spec), label)) from exc
-    return resolved
+    problems = validate(document)
+    blocking = [p for p in problems if not p.tolerated]
+    if blocking and not http_only:
+        raise UsageError(f"{summary(label, blocking)} (--http-only reviews the wire anyway)")
+    warnings = []
+    if loose_keys:
+        warnings.append(
+            f"{label}: {loose_keys} mapping key(s) are not strings (e.g. an unquoted `200:`); "
+            "read as strings, as a JSON reader would"
+        )
+    if problems:
+        warnings.append(summary(label, problems) + (" (reviewed anyway: --http-only)" if blocking else ""))
+        warnings += [f"{label} at {p.location}: {p.message}" for p in problems[1:SHOWN_PROBLEMS]]
+        if len(problems) > SHOWN_PROBLEMS:
+            warnings.append(f"{label}: {len(problems) - SHOWN_PROBLEMS} more problem(s) not shown")
+    return resolved, warnings
 
 
 def our_python_files() -> list[Path]:
@@ -83,27 +106,50 @@ def our_python_files() -> list[Path]:
     ]
 
 
-def build_review(old: Path, new: Path, old_label: str, new_label: str, *, http_only: bool) -> Review:
-    old_spec, new_spec = _check(old, old_label), _check(new, new_label)
-    review = Review(old_label, new_label, diff_http(old_spec, new_spec))
-    if http_only:
-        return review
+def generator_cause(message: str) -> str:
+    """The cause in a generator failure, first: the exception of a traceback (its last line),
+    the reason under the generator's WARNING line, else the message's first line."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    if not lines:
+        return "no output"
+    if any(line.startswith("Traceback") for line in lines):
+        return lines[-1]
+    for index, line in enumerate(lines):
+        if line.startswith(("WARNING", "ERROR")) and index + 1 < len(lines):
+            return f"{lines[index + 1]} ({line.rstrip('.')})"
+    return lines[0] if len(lines) == 1 else f"{lines[0].rstrip(':')}: {lines[1]}"
+
+
+def _python_side(review: Review, old: Path, new: Path, labels: tuple[str, str]) -> None:
     if old.read_bytes() == new.read_bytes():
         review.python, review.code = [], []  # same input, same pinned generator: same output
-        return review
+        return
     with tempfile.TemporaryDirectory(prefix="aigen-diff-") as work:
         try:
             old_package, new_package = generate_pair(old, new, Path(work))
-        except SpecError as exc:
-            raise UsageError(str(exc).replace(str(old), old_label).replace(str(new), new_label)) from exc
+        except Exception as exc:  # the generator, the contract compiler or the facade renderer
+            text = str(exc).replace(str(old), labels[0]).replace(str(new), labels[1]).replace(work, "<tmp>")
+            if not isinstance(exc, SpecError):  # not the pipeline's own message: name the error
+                text = f"{type(exc).__name__}: {text}".rstrip(": ")
+            review.python_note = f"generator failed: {generator_cause(text)}"
+            review.generator_failed = True
+            return
         review.python = diff_python(old_package, new_package)
         review.usages = find_usages(review.python, our_python_files(), ROOT)
         review.code = diff_trees(old_package, new_package, prefix="generated/")
+
+
+def build_review(old: Path, new: Path, old_label: str, new_label: str, *, http_only: bool) -> Review:
+    old_spec, old_warnings = load_checked(old, old_label, http_only=http_only)
+    new_spec, new_warnings = load_checked(new, new_label, http_only=http_only)
+    review = Review(old_label, new_label, diff_http(old_spec, new_spec), warnings=old_warnings + new_warnings)
+    if not http_only:
+        _python_side(review, old, new, (old_label, new_label))
     return review
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--new", type=Path, default=SPEC, help="spec under review (default: openapi.yaml)")
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
@@ -113,17 +159,25 @@ def main(argv: list[str] | None = None) -> int:
         "--base", metavar="REF", help="compare against the --new file as committed at git REF"
     )
     parser.add_argument(
-        "--output", type=Path, default=DEFAULT_OUTPUT, help="report file (default: %(default)s)"
+        "--output",
+        type=Path,
+        default=None,
+        help=f"report file (default: {_label(DEFAULT_OUTPUT)}, .json for json)",
     )
     parser.add_argument(
         "--http-only", action="store_true", help="skip regeneration (no Python or code sections)"
     )
-    args = parser.parse_args(argv)
+    parser.add_argument("--format", choices=("markdown", "json"), default="markdown", help="report format")
+    parser.add_argument("--traceback", action="store_true", help="show the traceback of an internal error")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
     new: Path = args.new
     try:
         with tempfile.TemporaryDirectory(prefix="aigen-diff-base-") as work:
             if args.base:
-                old = _spec_at_ref(new, args.base, Path(work))
+                old = spec_at_ref(new, args.base, Path(work))
                 old_label = f"{_label(new)}@{args.base}"
             else:
                 old = args.old or SPEC
@@ -132,12 +186,31 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    report = render(review)
+    report = render_json(review) if args.format == "json" else render(review)
+    output: Path = args.output or DEFAULT_OUTPUT.with_suffix(".json" if args.format == "json" else ".md")
     print(report, end="")
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(report, encoding="utf-8")
-    print(f"report written to {_label(args.output)}", file=sys.stderr)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(report, encoding="utf-8")
+    if review.generator_failed:
+        print(f"error: Python surface not computed: {review.python_note}", file=sys.stderr)
+    print(f"report written to {_label(output)}", file=sys.stderr)
     return review.exit_code()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return run(args)
+    except Exception as exc:  # MemoryError and RecursionError included: not "breaking changes"
+        if args.traceback:
+            traceback.print_exc()
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        print(
+            f"error: internal error: {type(exc).__name__}{': ' + detail if detail else ''} "
+            "(a bug in tools/apidiff; rerun with --traceback for details)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from typing import Any
 
 import griffe
 
-from tools.apidiff.http_diff import Change, Severity
+from tools.apidiff.rules import Change, Level, order
 from tools.generate import generate_into
 
 
@@ -94,10 +94,10 @@ def _listing(old: Surface, new: Surface, moves: dict[str, str]) -> tuple[list[Ch
             message = (
                 f"moved to `{moves[path]}` (import path changed; {'same' if same else 'changed'} members)"
             )
-            changes.append(Change("module-moved", Severity.BREAKING, path, message))
+            changes.append(Change("module-moved", Level.BREAKING, path, message))
         elif not _under(path, covered):
             kind = old.objects[path]
-            changes.append(Change(f"{kind}-removed", Severity.BREAKING, path, f"{kind} removed"))
+            changes.append(Change(f"{kind}-removed", Level.BREAKING, path, f"{kind} removed"))
         covered.add(path)
     added_roots = set(moves.values())
     for path in sorted(new.objects.keys() - old.objects.keys()):
@@ -105,7 +105,7 @@ def _listing(old: Surface, new: Surface, moves: dict[str, str]) -> tuple[list[Ch
             continue
         added_roots.add(path)
         kind = new.objects[path]
-        changes.append(Change(f"{kind}-added", Severity.NON_BREAKING, path, f"{kind} added"))
+        changes.append(Change(f"{kind}-added", Level.INFO, path, f"{kind} added"))
     return changes, covered
 
 
@@ -134,7 +134,7 @@ def _optional_parameters_added(old: Surface, new: Surface, moves: dict[str, str]
             if param.name not in before and param.name not in ("self", "cls") and param.default is not None:
                 yield Change(
                     "parameter-added",
-                    Severity.NON_BREAKING,
+                    Level.INFO,
                     f"{new_path}({param.name})",
                     f"optional parameter `{param.name}` added (default {param.default})",
                 )
@@ -149,11 +149,11 @@ def _breakage_change(breakage: Any) -> Change:
         location = f"{location}({param.name})"
         if kind == "parameter-changed-default":
             return Change(
-                kind, Severity.BREAKING, location, f"{breakage.kind.value}: {old.default} -> {new.default}"
+                kind, Level.BREAKING, location, f"{breakage.kind.value}: {old.default} -> {new.default}"
             )
-        return Change(kind, Severity.BREAKING, location, breakage.kind.value)
+        return Change(kind, Level.BREAKING, location, breakage.kind.value)
     detail = f": {old} -> {new}" if old is not None and new is not None else ""
-    return Change(kind, Severity.BREAKING, location, f"{breakage.kind.value}{detail}")
+    return Change(kind, Level.BREAKING, location, f"{breakage.kind.value}{detail}")
 
 
 def _relative(surface: Surface, path: str) -> Any:
@@ -171,8 +171,50 @@ def diff_surfaces(old: Surface, new: Surface) -> list[Change]:
             if change.kind == "object-removed" and _under(breakage.obj.path, covered):
                 continue  # already listed above, with the move target where there is one
             changes.append(change)
-    rank = {Severity.BREAKING: 0, Severity.NON_BREAKING: 1, Severity.INFO: 2}
-    return sorted(changes, key=lambda c: (rank[c.severity], c.location, c.kind))
+    return sorted(_facade_names(changes, {**_facade_paths(old), **_facade_paths(new)}), key=order)
+
+
+_ENTRY_CLASSES = {"SyncResources": "client", "AsyncResources": "async_client"}
+
+
+def _facade_paths(surface: Surface) -> dict[str, str]:
+    """Resource facade class -> how a caller reaches it: ProductPhotoJobs ->
+    client.product_photo_jobs, ProductPhotoJobsWithRawResponse -> ...with_raw_response."""
+    try:
+        module = surface.root["resources"]
+    except (KeyError, AttributeError):
+        return {}
+    paths: dict[str, str] = {}
+    for entry, caller in _ENTRY_CLASSES.items():
+        if entry not in module.members:
+            continue
+        for name, member in module[entry].members.items():
+            if member.is_attribute and member.annotation is not None and _is_public(name):
+                paths[str(member.annotation)] = f"{caller}.{name}"
+    for cls, reached in list(paths.items()):
+        if cls in module.members and module[cls].is_class:
+            for name, member in module[cls].members.items():
+                if member.is_attribute and member.annotation is not None and _is_public(name):
+                    paths.setdefault(str(member.annotation), f"{reached}.{name}")
+    return paths
+
+
+def _facade_names(changes: list[Change], paths: dict[str, str]) -> list[Change]:
+    """Name facade changes the way callers write them: `client.product_photo_jobs.cancel`."""
+    named: list[Change] = []
+    for change in changes:
+        dotted = change.location.split("(", 1)[0]
+        head, _, member = dotted.rpartition(".")
+        parent = head.rpartition(".")[2]
+        if ".resources." in dotted and parent in paths:
+            call = f"{paths[parent]}.{member}"
+            change = Change(change.kind, change.level, change.location, f"{change.message} (`{call}`)")
+        elif ".resources." in dotted and member in paths:
+            change = Change(
+                change.kind, change.level, change.location, f"{change.message} (`{paths[member]}`)"
+            )
+        named.append(change)
+    return named
 
 
 def diff_python(old_package: Path, new_package: Path) -> list[Change]:

@@ -1,0 +1,201 @@
+"""Levels, findings and the oasdiff rule each of our rules matches.
+
+oasdiff (checker/rules.go) gives every check one of three levels: ERR (breaking: an existing
+client fails), WARN (may break, depending on what clients send or expect) and INFO. Ours are
+the same three. A schema change means different things by where it is: in a request or a
+response, in a parameter, a body or a response header, at the top of that schema or inside
+it (oasdiff's ids say `request-parameter-`, `request-body-`, `request-property-`, ...).
+`Context` carries that, and `oasdiff_id` names the matching oasdiff rule for a context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+Direction = Literal["request", "response"]
+Place = Literal["parameter", "body", "header"]
+
+
+class Level(StrEnum):
+    BREAKING = "breaking"  # oasdiff ERR
+    WARNING = "warning"  # oasdiff WARN
+    INFO = "info"  # oasdiff INFO
+
+
+RANK = {Level.BREAKING: 0, Level.WARNING: 1, Level.INFO: 2}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One finding: our rule id (`kind`), its level, where, what, and oasdiff's rule id."""
+
+    kind: str
+    level: Level
+    location: str
+    message: str
+    oasdiff: str = ""  # "" when oasdiff has no rule for it
+
+    @property
+    def is_addition(self) -> bool:
+        """Something new a caller can use (a minor version bump when nothing breaks)."""
+        return self.kind.endswith("-added") and self.level is not Level.BREAKING
+
+
+def order(change: Change) -> tuple[int, str, str]:
+    return RANK[change.level], change.location, change.kind
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a schema sits: request or response, parameter/body/header, and whether the
+    finding is at the root of that schema (`top`) or inside it."""
+
+    direction: Direction
+    place: Place
+    top: bool = True
+
+    def inside(self) -> Context:
+        return Context(self.direction, self.place, False) if self.top else self
+
+    @property
+    def request(self) -> bool:
+        return self.direction == "request"
+
+    @property
+    def where(self) -> str:
+        """oasdiff's word for the spot: parameter, parameter-property, body or property."""
+        if self.place == "parameter":
+            return "parameter" if self.top else "parameter-property"
+        if self.place == "header":
+            return "header"
+        return "body" if self.top else "property"
+
+
+# The oasdiff rule ids we map to (checker/rules.go); a generated name outside this set means
+# oasdiff has no such check, and the finding is ours alone.
+_BOUNDS = ("max", "min", "max-length", "min-length", "max-items", "min-items")
+_REQUEST_BOUND_IDS = {
+    f"request-{where}-{bound}-{event}"
+    for where in ("parameter", "body", "property")
+    for bound in _BOUNDS
+    for event in ("set", "increased", "decreased")
+    if not (bound in ("min-length", "max-items") and event == "set")
+}
+_RESPONSE_BOUND_IDS = {
+    f"response-{where}-{bound}-{'increased' if bound.startswith('max') else 'decreased'}"
+    for where in ("body", "property")
+    for bound in _BOUNDS
+}
+OASDIFF_IDS = frozenset(
+    {
+        *_REQUEST_BOUND_IDS,
+        *_RESPONSE_BOUND_IDS,
+        "endpoint-added",
+        "endpoint-deprecated",
+        "endpoint-reactivated",
+        "api-path-removed-without-deprecation",
+        "api-path-removed-before-sunset",
+        "api-path-removed-with-deprecation",
+        "api-removed-without-deprecation",
+        "api-removed-before-sunset",
+        "api-removed-with-deprecation",
+        "api-operation-id-removed",
+        "api-tag-added",
+        "api-tag-removed",
+        "api-security-added",
+        "api-security-removed",
+        "api-security-component-type-changed",
+        "new-required-request-parameter",
+        "new-optional-request-parameter",
+        "new-request-path-parameter",
+        "request-parameter-removed",
+        "request-parameter-became-required",
+        "request-parameter-became-optional",
+        "request-parameter-default-value-changed",
+        "request-parameter-default-value-added",
+        "request-parameter-default-value-removed",
+        "added-required-request-body",
+        "added-optional-request-body",
+        "request-body-became-required",
+        "request-body-became-optional",
+        "request-body-media-type-added",
+        "request-body-media-type-removed",
+        "response-media-type-added",
+        "response-media-type-removed",
+        "response-success-status-removed",
+        "response-non-success-status-removed",
+        "response-success-status-added",
+        "response-non-success-status-added",
+        "required-response-header-removed",
+        "optional-response-header-removed",
+        "response-header-became-optional",
+        "new-required-request-property",
+        "new-required-request-property-with-default",
+        "new-optional-request-property",
+        "request-property-removed",
+        "request-property-became-required",
+        "request-property-became-optional",
+        "response-required-property-removed",
+        "response-optional-property-removed",
+        "response-required-property-added",
+        "response-optional-property-added",
+        "response-property-became-optional",
+        "response-property-became-required",
+        "response-property-enum-value-added",
+        "response-property-enum-value-removed",
+        "response-mediatype-enum-value-added",
+        "response-mediatype-enum-value-removed",
+        *(
+            f"request-{where}-{rule}"
+            for where in ("parameter", "body", "property")
+            for rule in (
+                "became-enum",
+                "enum-value-added",
+                "enum-value-removed",
+                "type-changed",
+                "type-generalized",
+            )
+        ),
+        "request-parameter-property-type-changed",
+        "request-parameter-property-type-generalized",
+        "request-parameter-property-type-specialized",
+        *(
+            f"request-{where}-pattern-{event}"
+            for where in ("parameter", "property")
+            for event in ("added", "removed", "changed", "generalized")
+        ),
+        *(f"response-property-pattern-{event}" for event in ("added", "removed", "changed")),
+        *(f"response-{where}-type-changed" for where in ("body", "property")),
+        *(
+            f"{direction}-{where}-{of}-{event}"
+            for direction in ("request", "response")
+            for where in ("body", "property")
+            for of in ("all-of", "one-of", "any-of")
+            for event in ("added", "removed")
+        ),
+        *(
+            f"{direction}-{where}-default-value-{event}"
+            for direction in ("request", "response")
+            for where in ("body", "property")
+            for event in ("added", "removed", "changed")
+        ),
+        *(
+            f"request-{where}-became-{state}"
+            for where in ("body", "property")
+            for state in ("nullable", "not-nullable")
+        ),
+        *(f"response-{where}-became-nullable" for where in ("body", "property")),
+    }
+)
+
+
+def known(rule: str) -> str:
+    """`rule` if oasdiff has it, else "" (the finding is ours alone)."""
+    return rule if rule in OASDIFF_IDS else ""
+
+
+def schema_id(ctx: Context, rule: str) -> str:
+    """oasdiff's id for a schema rule at `ctx`: `request-property-type-changed` and so on."""
+    return known(f"{ctx.direction}-{ctx.where}-{rule}")
