@@ -16,6 +16,7 @@ import argparse
 import filecmp
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,8 @@ CONTRACT_NAME = "contract.json"
 CONTRACT_COMPILER = ROOT / "tools" / "contract.py"
 FACADE_NAME = "resources.py"
 FACADE_RENDERER = ROOT / "tools" / "facade.py"
+# The OpenAPI versions the pinned generator reads (openapi-python-client: 3.0 and 3.1).
+SUPPORTED_OPENAPI = re.compile(r"3\.[01]\.\d+")
 
 
 class SpecError(Exception):
@@ -58,15 +61,34 @@ def _walk(node: object, path: str = "$") -> Iterator[tuple[str, object]]:
             yield from _walk(value, f"{path}[{index}]")
 
 
+def check_spec_file(spec: Path, label: str | None = None) -> None:
+    """SpecError (one line naming the file) unless `spec` is a file this process can read."""
+    name = label or str(spec)
+    if str(spec) in ("", "."):
+        raise SpecError("no spec given: name the file, e.g. make generate SPEC=path/to/openapi.yaml")
+    if spec.is_dir():
+        raise SpecError(f"{name}: cannot read the spec: it is a directory, not a file")
+    if not spec.exists():
+        raise SpecError(f"{name}: cannot read the spec: no such file")
+    try:
+        with spec.open("rb") as readable:
+            readable.read(1)
+    except OSError as exc:
+        raise SpecError(f"{name}: cannot read the spec: {exc.strerror or exc}") from exc
+
+
 def read_spec_document(spec: Path, label: str | None = None) -> object:
     """Parse the YAML at `spec`; SpecError names `label` (default: the path) and the line."""
     import yaml
 
     name = label or str(spec)
+    check_spec_file(spec, label)
     try:
-        text = spec.read_text(encoding="utf-8")
+        text = spec.read_bytes().decode("utf-8")
     except OSError as exc:
-        raise SpecError(f"{name}: cannot read the spec: {exc.strerror}") from exc
+        raise SpecError(f"{name}: cannot read the spec: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{name}: not UTF-8 text (invalid byte at offset {exc.start})") from exc
     try:
         # libyaml when available: ~10x faster, same result.
         return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
@@ -85,6 +107,7 @@ def validate_spec(spec: Path) -> dict[str, Any]:
     document = read_spec_document(spec)
     if not isinstance(document, dict):
         raise SpecError(f"{spec}: not an OpenAPI document (top level is not a mapping)")
+    check_openapi_version(spec, document)
     try:
         validate(document)
         return document
@@ -99,6 +122,28 @@ def validate_spec(spec: Path) -> dict[str, Any]:
         # The first line: openapi-spec-validator's jsonschema-rs backend appends the schema path.
         message = str(getattr(exc, "message", exc)).split("\n", 1)[0]
         raise SpecError(f"{spec} at {json_path}: {message}") from exc
+
+
+def check_openapi_version(spec: Path, document: dict[Any, Any]) -> None:
+    """SpecError (one line naming the file) unless `document` declares OpenAPI 3.0 or 3.1."""
+    version = document.get("openapi")
+    if version is None:
+        if "swagger" in document:
+            raise SpecError(
+                f"{spec}: a Swagger {document['swagger']} document, not OpenAPI 3.x "
+                "(convert it to OpenAPI 3.0 or 3.1 first)"
+            )
+        raise SpecError(f"{spec}: not an OpenAPI 3.x document (no top-level 'openapi' field)")
+    if isinstance(version, int | float) and not isinstance(version, bool):
+        raise SpecError(
+            f"{spec}: 'openapi: {version}' is a number; write the full version, e.g. openapi: 3.1.0"
+        )
+    if not isinstance(version, str) or not SUPPORTED_OPENAPI.fullmatch(version):
+        shown = version if isinstance(version, str) and version.isprintable() else repr(version)
+        raise SpecError(
+            f"{spec}: 'openapi: {shown[:40]}' is not OpenAPI 3.0 or 3.1 "
+            "(the versions the pinned generator reads)"
+        )
 
 
 def generator_command(spec: Path, output: Path, root: Path = ROOT) -> list[str]:
@@ -202,7 +247,10 @@ def _inputs_digest(spec: Path) -> str:
 
 
 def command_generate(spec: Path) -> int:
+    check_spec_file(spec)
     target = GENERATED / PACKAGE
+    if target.exists() and not target.is_dir():
+        raise SpecError(f"{target.relative_to(ROOT)}: is not a directory (remove it, then make generate)")
     stamp = _inputs_digest(spec)
     if target.is_dir() and STAMP.is_file() and STAMP.read_text() == f"{stamp}\n{tree_digest(target)}\n":
         if spec.resolve() != SPEC.resolve() and spec.read_bytes() != SPEC.read_bytes():
@@ -225,10 +273,22 @@ def command_generate(spec: Path) -> int:
     return 0
 
 
+def stray_outside_package() -> list[str]:
+    """Entries of generated/ besides the package: importable in a checkout, never shipped."""
+    if not GENERATED.is_dir():
+        return []
+    return [
+        f"stray:    ../{entry.name} (in generated/, outside {PACKAGE})"
+        for entry in sorted(GENERATED.iterdir())
+        if entry.name not in (PACKAGE, "__pycache__")
+    ]
+
+
 def command_check() -> int:
+    check_spec_file(SPEC)
     with tempfile.TemporaryDirectory(prefix="aigen-check-") as work:
         fresh = generate_into(SPEC, Path(work))
-        problems = compare_trees(fresh, GENERATED / PACKAGE)
+        problems = compare_trees(fresh, GENERATED / PACKAGE) + stray_outside_package()
     if problems:
         print(f"generated/{PACKAGE} differs from what the pinned generator makes of openapi.yaml:")
         print("\n".join(f"  {line}" for line in problems))
@@ -242,11 +302,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     gen = sub.add_parser("generate", help="validate the spec and regenerate generated/")
-    gen.add_argument("--spec", type=Path, default=SPEC, help="spec to take in (copied over openapi.yaml)")
+    gen.add_argument("--spec", default=str(SPEC), help="spec to take in (copied over openapi.yaml)")
     sub.add_parser("check", help="fail if generated/ differs from a fresh generation")
     args = parser.parse_args(argv)
+    # Exit codes: 0 done (or no drift), 1 drift found by check, 2 cannot run (bad spec, bad input).
     try:
-        return command_generate(args.spec) if args.command == "generate" else command_check()
+        return command_generate(Path(args.spec)) if args.command == "generate" else command_check()
     except SpecError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

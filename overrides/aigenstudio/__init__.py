@@ -13,6 +13,7 @@ the generated client (attrs), the spec loader and the validator load with ``Clie
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 from ._core.errors import (
@@ -36,6 +37,9 @@ from ._core.errors import (
     UnprocessableEntityError,
 )
 from ._version import __version__
+
+# Silent unless the application configures logging (no last-resort output to stderr).
+logging.getLogger("aigenstudio").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from aigenstudio_client.resources import RawResponse

@@ -1,0 +1,274 @@
+"""examples/: each script type-checks as a user's code (mypy --strict, pyright strict) and runs.
+
+Run against Prism (marked ``prism``; skipped without Node, like the README examples): each
+script runs as a user would run it, with a sandbox key and the mock's URL in the environment,
+must exit 0, and every request it sent must have passed Prism's validation. Prism's static
+example job never finishes, so ``EXAMPLE_WAIT_SECONDS`` is short and the scripts take their
+"still running" path. Run against a well-behaved loopback stand-in of the API
+(tests/servers/fault_server.py), where jobs finish, they take the results path too; the
+errors example also meets a 503 that the client retries. The webhook receiver verifies signed
+deliveries in-process and over loopback.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from wsgiref.util import setup_testing_defaults
+
+import httpx
+import pytest
+
+from tests.docs.test_readme_examples import (
+    _PRISM_ERROR,
+    _PRISM_PROBE,
+    _PRISM_REQUEST,
+    API_KEY,
+    PYRIGHT,
+    _prism_log_since,
+    _run_block,
+    _settled_log_size,
+)
+from tests.safety.test_webhooks import sign
+from tests.servers.fault_server import JOBS_PATH, Fault, FaultServer, running_fault_server
+from tools.prism import PrismServer, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+SCRIPTS = sorted(EXAMPLES.glob("*.py"))
+WEBHOOK = EXAMPLES / "webhook_receiver.py"
+TIMEOUT = 60.0
+# What each script prints on each server: the mock (jobs stay queued) and the stand-in (jobs finish).
+ON_PRISM = {
+    "one_job.py": ["image(s) (request id", "is still queued after 2 s"],
+    "catalog_progress.py": ["processing 45 images", "is still queued after 2 s", "run the same command"],
+    "errors_and_retries.py": ["refused before sending: body.images: at most 20 items", "created job"],
+    "async_job.py": ["operations: ['studio_packshot']", "still queued after 2 s"],
+}
+ON_STAND_IN = {
+    "one_job.py": ["finished: completed", "missing image-1", "2 image(s) to retry"],
+    "catalog_progress.py": [
+        "20/45 images",
+        "45/45 images: 0 done, 45 failed; 3 job(s) finished",
+        "0 completed, 45 failed, in 3 job(s)",
+        "sku-0001: the job reported no item for this image",
+    ],
+    "errors_and_retries.py": [
+        "refused before sending",
+        "created job",
+        "no job 00000000-0000-4000-8000-000000000000 for this key (HTTP 404",
+    ],
+    "async_job.py": ["0 recent job(s)", "completed: 0 completed, 0 failed, 1 not reported"],
+}
+pytestmark = pytest.mark.slow
+
+
+def test_every_example_has_expectations() -> None:
+    names = {script.name for script in SCRIPTS}
+    assert names == {*ON_PRISM, *ON_STAND_IN, WEBHOOK.name}
+    assert len(names) >= 5
+
+
+def test_examples_pass_mypy_strict() -> None:
+    config = str(ROOT / "pyproject.toml")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--config-file", config, *map(str, SCRIPTS)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(not PYRIGHT.exists(), reason="pyright needs Node (npm ci)")
+def test_examples_pass_pyright_strict(tmp_path: Path) -> None:
+    # The configuration the README examples are checked with.
+    config = {
+        "typeCheckingMode": "strict",
+        "pythonVersion": "3.11",
+        "extraPaths": [str(ROOT / "generated"), str(ROOT / "overrides")],
+        "reportMissingTypeStubs": False,
+    }
+    (tmp_path / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    result = subprocess.run(
+        [str(PYRIGHT), "--pythonpath", sys.executable, "--project", str(tmp_path), *map(str, SCRIPTS)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _environment(base_url: str) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AIGENSTUDIO_")}
+    env.update(AIGENSTUDIO_API_KEY=API_KEY, AIGENSTUDIO_BASE_URL=base_url, EXAMPLE_WAIT_SECONDS="2")
+    return {**env, "PYTHONUNBUFFERED": "1"}
+
+
+@pytest.mark.prism
+@pytest.mark.parametrize("name", sorted(ON_PRISM))
+def test_example_runs_against_prism(name: str, prism: PrismServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXAMPLE_WAIT_SECONDS", "2")  # _run_block passes the environment on
+    offset = _settled_log_size(prism)
+
+    code, out, err = _run_block(EXAMPLES / name, prism, TIMEOUT)
+
+    log = _prism_log_since(prism, offset)
+    requests = [" ".join(found.groups()) for found in _PRISM_REQUEST.finditer(log)]
+    refused = [line.strip() for line in log.splitlines() if _PRISM_ERROR in line and _PRISM_PROBE not in line]
+    report = f"\nPrism saw: {requests}\nstdout:\n{out}\nstderr:\n{err}"
+    assert code == 0, f"examples/{name} exited {code} against Prism" + report
+    assert requests, f"examples/{name} sent nothing" + report
+    assert not refused, f"examples/{name}: Prism refused a request:\n" + "\n".join(refused) + report
+    for expected in ON_PRISM[name]:
+        assert expected in out, f"{expected!r} not printed" + report
+
+
+@pytest.fixture
+def stand_in() -> Iterator[FaultServer]:
+    with running_fault_server() as api:
+        yield api
+
+
+def _run(script: Path, base_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(script)],
+        cwd=script.parent,
+        env=_environment(base_url),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("name", sorted(ON_STAND_IN))
+def test_example_runs_against_a_well_behaved_api(name: str, stand_in: FaultServer) -> None:
+    done = _run(EXAMPLES / name, stand_in.base_url)
+    report = f"\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    assert done.returncode == 0, report
+    for expected in ON_STAND_IN[name]:
+        assert expected in done.stdout, f"{expected!r} not printed" + report
+    assert API_KEY not in done.stdout + done.stderr
+
+
+def test_catalog_example_resumes_without_new_jobs(stand_in: FaultServer) -> None:
+    first = _run(EXAMPLES / "catalog_progress.py", stand_in.base_url)
+    again = _run(EXAMPLES / "catalog_progress.py", stand_in.base_url)
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert stand_in.state.jobs_created == 3  # the re-run got the same three jobs back
+    assert len(stand_in.requests_to("POST", JOBS_PATH)) == 6
+
+
+def test_errors_example_shows_a_retried_503(stand_in: FaultServer) -> None:
+    stand_in.inject(Fault("retry_after_503"))
+    done = _run(EXAMPLES / "errors_and_retries.py", stand_in.base_url)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "WARNING aigenstudio.retries: Retrying POST /product-photo-jobs after HTTP 503" in done.stderr
+    assert "created job" in done.stdout
+    assert stand_in.state.jobs_created == 1
+    assert len(stand_in.requests_to("POST", JOBS_PATH)) == 2
+
+
+# -- the webhook receiver ---------------------------------------------------------------------
+
+WEBHOOK_KEY = "aigen_test_4f9a1c2e8b7d6a5f3e2d1c0b"  # the key tests/safety's sign() signs with
+EVENT = b'{"type":"job.completed","data":{"job_id":"3f1c2b4a-0000-4000-8000-000000000001"}}'
+
+
+def _load_receiver() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("example_webhook_receiver", WEBHOOK)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _delivery(body: bytes, event_id: str, timestamp: int, key: str = WEBHOOK_KEY) -> dict[str, str]:
+    return {
+        "X-Aigen-Signature": sign(body, timestamp, event_id, key),
+        "X-Aigen-Timestamp": str(timestamp),
+        "X-Aigen-Event-Id": event_id,
+        "Content-Type": "application/json",
+    }
+
+
+def _call(app: Any, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> str:
+    """Call the WSGI app in-process; its status line."""
+    from io import BytesIO
+
+    environ: dict[str, Any] = {"REQUEST_METHOD": method, "PATH_INFO": path, "CONTENT_LENGTH": str(len(body))}
+    for name, value in (headers or {}).items():
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    setup_testing_defaults(environ)
+    environ["wsgi.input"] = BytesIO(body)
+    statuses: list[str] = []
+
+    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: object = None) -> Any:
+        statuses.append(status)
+        return lambda data: None
+
+    b"".join(app(environ, start_response))
+    return statuses[0]
+
+
+def test_webhook_receiver_verifies_and_deduplicates(capsys: pytest.CaptureFixture[str]) -> None:
+    receiver = _load_receiver()
+    app = receiver.make_app(WEBHOOK_KEY)
+    path, now = receiver.PATH, int(time.time())
+
+    assert _call(app, "POST", path, EVENT, _delivery(EVENT, "evt_1", now)) == "204 No Content"
+    assert "event evt_1:" in capsys.readouterr().out
+    # The vendor's retry of the same delivery: acknowledged, not handled twice.
+    assert _call(app, "POST", path, EVENT, _delivery(EVENT, "evt_1", now)) == "204 No Content"
+    assert "evt_1" not in capsys.readouterr().out
+
+    forged = _delivery(EVENT, "evt_2", now, key="aigen_test_someone_else_0000000")
+    assert _call(app, "POST", path, EVENT, forged) == "400 Bad Request"
+    tampered = EVENT.replace(b"completed", b"failed")
+    assert _call(app, "POST", path, tampered, _delivery(EVENT, "evt_3", now)) == "400 Bad Request"
+    stale = _delivery(EVENT, "evt_4", now - 3600)
+    assert _call(app, "POST", path, EVENT, stale) == "400 Bad Request"
+    assert _call(app, "POST", path, EVENT, {}) == "400 Bad Request"
+    assert "evt_" not in capsys.readouterr().out  # nothing untrusted was handled
+    assert _call(app, "GET", path) == "405 Method Not Allowed"
+    assert _call(app, "POST", "/elsewhere", EVENT, _delivery(EVENT, "evt_5", now)) == "404 Not Found"
+
+
+def test_webhook_receiver_serves_over_loopback() -> None:
+    port = free_port()
+    env = _environment("http://127.0.0.1:1")  # the receiver calls no API
+    env.update(AIGENSTUDIO_API_KEY=WEBHOOK_KEY, WEBHOOK_PORT=str(port))
+    process = subprocess.Popen(
+        [sys.executable, str(WEBHOOK)],
+        cwd=EXAMPLES,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert "listening on" in process.stdout.readline()
+        url = f"http://127.0.0.1:{port}/webhooks/aigenstudio"
+        answer = httpx.post(url, content=EVENT, headers=_delivery(EVENT, "evt_loop", int(time.time())))
+        assert answer.status_code == 204
+        assert httpx.post(url, content=EVENT, headers={"X-Aigen-Event-Id": "evt_x"}).status_code == 400
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert "event evt_loop:" in out
+    assert WEBHOOK_KEY not in out + err

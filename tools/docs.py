@@ -1,0 +1,175 @@
+"""`make docs`: the HTML API reference of the public face, from the docstrings, with pdoc.
+
+    python tools/docs.py [--out site]
+
+Pages: a getting-started page made from README.md (the sections an application developer
+needs; the maintainer's sections are left out), ``aigenstudio`` (``Client``, ``AsyncClient``,
+the helpers and the errors), ``aigenstudio.aio``, and the generated ``aigenstudio_client``
+modules an application touches (``models``, ``resources``, ``types``). Docstrings are read as
+Google style (``Args:``, ``Returns:``, ``Raises:``).
+
+Every warning is an error (pdoc reports what it cannot render as a Python warning): the
+build fails naming it, so CI (``make test`` runs this) never publishes a half-rendered page.
+
+One adjustment to pdoc: members a public class inherits from a class in a private module that
+is not exported (``Client`` gets its constructor, ``with_headers``, ``close``... from the base
+class in ``aigenstudio._client``) are documented as the class's own: that class has no page a
+link could point to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import re
+import shutil
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+import pdoc
+import pdoc.doc
+import pdoc.render
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+DEFAULT_OUT = ROOT / "site"
+GUIDE_MODULE = "getting_started"
+MODULES = [
+    "aigenstudio",
+    "aigenstudio.aio",
+    "aigenstudio_client.models",
+    "aigenstudio_client.resources",
+    "aigenstudio_client.types",
+]
+# README sections for the maintainer, not for an application developer (heading prefixes).
+MAINTAINER_SECTIONS = (
+    "Two commands",
+    "Regenerating",
+    "Layout",
+    "Tests against real servers",
+    "Benchmarks",
+)
+_FENCE = re.compile(r"^(```|~~~)")
+# The README test's markers (tests/docs): instructions for the test, not for the reader.
+_TEST_MARKER = re.compile(r"<!--\s*readme-example:.*-->")
+
+
+class DocsError(Exception):
+    """The reference cannot be built; the message says why."""
+
+
+def guide_markdown(readme: str) -> str:
+    """README.md without the maintainer's level-2 sections (headings inside code blocks ignored)
+    and without the README test's markers."""
+    kept: list[str] = []
+    skipping = False
+    fenced = False
+    for line in readme.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and line.startswith("## "):
+            skipping = line[3:].strip().startswith(MAINTAINER_SECTIONS)
+        if not skipping and not (not fenced and _TEST_MARKER.fullmatch(line.strip())):
+            kept.append(line)
+    return "\n".join(kept).rstrip() + "\n"
+
+
+def write_guide_module(folder: Path) -> None:
+    """A module whose docstring is the guide: pdoc renders it as a page like any module."""
+    text = guide_markdown(README.read_text(encoding="utf-8"))
+    source = f"__docformat__ = 'markdown'\n__doc__ = {text!r}\n"
+    (folder / f"{GUIDE_MODULE}.py").write_text(source, encoding="utf-8")
+
+
+def _private(dotted: str) -> bool:
+    return any(part.startswith("_") and not part.startswith("__") for part in dotted.split("."))
+
+
+def _public_objects() -> set[int]:
+    """ids of everything the documented modules export (``__all__``)."""
+    exported: set[int] = set()
+    for name in MODULES:
+        module = importlib.import_module(name)
+        exported.update(id(getattr(module, member)) for member in getattr(module, "__all__", ()))
+    return exported
+
+
+def _document_private_bases_as_own(public: set[int]) -> None:
+    """Members taken from a private class that is not exported count as the documented class's own."""
+    original = pdoc.doc.Class._taken_from
+
+    def hidden(module: str, qualname: str) -> bool:
+        if not (_private(module) or _private(qualname)):
+            return False
+        owner: object = importlib.import_module(module)
+        for part in qualname.split("."):
+            owner = getattr(owner, part, None)
+        return id(owner) not in public
+
+    def taken_from(self: pdoc.doc.Class, member_name: str, obj: object) -> tuple[str, str]:
+        module, qualname = original(self, member_name, obj)
+        owner = qualname.rpartition(".")[0]
+        if owner and hidden(module, owner):
+            return self.modulename, f"{self.qualname}.{member_name}"
+        return module, qualname
+
+    pdoc.doc.Class._taken_from = taken_from  # type: ignore[method-assign]
+
+
+def build(out: Path) -> list[Path]:
+    """Render every page into ``out`` (replaced); warnings raise. The pages written."""
+    with tempfile.TemporaryDirectory(prefix="aigen-docs-") as work:
+        write_guide_module(Path(work))
+        sys.path.insert(0, work)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                public = _public_objects()  # imports every module: an import warning fails here
+                _document_private_bases_as_own(public)
+                pdoc.render.configure(
+                    docformat="google",
+                    footer_text=f"aigenstudio {_version()}",
+                    search=True,
+                    show_source=True,
+                )
+                if out.exists():
+                    shutil.rmtree(out)
+                out.mkdir(parents=True)
+                pdoc.pdoc(GUIDE_MODULE, *MODULES, output_directory=out)
+        except Warning as warning:
+            raise DocsError(f"{type(warning).__name__}: {warning}") from None
+        finally:
+            sys.path.remove(work)
+            sys.modules.pop(GUIDE_MODULE, None)
+    pages = sorted(out.rglob("*.html"))
+    expected = [out / "index.html", out / f"{GUIDE_MODULE}.html"]
+    expected += [out / (name.replace(".", "/") + ".html") for name in MODULES]
+    missing = [str(page.relative_to(out)) for page in expected if page not in pages]
+    if missing:
+        raise DocsError(f"pdoc wrote no {', '.join(missing)}")
+    return pages
+
+
+def _version() -> str:
+    from aigenstudio import __version__
+
+    return __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (replaced)")
+    args = parser.parse_args(argv)
+    try:
+        pages = build(args.out)
+    except DocsError as exc:
+        print(f"docs: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"docs: {len(pages)} pages in {args.out}/ (open {args.out / 'index.html'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
