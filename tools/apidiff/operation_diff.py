@@ -77,7 +77,7 @@ def request_body_changes(
         kind = "required" if required else "optional"
         message = f"{kind} request body added"
         yield _change(
-            "request-body-added", BREAKING if required else INFO, where, message, f"added-{kind}-request-body"
+            "request-body-added", BREAKING if required else INFO, where, message, f"request-body-added-{kind}"
         )
         return
     if not isinstance(after, dict):
