@@ -370,3 +370,24 @@ def test_iter_jobs_is_bounded_against_a_listing_without_end(monkeypatch: pytest.
     with client, pytest.raises(PaginationLoopError):
         list(iter_jobs(client))
     assert len(served) == 40
+
+
+# A date-time the schema allows but Python's datetime cannot hold: the generated union parser
+# used to hand it back as a str typed as datetime (a type lie, and iter() then sent it back).
+@pytest.mark.parametrize("cursor", ["2026-06-30T23:59:60Z", "0000-01-01T00:00:00Z"])
+async def test_an_unrepresentable_cursor_is_a_response_validation_error(cursor: str) -> None:
+    from aigenstudio import APIResponseValidationError, AsyncClient, iter_jobs
+
+    def page(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"jobs": [], "request_id": "req-cursor", "next_cursor": cursor})
+
+    client = Client(SANDBOX_KEY, transport=httpx.MockTransport(page))
+    with client:
+        with pytest.raises(APIResponseValidationError, match="none of") as listed:
+            client.product_photo_jobs.list()
+        assert listed.value.request_id == "req-cursor"
+        with pytest.raises(APIResponseValidationError):
+            list(iter_jobs(client))
+    async with AsyncClient(SANDBOX_KEY, transport=httpx.MockTransport(page)) as aclient:
+        with pytest.raises(APIResponseValidationError):
+            await aclient.product_photo_jobs.list()
