@@ -1,5 +1,7 @@
 """Contains shared errors types that can be raised from API functions"""
 
+import datetime
+
 
 class UnexpectedStatus(Exception):
     """Raised by api functions when the response status an undocumented status and Client.raise_on_unexpected_status is True"""
@@ -25,6 +27,18 @@ class InvalidArgument(TypeError):
         self.rule = rule
 
         super().__init__(f"{argument}: {rule}")
+
+
+def lacks_utc_offset(value: datetime.datetime) -> bool:
+    """True for a datetime that cannot be sent as an RFC 3339 date-time: naive, or with a
+    tzinfo whose ``utcoffset()`` fails (a hostile or broken tzinfo is the caller's argument
+    error, not an exception from inside the request)."""
+    try:
+        offset = value.utcoffset()
+        value.isoformat()
+    except Exception:
+        return True
+    return offset is None
 
 
 def argument_error(client: object, error: InvalidArgument) -> Exception:
@@ -82,6 +96,7 @@ __all__ = [
     "PaginationLoop",
     "UnexpectedStatus",
     "argument_error",
+    "lacks_utc_offset",
     "pagination_error",
     "parse_error",
 ]

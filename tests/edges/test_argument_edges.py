@@ -304,3 +304,26 @@ def test_the_generated_package_does_not_import_ours() -> None:
     ]
     for module in modules:
         assert not ours.search(Path(module.__file__ or "").read_text(encoding="utf-8")), module.__name__
+
+
+class _HostileZone(datetime.tzinfo):
+    """A tzinfo that fails when asked (a buggy or malicious zone object)."""
+
+    def utcoffset(self, dt: datetime.datetime | None) -> datetime.timedelta:
+        raise RuntimeError("no offset for you")
+
+    def dst(self, dt: datetime.datetime | None) -> datetime.timedelta:
+        raise RuntimeError("no dst for you")
+
+    def tzname(self, dt: datetime.datetime | None) -> str:
+        raise RuntimeError("no name for you")
+
+
+async def test_a_tzinfo_that_raises_is_an_argument_error(caller: Caller) -> None:
+    hostile = datetime.datetime(2026, 1, 1, tzinfo=_HostileZone())
+    with pytest.raises(RequestValidationError, match="cursor") as caught:
+        await caller.call("list_product_photo_jobs", cursor=hostile)
+    assert caught.value.field == "cursor"
+    assert not caller.wire.requests  # nothing was sent
+    assert generated_errors.lacks_utc_offset(hostile)
+    assert not generated_errors.lacks_utc_offset(datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))

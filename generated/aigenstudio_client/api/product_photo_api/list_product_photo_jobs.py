@@ -25,7 +25,7 @@ def _get_kwargs(
         raise errors.InvalidArgument("limit", "must be an int")
 
     if not isinstance(cursor, Unset) and (
-        not isinstance(cursor, datetime.datetime) or cursor.utcoffset() is None
+        not isinstance(cursor, datetime.datetime) or errors.lacks_utc_offset(cursor)
     ):
         raise errors.InvalidArgument(
             "cursor", "must be a datetime.datetime with a UTC offset"
