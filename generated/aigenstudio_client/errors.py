@@ -1,7 +1,5 @@
 """Contains shared errors types that can be raised from API functions"""
 
-import datetime
-
 
 class UnexpectedStatus(Exception):
     """Raised by api functions when the response status an undocumented status and Client.raise_on_unexpected_status is True"""
@@ -27,6 +25,9 @@ class InvalidArgument(TypeError):
         self.rule = rule
 
         super().__init__(f"{argument}: {rule}")
+
+
+import datetime  # after upstream's part, which stays verbatim (tests/pipeline/test_templates.py)
 
 
 def lacks_utc_offset(value: datetime.datetime) -> bool:

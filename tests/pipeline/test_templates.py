@@ -121,6 +121,7 @@ def test_errors_override_is_upstream_plus_invalid_argument() -> None:
     added = ours[len(kept) :]
     assert re.findall(r"^(?:class|def) (\w+)", added, re.MULTILINE) == [
         "InvalidArgument",
+        "lacks_utc_offset",
         "argument_error",
         "parse_error",
         "PaginationLoop",
@@ -128,7 +129,7 @@ def test_errors_override_is_upstream_plus_invalid_argument() -> None:
     ]
     assert added.endswith(
         '\n__all__ = ["InvalidArgument", "PaginationLoop", "UnexpectedStatus", "argument_error", '
-        '"pagination_error", "parse_error"]\n'
+        '"lacks_utc_offset", "pagination_error", "parse_error"]\n'
     )
     assert "{%" not in added  # plain Python, no template logic
     assert "{{" not in added
