@@ -127,3 +127,29 @@ async def test_async_timeout_and_retry_after(api: FakeApi, async_client: Any, cl
     assert clock.sleeps[0] == 9.0
     assert info.value.last_status == ProductPhotoJobStatus.PROCESSING
     assert sum(clock.sleeps) == pytest.approx(30)
+
+
+# The client's own retry layer honours Retry-After too (up to 60 s, twice by default): inside
+# wait_for_job it may not wait past the wait's timeout, or timeout=2 could take two minutes.
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_the_retry_layer_stays_within_the_waits_timeout(asynchronous: bool) -> None:
+    import httpx
+    from aigenstudio import AsyncClient, Client
+
+    served: list[httpx.Request] = []
+
+    def busy(request: httpx.Request) -> httpx.Response:
+        served.append(request)
+        return httpx.Response(503, headers={"Retry-After": "30"}, json={"error": {"code": "busy"}})
+
+    job_id = uuid.UUID("3f1c2b4a-0000-4000-8000-000000000001")
+    kwargs: dict[str, Any] = {"transport": httpx.MockTransport(busy), "max_retries": 2}
+    if asynchronous:
+        async with AsyncClient("aigen_test_k", **kwargs) as aclient:
+            with pytest.raises(JobWaitTimeout):
+                await aio.wait_for_job(aclient, job_id, timeout=2.0)
+    else:
+        with Client("aigen_test_k", **kwargs) as client, pytest.raises(JobWaitTimeout):
+            wait_for_job(client, job_id, timeout=2.0)
+    # Without the budget the retry layer would have slept 30 s twice and sent 3 requests.
+    assert len(served) == 1

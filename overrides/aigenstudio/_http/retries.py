@@ -13,7 +13,8 @@ Rules (issue 4):
   ``Idempotency-Key`` (an empty or malformed key makes nothing idempotent); the body must be
   replayable bytes (streamed bodies are sent once, never retried);
 * time: each attempt is bounded by the client's timeout (the reading layer below);
-  ``total_timeout`` bounds all attempts and waits together: no retry starts past it;
+  ``total_timeout`` bounds all attempts and waits together: no retry starts past it; so
+  does a helper's ``time_budget`` (``budget.py``), whichever ends first;
 * retried: connection errors, timeouts, 408, 429, 5xx, and 409 only when it carries
   ``Retry-After``. The API documents no "idempotency key in progress" code, and a bare 409
   also means "one active job per key", which waiting briefly does not fix; a 409 that tells
@@ -41,6 +42,7 @@ import httpx
 from .._core.errors import ConfigurationError
 from .._core.retry_after import parse_retry_after
 from .._core.seconds import is_seconds
+from .budget import call_deadline
 from .idempotency import is_valid_idempotency_key
 from .reading import DEADLINE_EXTENSION
 from .request_id import new_request_id
@@ -126,8 +128,13 @@ class _Retrying:
 
     def prepare(self, request: httpx.Request) -> bool:
         """Whether ``request`` may be retried; gives it a request id shared by all attempts."""
-        if self.policy.total_timeout is not None:
-            request.extensions[DEADLINE_EXTENSION] = time.monotonic() + self.policy.total_timeout
+        deadline = call_deadline()  # a helper's time budget, if the call runs inside one
+        total = self.policy.total_timeout
+        if total is not None:
+            own = time.monotonic() + total
+            deadline = own if deadline is None else min(deadline, own)
+        if deadline is not None:
+            request.extensions[DEADLINE_EXTENSION] = deadline
         if self.policy.max_retries == 0 or not is_retryable_request(request):
             return False
         if REQUEST_ID_HEADER not in request.headers:

@@ -18,9 +18,10 @@ from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
 from aigenstudio_client.types import Unset
 
-from .._core.errors import AigenStudioError, APIStatusError, RequestValidationError
+from .._core.errors import AigenStudioError, APIStatusError, APITimeoutError, RequestValidationError
 from .._core.retry_after import parse_retry_after
 from .._core.seconds import is_seconds
+from .._http.budget import time_budget
 from .facade import ApiClient, async_jobs, call, call_async, jobs
 
 __all__ = [
@@ -138,6 +139,10 @@ class _Poller:
             raise self._timeout_error() from error
         return delay
 
+    def remaining(self, cause: BaseException | None = None) -> float:
+        """Seconds left before the deadline; JobWaitTimeout once there are none."""
+        return self._remaining(cause)
+
     def _remaining(self, cause: BaseException | None = None) -> float:
         remaining = self._deadline - self._clock()
         if remaining <= 0:
@@ -172,9 +177,14 @@ def wait_for_job(
     """
     poller = _Poller(job_id, timeout, poll_interval, max_interval, on_progress, clock)
     resource = jobs(client).with_raw_response
+    job_id = poller.job_id
     while True:
         try:
-            answer = call(client, _GET_OPERATION, lambda: resource.get(poller.job_id), job_id=poller.job_id)
+            with time_budget(poller.remaining()):
+                answer = call(client, _GET_OPERATION, lambda: resource.get(job_id), job_id=job_id)
+        except APITimeoutError as error:
+            poller.remaining(cause=error)  # the wait's own deadline cut the poll short: JobWaitTimeout
+            raise
         except APIStatusError as error:
             if error.status_code not in _THROTTLE_STATUSES:
                 raise
@@ -200,11 +210,14 @@ async def wait_for_job_async(
     """The async twin of :func:`wait_for_job`."""
     poller = _Poller(job_id, timeout, poll_interval, max_interval, on_progress, clock)
     resource = async_jobs(client).with_raw_response
+    job_id = poller.job_id
     while True:
         try:
-            answer = await call_async(
-                client, _GET_OPERATION, lambda: resource.get(poller.job_id), job_id=poller.job_id
-            )
+            with time_budget(poller.remaining()):
+                answer = await call_async(client, _GET_OPERATION, lambda: resource.get(job_id), job_id=job_id)
+        except APITimeoutError as error:
+            poller.remaining(cause=error)  # the wait's own deadline cut the poll short: JobWaitTimeout
+            raise
         except APIStatusError as error:
             if error.status_code not in _THROTTLE_STATUSES:
                 raise
