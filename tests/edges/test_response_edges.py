@@ -12,7 +12,7 @@ import gzip
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -391,3 +391,63 @@ async def test_an_unrepresentable_cursor_is_a_response_validation_error(cursor: 
     async with AsyncClient(SANDBOX_KEY, transport=httpx.MockTransport(page)) as aclient:
         with pytest.raises(APIResponseValidationError):
             await aclient.product_photo_jobs.list()
+
+
+# One network chunk of deflate can hold ~66 MB of zeros. The size cap must act within the chunk
+# (zlib's max_length, a 64 KB slice at a time), not after httpx inflated all of it.
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate"])
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_a_compression_bomb_is_refused_without_inflating_it(encoding: str, asynchronous: bool) -> None:
+    import tracemalloc
+    import zlib
+
+    from aigenstudio import APIConnectionError, AsyncClient
+
+    wbits = {"gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS, "raw-deflate": -zlib.MAX_WBITS}[encoding]
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    bomb = packer.compress(b"\0" * (64 * 1024 * 1024)) + packer.flush()
+    assert len(bomb) < 128 * 1024  # one or two network chunks
+
+    class Wire(httpx.SyncByteStream, httpx.AsyncByteStream):
+        # As a server sends it: 64 KB network chunks, not bytes httpx decodes on construction.
+        def __iter__(self) -> Iterator[bytes]:
+            for start in range(0, len(bomb), 65536):
+                yield bomb[start : start + 65536]
+
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            for chunk in self:
+                yield chunk
+
+    def explode(request: httpx.Request) -> httpx.Response:
+        header = "deflate" if encoding == "raw-deflate" else encoding
+        return httpx.Response(200, headers={"content-encoding": header}, stream=Wire())
+
+    kwargs: dict[str, Any] = {"transport": httpx.MockTransport(explode), "max_response_size": 1024 * 1024}
+    tracemalloc.start()
+    try:
+        if asynchronous:
+            async with AsyncClient(SANDBOX_KEY, **kwargs) as aclient:
+                with pytest.raises(APIConnectionError, match="max_response_size"):
+                    await aclient.product_photo_operations.list()
+        else:
+            with (
+                Client(SANDBOX_KEY, **kwargs) as client,
+                pytest.raises(APIConnectionError, match="max_response_size"),
+            ):
+                client.product_photo_operations.list()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB while refusing a 64 MiB body"
+
+
+def test_a_small_compressed_body_still_decodes() -> None:
+    import zlib
+
+    body = b'{"operations": [], "request_id": "req-z"}'
+
+    def small(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-encoding": "deflate"}, content=zlib.compress(body))
+
+    with Client(SANDBOX_KEY, transport=httpx.MockTransport(small)) as client:
+        assert client.product_photo_operations.list().request_id == "req-z"

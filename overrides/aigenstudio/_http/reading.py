@@ -26,6 +26,7 @@ import httpx
 from .._core.loop import running_asyncio_loop
 from .._core.redaction import ENCODING_HEADERS
 from .deadline import EXPIRED, attempt_deadline
+from .inflate import inflater_for
 
 __all__ = [
     "DEADLINE_EXTENSION",
@@ -148,9 +149,13 @@ class ReadingTransport(httpx.BaseTransport):
             size = 0
             # An unencoded body (the usual case) is read straight from the stream: httpx's
             # decoding generators cost more than the rest of this layer together.
-            encoded = "content-encoding" in response.headers
-            stream = response.iter_bytes() if encoded else response.stream
-            assert isinstance(stream, Iterable)
+            inflater = inflater_for(response, request)
+            if inflater is not None:
+                stream: Iterable[bytes] = inflater.decoded(response.stream)  # type: ignore[arg-type]
+            elif "content-encoding" in response.headers:
+                stream = response.iter_bytes()
+            else:
+                stream = response.stream  # type: ignore[assignment]
             for chunk in stream:
                 size += len(chunk)
                 attempt.check_size(size)
@@ -199,9 +204,13 @@ class AsyncReadingTransport(httpx.AsyncBaseTransport):
             attempt.declared_too_large(response)
             chunks: list[bytes] = []
             size = 0
-            encoded = "content-encoding" in response.headers
-            stream = response.aiter_bytes() if encoded else response.stream
-            assert isinstance(stream, AsyncIterable)
+            inflater = inflater_for(response, request)
+            if inflater is not None:
+                stream: AsyncIterable[bytes] = inflater.adecoded(response.stream)  # type: ignore[arg-type]
+            elif "content-encoding" in response.headers:
+                stream = response.aiter_bytes()
+            else:
+                stream = response.stream  # type: ignore[assignment]
             async for chunk in stream:
                 size += len(chunk)
                 attempt.check_size(size)
