@@ -4,6 +4,9 @@ Each measurement runs in a fresh interpreter (``python -m bench.catalog_bench --
 so its RSS growth belongs to that run alone. The fake API answers in-process through an
 httpx.MockTransport (no sockets): a create is queued, the second poll finds it completed,
 so what is measured is the client's own work. Rows are produced lazily by a generator.
+
+One more row compares one API key with two (two jobs in flight): wall time per image when
+each job finishes at its third poll, 10 ms apart (real sleeps, in this process).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -41,13 +45,19 @@ class FastApi:
     only the key -> job map stays (about 6 bytes per image, before and after alike).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, finish_at: int = 2) -> None:
         self.by_key: dict[str, str] = {}
         self.polls: dict[str, int] = {}
         self.requests = 0
         self.images_created = 0
+        self.finish_at = finish_at
+        self._lock = threading.Lock()  # two keys: two worker threads share this fake
 
     def handler(self, request: Any) -> Any:
+        with self._lock:
+            return self._answer(request)
+
+    def _answer(self, request: Any) -> Any:
         import httpx
 
         self.requests += 1
@@ -66,12 +76,11 @@ class FastApi:
                 status, json={"job": _job(job_id, "queued"), "remaining_paid_credits": 1, "request_id": "r"}
             )
         job_id = request.url.path.rsplit("/", 1)[1]
-        polls = self.polls.pop(job_id, 1) + 1
-        if polls < 2:
+        polls = self.polls.pop(job_id, self.finish_at - 1) + 1
+        if polls < self.finish_at:
             self.polls[job_id] = polls
-        return httpx.Response(
-            200, json={"job": _job(job_id, "completed" if polls >= 2 else "processing"), "request_id": "r"}
-        )
+        state = "completed" if polls >= self.finish_at else "processing"
+        return httpx.Response(200, json={"job": _job(job_id, state), "request_id": "r"})
 
 
 def _job(job_id: str, status: str) -> dict[str, Any]:
@@ -159,6 +168,35 @@ def run_one(n: int, resume: bool) -> dict[str, Any]:
     return result
 
 
+def per_image_with_keys(keys: int, n: int = 200, interval: float = 0.01) -> float:
+    """Wall seconds per image with ``keys`` API keys, jobs finishing at their third poll."""
+    import httpx
+    from aigenstudio._workflow import catalog
+    from aigenstudio_client.client import AuthenticatedClient
+
+    api = FastApi(finish_at=3)
+    clients = [
+        AuthenticatedClient(
+            base_url="https://api.test/api/v1",
+            token=f"aigen_test_bench{k}0123456789",
+            httpx_args={"transport": httpx.MockTransport(api.handler)},
+        )
+        for k in range(keys)
+    ]
+    catalog.process_catalog(clients, rows(3), namespace=f"warm-{keys}", sleep=lambda _s: None)
+    started = time.perf_counter()
+    catalog.process_catalog(
+        clients, rows(n), namespace=f"keys-{keys}", poll_interval=interval, max_interval=interval
+    )
+    return (time.perf_counter() - started) / n
+
+
+def keys_row() -> Row:
+    one, two = per_image_with_keys(1), per_image_with_keys(2)
+    note = f"1 key: {one * 1e6:.0f} us/image; jobs finish at the 3rd poll, 10 ms apart"
+    return Row("catalog: wall time/image, 2 keys vs 1", two * 1e6, one * 1e6, "us", note=note)
+
+
 def measure(n: int, resume: bool = False) -> dict[str, Any]:
     env = {
         **os.environ,
@@ -192,6 +230,7 @@ def catalog_rows(quick: bool = False) -> list[Row]:
             table.append(
                 Row(f"catalog: resume cost/image (N={n})", got["resume_us_per_image"], None, "us", note=note)
             )
+    table.append(keys_row())
     return table
 
 
@@ -205,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_one(args.one, args.resume)))
         return 0
     for row in catalog_rows(args.quick):
-        print(f"{row.metric:45} {row.ours:12.1f} {row.unit:3} {row.note}")
+        ratio = f" ({row.ratio:.2f}x)" if row.ratio is not None else ""
+        print(f"{row.metric:45} {row.ours:12.1f} {row.unit:3}{ratio} {row.note}")
     return 0
 
 

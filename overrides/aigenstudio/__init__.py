@@ -68,6 +68,7 @@ if TYPE_CHECKING:
         iter_catalog,
         process_catalog,
     )
+    from ._workflow.job_events import JobEvents
     from ._workflow.journal import JournalBusyError, JournalMismatchError
     from ._workflow.operations import find_operation
     from ._workflow.pagination import PaginationLoopError, iter_jobs
@@ -97,6 +98,7 @@ _LAZY: dict[str, str] = {
     "CatalogSummary": "._workflow.catalog",
     "ItemOutcome": "._workflow.catalog",
     "iter_catalog": "._workflow.catalog",
+    "JobEvents": "._workflow.job_events",
     "JournalBusyError": "._workflow.journal",
     "JournalMismatchError": "._workflow.journal",
     "CatalogProgress": "._workflow.progress",
@@ -156,6 +158,7 @@ __all__ = [
     "InvalidWebhookPayloadError",
     "ItemOutcome",
     "ItemReport",
+    "JobEvents",
     "JobResults",
     "JobWaitTimeout",
     "JournalBusyError",

@@ -1,7 +1,9 @@
 """``python -m aigenstudio`` and the ``aigenstudio`` console script (``catalog run|status``).
 
 Only argument handling lives in ``_workflow.catalog_cli``; this entry point supplies the
-client (key and URL from AIGENSTUDIO_API_KEY / AIGENSTUDIO_BASE_URL) and the exit code.
+clients (``Client()``: key and URL from AIGENSTUDIO_API_KEY / AIGENSTUDIO_BASE_URL; or
+``Client(api_key=...)`` once per key given with ``--api-key`` / AIGENSTUDIO_API_KEYS) and
+the exit code.
 """
 
 from __future__ import annotations

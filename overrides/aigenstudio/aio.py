@@ -6,13 +6,14 @@
     job = await aio.wait_for_job(client, job_id)
     summary = await aio.process_catalog(client, images, namespace="catalog-2024-06", journal="state.sqlite")
 
-The result types and ``job_results`` (no I/O) are the same objects as in ``aigenstudio``.
+The result types, ``JobEvents`` and ``job_results`` (no I/O) are the same objects as in ``aigenstudio``.
 """
 
 from __future__ import annotations
 
 from ._workflow.catalog import BatchOutcome, CatalogReport, CatalogSummary, ItemOutcome, ItemReport
 from ._workflow.catalog import process_catalog_async as process_catalog
+from ._workflow.job_events import JobEvents
 from ._workflow.pagination import PaginationLoopError
 from ._workflow.pagination import iter_jobs_async as iter_jobs
 from ._workflow.results import JobResults, job_results
@@ -25,6 +26,7 @@ __all__ = [
     "CatalogSummary",
     "ItemOutcome",
     "ItemReport",
+    "JobEvents",
     "JobResults",
     "JobWaitTimeout",
     "PaginationLoopError",

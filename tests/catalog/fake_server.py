@@ -1,10 +1,12 @@
 """A fake Product Photo API on 127.0.0.1 that counts what it charges, for crash tests.
 
-Creates are idempotent (same key, same job, no new charge); one active job per key is
-implicit, and the account allows ``account_limit`` active jobs at once (409 beyond). A job
-completes at its ``polls_to_finish``-th poll. ``charges`` counts, per image (external_id,
-else source_url), how many created jobs included it: "never charged twice" is
-``max(charges.values()) == 1``.
+Creates are idempotent (same idempotency key, same job, no new charge). Each API key (the
+bearer token) may have one active job, and the account ``account_limit`` active jobs at once;
+a create beyond either is refused with ``limit_status`` (409 by default; a 429 carries
+``Retry-After: 0``). A job completes at its ``polls_to_finish``-th poll. ``charges`` counts,
+per image (external_id, else source_url), how many created jobs included it: "never charged
+twice" is ``max(charges.values()) == 1``. ``max_active`` records the most jobs active at
+once, ``polls_while_active`` how many jobs were active at each poll.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Job:
     images: list[dict[str, Any]]
     polls: int = 0
     finish_at: int = 2
+    api_key: str | None = None
 
     @property
     def status(self) -> str:
@@ -69,10 +72,19 @@ class State:
     account_limit: int = 2
     polls_to_finish: int = 2
     throttle_creates: int = 0  # answer this many creates with 429 first
+    limit_status: int = 409  # the answer to a create beyond a limit
+    fail_creates_for: str | None = None  # an API key whose creates get a 402
+    failed_creates: int = 0
+    max_active: int = 0
+    polls_while_active: list[int] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def active(self) -> int:
-        return sum(1 for job in self.jobs.values() if job.status != "completed")
+    def active(self, api_key: str | None = None) -> int:
+        return sum(
+            1
+            for job in self.jobs.values()
+            if job.status != "completed" and (api_key is None or job.api_key == api_key)
+        )
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -103,6 +115,7 @@ class _Handler(BaseHTTPRequestHandler):
             job = state.jobs.get(path.rsplit("/", 1)[-1])
             if job is None:
                 return self._error(404, "job_not_found")
+            state.polls_while_active.append(state.active())
             job.polls += 1
             return self._send(200, {"job": job.wire(), "request_id": "r"})
 
@@ -110,6 +123,7 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server.state
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         key = self.headers["Idempotency-Key"]
+        api_key = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
         with state.lock:
             if key in state.by_key:
                 job = state.jobs[state.by_key[key]]
@@ -118,13 +132,18 @@ class _Handler(BaseHTTPRequestHandler):
                 state.throttle_creates -= 1
                 state.refusals += 1
                 return self._error(429, "rate_limited", {"Retry-After": "0"})
-            if state.active() >= state.account_limit:
+            if state.fail_creates_for == api_key:
+                state.failed_creates += 1
+                return self._error(402, "insufficient_credits")
+            if state.active() >= state.account_limit or state.active(api_key) >= 1:
                 state.refusals += 1
-                return self._error(409, "active_job_limit")
-            job = Job(str(uuid.uuid4()), body["images"], finish_at=state.polls_to_finish)
+                retry = {"Retry-After": "0"} if state.limit_status == 429 else None
+                return self._error(state.limit_status, "active_job_limit", retry)
+            job = Job(str(uuid.uuid4()), body["images"], finish_at=state.polls_to_finish, api_key=api_key)
             state.jobs[job.id] = job
             state.by_key[key] = job.id
             state.creates += 1
+            state.max_active = max(state.max_active, state.active())
             for image in body["images"]:
                 state.charges[image.get("external_id") or image["source_url"]] += 1
             self._send(201, {"job": job.wire(), "remaining_paid_credits": 9, "request_id": "r"})

@@ -28,7 +28,11 @@ pytestmark = pytest.mark.slow
 
 
 def run_child(
-    server: FakeServer, tmp: Path, catalog: list[dict[str, str]], crash_at: str | None = None
+    server: FakeServer,
+    tmp: Path,
+    catalog: list[dict[str, str]],
+    crash_at: str | None = None,
+    extra: dict[str, str] | None = None,
 ) -> int:
     path = tmp / "rows.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in catalog))
@@ -38,6 +42,7 @@ def run_child(
         "CATALOG_BASE_URL": server.base_url,
         "CATALOG_JOURNAL": str(tmp / "state.sqlite"),
         "CATALOG_ROWS": str(path),
+        **(extra or {}),
     }
     env.pop("CATALOG_CRASH_AT", None)
     if crash_at is not None:

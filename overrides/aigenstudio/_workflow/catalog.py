@@ -1,11 +1,13 @@
-"""Process a whole catalog: streamed, journaled, one active job at a time, never charged twice.
+"""Process a whole catalog: streamed, journaled, as many jobs at once as allowed, never charged twice.
 
 Rows are read lazily and checked one by one; every :func:`images_per_job` new rows make a
-batch, which the journal records with its idempotency key *before* the create call. The job
-is waited to a terminal status (the API allows one active job per key), its items are
-recorded and handed to the caller (``on_item``, ``results=``, :func:`iter_catalog`), and only
-then is the next batch read. A rerun with the same ``journal`` first re-attaches to the
-batches left open, then skips every item already finished, so rows inserted, removed or
+batch, which the journal records with its idempotency key *before* the create call. The API
+allows one active job per API key and two per account: given one client per key (of one
+account), a run keeps min(keys, ``max_active_jobs``) jobs in flight, each key carrying at
+most one, and reads the next batch only when a slot is free. Each job is waited to a
+terminal status, its items are recorded and handed to the caller (``on_item``,
+``results=``, :func:`iter_catalog`). A rerun with the same ``journal`` first re-attaches to
+the batches left open, then skips every item already finished, so rows inserted, removed or
 reordered in a re-exported catalog cost nothing twice. Without ``journal`` a temporary one
 is used: a rerun of identical rows still finds its jobs through the content-derived keys.
 
@@ -20,21 +22,18 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-import uuid
-from collections.abc import Awaitable, Callable, Generator, Iterable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Generator, Iterable, Sequence
 from typing import Any
 
-from aigenstudio_client.models.product_photo_job import ProductPhotoJob
-
-from .catalog_run import Batch, CatalogRun, OnInvalid, Sinks, StepHook
+from .._core.errors import ArgumentTypeError, RequestValidationError
+from .catalog_drive import BatchOutcome, Waits, drive, drive_async
+from .catalog_run import CatalogRun, OnInvalid, Sinks, StepHook
+from .catalog_slots import slot_clients
 from .facade import ApiClient
+from .job_events import JobEvents
 from .outcomes import CatalogSummary, ItemOutcome
 from .planner import MAX_IMAGES_PER_JOB, BodyTemplate, ImageLike, images_per_job
 from .progress import CatalogProgress
-from .results import JobResults, job_results
-from .submit import Backpressure, create_job, create_job_async
-from .waiting import wait_for_job, wait_for_job_async
 
 __all__ = [
     "MAX_IMAGES_PER_JOB",
@@ -43,6 +42,7 @@ __all__ = [
     "CatalogSummary",
     "ItemOutcome",
     "ItemReport",
+    "JobEvents",
     "images_per_job",
     "iter_catalog",
     "process_catalog",
@@ -53,35 +53,6 @@ __all__ = [
 CatalogReport = CatalogSummary
 ItemReport = ItemOutcome
 PathLike = str | os.PathLike[str]
-
-
-@dataclass(frozen=True)
-class BatchOutcome:
-    """One finished batch: its terminal job and sorted items (passed to ``on_batch``)."""
-
-    index: int  # the journal's batch number
-    idempotency_key: str
-    job: ProductPhotoJob
-    results: JobResults
-
-
-@dataclass(frozen=True)
-class _Waits:
-    timeout: float
-    poll_interval: float
-    max_interval: float
-    clock: Callable[[], float]
-
-    def backpressure(self) -> Backpressure:
-        return Backpressure(self.timeout, self.poll_interval, self.max_interval, self.clock)
-
-    def polling(self) -> dict[str, Any]:
-        return {
-            "timeout": self.timeout,
-            "poll_interval": self.poll_interval,
-            "max_interval": self.max_interval,
-            "clock": self.clock,
-        }
 
 
 def _start(
@@ -96,20 +67,24 @@ def _start(
     return CatalogRun(images, BodyTemplate(namespace, job_options), journal, sinks, on_invalid, clock)
 
 
-def _on_poll(run: CatalogRun, batch: Batch) -> Callable[[Any], None]:
-    def on_progress(progress: Any) -> None:
-        run.record.progress.job_progress(progress)
-        run.record.step("polling", batch)
-
-    return on_progress
-
-
-def _batch_outcome(batch: Batch, job: ProductPhotoJob) -> BatchOutcome:
-    return BatchOutcome(batch.seq, batch.key, job, job_results(job, batch.images))
+def _clients_and_waits(
+    client: ApiClient | Sequence[ApiClient],
+    max_active_jobs: int,
+    job_events: JobEvents | None,
+    job_options: dict[str, Any],
+    waits: tuple[float, float, float, Callable[[], float]],
+) -> tuple[list[ApiClient], Waits]:
+    clients = slot_clients(client, max_active_jobs)
+    if job_events is not None:
+        if not isinstance(job_events, JobEvents):
+            raise ArgumentTypeError("job_events", "a JobEvents fed by your webhook receiver")
+        if not job_options.get("webhook_url"):
+            raise RequestValidationError("job_events", "needs webhook_url= (where the API sends the events)")
+    return clients, Waits(*waits, events=job_events)
 
 
 def iter_catalog(
-    client: ApiClient,
+    client: ApiClient | Sequence[ApiClient],
     images: Iterable[ImageLike | None],
     *,
     namespace: str,
@@ -125,33 +100,24 @@ def iter_catalog(
     on_step: StepHook | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], object] = time.sleep,
+    max_active_jobs: int = 2,
+    job_events: JobEvents | None = None,
     **job_options: Any,
 ) -> Generator[ItemOutcome, None, CatalogSummary]:
     """:func:`process_catalog` as a generator of per-row outcomes (its return value is the summary).
 
-    Closing the generator early stops the run; the journal keeps what was recorded.
+    Outcomes are yielded, and every callback called, in the thread iterating the generator.
+    Closing the generator early stops the run (the workers leave at their next pause); the
+    journal keeps what was recorded, and a rerun re-attaches to the jobs left running.
     """
+    clients, waits = _clients_and_waits(
+        client, max_active_jobs, job_events, job_options, (wait_timeout, poll_interval, max_interval, clock)
+    )
     sinks = Sinks(on_item, results, on_progress, on_step)
     run = _start(images, namespace, journal, sinks, on_invalid, clock, job_options)
-    waits = _Waits(wait_timeout, poll_interval, max_interval, clock)
     failed = True
     try:
-        for step in run.steps():
-            if isinstance(step, ItemOutcome):
-                yield step
-                continue
-            if step.job_id is None:
-                step_job_id = create_job(client, step.body, step.key, waits.backpressure(), sleep)
-            else:  # re-attach to the job a previous run created
-                step_job_id = uuid.UUID(step.job_id)
-            run.record.created(step, step_job_id)
-            job = wait_for_job(
-                client, step_job_id, on_progress=_on_poll(run, step), sleep=sleep, **waits.polling()
-            )
-            outcomes = run.record.finish(step, job)
-            if on_batch is not None:
-                on_batch(_batch_outcome(step, job))
-            yield from outcomes
+        yield from drive(run, clients, waits, sleep, on_batch)
         failed = False
     finally:
         summary = run.close(failed)
@@ -159,7 +125,7 @@ def iter_catalog(
 
 
 def process_catalog(
-    client: ApiClient,
+    client: ApiClient | Sequence[ApiClient],
     images: Iterable[ImageLike | None],
     *,
     namespace: str,
@@ -175,6 +141,8 @@ def process_catalog(
     on_step: StepHook | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], object] = time.sleep,
+    max_active_jobs: int = 2,
+    job_events: JobEvents | None = None,
     **job_options: Any,
 ) -> CatalogSummary:
     """Run every image through jobs of at most :func:`images_per_job` images; return a summary.
@@ -189,6 +157,21 @@ def process_catalog(
     per batch; a :class:`JobWaitTimeout` stops the run (rerun it to resume). ``on_step``
     is called after each durable step (``planned``, ``created``, ``polling``, ``finished``)
     with the batch number: a hook for tests and tracing.
+
+    ``client`` is one client, or a sequence of clients, one per API key of the same
+    account: min(len(clients), ``max_active_jobs``) jobs are then in flight at once, each
+    key carrying at most one (the API allows one active job per key; ``max_active_jobs`` is
+    the account's limit, 2). With several slots each job is created and polled in a worker
+    thread (with one, in the calling thread); everything else (the journal, ``on_item``,
+    ``on_batch``, ``on_progress``, ``on_step``, ``results``) happens in the calling thread,
+    one call at a time. A create refused by the limits
+    (409, 429, 503) is waited out and re-sent with the same key. The first error stops new
+    batches; the jobs in flight are finished and recorded, then the error is raised.
+
+    ``job_events`` (a :class:`JobEvents` your webhook receiver feeds with verified events,
+    with ``webhook_url=`` among the job options) replaces polling: a job is read when its
+    terminal event arrives, or at the latest every ``max_interval`` seconds (real time),
+    so a lost event never stalls the run.
     """
     generator = iter_catalog(
         client,
@@ -206,6 +189,8 @@ def process_catalog(
         on_step=on_step,
         clock=clock,
         sleep=sleep,
+        max_active_jobs=max_active_jobs,
+        job_events=job_events,
         **job_options,
     )
     while True:
@@ -217,7 +202,7 @@ def process_catalog(
 
 
 async def process_catalog_async(
-    client: ApiClient,
+    client: ApiClient | Sequence[ApiClient],
     images: Iterable[ImageLike | None],
     *,
     namespace: str,
@@ -233,30 +218,21 @@ async def process_catalog_async(
     on_step: StepHook | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[object]] | None = None,
+    max_active_jobs: int = 2,
+    job_events: JobEvents | None = None,
     **job_options: Any,
 ) -> CatalogSummary:
-    """The async twin of :func:`process_catalog` (the journal's writes are short and local)."""
+    """The async twin of :func:`process_catalog`: one task per job in flight, everything else
+    (the journal's short local writes, the callbacks) in the calling event loop."""
+    clients, waits = _clients_and_waits(
+        client, max_active_jobs, job_events, job_options, (wait_timeout, poll_interval, max_interval, clock)
+    )
     sinks = Sinks(on_item, results, on_progress, on_step)
     run = _start(images, namespace, journal, sinks, on_invalid, clock, job_options)
-    waits = _Waits(wait_timeout, poll_interval, max_interval, clock)
     pause = sleep if sleep is not None else asyncio.sleep
     failed = True
     try:
-        for step in run.steps():
-            if isinstance(step, ItemOutcome):
-                continue
-            if step.job_id is None:
-                job_id = await create_job_async(client, step.body, step.key, waits.backpressure(), pause)
-            else:
-                job_id = uuid.UUID(step.job_id)
-            run.record.created(step, job_id)
-            on_poll = _on_poll(run, step)
-            job = await wait_for_job_async(
-                client, job_id, on_progress=on_poll, sleep=pause, **waits.polling()
-            )
-            run.record.finish(step, job)
-            if on_batch is not None:
-                on_batch(_batch_outcome(step, job))
+        await drive_async(run, clients, waits, pause, on_batch)
         failed = False
     finally:
         summary = run.close(failed)

@@ -1,7 +1,9 @@
 """``aigenstudio catalog run|status``: a catalog file through the API from a terminal.
 
-The exit codes are listed in EXIT_HELP (shown by ``--help`` and in the README). The client
-comes from the caller (``__main__``): this layer never builds one itself.
+The exit codes are listed in EXIT_HELP (shown by ``--help`` and in the README). The clients
+come from the caller (``__main__``): this layer never builds one itself. Several API keys
+(``--api-key`` repeated, or AIGENSTUDIO_API_KEYS) get one client each, so that up to
+``--max-active-jobs`` jobs run at once; the keys are never printed.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from .progress import ProgressBar
 __all__ = ["EXIT_CODES", "main"]
 
 EXIT_CODES = {"done": 0, "failed_items": 1, "input": 2, "api": 3, "journal": 4, "interrupted": 130}
-ClientFactory = Callable[[], ApiClient]
+# Called with no argument (the key from the environment) or with api_key= for each key given.
+ClientFactory = Callable[..., ApiClient]
+KEYS_ENV = "AIGENSTUDIO_API_KEYS"
 EXIT_HELP = """exit codes:
   0    every row is done (completed now or in an earlier run)
   1    the run finished, but some images failed or rows were refused (see --results)
@@ -72,9 +76,67 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-invalid", action="store_true", help="report invalid rows and go on (default: stop)"
     )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        metavar="KEY",
+        help=f"an API key of the account; repeat it for several keys, one job in flight each "
+        f"(or set {KEYS_ENV}=key1,key2, which other users cannot read in the process list; "
+        "default: AIGENSTUDIO_API_KEY)",
+    )
+    run.add_argument(
+        "--max-active-jobs",
+        type=_at_least_one,
+        default=2,
+        metavar="N",
+        help="jobs in flight at most, one per key (default: 2, the account's limit)",
+    )
+    run.add_argument(
+        "--poll-interval", type=_seconds, default=2.0, metavar="S", help="first poll interval (default: 2)"
+    )
+    run.add_argument(
+        "--wait-timeout",
+        type=_seconds,
+        default=1800.0,
+        metavar="S",
+        help="give up on a job after S seconds (default: 1800); rerun to resume",
+    )
     status = catalog.add_parser("status", help="summarise the run recorded in a journal")
     status.add_argument("--journal", required=True)
     return parser
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, not {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, not {text!r}")
+    return value
+
+
+def _api_keys(args: argparse.Namespace) -> list[str]:
+    """--api-key values, else AIGENSTUDIO_API_KEYS (comma-separated); empty: the client's default."""
+    if args.api_keys:
+        return [key.strip() for key in args.api_keys if key.strip()]
+    return [key.strip() for key in os.environ.get(KEYS_ENV, "").split(",") if key.strip()]
+
+
+def _clients(args: argparse.Namespace, make_client: ClientFactory) -> list[ApiClient]:
+    keys = list(dict.fromkeys(_api_keys(args)))  # a key given twice is still one key
+    return [make_client(api_key=key) for key in keys] if keys else [make_client()]
 
 
 def main(argv: list[str] | None, make_client: ClientFactory, out: IO[str] | None = None) -> int:
@@ -138,13 +200,17 @@ def _run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> 
     total = count_rows(args.catalog)
     with ProgressBar(total, disable=True if args.no_progress else None) as bar:
         summary = process_catalog(
-            make_client(),
+            _clients(args, make_client),
             read_rows(args.catalog),
             namespace=_namespace(args),
             journal=args.journal,
             results=args.results,
             on_progress=bar,
             on_invalid="skip" if args.skip_invalid else "raise",
+            max_active_jobs=args.max_active_jobs,
+            poll_interval=args.poll_interval,
+            max_interval=max(30.0, args.poll_interval),
+            wait_timeout=args.wait_timeout,
             **_options(args),
         )
     print(
@@ -172,7 +238,7 @@ def _dry_run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str])
     )
     for problem in report.invalid:
         print(f"  {problem}", file=out)
-    per_image = _credits_per_image(make_client(), args.operation)
+    per_image = _credits_per_image(_clients(args, make_client)[0], args.operation)
     estimate = "unknown" if per_image is None else str(per_image * report.to_send)
     print(
         f"would send {report.to_send} images in {report.jobs} jobs; estimated credits: {estimate}"

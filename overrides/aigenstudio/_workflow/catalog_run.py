@@ -80,7 +80,7 @@ class Recorder:
         if batch.job_id != str(job_id):
             batch.job_id = str(job_id)
             self.journal.set_job(batch.seq, batch.job_id)
-        self.progress.job_started()
+        self.progress.job_started(batch.seq)
         self.step("created", batch)
 
     def finish(self, batch: Batch, job: ProductPhotoJob) -> list[ItemOutcome]:
@@ -96,7 +96,7 @@ class Recorder:
             self.emit(outcome)
         if self._writer is not None:
             self._writer.flush()
-        self.progress.job_finished(credits)
+        self.progress.job_finished(credits, batch.seq)
         return outcomes
 
     def emit(self, outcome: ItemOutcome) -> ItemOutcome:

@@ -1,8 +1,9 @@
 """Progress of a catalog run: counts, credits, rate and ETA, and a terminal progress bar.
 
 The callback gets a :class:`CatalogProgress` after every finished job, on every poll where
-the active job moved, and every few thousand rows skipped as already done; not once per row,
+an active job moved, and every few thousand rows skipped as already done; not once per row,
 so a callback that draws costs nothing measurable. Rate and ETA use the run's own clock.
+With several jobs in flight, ``job`` adds up their last polls.
 """
 
 from __future__ import annotations
@@ -34,11 +35,11 @@ class CatalogProgress:
     elapsed: float  # seconds
     rate: float  # images per second processed by the API in this run
     eta: float | None  # seconds
-    job: Progress | None  # the active job's last poll
+    job: Progress | None  # the active jobs' last polls, added up (status: the latest poll's)
 
     @property
     def done(self) -> int:
-        """Rows with a final outcome, in-flight images of the active job included."""
+        """Rows with a final outcome, in-flight images of the active jobs included."""
         in_job = self.job.completed + self.job.failed if self.job is not None else 0
         return self.completed + self.failed + self.skipped + in_job
 
@@ -58,7 +59,7 @@ class ProgressTracker:
         self.total = total
         self.completed = self.failed = self.skipped = 0
         self.jobs_done = self.jobs_active = self.credits_used = 0
-        self._job: Progress | None = None
+        self._jobs: dict[int, Progress] = {}  # batch number -> its job's last poll
         self._unreported_skips = 0
 
     def outcome(self, outcome: ItemOutcome) -> None:
@@ -72,20 +73,32 @@ class ProgressTracker:
         else:
             self.failed += 1
 
-    def job_started(self) -> None:
+    def job_started(self, batch: int = 0) -> None:
         self.jobs_active += 1
-        self._job = None
+        self._jobs.pop(batch, None)
 
-    def job_progress(self, progress: Progress) -> None:
-        self._job = progress
+    def job_progress(self, progress: Progress, batch: int = 0) -> None:
+        self._jobs.pop(batch, None)  # re-inserted last: its status is the latest
+        self._jobs[batch] = progress
         self.report()
 
-    def job_finished(self, credits: int) -> None:
+    def job_finished(self, credits: int, batch: int = 0) -> None:
         self.jobs_active = max(self.jobs_active - 1, 0)
         self.jobs_done += 1
         self.credits_used += credits
-        self._job = None
+        self._jobs.pop(batch, None)
         self.report()
+
+    def _job(self) -> Progress | None:
+        if not self._jobs:
+            return None
+        polls = list(self._jobs.values())
+        return Progress(
+            sum(p.completed for p in polls),
+            sum(p.failed for p in polls),
+            sum(p.total for p in polls),
+            polls[-1].status,
+        )
 
     def report(self) -> None:
         self._unreported_skips = 0
@@ -110,7 +123,7 @@ class ProgressTracker:
             elapsed,
             rate,
             eta,
-            self._job,
+            self._job(),
         )
 
 

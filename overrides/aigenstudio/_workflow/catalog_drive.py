@@ -1,0 +1,269 @@
+"""Drive a catalog run with several jobs in flight: workers do the HTTP, one thread the rest.
+
+Batches are read from the run only when a slot is free, so at most one batch per slot is
+held, plus the one being filled. Everything that touches the run's state (the journal, the
+summary, ``on_item``/``on_batch``/``on_progress``/``on_step``, the results file) happens in
+the driving thread (sync) or the event loop (async), one call at a time. The write-ahead
+order is kept: the run commits a batch and its key before it is handed to a worker, and the
+worker creates its job only then. With a single slot the same steps run in the caller's
+thread: there is nothing to overlap, and the thread hand-offs would cost ~20% of the
+client's own time per image.
+
+Failures: an ``Exception`` (an API error, a wait timeout, an invalid row) stops new batches
+from starting; the jobs in flight are finished and recorded, then the first error is raised.
+Anything else (Ctrl-C, a closed generator, a cancelled task) stops the workers at their next
+pause; their jobs are in the journal, where a rerun re-attaches to them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import uuid
+from collections import deque
+from collections.abc import Awaitable, Callable, Generator
+from dataclasses import dataclass
+from typing import Any
+
+from aigenstudio_client.models.product_photo_job import ProductPhotoJob
+
+from .catalog_run import Batch, CatalogRun
+from .catalog_slots import Event, EventKind, Report, Stopped, Workers, job_pause, pause_for
+from .facade import ApiClient
+from .job_events import JobEvents
+from .outcomes import ItemOutcome
+from .results import JobResults, job_results
+from .submit import Backpressure, create_job, create_job_async
+from .waiting import wait_for_job, wait_for_job_async
+
+__all__ = ["BatchOutcome", "Waits", "drive", "drive_async"]
+
+OnBatch = Callable[["BatchOutcome"], object] | None
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """One finished batch: its terminal job and sorted items (passed to ``on_batch``)."""
+
+    index: int  # the journal's batch number
+    idempotency_key: str
+    job: ProductPhotoJob
+    results: JobResults
+
+
+@dataclass(frozen=True)
+class Waits:
+    timeout: float
+    poll_interval: float
+    max_interval: float
+    clock: Callable[[], float]
+    events: JobEvents | None = None
+
+    def backpressure(self) -> Backpressure:
+        return Backpressure(self.timeout, self.poll_interval, self.max_interval, self.clock)
+
+    def polling(self) -> dict[str, Any]:
+        # With webhook events, a poll waits for the job's event, at most max_interval.
+        interval = self.max_interval if self.events is not None else self.poll_interval
+        return {
+            "timeout": self.timeout,
+            "poll_interval": interval,
+            "max_interval": self.max_interval,
+            "clock": self.clock,
+        }
+
+
+def _batch_outcome(batch: Batch, job: ProductPhotoJob) -> BatchOutcome:
+    return BatchOutcome(batch.seq, batch.key, job, job_results(job, batch.images))
+
+
+def _job_in_thread(
+    waits: Waits, sleep: Callable[[float], object]
+) -> Callable[[ApiClient, Batch, Report, threading.Event], ProductPhotoJob]:
+    def run(client: ApiClient, batch: Batch, report: Report, stop: threading.Event) -> ProductPhotoJob:
+        pause = pause_for(sleep, stop)
+        if stop.is_set():  # never create a job once the run is stopping
+            raise Stopped
+        if batch.job_id is None:
+            job_id = create_job(client, batch.body, batch.key, waits.backpressure(), pause)
+        else:  # re-attach to the job a previous run created
+            job_id = uuid.UUID(batch.job_id)
+        report("created", job_id)
+        if waits.events is not None:
+            pause = job_pause(pause, waits.events, job_id, stop)
+        return wait_for_job(
+            client, job_id, on_progress=lambda p: report("poll", p), sleep=pause, **waits.polling()
+        )
+
+    return run
+
+
+def _handle(run: CatalogRun, event: Event, on_batch: OnBatch) -> list[ItemOutcome]:
+    batch = event.batch
+    if event.kind == "created":
+        run.record.created(batch, event.value)
+    elif event.kind == "poll":
+        run.record.progress.job_progress(event.value, batch.seq)
+        run.record.step("polling", batch)
+    elif event.kind == "done":
+        outcomes = run.record.finish(batch, event.value)
+        if on_batch is not None:
+            on_batch(_batch_outcome(batch, event.value))
+        return outcomes
+    return []
+
+
+def drive(
+    run: CatalogRun,
+    clients: list[ApiClient],
+    waits: Waits,
+    sleep: Callable[[float], object],
+    on_batch: OnBatch,
+) -> Generator[ItemOutcome, None, None]:
+    """Run every batch on a free worker; yield each outcome in the caller's thread."""
+    if len(clients) == 1:
+        yield from _drive_inline(run, clients[0], waits, sleep, on_batch)
+        return
+    workers = Workers(clients, _job_in_thread(waits, sleep), waits.events)
+    steps = run.steps()
+    planning, failure = True, None
+    try:
+        while True:
+            while planning and failure is None and workers.idle():
+                try:
+                    step = next(steps)
+                except StopIteration:
+                    planning = False
+                    break
+                except Exception as error:  # an invalid row: finish the jobs in flight first
+                    failure = error
+                    break
+                if isinstance(step, ItemOutcome):
+                    yield step
+                else:
+                    workers.submit(step)
+            if not workers.busy:
+                break
+            event = workers.next_event()
+            if event.kind == "error":
+                if not isinstance(event.value, Exception):
+                    raise event.value  # Ctrl-C in a worker: stop now
+                failure = failure or event.value
+                continue
+            yield from _handle(run, event, on_batch)
+        if failure is not None:
+            raise failure
+    finally:
+        _note_jobs(run, workers.close())
+
+
+def _drive_inline(
+    run: CatalogRun, client: ApiClient, waits: Waits, sleep: Callable[[float], object], on_batch: OnBatch
+) -> Generator[ItemOutcome, None, None]:
+    """One slot: the same steps in the caller's thread (no thread hand-offs to pay for)."""
+    job_in_thread, stop = _job_in_thread(waits, sleep), threading.Event()
+    for step in run.steps():
+        if isinstance(step, ItemOutcome):
+            yield step
+            continue
+
+        def report(kind: EventKind, value: Any, batch: Batch = step) -> None:
+            _handle(run, Event(kind, 0, batch, value), on_batch)
+
+        job = job_in_thread(client, step, report, stop)
+        yield from _handle(run, Event("done", 0, step, job), on_batch)
+
+
+def _note_jobs(run: CatalogRun, unread: list[Event]) -> None:
+    """Record the job ids of creates the run stopped before reading (best effort: the
+    batch's key finds the job again anyway)."""
+    for event in unread:
+        if event.kind == "created" and event.batch.job_id != str(event.value):
+            with contextlib.suppress(Exception):
+                run.journal.set_job(event.batch.seq, str(event.value))
+
+
+Pause = Callable[[float], Awaitable[object]]
+
+
+async def _job_in_task(
+    client: ApiClient, batch: Batch, run: CatalogRun, waits: Waits, pause: Pause
+) -> ProductPhotoJob:
+    if batch.job_id is None:
+        job_id = await create_job_async(client, batch.body, batch.key, waits.backpressure(), pause)
+    else:
+        job_id = uuid.UUID(batch.job_id)
+    run.record.created(batch, job_id)
+
+    def on_poll(progress: Any) -> None:
+        run.record.progress.job_progress(progress, batch.seq)
+        run.record.step("polling", batch)
+
+    wait = pause if waits.events is None else _async_job_pause(pause, waits.events, job_id)
+    return await wait_for_job_async(client, job_id, on_progress=on_poll, sleep=wait, **waits.polling())
+
+
+def _async_job_pause(
+    pause: Callable[[float], Awaitable[object]], events: JobEvents, job_id: uuid.UUID
+) -> Callable[[float], Awaitable[object]]:
+    woken = False
+
+    async def wait(seconds: float) -> None:
+        nonlocal woken
+        if woken:
+            await pause(seconds)
+        else:
+            woken = await events.wait_async(job_id, seconds)
+
+    return wait
+
+
+async def drive_async(
+    run: CatalogRun,
+    clients: list[ApiClient],
+    waits: Waits,
+    pause: Callable[[float], Awaitable[object]],
+    on_batch: OnBatch,
+) -> None:
+    """The async twin of :func:`drive`: one task per job in flight, all in the caller's loop."""
+    idle = deque(clients)
+    tasks: dict[asyncio.Task[ProductPhotoJob], tuple[ApiClient, Batch]] = {}
+    steps = run.steps()
+    planning = True
+    failure: BaseException | None = None
+    try:
+        while True:
+            while planning and failure is None and idle:
+                try:
+                    step = next(steps)
+                except StopIteration:
+                    planning = False
+                    break
+                except Exception as error:
+                    failure = error
+                    break
+                if isinstance(step, Batch):
+                    client = idle.popleft()
+                    task = asyncio.ensure_future(_job_in_task(client, step, run, waits, pause))
+                    tasks[task] = (client, step)
+            if not tasks:
+                break
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                client, batch = tasks.pop(task)
+                idle.append(client)
+                problem = asyncio.CancelledError() if task.cancelled() else task.exception()
+                if problem is not None:
+                    failure = failure or problem
+                    continue
+                run.record.finish(batch, task.result())
+                if on_batch is not None:
+                    on_batch(_batch_outcome(batch, task.result()))
+        if failure is not None:
+            raise failure
+    finally:
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)

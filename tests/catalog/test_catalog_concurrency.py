@@ -1,0 +1,353 @@
+"""Several jobs in flight: one per API key, at most the account's limit, never charged twice.
+
+The fake API (127.0.0.1) enforces one active job per key and two per account, and records
+how many jobs were active at each poll and at most. Assertions are on those records and on
+request counts, never on timing. Polls sleep a few real milliseconds so that jobs overlap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aigenstudio import aio
+from aigenstudio._core.errors import APIStatusError, RequestValidationError
+from aigenstudio._webhooks import WebhookEvent
+from aigenstudio._workflow.catalog import BatchOutcome, iter_catalog, process_catalog
+from aigenstudio._workflow.catalog_cli import main as cli_main
+from aigenstudio._workflow.job_events import JobEvents
+from aigenstudio_client.client import AuthenticatedClient
+
+from .child import CRASH_EXIT
+from .conftest import rows
+from .fake_server import FakeServer, Job
+from .test_catalog_crashes import charged_once, run_child
+
+KEYS = [f"aigen_test_key{n}0123456789" for n in range(3)]
+FAST = {"poll_interval": 0.005, "max_interval": 0.005, "sleep": time.sleep}
+
+
+def clients(server: FakeServer, n: int) -> list[Any]:
+    return [AuthenticatedClient(base_url=server.base_url, token=key) for key in KEYS[:n]]
+
+
+def run(client: Any, images: Any, journal: Path | None = None, **extra: Any) -> Any:
+    for name, value in FAST.items():
+        extra.setdefault(name, value)
+    return process_catalog(
+        client, images, namespace="spring", journal=journal, operation="marketplace_clean", **extra
+    )
+
+
+def no_worker_left() -> bool:
+    return not any(t.name.startswith("aigenstudio-catalog-") for t in threading.enumerate())
+
+
+def test_two_keys_keep_two_jobs_busy(server: FakeServer) -> None:
+    server.state.polls_to_finish = 3  # each job takes three polls
+    summary = run(clients(server, 2), rows(range(100)))  # five batches of 20
+    assert (summary.completed_count, summary.jobs, summary.credits_used) == (100, 5, 100)
+    charged_once(server, list(range(100)))
+    assert server.state.max_active == 2
+    assert server.state.refusals == 0  # never a second job on one key, never a third on the account
+    polls = server.state.polls_while_active
+    assert len(polls) == 15  # the same requests as with one key...
+    assert sum(1 for active in polls if active == 2) >= len(polls) // 2  # ...mostly two at a time
+    assert no_worker_left()
+
+
+def test_one_key_is_one_job_at_a_time(server: FakeServer) -> None:
+    server.state.polls_to_finish = 3
+    run(clients(server, 1), rows(range(100)))
+    assert server.state.max_active == 1
+    assert max(server.state.polls_while_active) == 1
+    assert len(server.state.polls_while_active) == 15
+
+
+def test_three_keys_never_pass_max_active_jobs(server: FakeServer) -> None:
+    server.state.polls_to_finish = 3
+    summary = run(clients(server, 3), rows(range(120)), max_active_jobs=2)
+    assert summary.completed_count == 120
+    assert server.state.max_active == 2
+    assert max(server.state.polls_while_active) == 2
+    assert server.state.refusals == 0
+    charged_once(server, list(range(120)))
+
+
+@pytest.mark.parametrize("status", [409, 429])
+def test_a_refused_create_is_back_pressure(server: FakeServer, status: int) -> None:
+    """Other programs hold both of the account's slots: our creates are refused, then wait."""
+    server.state.limit_status = status
+    image = [{"source_url": "https://x.test/a.jpg"}]
+    blockers = [Job(f"elsewhere-{n}", image, 0, 10**6, api_key=f"other-{n}") for n in range(2)]
+    server.state.jobs.update((job.id, job) for job in blockers)
+    lock = threading.Lock()
+
+    def sleep(seconds: float) -> None:
+        with lock, server.state.lock:  # the other programs' jobs end, one after the other
+            for blocker, refusals in zip(blockers, (2, 4), strict=True):
+                if server.state.refusals >= refusals:
+                    blocker.finish_at = 0
+        time.sleep(min(seconds, 0.005))
+
+    summary = run(clients(server, 3), rows(range(60)), sleep=sleep)
+    assert summary.completed_count == 60
+    assert server.state.refusals >= 2  # waited out, not raised
+    assert server.state.max_active <= 2
+    charged_once(server, list(range(60)))
+
+
+def after_the_failure(server: FakeServer) -> Any:
+    """A poll sleep that lets the first job finish only after the second key's create failed."""
+
+    def sleep(_seconds: float) -> None:
+        deadline = time.monotonic() + 10
+        while not server.state.failed_creates and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(0.05)  # and the failure has reached the run
+
+    return sleep
+
+
+def test_a_failing_worker_stops_the_run_after_the_others_finish(server: FakeServer, tmp_path: Path) -> None:
+    server.state.polls_to_finish = 3
+    server.state.fail_creates_for = KEYS[1]  # the second key has no credits left
+    journal = tmp_path / "state.sqlite"
+    batches: list[BatchOutcome] = []
+    with pytest.raises(APIStatusError) as failure:
+        run(
+            clients(server, 2),
+            rows(range(100)),
+            journal,
+            on_batch=batches.append,
+            sleep=after_the_failure(server),
+        )
+    assert failure.value.status_code == 402
+    assert [b.index for b in batches] == [0]  # the job in flight was finished and recorded
+    assert server.state.creates == 1  # no new batch started after the failure
+    assert no_worker_left()
+    db = sqlite3.connect(journal)
+    assert db.execute("SELECT seq, status FROM batches ORDER BY seq").fetchall() == [
+        (0, "completed"),
+        (1, "planned"),
+    ]
+    db.close()
+    summary = run(clients(server, 1), rows(range(100)), journal)  # resume with the good key
+    assert (summary.completed_count, summary.skipped_count) == (80, 20)
+    charged_once(server, list(range(100)))
+
+
+def test_closing_the_generator_stops_the_workers(server: FakeServer, tmp_path: Path) -> None:
+    server.state.polls_to_finish = 3
+    journal = tmp_path / "state.sqlite"
+    outcomes = iter_catalog(
+        clients(server, 2),
+        rows(range(100)),
+        namespace="spring",
+        journal=journal,
+        operation="marketplace_clean",
+        **FAST,
+    )
+    next(outcomes)
+    outcomes.close()
+    assert no_worker_left()
+    summary = run(clients(server, 2), rows(range(100)), journal)
+    assert summary.completed_count + summary.skipped_count == 100
+    charged_once(server, list(range(100)))
+
+
+@pytest.mark.parametrize("value", [0, -1, True, 2.0, "2"])
+def test_max_active_jobs_is_checked(server: FakeServer, value: Any) -> None:
+    with pytest.raises(RequestValidationError, match="max_active_jobs"):
+        run(clients(server, 2), rows(range(3)), max_active_jobs=value)
+    assert server.state.creates == 0
+
+
+def test_an_empty_list_of_clients_is_refused(server: FakeServer) -> None:
+    with pytest.raises(RequestValidationError, match="client"):
+        run([], rows(range(3)))
+
+
+@pytest.mark.slow
+def test_crash_with_two_jobs_in_flight_then_resume(server: FakeServer, tmp_path: Path) -> None:
+    server.state.polls_to_finish = 6  # the first job is still running when the second is created
+    catalog = rows(range(45))  # batches of 20, 20, 5
+    extra = {"CATALOG_KEYS": "2", "CATALOG_POLL_INTERVAL": "0.02"}
+    assert run_child(server, tmp_path, catalog, crash_at="created#2", extra=extra) == CRASH_EXIT
+    assert server.state.max_active == 2
+    db = sqlite3.connect(tmp_path / "state.sqlite")
+    submitted = db.execute(
+        "SELECT seq FROM batches WHERE status = 'submitted' AND job_id IS NOT NULL"
+    ).fetchall()
+    db.close()
+    assert sorted(submitted) == [(0,), (1,)]  # both active jobs are in the journal
+    assert run_child(server, tmp_path, catalog, extra=extra) == 0
+    charged_once(server, list(range(45)))
+    assert server.state.creates == 3
+
+
+def test_webhook_events_replace_polling(server: FakeServer) -> None:
+    events = JobEvents()
+
+    def on_step(step: str, _batch: int) -> None:
+        if step != "created":
+            return
+        with server.state.lock:  # the API finishes the job and delivers its event
+            for job in server.state.jobs.values():
+                if job.status != "completed":
+                    job.finish_at = job.polls + 1
+                    payload = {"type": "job.completed", "data": {"job_id": job.id, "status": "completed"}}
+                    events.put(WebhookEvent(f"evt-{job.id}", 0, payload))
+
+    started = time.monotonic()
+    summary = run(
+        clients(server, 2),
+        rows(range(60)),
+        job_events=events,
+        webhook_url="https://hooks.example.com/aigen",
+        poll_interval=30.0,
+        max_interval=30.0,  # a missed event would stall this test for 30 s
+        on_step=on_step,
+    )
+    assert summary.completed_count == 60
+    assert time.monotonic() - started < 15
+    assert len(server.state.polls_while_active) <= 2 * 3  # at most two reads per job
+
+
+def test_a_lost_webhook_event_costs_one_poll_at_max_interval(server: FakeServer) -> None:
+    summary = run(
+        clients(server, 2),
+        rows(range(25)),
+        job_events=JobEvents(),
+        webhook_url="https://hooks.example.com/aigen",
+        max_interval=0.01,
+    )
+    assert summary.completed_count == 25
+
+
+def test_job_events_need_a_webhook_url(server: FakeServer) -> None:
+    with pytest.raises(RequestValidationError, match="webhook_url"):
+        run(clients(server, 1), rows(range(3)), job_events=JobEvents())
+
+
+async def test_async_two_keys_keep_two_jobs_busy(server: FakeServer) -> None:
+    server.state.polls_to_finish = 3
+    summary = await aio.process_catalog(
+        clients(server, 2), rows(range(100)), namespace="n", poll_interval=0.005, max_interval=0.005
+    )
+    assert summary.completed_count == 100
+    assert server.state.max_active == 2
+    assert server.state.refusals == 0
+    assert sum(1 for active in server.state.polls_while_active if active == 2) >= 7
+    charged_once(server, list(range(100)))
+
+
+async def test_async_failing_worker_stops_the_run(server: FakeServer, tmp_path: Path) -> None:
+    server.state.polls_to_finish = 3
+    server.state.fail_creates_for = KEYS[1]
+    journal = tmp_path / "state.sqlite"
+    sleep = after_the_failure(server)
+
+    async def pause(seconds: float) -> None:
+        await asyncio.to_thread(sleep, seconds)
+
+    with pytest.raises(APIStatusError):
+        await aio.process_catalog(
+            clients(server, 2), rows(range(100)), namespace="n", journal=journal, sleep=pause
+        )
+    assert server.state.creates == 1
+    summary = await aio.process_catalog(
+        clients(server, 1), rows(range(100)), namespace="n", journal=journal, poll_interval=0.005
+    )
+    assert (summary.completed_count, summary.skipped_count) == (80, 20)
+    charged_once(server, list(range(100)))
+
+
+async def test_async_webhook_events(server: FakeServer) -> None:
+    events = JobEvents()
+
+    def on_step(step: str, _batch: int) -> None:
+        if step == "created":
+            with server.state.lock:
+                for job in server.state.jobs.values():
+                    if job.status != "completed":
+                        job.finish_at = job.polls + 1
+                        threading.Thread(target=events.put, args=(_event(job.id),)).start()
+
+    started = time.monotonic()
+    summary = await aio.process_catalog(
+        clients(server, 2),
+        rows(range(45)),
+        namespace="n",
+        job_events=events,
+        webhook_url="https://hooks.example.com/aigen",
+        poll_interval=30.0,
+        max_interval=30.0,
+        on_step=on_step,
+    )
+    assert summary.completed_count == 45
+    assert time.monotonic() - started < 15
+
+
+def _event(job_id: str) -> WebhookEvent:
+    return WebhookEvent(f"evt-{job_id}", 0, {"type": "job.completed", "data": {"job_id": job_id}})
+
+
+def cli_with_keys(server: FakeServer, tmp_path: Path, *extra: str) -> tuple[int, str, list[str | None]]:
+    server.state.polls_to_finish = 3
+    catalog = tmp_path / "c.jsonl"
+    catalog.write_text("".join(json.dumps(r) + "\n" for r in rows(range(100))))
+    given: list[str | None] = []
+
+    def make_client(api_key: str | None = None) -> Any:
+        given.append(api_key)
+        return AuthenticatedClient(base_url=server.base_url, token=api_key or KEYS[0])
+
+    out = io.StringIO()
+    args = ["catalog", "run", str(catalog), "--operation", "marketplace_clean", "--no-progress"]
+    args += ["--journal", str(tmp_path / "j.sqlite"), "--poll-interval", "0.005", *extra]
+    return cli_main(args, make_client, out), out.getvalue(), given
+
+
+def test_cli_runs_one_job_per_key(
+    server: FakeServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, given = cli_with_keys(server, tmp_path, "--api-key", KEYS[0], "--api-key", KEYS[1])
+    assert code == 0
+    assert "100 completed" in out
+    assert given == KEYS[:2]
+    assert server.state.max_active == 2
+    captured = capsys.readouterr()
+    assert not any(key in out + captured.out + captured.err for key in KEYS)  # never printed
+
+
+def test_cli_reads_the_keys_from_the_environment(
+    server: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIGENSTUDIO_API_KEYS", f"{KEYS[0]}, {KEYS[1]},{KEYS[2]}")
+    code, _, given = cli_with_keys(server, tmp_path, "--max-active-jobs", "2")
+    assert code == 0
+    assert given == KEYS
+    assert server.state.max_active == 2
+
+
+def test_cli_without_keys_uses_the_default_client(server: FakeServer, tmp_path: Path) -> None:
+    code, _, given = cli_with_keys(server, tmp_path, "--wait-timeout", "60")
+    assert code == 0
+    assert given == [None]
+
+
+@pytest.mark.parametrize(
+    "bad", [["--max-active-jobs", "0"], ["--poll-interval", "nan"], ["--wait-timeout", "-1"]]
+)
+def test_cli_refuses_bad_numbers(bad: list[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli_main(["catalog", "run", "c.csv", "--operation", "x", "--journal", "j", *bad], lambda: None)
+    assert info.value.code == 2
