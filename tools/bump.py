@@ -136,16 +136,32 @@ def changelog_entry(
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _release_headings(text: str) -> list[tuple[int, str]]:
+    """(offset, line) of each `## ` heading outside fenced code blocks."""
+    found: list[tuple[int, str]] = []
+    offset, fenced = 0, False
+    for line in text.splitlines(keepends=True):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and line.startswith("## "):
+            found.append((offset, line))
+        offset += len(line)
+    return found
+
+
 def prepend_entry(path: Path, entry: str, version: str) -> None:
-    """Insert `entry` below the title (and its introduction), above the newest entry."""
+    """Insert `entry` above the newest release: below the title, its introduction and a
+    Keep-a-Changelog `## [Unreleased]` section, which stays on top."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Changelog\n"
-    if re.search(rf"^## \[{re.escape(version)}\]", text, re.MULTILINE):
+    headings = _release_headings(text)
+    if any(re.match(rf"## \[{re.escape(version)}\]", line) for _, line in headings):
         raise BumpError(f"{path}: already has an entry for {version}")
-    first = re.search(r"^## ", text, re.MULTILINE)
-    if first is None:
+    releases = [(at, line) for at, line in headings if not line.lower().startswith("## [unreleased]")]
+    if not releases:
         path.write_text(text.rstrip("\n") + "\n\n" + entry, encoding="utf-8")
     else:
-        path.write_text(text[: first.start()] + entry + "\n" + text[first.start() :], encoding="utf-8")
+        at = releases[0][0]
+        path.write_text(text[:at] + entry + "\n" + text[at:], encoding="utf-8")
 
 
 def bump(args: argparse.Namespace) -> str:

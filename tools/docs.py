@@ -118,6 +118,17 @@ def _document_private_bases_as_own(public: set[int]) -> None:
     pdoc.doc.Class._taken_from = taken_from  # type: ignore[method-assign]
 
 
+def _replace(out: Path, rendered: Path) -> None:
+    """Put the rendered site at ``out``, replacing an earlier build but nothing else."""
+    if out.exists():
+        earlier_build = out.is_dir() and (not any(out.iterdir()) or (out / "search.js").is_file())
+        if not earlier_build:
+            raise DocsError(f"{out}: exists and is not an earlier docs build (no search.js): not replaced")
+        shutil.rmtree(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(rendered), str(out))
+
+
 def build(out: Path) -> list[Path]:
     """Render every page into ``out`` (replaced); warnings raise. The pages written."""
     with tempfile.TemporaryDirectory(prefix="aigen-docs-") as work:
@@ -134,10 +145,9 @@ def build(out: Path) -> list[Path]:
                     search=True,
                     show_source=True,
                 )
-                if out.exists():
-                    shutil.rmtree(out)
-                out.mkdir(parents=True)
-                pdoc.pdoc(GUIDE_MODULE, *MODULES, output_directory=out)
+                rendered = Path(work) / "site"
+                pdoc.pdoc(GUIDE_MODULE, *MODULES, output_directory=rendered)
+                _replace(out, rendered)  # only once the whole site rendered
         except Warning as warning:
             raise DocsError(f"{type(warning).__name__}: {warning}") from None
         finally:

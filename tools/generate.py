@@ -96,7 +96,10 @@ def read_spec_document(spec: Path, label: str | None = None) -> object:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError(f"{name}{where}: invalid YAML: {problem}") from exc
+        position = getattr(exc, "position", None)  # a ReaderError (a control character) has no mark
+        if not where and isinstance(position, int):
+            where = f" (character {position + 1})"
+        raise SpecError(f"{name}{where}: invalid YAML: {problem.splitlines()[0]}") from exc
 
 
 def validate_spec(spec: Path) -> dict[str, Any]:

@@ -182,3 +182,18 @@ def test_make_bump_runs_as_a_script(release: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("version 0.1.0 -> 0.1.1 (patch)")  # nothing changed: a patch
+
+
+def test_the_entry_goes_below_unreleased_and_ignores_headings_in_code(tmp_path: Path) -> None:
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text(
+        "# Changelog\n\nExample:\n\n```markdown\n## [9.9.9] - 2000-01-01\n```\n\n"
+        "## [Unreleased]\n\n- pending work\n\n## [0.1.0] - 2026-12-01\n\n- first\n",
+        encoding="utf-8",
+    )
+    bump.prepend_entry(changelog, "## [0.2.0] - 2027-01-15\n\n- new\n", "0.2.0")
+    text = changelog.read_text(encoding="utf-8")
+    assert text.index("## [9.9.9]") < text.index("## [Unreleased]") < text.index("- pending work")
+    assert text.index("- pending work") < text.index("## [0.2.0]") < text.index("## [0.1.0]")
+    with pytest.raises(bump.BumpError, match="already has an entry"):
+        bump.prepend_entry(changelog, "## [0.1.0] - x\n", "0.1.0")

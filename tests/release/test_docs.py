@@ -96,3 +96,14 @@ def test_the_guide_leaves_out_maintainer_sections_but_not_code() -> None:
     assert "numbers" not in guide
     assert "logs" in guide
     assert any(name.startswith("Benchmarks") for name in MAINTAINER_SECTIONS)
+
+
+def test_docs_never_replace_a_folder_that_is_not_an_earlier_build(tmp_path: Path) -> None:
+    from tools.docs import DocsError, build
+
+    kept = tmp_path / "docs"
+    kept.mkdir()
+    (kept / "api-diff-rules.md").write_text("hand-written", encoding="utf-8")
+    with pytest.raises(DocsError, match="not an earlier docs build"):
+        build(kept)
+    assert (kept / "api-diff-rules.md").read_text(encoding="utf-8") == "hand-written"
