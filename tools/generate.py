@@ -111,6 +111,7 @@ def validate_spec(spec: Path) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise SpecError(f"{spec}: not an OpenAPI document (top level is not a mapping)")
     check_openapi_version(spec, document)
+    _refuse_non_string_keys(spec, document)
     try:
         validate(document)
         return document
@@ -125,6 +126,20 @@ def validate_spec(spec: Path) -> dict[str, Any]:
         # The first line: openapi-spec-validator's jsonschema-rs backend appends the schema path.
         message = str(getattr(exc, "message", exc)).split("\n", 1)[0]
         raise SpecError(f"{spec} at {json_path}: {message}") from exc
+
+
+def _refuse_non_string_keys(spec: Path, document: dict[Any, Any]) -> None:
+    """A mapping key YAML reads as a number or date (unquoted `200:`) is refused at its place:
+    the pinned generator accepts string keys only (`make diff` reads such specs anyway)."""
+    for path, node in _walk(document):
+        if isinstance(node, dict):
+            for key in node:
+                if not isinstance(key, str):
+                    kind = type(key).__name__
+                    raise SpecError(
+                        f"{spec} at {path}: the key {key!r} is not a string (YAML reads it as {kind}); "
+                        f"quote it ('{key}': ...)"
+                    )
 
 
 def check_openapi_version(spec: Path, document: dict[Any, Any]) -> None:

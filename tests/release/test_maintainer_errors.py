@@ -36,6 +36,11 @@ def _unusable_spec(kind: str, folder: Path) -> Path:
         return folder / "missing.yaml"
     if kind == "directory":
         return folder
+    if kind == "number-key":  # unquoted `200:` is an int to YAML; the generator takes strings only
+        return _write(
+            folder / "intkey.yaml",
+            b"openapi: 3.1.0\n" + REST.replace("paths: {}", "paths: {}\nx-codes: {200: ok}").encode(),
+        )
     if kind == "control-character":  # a YAML ReaderError: no line/column mark, a 2-line message
         return _write(folder / "nul.yaml", b"openapi: 3.1.0\ninfo: {title: x\x00}\n")
     return _write(folder / "latin1.yaml", b"openapi: 3.1.0\ninfo: {title: caf\xe9}\n")
@@ -53,6 +58,7 @@ def _write(path: Path, data: bytes) -> Path:
         ("directory", "cannot read the spec: it is a directory"),
         ("not-utf8", "not UTF-8"),
         ("control-character", "invalid YAML: unacceptable character #x0000"),
+        ("number-key", "at $['x-codes']: the key 200 is not a string (YAML reads it as int); quote it"),
     ],
 )
 def test_an_unusable_spec_file_is_one_line(repo: RepoCopy, tmp_path: Path, kind: str, expected: str) -> None:
