@@ -48,7 +48,7 @@ CASES: list[tuple[str, bool, list[tuple[str, Level, str]]]] = [
             ("max-decreased", B, LIMIT),  # maximum 100 -> 50
             ("min-length-set", W, NAME),  # minLength added: oasdiff warns for a new bound
             ("max-length-decreased", B, NAME),  # maxLength 64 -> 32
-            ("pattern-added", W, NAME),
+            ("pattern-added", B, NAME),  # oasdiff request-parameter-pattern-added: ERR
         ],
     ),
     (

@@ -63,7 +63,7 @@ def test_inserted_branches_are_additions_and_a_shifted_branch_keeps_its_changes(
     new_order = [_ref("Cat"), _ref("Dog"), *(_ref(n) for n in inserted), _ref("Cow"), _ref("Pig")]
     changes = _diff(tmp_path, old, _spec({"oneOf": new_order}, changed))
     assert _rows(changes) == [
-        *[("one-of-added", Level.WARNING, f"{RESPONSE} #/oneOf")] * 5,
+        *[("one-of-added", Level.BREAKING, f"{RESPONSE} #/oneOf")] * 5,  # oasdiff: ERR
         ("property-removed", Level.WARNING, f"{RESPONSE} #/oneOf/7/properties/sound"),  # Cow, now at 7
     ]
     assert sorted(c.message for c in changes if c.kind == "one-of-added")[0] == "oneOf branch New0 added"
@@ -127,7 +127,7 @@ def test_properties_wrapped_in_a_new_one_of_are_one_finding(tmp_path: Path) -> N
     changes = _diff(tmp_path, _spec(flat), _spec({"oneOf": [other, moved]}))
     assert _rows(changes) == [
         ("type-changed", Level.BREAKING, f"{RESPONSE} #/oneOf/1/properties/d"),
-        ("wrapped-in-one-of", Level.WARNING, RESPONSE),
+        ("wrapped-in-one-of", Level.BREAKING, RESPONSE),  # oasdiff: ERR
     ]
 
 

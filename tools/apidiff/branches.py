@@ -16,7 +16,7 @@ from tools.apidiff.keywords import types
 from tools.apidiff.loader import REF_KEY, listing, mapping, ref_name
 
 Schema = dict[str, Any]
-_ANNOTATIONS = frozenset({"description", "title", "example", "examples", "deprecated", "externalDocs"})
+ANNOTATIONS = frozenset({"description", "title", "example", "examples", "deprecated", "externalDocs"})
 
 
 def fingerprint(schema: Any, depth: int = 4) -> str:
@@ -31,7 +31,7 @@ def fingerprint(schema: Any, depth: int = 4) -> str:
             return {
                 k: shape(v, level - 1)
                 for k, v in sorted(node.items())
-                if k not in _ANNOTATIONS and not k.startswith("x-")
+                if k not in ANNOTATIONS and not k.startswith("x-")
             }
         if isinstance(node, list):
             return [shape(item, level - 1) for item in node]

@@ -120,7 +120,9 @@ def generator_cause(message: str) -> str:
     return lines[0] if len(lines) == 1 else f"{lines[0].rstrip(':')}: {lines[1]}"
 
 
-def _python_side(review: Review, old: Path, new: Path, labels: tuple[str, str]) -> None:
+def _python_side(
+    review: Review, old: Path, new: Path, labels: tuple[str, str], specs: tuple[Spec, Spec]
+) -> None:
     if old.read_bytes() == new.read_bytes():
         review.python, review.code = [], []  # same input, same pinned generator: same output
         return
@@ -134,7 +136,7 @@ def _python_side(review: Review, old: Path, new: Path, labels: tuple[str, str]) 
             review.python_note = f"generator failed: {generator_cause(text)}"
             review.generator_failed = True
             return
-        review.python = diff_python(old_package, new_package)
+        review.python = diff_python(old_package, new_package, specs)
         review.usages = find_usages(review.python, our_python_files(), ROOT)
         review.code = diff_trees(old_package, new_package, prefix="generated/")
 
@@ -144,7 +146,7 @@ def build_review(old: Path, new: Path, old_label: str, new_label: str, *, http_o
     new_spec, new_warnings = load_checked(new, new_label, http_only=http_only)
     review = Review(old_label, new_label, diff_http(old_spec, new_spec), warnings=old_warnings + new_warnings)
     if not http_only:
-        _python_side(review, old, new, (old_label, new_label))
+        _python_side(review, old, new, (old_label, new_label), (old_spec, new_spec))
     return review
 
 

@@ -13,13 +13,17 @@ matched by their position in the template.
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections import Counter
 from typing import Any
 
 from tools.apidiff.loader import Spec, listing, mapping
-from tools.apidiff.operation_diff import parameter_changes, request_body_changes, response_changes
+from tools.apidiff.operation_diff import (
+    parameter_changes,
+    removal,
+    request_body_changes,
+    response_changes,
+)
 from tools.apidiff.rules import Change, Level, known, order
 from tools.apidiff.schema_diff import SchemaDiffer
 from tools.apidiff.security_diff import scheme_changes, security_changes, server_changes
@@ -102,16 +106,15 @@ class HttpDiffer:
     def _removed(self, name: str, operation: Operation, *, whole_path: bool) -> None:
         """Removing a deprecated endpoint is allowed once its sunset date (x-sunset) passed."""
         prefix, named = ("api-path" if whole_path else "api"), _named(operation)
-        if not operation.get("deprecated"):
+        state, sunset = removal(operation)
+        if state == "not-deprecated":
             oasdiff = f"{prefix}-removed-without-deprecation"
             self.add("endpoint-removed", BREAKING, name, f"endpoint removed{named}", oasdiff)
-            return
-        raw = operation.get("x-sunset")
-        sunset = _sunset(raw)
-        if raw is not None and sunset is None:
+        elif state == "bad-sunset":
+            raw = operation.get("x-sunset")
             message = f"deprecated endpoint removed{named}; its x-sunset {raw!r} is not a date"
             self.add("endpoint-removed", BREAKING, name, message)
-        elif sunset is None or sunset <= datetime.date.today():
+        elif state == "deprecated":
             when = f"after its sunset date {sunset}" if sunset else "after deprecation (no sunset date)"
             self.add(
                 "endpoint-removed",
@@ -156,17 +159,6 @@ class HttpDiffer:
 def _named(operation: Operation) -> str:
     name = operation.get("operationId")
     return f" (operationId {name})" if isinstance(name, str) else ""
-
-
-def _sunset(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def diff_http(old: Spec, new: Spec, differ: SchemaDiffer | None = None) -> list[Change]:

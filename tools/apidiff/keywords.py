@@ -78,7 +78,7 @@ def type_change(old: Schema, new: Schema, ctx: Context) -> Found | None:
     else:
         # oasdiff only warns for a type change inside a parameter's object schema.
         kind, level = "type-changed", WARNING if parameter_property else BREAKING
-    oasdiff = schema_id(ctx, kind) if ctx.request or kind == "type-changed" else ""
+    oasdiff = schema_id(ctx, kind) if ctx.request or kind != "type-generalized" else ""
     return kind, level, oasdiff, shown
 
 
@@ -107,7 +107,8 @@ def format_change(old: Schema, new: Schema, ctx: Context) -> Iterator[Found]:
             level = WARNING if ctx.where == "parameter-property" else BREAKING
             yield "format-changed", level, schema_id(ctx, "type-changed"), text
     elif before is None or (after, before) in _WIDER_FORMATS:
-        yield "format-specialized", INFO, "", text  # a response gained a format: still parses
+        # A response gained a format: still parses (oasdiff: response-…-type-specialized, INFO).
+        yield "format-specialized", INFO, schema_id(ctx, "type-specialized"), text
     else:
         yield "format-changed", BREAKING, schema_id(ctx, "type-changed"), text
 
@@ -164,6 +165,8 @@ def enum_change(old: Schema, new: Schema, ctx: Context) -> Iterator[Found]:
 def _bound_event(before: Any, after: Any, upper: bool) -> tuple[str, bool] | None:
     """(event, tightened?) for one bound keyword, or None when it is not a number."""
     if isinstance(before, bool) or isinstance(after, bool):  # OpenAPI 3.0 exclusive flags
+        if all(v is None or v is False for v in (before, after)):  # both mean "not exclusive"
+            return None
         tightened = after is True
         return ("decreased" if upper == tightened else "increased"), tightened
     if not all(_is_number(v) or v is None for v in (before, after)):
@@ -207,8 +210,11 @@ def pattern_change(old: Schema, new: Schema, ctx: Context) -> Iterator[Found]:
         event = "generalized"
     else:
         event = "changed"
-    # A new or different pattern may or may not reject what clients send: oasdiff warns.
-    level = WARNING if ctx.request and event in ("added", "changed") else INFO
+    # Request: a pattern where there was none refuses values that were accepted (oasdiff ERR);
+    # a different one may or may not (oasdiff WARN). A response's pattern is informative.
+    level = (
+        (BREAKING if event == "added" else WARNING) if ctx.request and event in ("added", "changed") else INFO
+    )
     oasdiff_event = event if ctx.request or event != "generalized" else "changed"
     yield (
         f"pattern-{event}",

@@ -7,8 +7,9 @@ parameters come keyed by http_diff's `_param_key` (path parameters by template p
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from tools.apidiff.loader import mapping
 from tools.apidiff.rules import Change, Context, Level, known
@@ -22,6 +23,58 @@ def _change(kind: str, level: Level, location: str, message: str, oasdiff: str =
     return Change(kind, level, location, message, known(oasdiff))
 
 
+Removal = Literal["not-deprecated", "bad-sunset", "before-sunset", "deprecated"]
+
+
+def sunset_date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def removal(item: dict[str, Any]) -> tuple[Removal, datetime.date | None]:
+    """How removing a deprecatable item (an endpoint, a parameter) counts, as in oasdiff: not
+    deprecated (breaking), deprecated with an `x-sunset` that is not a date (breaking), removed
+    before its sunset date (breaking), or deprecated with no sunset or after it (allowed)."""
+    if not item.get("deprecated"):
+        return "not-deprecated", None
+    raw = item.get("x-sunset")
+    sunset = sunset_date(raw)
+    if raw is not None and sunset is None:
+        return "bad-sunset", None
+    if sunset is not None and sunset > datetime.date.today():
+        return "before-sunset", sunset
+    return "deprecated", sunset
+
+
+def _removed_parameter(shown: str, param: dict[str, Any], where: str) -> Change:
+    state, sunset = removal(param)
+    if state == "not-deprecated":
+        # The server ignores (or refuses) what old clients still send; the generated
+        # function loses the argument (a Python-surface break).
+        return _change(
+            "parameter-removed", WARNING, where, f"parameter {shown} removed", "request-parameter-removed"
+        )
+    if state == "bad-sunset":
+        message = (
+            f"deprecated parameter {shown} removed; its x-sunset {param.get('x-sunset')!r} is not a date"
+        )
+        return _change("parameter-removed", BREAKING, where, message, "request-parameter-sunset-parse")
+    if state == "before-sunset":
+        message = f"deprecated parameter {shown} removed before its sunset date {sunset}"
+        return _change(
+            "parameter-removed", BREAKING, where, message, "request-parameter-removed-before-sunset"
+        )
+    when = f"after its sunset date {sunset}" if sunset else "after deprecation (no sunset date)"
+    message = f"deprecated parameter {shown} removed {when}"
+    return _change("parameter-removed", INFO, where, message, "request-parameter-removed-with-deprecation")
+
+
 def _shown_key(key: str, param: dict[str, Any]) -> str:
     return f"path:{param.get('name')}" if key.startswith("path:#") else key
 
@@ -30,14 +83,7 @@ def parameter_changes(name: str, old: Operation, new: Operation, schemas: Schema
     before, after = old["parameters"], new["parameters"]
     for key in sorted(before.keys() - after.keys()):
         shown = _shown_key(key, before[key])
-        where = f"{name} parameter {shown}"
-        if before[key].get("deprecated"):
-            yield _change("parameter-removed", INFO, where, f"deprecated parameter {shown} removed")
-        else:
-            # The server ignores (or refuses) what old clients still send; the generated
-            # function loses the argument (a Python-surface break).
-            message = f"parameter {shown} removed"
-            yield _change("parameter-removed", WARNING, where, message, "request-parameter-removed")
+        yield _removed_parameter(shown, before[key], f"{name} parameter {shown}")
     for key in sorted(after.keys() - before.keys()):
         shown = _shown_key(key, after[key])
         where = f"{name} parameter {shown}"

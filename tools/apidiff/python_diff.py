@@ -17,6 +17,8 @@ from typing import Any
 
 import griffe
 
+from tools.apidiff import branches
+from tools.apidiff.loader import REF_KEY, Spec, listing, mapping
 from tools.apidiff.rules import Change, Level, order
 from tools.generate import generate_into
 
@@ -160,10 +162,203 @@ def _relative(surface: Surface, path: str) -> Any:
     return surface.root[path.partition(".")[2]]
 
 
+# Class decorators whose generated `__init__` takes the annotated class-body fields in order
+# (griffe builds no `__init__` for them, so their constructor is checked here).
+_FIELD_CLASS_DECORATORS = frozenset(
+    {"_attrs_define", "define", "frozen", "mutable", "s", "attrs", "dataclass"}
+)
+_FIELD_CALL = re.compile(r"^(?:[\w.]+\.)?(?:_attrs_field|field|ib|attrib)\(")
+
+
+def _is_field_class(cls: Any) -> bool:
+    for decorator in cls.decorators:
+        name = str(decorator.value).split("(", 1)[0].rpartition(".")[2]
+        if name in _FIELD_CLASS_DECORATORS:
+            return True
+    return False
+
+
+def _field_required(attribute: Any) -> bool | None:
+    """True for a constructor field without a default, False with one, None when the attribute
+    is not an `__init__` field (a property, a ClassVar, `field(init=False)`)."""
+    if "property" in attribute.labels or attribute.annotation is None:
+        return None
+    if "ClassVar" in str(attribute.annotation):
+        return None
+    if attribute.value is None:
+        return True
+    value = str(attribute.value).replace(" ", "")
+    if _FIELD_CALL.match(value):
+        if "init=False" in value:
+            return None
+        return not any(f"{key}=" in value for key in ("default", "factory"))
+    return False
+
+
+def _fields(cls: Any) -> dict[str, bool]:
+    """A field class's `__init__` fields in order: name -> required (no default)."""
+    members = [
+        m
+        for m in cls.members.values()
+        if not m.is_alias and m.is_attribute and m.parent is cls and m.lineno is not None
+    ]
+    fields: dict[str, bool] = {}
+    for member in sorted(members, key=lambda m: m.lineno):
+        required = _field_required(member)
+        if required is not None:
+            fields[member.name] = required
+    return fields
+
+
+def _kw_only(cls: Any) -> bool:
+    return any("kw_only=True" in str(d.value).replace(" ", "") for d in cls.decorators)
+
+
+def _constructor_changes(old: Surface, new: Surface) -> Iterator[Change]:
+    """Model (attrs) constructors: a field that became required or a new required field makes
+    `Model(...)` raise TypeError for existing callers (and shifts the positional order); a field
+    that became optional is compatible. Removed fields are listed as `attribute-removed`."""
+    for path, kind in sorted(old.objects.items()):
+        if kind != "class" or new.objects.get(path) != "class":
+            continue
+        old_cls, new_cls = _relative(old, path), _relative(new, path)
+        if not (_is_field_class(old_cls) and _is_field_class(new_cls)):
+            continue
+        before, after = _fields(old_cls), _fields(new_cls)
+        for name, required in after.items():
+            at = f"{path}({name})"
+            if name not in before:
+                if required:
+                    message = f"required field `{name}` added: `{new_cls.name}(...)` calls without it fail"
+                    yield Change("required-field-added", Level.BREAKING, at, message)
+            elif required and not before[name]:
+                message = f"field `{name}` is now required: `{new_cls.name}(...)` calls without it fail"
+                yield Change("field-became-required", Level.BREAKING, at, message)
+            elif before[name] and not required:
+                message = f"field `{name}` is now optional (has a default)"
+                yield Change("field-became-optional", Level.INFO, at, message)
+        if _kw_only(old_cls) and _kw_only(new_cls):
+            continue
+        old_order = [n for n, required in before.items() if required and after.get(n)]
+        new_order = [n for n, required in after.items() if required and before.get(n)]
+        if old_order != new_order:
+            shown = f"({', '.join(old_order)}) -> ({', '.join(new_order)})"
+            message = f"positional order of the required fields changed: {shown}"
+            yield Change("field-moved", Level.BREAKING, path, message)
+
+
+def _class_path(objects: dict[str, str], schema: str) -> str | None:
+    """The generated class of a component schema: `Pet` -> pkg.models.pet.Pet (when unique)."""
+    name = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", schema) if part)
+    found = [
+        p for p, kind in objects.items() if kind == "class" and p.endswith(f".models.{_snake(name)}.{name}")
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def _parsed_by_trying(branch: Any) -> bool:
+    """A branch the generated union parser tries (`from_dict`, enum or format parsing) rather
+    than a bare primitive (`{type: integer}`), whose order changes nothing in the code."""
+    if not isinstance(branch, dict):
+        return False
+    if REF_KEY in branch:
+        return True
+    shape = {k for k in branch if k not in branches.ANNOTATIONS and not k.startswith("x-")}
+    return not (shape <= {"type"} and isinstance(branch.get("type"), str) and branch["type"] != "object")
+
+
+_MAX_DEPTH = 16
+
+
+def _union_sites(spec: Spec) -> dict[str, tuple[Any, str]]:
+    """Every oneOf/anyOf of the spec's schemas: site name -> (parent schema, key). Sites are
+    named `Component.field.sub` (`[]` for array items), or by operation for inline schemas;
+    a referenced component is named once, at its own name."""
+    sites: dict[str, tuple[Any, str]] = {}
+
+    def walk(node: Any, where: str, depth: int) -> None:
+        if not isinstance(node, dict) or depth > _MAX_DEPTH:
+            return
+        for key in ("oneOf", "anyOf"):
+            items = listing(node, key)
+            if items:
+                sites[where if key == "oneOf" else f"{where} (anyOf)"] = (node, key)
+            for item in items:
+                if isinstance(item, dict) and REF_KEY not in item:
+                    walk(item, where, depth + 1)
+        for name, prop in mapping(node, "properties").items():
+            if isinstance(prop, dict) and REF_KEY not in prop:  # components: at their own name
+                walk(prop, f"{where}.{name}", depth + 1)
+        for key in ("items", "additionalProperties"):
+            child = node.get(key)
+            if isinstance(child, dict) and REF_KEY not in child:
+                walk(child, f"{where}[]" if key == "items" else f"{where}{{}}", depth + 1)
+
+    for name, schema in mapping(mapping(spec, "components"), "schemas").items():
+        walk(schema, str(name), 0)
+    for path, item in mapping(spec, "paths").items():
+        for method, operation in (item or {}).items() if isinstance(item, dict) else ():
+            if not isinstance(operation, dict):
+                continue
+            at = f"{method.upper()} {path}"
+            for param in listing(operation, "parameters"):
+                if isinstance(param, dict) and isinstance(param.get("schema"), dict):
+                    walk(param["schema"], f"{at} parameter {param.get('name')}", 0)
+            roots = [("request body", operation.get("requestBody"))]
+            roots += [(f"response {status}", r) for status, r in mapping(operation, "responses").items()]
+            for label, holder in roots:
+                for media in mapping(holder, "content").values() if isinstance(holder, dict) else ():
+                    schema = media.get("schema") if isinstance(media, dict) else None
+                    if isinstance(schema, dict) and REF_KEY not in schema:
+                        walk(schema, f"{at} {label}", 0)
+    return sites
+
+
+def union_order_changes(old: Spec, new: Spec, objects: dict[str, str] | None = None) -> list[Change]:
+    """oneOf/anyOf branches that both specs have, tried in another order. The generated model
+    parses a union by trying its branches in spec order, so the same payload may now parse into
+    another class: a Python-side break that the wire (and oasdiff) does not see."""
+    changes: list[Change] = []
+    before, after = _union_sites(old), _union_sites(new)
+    for site in sorted(before.keys() & after.keys()):
+        (old_parent, key), (new_parent, _) = before[site], after[site]
+        old_items, new_items = listing(old_parent, key), listing(new_parent, key)
+        pairs, _, _ = branches.match(old_parent, new_parent, key)
+        kept = [
+            (i, j) for i, j in pairs if _parsed_by_trying(old_items[i]) and _parsed_by_trying(new_items[j])
+        ]
+        old_seq = [i for i, _ in sorted(kept)]
+        new_seq = [i for i, _ in sorted(kept, key=lambda p: p[1])]
+        if len(kept) < 2 or old_seq == new_seq:
+            continue
+        names = {i: branches.label(old_items[i], i) for i, _ in kept}
+        shown = f"{', '.join(names[i] for i in old_seq)} -> {', '.join(names[i] for i in new_seq)}"
+        head, _, rest = site.partition(".")
+        model = _class_path(objects or {}, head) if rest and " " not in head else None
+        location = f"{model}.{rest}" if model else site
+        message = (
+            f"{key} branches tried in another order ({shown}): the generated parser tries them "
+            "in spec order, so the same payload may now parse into a different class"
+        )
+        changes.append(Change("union-order-changed", Level.BREAKING, location, message))
+    return changes
+
+
 def diff_surfaces(old: Surface, new: Surface) -> list[Change]:
     moves = _find_moves(old.objects, new.objects)
     listing, covered = _listing(old, new, moves)
-    changes = [*listing, *_optional_parameters_added(old, new, moves)]
+    constructors = list(_constructor_changes(old, new))
+    required_new = {c.location for c in constructors if c.kind == "required-field-added"}
+    listing = [  # a new required field is one row (breaking), not also `attribute-added`
+        c
+        for c in listing
+        if not (c.kind == "attribute-added" and _field_location(c.location) in required_new)
+    ]
+    changes = [*listing, *constructors, *_optional_parameters_added(old, new, moves)]
     pairs = [(old.root, new.root)] + [(_relative(old, a), _relative(new, b)) for a, b in moves.items()]
     for old_obj, new_obj in pairs:  # moved modules too: a move can hide a signature change
         for breakage in griffe.find_breaking_changes(old_obj, new_obj):
@@ -217,9 +412,20 @@ def _facade_names(changes: list[Change], paths: dict[str, str]) -> list[Change]:
     return named
 
 
-def diff_python(old_package: Path, new_package: Path) -> list[Change]:
-    """Every Python-surface change between two generated packages (directories)."""
-    return diff_surfaces(load_surface(old_package), load_surface(new_package))
+def _field_location(path: str) -> str:
+    """pkg.models.pet.Pet.owner -> pkg.models.pet.Pet(owner), as constructor rows name it."""
+    head, _, name = path.rpartition(".")
+    return f"{head}({name})"
+
+
+def diff_python(old_package: Path, new_package: Path, specs: tuple[Spec, Spec] | None = None) -> list[Change]:
+    """Every Python-surface change between two generated packages (directories); with the two
+    resolved specs they came from, also the unions whose branches are tried in another order."""
+    old, new = load_surface(old_package), load_surface(new_package)
+    changes = diff_surfaces(old, new)
+    if specs is not None:
+        changes = sorted([*changes, *union_order_changes(*specs, new.objects)], key=order)
+    return changes
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,31 @@ class Change:
 
     @property
     def is_addition(self) -> bool:
-        """Something new a caller can use (a minor version bump when nothing breaks)."""
-        return self.kind.endswith("-added") and self.level is not Level.BREAKING
+        """Something new a caller can use: a minor version bump when nothing breaks (tools/bump.py:
+        "new operations or fields -> minor; anything else -> patch"). An explicit list, not every
+        `*-added`: a new pattern, server, security requirement or response status is no feature."""
+        if self.kind == "enum-value-added":
+            return self.level is Level.INFO
+        return self.kind in FEATURE_KINDS and self.level is not Level.BREAKING
+
+
+# The non-breaking findings that count as a feature (a minor bump): a new endpoint, a new
+# optional request parameter, property or body, a new response property, a new enum value a
+# request accepts (`enum-value-added` is info only in a request: a response's warns), and on
+# the Python surface a new module, class, function, field or optional parameter.
+FEATURE_KINDS = frozenset(
+    {
+        "endpoint-added",
+        "parameter-added",
+        "property-added",
+        "request-body-added",
+        "enum-value-added",
+        "module-added",
+        "class-added",
+        "function-added",
+        "attribute-added",
+    }
+)
 
 
 def order(change: Change) -> tuple[int, str, str]:
@@ -111,6 +134,9 @@ OASDIFF_IDS = frozenset(
         "new-optional-request-parameter",
         "new-request-path-parameter",
         "request-parameter-removed",
+        "request-parameter-removed-with-deprecation",
+        "request-parameter-removed-before-sunset",
+        "request-parameter-sunset-parse",
         "request-parameter-became-required",
         "request-parameter-became-optional",
         "request-parameter-default-value-changed",
@@ -186,16 +212,23 @@ OASDIFF_IDS = frozenset(
             for state in ("nullable", "not-nullable")
         ),
         *(f"response-{where}-became-nullable" for where in ("body", "property")),
+        *(f"response-{where}-type-specialized" for where in ("body", "property", "header")),
+        "request-body-wrapped-in-one-of",
+        "response-body-wrapped-in-one-of",
     }
 )
 
 
-# Names the patterns above produce that oasdiff has no rule for (checked against its
-# checker/localizations_src/en/messages.yaml): findings under them are ours alone.
+# Names the patterns above produce that oasdiff has no rule for: findings under them are ours
+# alone. Checked against the rule constants of checker/*.go that checker/rules.go registers
+# (not messages.yaml alone: it also holds messages no rule emits, such as the two
+# `*-min-items-decreased` below).
 OASDIFF_IDS -= {
     "request-body-enum-value-added",
     "request-body-max-items-decreased",
     "request-body-max-items-increased",
+    "request-body-min-items-decreased",
+    "request-property-min-items-decreased",
     "request-property-max-items-decreased",
     "request-property-max-items-increased",
     "response-body-max-items-increased",

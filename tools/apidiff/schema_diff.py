@@ -60,6 +60,8 @@ _BRANCH_LEVELS = {
     ("request", "removed"): BREAKING,
     ("request", "added"): INFO,
     ("response", "removed"): INFO,
+    # A response shape the old client does not know: its union parser tries only the branches
+    # it has. oasdiff: oneOf ERR, anyOf INFO; we warn for anyOf (see docs/api-diff-rules.md).
     ("response", "added"): WARNING,
 }
 
@@ -195,6 +197,11 @@ class SchemaDiffer:
                 others = [branches.label(b, j) for j, b in enumerate(new[key]) if j != best]
                 text = f"properties moved into a new {key} (branch #{best}); other branches: "
                 found = _branch(ctx, key, "added", text + (", ".join(others) or "none"))
+                if key == "oneOf":
+                    # oasdiff {request,response}-body-wrapped-in-one-of, ERR both ways: a payload
+                    # that matches several overlapping branches is refused (or fails to parse).
+                    rule = schema_id(ctx, "wrapped-in-one-of")
+                    found = (found[0], BREAKING, rule, found[3])
                 self._add(unit, parts, (f"wrapped-in-{_of(key)}", *found[1:]))
                 self._compare(old, new[key][best], ctx, unit, (*parts, key, str(best)))
                 return True
@@ -235,7 +242,9 @@ def _added(ctx: Context, name: str, required: bool, schema: Any, unused: str) ->
     if _flag(schema, unused):
         return "property-added", INFO, "", text
     if isinstance(schema, dict) and "default" in schema:
-        return "property-added", INFO, known("new-required-request-property-with-default"), text
+        # oasdiff ERR: a client that leaves it out is refused by a server that validates.
+        text += " (with a default)"
+        return "property-added", BREAKING, known("new-required-request-property-with-default"), text
     return "property-added", BREAKING, known("new-required-request-property"), text
 
 
@@ -261,8 +270,10 @@ def _required(ctx: Context, name: str, now: bool, *, ignored: bool) -> Found:
 def _branch(ctx: Context, key: str, event: str, text: str) -> Found:
     """A oneOf/anyOf branch removed (a request shape clients send is refused) or added (a
     response shape the old client does not know: the generated union parser tries only the
-    branches it has, so it may fail; oasdiff says info, we warn)."""
+    branches it has, so it fails; oasdiff: ERR for oneOf, INFO for anyOf, where we warn)."""
     level = _BRANCH_LEVELS[ctx.direction, event]
+    if (ctx.direction, event, key) == ("response", "added", "oneOf"):
+        level = BREAKING  # oasdiff response-{body,property}-one-of-added: ERR
     return f"{_of(key)}-{event}", level, schema_id(ctx, f"{_of(key)}-{event}"), text
 
 
