@@ -19,7 +19,7 @@ from .._core.errors import AigenStudioError, APIError, ConfigurationError, Reque
 from .catalog import process_catalog
 from .catalog_files import CatalogFileError, count_rows, dry_run, read_rows
 from .facade import ApiClient, call, operations
-from .journal import JournalBusyError, JournalMismatchError
+from .journal import JournalBusyError, JournalFileError, JournalMismatchError, same_file
 from .planner import BodyTemplate
 from .progress import ProgressBar
 
@@ -31,9 +31,11 @@ ClientFactory = Callable[..., ApiClient]
 KEYS_ENV = "AIGENSTUDIO_API_KEYS"
 EXIT_HELP = """exit codes:
   0    every row is done (completed now or in an earlier run)
-  1    the run finished, but some images failed or rows were refused (see --results)
-  2    stopped by the input: a bad argument, an unreadable file, an invalid row
-       (with --dry-run: any invalid row); fix it and run the same command again
+  1    the run finished, but some images failed (in this run or an earlier one: failed
+       images are not re-sent) or rows were refused (see --results)
+  2    stopped by the input: a bad argument, an unreadable file (not UTF-8, not a
+       journal...), an invalid row (with --dry-run: any invalid row); fix it and run
+       the same command again
   3    the API refused or could not be reached (key, credits, network, timeout);
        run the same command again to resume
   4    the journal is in use by another run, or was started with other settings
@@ -145,11 +147,14 @@ def main(argv: list[str] | None, make_client: ClientFactory, out: IO[str] | None
     try:
         if args.action == "status":
             return _status(args.journal, out)
+        _check_paths(args)
         if args.dry_run:
             return _dry_run(args, make_client, out)
         return _run(args, make_client, out)
-    except (CatalogFileError, OSError, ConfigurationError) as error:
+    except (CatalogFileError, JournalFileError, OSError, ConfigurationError) as error:
         return _fail(out, f"error: {error}", "input")
+    except sqlite3.DatabaseError as error:  # a damaged journal, or not one at all
+        return _fail(out, f"error: the journal {args.journal} cannot be read: {error}", "input")
     except RequestValidationError as error:
         hint = "fix it (or pass --skip-invalid) and run the same command again; finished jobs are kept"
         return _fail(out, f"error: a row is invalid: {error}\n{hint}", "input")
@@ -160,6 +165,21 @@ def main(argv: list[str] | None, make_client: ClientFactory, out: IO[str] | None
     except KeyboardInterrupt:
         message = "interrupted: jobs already created keep running; run the same command again to resume"
         return _fail(out, message, "interrupted")
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """Refuse an output that would overwrite an input: --results on the catalog or the journal
+    (or its sidecar files), --journal on the catalog; compared after resolving the paths."""
+    if same_file(args.journal, args.catalog):
+        raise CatalogFileError(f"--journal {args.journal} is the catalog file; give the journal its own file")
+    if args.results is None:
+        return
+    for taken in (args.catalog, args.journal, *(args.journal + end for end in ("-wal", "-shm", ".lock"))):
+        if same_file(args.results, taken):
+            raise CatalogFileError(
+                f"--results {args.results} would overwrite {taken} (the catalog or the journal); "
+                "give the results their own file"
+            )
 
 
 def _fail(out: IO[str], message: str, kind: str) -> int:
@@ -213,8 +233,9 @@ def _run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> 
             wait_timeout=args.wait_timeout,
             **_options(args),
         )
+    earlier = f" ({summary.failed_earlier_count} in an earlier run)" if summary.failed_earlier_count else ""
     print(
-        f"{summary.completed_count} completed, {summary.failed_count} failed, "
+        f"{summary.completed_count} completed, {summary.failed_count} failed{earlier}, "
         f"{summary.invalid_count} invalid, {summary.skipped_count} already done; "
         f"{summary.jobs} jobs, {summary.credits_used} credits used",
         file=out,
@@ -222,7 +243,7 @@ def _run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> 
     for outcome in summary.failed[:20]:
         print(
             f"  row {outcome.row}: {outcome.key}: {outcome.error_code or outcome.status}: "
-            f"{outcome.error_message}",
+            f"{outcome.error_message}{' (in an earlier run)' if outcome.earlier else ''}",
             file=out,
         )
     return EXIT_CODES["done" if summary.ok else "failed_items"]

@@ -1,7 +1,10 @@
 """Catalog files for the command line: CSV or JSON Lines rows, read lazily; and a dry run.
 
 A CSV needs a ``source_url`` column (``external_id`` is optional; other columns are
-ignored). A JSONL file has one object per line with the same fields. A dry run checks every
+ignored). A JSONL file has one object per line with the same fields (other keys are
+ignored). Both are UTF-8 text; a file that is not (or a CSV field over the csv module's
+size limit) stops the run with a CatalogFileError naming the file, a line that is not a
+JSON object (nested too deep to parse, too) is an invalid row. A dry run checks every
 row like a real run would (required fields, the spec's formats, duplicates) and counts what
 is left to send, without creating anything.
 """
@@ -15,7 +18,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 
@@ -44,23 +47,37 @@ def _is_csv(path: str) -> bool:
 def read_rows(path: str | os.PathLike[str]) -> Iterator[dict[str, Any] | None]:
     """The file's rows as image mappings (None for a line that is not a JSON object)."""
     name = os.fspath(path)
+    csv_file = _is_csv(name)
     with open(name, encoding="utf-8-sig", newline="") as handle:
-        if _is_csv(name):
-            reader = csv.DictReader(handle)
-            if "source_url" not in (reader.fieldnames or []):
-                raise CatalogFileError(f"{name}: the first line must name the columns, including source_url")
-            for row in reader:
-                yield {k: row[k] or None for k in _COLUMNS if k in row}
-            return
-        for line in handle:
-            if line.strip():
-                yield _json_row(line)
+        try:
+            yield from _csv_rows(name, handle) if csv_file else _jsonl_rows(handle)
+        except UnicodeDecodeError:
+            raise CatalogFileError(f"{name}: not UTF-8 text; save it as UTF-8 and run again") from None
+        except csv.Error as error:
+            raise CatalogFileError(f"{name}: not a readable CSV file ({error})") from None
+
+
+def _csv_rows(name: str, handle: IO[str]) -> Iterator[dict[str, Any] | None]:
+    reader = csv.DictReader(handle)
+    if "source_url" not in (reader.fieldnames or []):
+        raise CatalogFileError(f"{name}: the first line must name the columns, including source_url")
+    try:
+        for row in reader:
+            yield {k: row[k] or None for k in _COLUMNS if k in row}
+    except csv.Error as error:
+        raise CatalogFileError(f"{name}, line {reader.line_num}: not readable as CSV ({error})") from None
+
+
+def _jsonl_rows(handle: IO[str]) -> Iterator[dict[str, Any] | None]:
+    for line in handle:
+        if line.strip():
+            yield _json_row(line)
 
 
 def _json_row(line: str) -> dict[str, Any] | None:
     try:
         value = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
         return None
     return value if isinstance(value, dict) else None
 

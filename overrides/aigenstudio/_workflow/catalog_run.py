@@ -23,7 +23,7 @@ from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.types import Unset
 
 from .._core.errors import RequestValidationError
-from .journal import Journal, JournalRecord, OpenBatch, read_batches, read_items
+from .journal import Journal, JournalRecord, OpenBatch, read_batches, read_items, same_file
 from .outcomes import CatalogSummary, ItemOutcome, ResultsWriter
 from .planner import BodyTemplate, InvalidRowError, checked_image, images_per_job, item_key
 from .progress import CatalogProgress, ProgressTracker
@@ -127,6 +127,7 @@ class CatalogRun:
         self.template = template
         self._tempdir = tempfile.mkdtemp(prefix="aigenstudio-catalog-") if journal is None else None
         path = os.path.join(self._tempdir, "journal.sqlite") if self._tempdir else os.fspath(journal or "")
+        _check_results(sinks.results, path)
         summary = CatalogSummary(journal=None if self._tempdir else path)
         progress = ProgressTracker(
             sinks.on_progress, len(images) if isinstance(images, Sized) else None, clock
@@ -145,7 +146,7 @@ class CatalogRun:
         """Release the journal; a temporary one lives on with the summary (for its old views)."""
         if not failed:
             self.record.progress.report()  # the rows refused after the last job count too
-        self.journal.close()
+        self.journal.close(commit=not failed)  # a failed run keeps only what it committed
         self.record.close()
         summary = self.record.summary
         if failed:
@@ -239,7 +240,7 @@ def _reopened(template: BodyTemplate, open_batch: OpenBatch) -> Batch:
 
 
 def _refused(row: int, raw: Any, error: RequestValidationError) -> ItemOutcome:
-    source, external = _identity(raw)
+    source, external = (_printable(text) for text in _identity(raw))
     message = str(error)
     return ItemOutcome(
         external, "invalid", error_code="invalid_row", error_message=message, source_url=source, row=row
@@ -306,10 +307,11 @@ def _credits(job: ProductPhotoJob, outcomes: list[ItemOutcome]) -> int:
 
 
 def _skipped(record: JournalRecord, row: int) -> ItemOutcome:
+    """An item finished in an earlier run: ``skipped`` if it completed, else still ``failed``."""
     o = record.outcome
     return ItemOutcome(
         o.external_id,
-        "skipped",
+        "failed" if record.status == "failed" else "skipped",
         o.job_id,
         o.batch,
         o.result_url,
@@ -319,6 +321,7 @@ def _skipped(record: JournalRecord, row: int) -> ItemOutcome:
         o.source_url,
         row,
         o.credits_used,
+        earlier=True,
     )
 
 
@@ -332,6 +335,16 @@ def _identity(raw: Any) -> tuple[str | None, str | None]:
 
 def _image(url: str, external: str | None) -> dict[str, str]:
     return {"source_url": url} if external is None else {"source_url": url, "external_id": external}
+
+
+def _printable(text: str | None) -> str | None:
+    """A refused row's text as UTF-8 can carry it (a lone surrogate becomes ``\\udXXX``)."""
+    return None if text is None else text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _check_results(results: str | os.PathLike[str] | None, journal: str) -> None:
+    if results is not None and same_file(os.fspath(results), journal):
+        raise RequestValidationError("results", "another file than the journal (it would be overwritten)")
 
 
 def _text(value: object) -> str | None:

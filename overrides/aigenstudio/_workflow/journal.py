@@ -7,9 +7,10 @@ the API hands back the job it may already have: never a second charge) or finish
 (skipped). WAL mode with synchronous=NORMAL survives a killed process; after a power loss
 the newest commits may be missing, and then the content-derived key still finds the job.
 
-One run at a time: a run holds an exclusive SQLite lock on a sidecar file (``<journal>.lock``)
-for its whole duration. The operating system drops that lock when the process dies, so a
-crash never leaves a stale lock behind, and a second concurrent run is refused at once.
+One run at a time: a run holds an exclusive SQLite lock on a sidecar file (``<journal>.lock``,
+next to the journal's real path, so a symlink to it takes the same lock) for its whole
+duration. The operating system drops that lock when the process dies, so a crash never
+leaves a stale lock behind, and a second concurrent run is refused at once.
 """
 
 from __future__ import annotations
@@ -26,7 +27,15 @@ from typing import Any
 from .._core.errors import AigenStudioError
 from .outcomes import BatchRecord, ItemOutcome
 
-__all__ = ["Journal", "JournalBusyError", "JournalMismatchError", "JournalRecord", "OpenBatch"]
+__all__ = [
+    "Journal",
+    "JournalBusyError",
+    "JournalFileError",
+    "JournalMismatchError",
+    "JournalRecord",
+    "OpenBatch",
+    "same_file",
+]
 
 SCHEMA_VERSION = "1"
 _SCHEMA = """
@@ -65,6 +74,10 @@ class JournalBusyError(AigenStudioError):
 
 class JournalMismatchError(AigenStudioError):
     """The journal was started with other job options; resuming would mix two runs."""
+
+
+class JournalFileError(AigenStudioError, ValueError):
+    """The journal path names a file that is not a journal (not SQLite, or damaged)."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,13 @@ class JournalReader:
             self._db.execute("COMMIT")
             self._in_tx = False
 
+    def _rollback(self) -> None:
+        """Drop the open transaction (SQLite may have dropped it already, on some errors)."""
+        self._unsaved = 0
+        self._in_tx = False
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
     def _tx(self) -> _Transaction:
         return _Transaction(self)
 
@@ -155,12 +175,10 @@ class Journal(JournalReader):
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
-        self._lock = _take_lock(self.path + ".lock")
+        real = os.path.realpath(self.path)  # one lock whatever the spelling (symlink, ./, ..)
+        self._lock = _take_lock(real + ".lock")
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
+            self._db = _open(real, self.path)
         except BaseException:
             self._lock.close()
             raise
@@ -183,12 +201,17 @@ class Journal(JournalReader):
             self.run = int(stored.get("runs", "0")) + 1
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('runs', ?)", (str(self.run),))
 
-    def close(self) -> None:
-        if self._in_tx:
-            self._db.execute("COMMIT")
-            self._in_tx = False
-        self._db.close()
-        self._lock.close()
+    def close(self, commit: bool = True) -> None:
+        """Commit the pending bookkeeping (``seen``), or with ``commit=False`` (the run failed)
+        drop it; every batch and outcome was committed on its own. The lock goes either way."""
+        try:
+            if commit:
+                self._commit()
+            else:
+                self._rollback()
+        finally:
+            self._db.close()
+            self._lock.close()
 
     def seen(self, key: str, row: int) -> None:
         """Note that this run's input holds ``key`` at ``row`` (committed with the next batch)."""
@@ -199,20 +222,31 @@ class Journal(JournalReader):
             self._commit()
 
     def add_batch(self, key: str, images: Sequence[tuple[str, str | None, int]]) -> int:
-        """Write-ahead: record a batch (source_url, external_id, row) and its key; commit."""
+        """Write-ahead: record a batch (source_url, external_id, row) and its key; commit.
+
+        All or nothing: whatever stops it half-way (an error, Ctrl-C) rolls the batch back,
+        so no batch is ever recorded without its items.
+        """
         self._begin()
-        (seq,) = self._db.execute("SELECT COALESCE(MAX(seq) + 1, 0) FROM batches").fetchone()
-        self._db.execute(
-            "INSERT INTO batches (seq, idempotency_key, status, images, run, updated_at)"
-            " VALUES (?, ?, 'planned', ?, ?, ?)",
-            (seq, key, len(images), self.run, time.time()),
-        )
-        self._db.executemany(
-            "INSERT INTO items (item_key, external_id, source_url, batch, pos, status, run, row)"
-            " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
-            [(ext or url, ext, url, seq, pos, self.run, row) for pos, (url, ext, row) in enumerate(images)],
-        )
-        self._commit()
+        try:
+            (seq,) = self._db.execute("SELECT COALESCE(MAX(seq) + 1, 0) FROM batches").fetchone()
+            self._db.execute(
+                "INSERT INTO batches (seq, idempotency_key, status, images, run, updated_at)"
+                " VALUES (?, ?, 'planned', ?, ?, ?)",
+                (seq, key, len(images), self.run, time.time()),
+            )
+            self._db.executemany(
+                "INSERT INTO items (item_key, external_id, source_url, batch, pos, status, run, row)"
+                " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+                [
+                    (ext or url, ext, url, seq, pos, self.run, row)
+                    for pos, (url, ext, row) in enumerate(images)
+                ],
+            )
+            self._commit()
+        except BaseException:
+            self._rollback()
+            raise
         return int(seq)
 
     def set_job(self, seq: int, job_id: str) -> None:
@@ -258,8 +292,28 @@ class _Transaction:
         if kind is None:
             self._journal._commit()
         else:
-            self._journal._db.execute("ROLLBACK")
-            self._journal._in_tx = False
+            self._journal._rollback()
+
+
+def _open(real: str, path: str) -> sqlite3.Connection:
+    """The journal's database, its schema created if missing; JournalFileError if not SQLite."""
+    db = sqlite3.connect(real, isolation_level=None, timeout=10.0)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_SCHEMA)
+    except sqlite3.DatabaseError as error:
+        db.close()
+        if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+            raise
+        raise JournalFileError(
+            f"{path} is not a catalog journal ({error}); give --journal/journal= "
+            "a new file name, or the journal of an earlier run"
+        ) from None
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def _take_lock(path: str) -> sqlite3.Connection:
@@ -310,3 +364,13 @@ def read_items(path: str, run: int) -> Iterator[ItemOutcome]:
         yield from reader.items_of_run(run)
     finally:
         reader._db.close()
+
+
+def same_file(one: str, other: str) -> bool:
+    """The same file under two names (symlinks and ``..`` resolved; hard links too, if both exist)."""
+    if os.path.realpath(one) == os.path.realpath(other):
+        return True
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False

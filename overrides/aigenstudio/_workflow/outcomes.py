@@ -21,9 +21,12 @@ from aigenstudio_client.models.product_photo_image_input import ProductPhotoImag
 
 __all__ = ["BatchRecord", "CatalogSummary", "ItemOutcome", "ResultsWriter", "Status"]
 
-# completed / failed: the API's verdict. skipped: done in an earlier run (journal).
+# completed / failed: the API's verdict (``earlier=True``: in an earlier run, read from the
+# journal; a failed item is not re-sent). skipped: completed in an earlier run (journal).
 # invalid: the row was refused before sending (only with on_invalid="skip").
 Status = Literal["completed", "failed", "skipped", "invalid"]
+# A results-file cell a spreadsheet would read as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,7 @@ class ItemOutcome:
     source_url: str | None = None
     row: int | None = None  # 0-based position in this run's input
     credits_used: int | None = None
+    earlier: bool = False  # the verdict of an earlier run, read from the journal (not re-sent)
 
     @property
     def key(self) -> str:
@@ -82,7 +86,10 @@ class BatchRecord:
 class CatalogSummary:
     """Counts, credits and the failed items of one run (``repr`` stays small).
 
-    ``failed`` holds the items the API failed and the rows refused as invalid. The former
+    ``failed`` holds the items the API failed and the rows refused as invalid, including the
+    items that failed in an earlier run on the same journal (``earlier=True``; counted in
+    ``failed_count`` and ``failed_earlier_count``): they are not re-sent, so ``ok`` stays
+    False and ``retry_inputs()`` keeps returning them until they are retried. The former
     report's per-item views (``items``, ``completed``) are deprecated: they read the journal
     back (the outcomes were streamed, not kept).
     """
@@ -96,6 +103,7 @@ class CatalogSummary:
     credits_used: int = 0
     failed: list[ItemOutcome] = field(default_factory=list)
     journal: str | None = None  # None when the run used a temporary journal
+    failed_earlier_count: int = 0  # of failed_count: failed in an earlier run (journal)
     _items: Callable[[], Iterator[ItemOutcome]] | None = field(default=None, repr=False, compare=False)
     _batches: Callable[[], list[BatchRecord]] | None = field(default=None, repr=False, compare=False)
 
@@ -111,6 +119,7 @@ class CatalogSummary:
                 self.invalid_count += 1
             else:
                 self.failed_count += 1
+                self.failed_earlier_count += outcome.earlier
 
     def bind_journal(
         self, items: Callable[[], Iterator[ItemOutcome]], batches: Callable[[], list[BatchRecord]]
@@ -138,7 +147,7 @@ class CatalogSummary:
 
     @property
     def ok(self) -> bool:
-        """True when no row failed or was refused."""
+        """True when no row failed (in this run or an earlier one) or was refused."""
         return not self.failed
 
     def retry_inputs(self) -> list[ProductPhotoImageInput]:
@@ -146,20 +155,27 @@ class CatalogSummary:
         return [outcome.to_input() for outcome in self.failed]
 
     def __repr__(self) -> str:
+        earlier = f", failed_earlier={self.failed_earlier_count}" if self.failed_earlier_count else ""
         return (
             f"{type(self).__name__}(rows={self.rows}, completed={self.completed_count}, "
-            f"failed={self.failed_count}, skipped={self.skipped_count}, invalid={self.invalid_count}, "
-            f"jobs={self.jobs}, credits_used={self.credits_used})"
+            f"failed={self.failed_count}{earlier}, skipped={self.skipped_count}, "
+            f"invalid={self.invalid_count}, jobs={self.jobs}, credits_used={self.credits_used})"
         )
 
 
 class ResultsWriter:
-    """Append outcomes to a ``.csv`` or ``.jsonl`` file, flushed after every job."""
+    """Append outcomes to a ``.csv`` or ``.jsonl`` file, flushed after every job.
+
+    In a CSV, a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets a leading ``'`` so that a spreadsheet shows it instead of running it as a
+    formula (an external_id or error message is the catalog's or the API's text, not ours).
+    JSON Lines keep every value as is.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         name = os.fspath(path)
         self._jsonl = not name.lower().endswith(".csv")
-        self._file: IO[str] = open(name, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by close())
+        self._file: IO[str] = open(name, "w", encoding="utf-8", errors="backslashreplace", newline="")  # noqa: SIM115 (closed by close())
         self._csv = None if self._jsonl else csv.DictWriter(self._file, fieldnames=FIELDS)
         if self._csv is not None:
             self._csv.writeheader()
@@ -167,7 +183,7 @@ class ResultsWriter:
     def write(self, outcome: ItemOutcome) -> None:
         record = outcome.to_record()
         if self._csv is not None:
-            self._csv.writerow(record)
+            self._csv.writerow({name: _inert(value) for name, value in record.items()})
         else:
             self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
 
@@ -176,3 +192,10 @@ class ResultsWriter:
 
     def close(self) -> None:
         self._file.close()
+
+
+def _inert(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not evaluate (see ResultsWriter)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

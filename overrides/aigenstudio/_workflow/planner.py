@@ -15,12 +15,14 @@ from typing import Any
 
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
+from aigenstudio_client.types import UNSET, Unset
 
 from .._contract.spec import load_spec
 from .._core.errors import ArgumentTypeError, RequestValidationError
 from .._http.idempotency import idempotency_key_for
 
 __all__ = [
+    "IMAGE_FIELDS",
     "MAX_IMAGES_PER_JOB",
     "BodyTemplate",
     "ImageLike",
@@ -35,6 +37,9 @@ _CREATE_OPERATION_ID = "createProductPhotoJob"
 # the bundled spec cannot be read or stops stating it.
 MAX_IMAGES_PER_JOB = 20
 _PROBE_IMAGE = {"source_url": "https://example.com/probe.jpg"}
+# The image input's fields (the spec's ProductPhotoImageInput): all a row sends, and all the
+# journal records of it.
+IMAGE_FIELDS = ("source_url", "external_id")
 _IMAGE_FIELD = re.compile(r"^body\.images\[(\d+)\](.*)$")
 
 ImageLike = ProductPhotoImageInput | Mapping[str, Any]
@@ -64,23 +69,40 @@ def images_per_job() -> int:
 
 
 def checked_image(row: int, image: object) -> ProductPhotoImageInput:
-    """One row as an image input, or RequestValidationError naming ``images[row]``."""
+    """One row as an image input, or RequestValidationError naming ``images[row]``.
+
+    Only the image input's own fields (``IMAGE_FIELDS``) are kept: a row's other keys (a
+    title, a price...) are ignored, never sent, so the body sent is the one the journal
+    records and a resumed batch is re-sent byte for byte under its key.
+    """
     where = f"images[{row}]"
-    if isinstance(image, Mapping):
-        if not isinstance(image.get("source_url"), str) or not image.get("source_url"):
-            raise RequestValidationError(f"{where}.source_url", "required")
-        external = image.get("external_id")
-        if external is not None and not isinstance(external, str):
-            raise RequestValidationError(f"{where}.external_id", "a string")
-        image = ProductPhotoImageInput.from_dict({k: v for k, v in image.items() if v is not None})
-    if not isinstance(image, ProductPhotoImageInput):
+    source: object
+    external: object
+    if isinstance(image, ProductPhotoImageInput):
+        source, external = image.source_url, image.external_id
+    elif isinstance(image, Mapping):
+        source, external = (image.get(name) for name in IMAGE_FIELDS)
+    else:
         raise RequestValidationError(where, "a ProductPhotoImageInput or a mapping")
-    if not isinstance(image.source_url, str) or not image.source_url:
+    external = UNSET if external is None else external
+    if not isinstance(source, str) or not source:
         raise RequestValidationError(f"{where}.source_url", "required")
-    external_id = image.external_id
-    if isinstance(external_id, str) and not external_id:
-        raise RequestValidationError(f"{where}.external_id", "non-empty when given")
-    return image
+    _check_text(f"{where}.source_url", source)
+    if isinstance(external, str):
+        if not external:
+            raise RequestValidationError(f"{where}.external_id", "non-empty when given")
+        _check_text(f"{where}.external_id", external)
+    elif not isinstance(external, Unset):
+        raise RequestValidationError(f"{where}.external_id", "a string")
+    return ProductPhotoImageInput(source_url=source, external_id=external)
+
+
+def _check_text(field: str, text: str) -> None:
+    """Refuse what cannot go out as UTF-8 (a lone surrogate, e.g. from a JSON ``\\ud800``)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RequestValidationError(field, "valid Unicode text (it holds a lone surrogate)") from None
 
 
 def item_key(image: ProductPhotoImageInput) -> str:
