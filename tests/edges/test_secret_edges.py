@@ -398,3 +398,21 @@ def test_a_thousand_retries_do_not_overflow_the_backoff() -> None:
     from aigenstudio import RetryPolicy
 
     assert RetryPolicy(max_retries=5000).backoff(2000, 0.5) <= 8.0
+
+
+def test_the_key_fingerprint_names_a_key_without_revealing_it() -> None:
+    import hashlib
+
+    from aigenstudio._core.api_key import key_fingerprint
+
+    key = "aigen_test_" + "k" * 32
+    client = Client(key, base_url="https://api.test")
+    fingerprint = client.key_fingerprint
+    assert fingerprint == key_fingerprint(key)
+    assert fingerprint is not None
+    assert len(fingerprint) == 12
+    assert fingerprint != key_fingerprint("aigen_test_" + "j" * 32)
+    # Not a piece of the webhook signing secret (the plain SHA-256 of the key) nor of the key.
+    assert fingerprint not in hashlib.sha256(key.encode()).hexdigest()
+    assert fingerprint not in key
+    assert Client(base_url="https://api.test").key_fingerprint is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from .._core.api_key import key_fingerprint
 from .._http.config import KeyKind, Settings
 from .._http.request_id import RequestIdState
 
@@ -32,6 +33,13 @@ class ClientView:
     @property
     def has_api_key(self) -> bool:
         return self._settings.api_key is not None
+
+    @property
+    def key_fingerprint(self) -> str | None:
+        """12 hex digits that name the key without revealing it (None without a key); the
+        catalog journal records it to resume a batch with the key that created it."""
+        key = self._settings.api_key
+        return None if key is None else key_fingerprint(key)
 
     @property
     def last_request_id(self) -> str | None:
