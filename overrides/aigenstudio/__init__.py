@@ -69,7 +69,7 @@ if TYPE_CHECKING:
         process_catalog,
     )
     from ._workflow.job_events import JobEvents
-    from ._workflow.journal import JournalBusyError, JournalMismatchError
+    from ._workflow.journal import JournalBusyError, JournalKeyMissingError, JournalMismatchError
     from ._workflow.operations import find_operation
     from ._workflow.pagination import PaginationLoopError, iter_jobs
     from ._workflow.progress import CatalogProgress, ProgressBar, progress_bar
@@ -100,6 +100,7 @@ _LAZY: dict[str, str] = {
     "iter_catalog": "._workflow.catalog",
     "JobEvents": "._workflow.job_events",
     "JournalBusyError": "._workflow.journal",
+    "JournalKeyMissingError": "._workflow.journal",
     "JournalMismatchError": "._workflow.journal",
     "CatalogProgress": "._workflow.progress",
     "ProgressBar": "._workflow.progress",
@@ -162,6 +163,7 @@ __all__ = [
     "JobResults",
     "JobWaitTimeout",
     "JournalBusyError",
+    "JournalKeyMissingError",
     "JournalMismatchError",
     "MalformedWebhookHeaderError",
     "MissingWebhookHeaderError",

@@ -2,7 +2,8 @@
 
 Environment: CATALOG_BASE_URL, CATALOG_JOURNAL, CATALOG_ROWS (a JSONL file), and optionally
 CATALOG_CRASH_AT ("<step>:<batch>", e.g. "created:1", or "<step>#<n>": its n-th occurrence,
-whatever the batch), CATALOG_KEYS (how many API keys, one client each; default 1) and
+whatever the batch), CATALOG_KEYS (how many API keys, one client each; default 1),
+CATALOG_KEY_ORDER (the order of those clients, e.g. "1,0"; default: 0, 1, ...) and
 CATALOG_POLL_INTERVAL (real seconds between polls; default: no sleeping). Exit 77 is the
 simulated crash.
 """
@@ -21,6 +22,10 @@ from aigenstudio_client.client import AuthenticatedClient
 CRASH_EXIT = 77
 
 
+def crash_key(n: int) -> str:
+    return f"aigen_test_crash{n}0123456789"
+
+
 def main() -> int:
     crash_at = os.environ.get("CATALOG_CRASH_AT")
     seen: Counter[str] = Counter()
@@ -32,14 +37,14 @@ def main() -> int:
 
     base_url = os.environ["CATALOG_BASE_URL"]
     keys = int(os.environ.get("CATALOG_KEYS", "1"))
-    clients = [
-        AuthenticatedClient(base_url=base_url, token=f"aigen_test_crash{n}0123456789") for n in range(keys)
-    ]
+    order = os.environ.get("CATALOG_KEY_ORDER")
+    numbers = [int(n) for n in order.split(",")] if order else list(range(keys))
+    clients = [AuthenticatedClient(base_url=base_url, token=crash_key(n)) for n in numbers]
     interval = float(os.environ.get("CATALOG_POLL_INTERVAL", "0.001"))
     real_sleep = "CATALOG_POLL_INTERVAL" in os.environ
     with open(os.environ["CATALOG_ROWS"], encoding="utf-8") as rows:
         summary = process_catalog(
-            clients[0] if keys == 1 else clients,
+            clients[0] if len(clients) == 1 else clients,
             (json.loads(line) for line in rows),
             namespace="crash-test",
             journal=os.environ["CATALOG_JOURNAL"],

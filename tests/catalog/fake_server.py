@@ -7,6 +7,12 @@ a create beyond either is refused with ``limit_status`` (409 by default; a 429 c
 per image (external_id, else source_url), how many created jobs included it: "never charged
 twice" is ``max(charges.values()) == 1``. ``max_active`` records the most jobs active at
 once, ``polls_while_active`` how many jobs were active at each poll.
+
+``per_key`` scopes idempotency keys and jobs to the API key, as the vendor may: the same
+idempotency key sent with another API key creates (and charges) another job, and a job read
+with another API key is a 404. ``reads`` lists every job read as (job id, API key, found).
+``drop_answers_for`` names an API key whose creates are performed but never answered (the
+connection is closed instead): a create answer lost on the way.
 """
 
 from __future__ import annotations
@@ -77,6 +83,9 @@ class State:
     failed_creates: int = 0
     max_active: int = 0
     polls_while_active: list[int] = field(default_factory=list)
+    per_key: bool = False
+    reads: list[tuple[str, str, bool]] = field(default_factory=list)
+    drop_answers_for: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def active(self, api_key: str | None = None) -> int:
@@ -112,7 +121,12 @@ class _Handler(BaseHTTPRequestHandler):
         with state.lock:
             if path == "/product-photo-operations":
                 return self._send(200, {"operations": OPERATIONS, "request_id": "r"})
-            job = state.jobs.get(path.rsplit("/", 1)[-1])
+            job_id = path.rsplit("/", 1)[-1]
+            api_key = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+            job = state.jobs.get(job_id)
+            if job is not None and state.per_key and job.api_key != api_key:
+                job = None  # another key's job: not visible
+            state.reads.append((job_id, api_key, job is not None))
             if job is None:
                 return self._error(404, "job_not_found")
             state.polls_while_active.append(state.active())
@@ -122,8 +136,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         state = self.server.state
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        key = self.headers["Idempotency-Key"]
         api_key = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+        key = self.headers["Idempotency-Key"]
+        if state.per_key:
+            key = f"{api_key}\n{key}"
         with state.lock:
             if key in state.by_key:
                 job = state.jobs[state.by_key[key]]
@@ -146,6 +162,9 @@ class _Handler(BaseHTTPRequestHandler):
             state.max_active = max(state.max_active, state.active())
             for image in body["images"]:
                 state.charges[image.get("external_id") or image["source_url"]] += 1
+            if state.drop_answers_for == api_key:
+                self.close_connection = True  # created, but the answer is lost
+                return None
             self._send(201, {"job": job.wire(), "remaining_paid_credits": 9, "request_id": "r"})
 
 

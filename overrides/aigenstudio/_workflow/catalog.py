@@ -7,7 +7,9 @@ account), a run keeps min(keys, ``max_active_jobs``) jobs in flight, each key ca
 most one, and reads the next batch only when a slot is free. Each job is waited to a
 terminal status, its items are recorded and handed to the caller (``on_item``,
 ``results=``, :func:`iter_catalog`). A rerun with the same ``journal`` first re-attaches to
-the batches left open, then skips every item already finished, so rows inserted, removed or
+the batches left open, each through the API key it was sent with (the journal records the
+key's fingerprint; :class:`JournalKeyMissingError` if that key is not among the clients),
+then skips every item already finished, so rows inserted, removed or
 reordered in a re-exported catalog cost nothing twice. Without ``journal`` a temporary one
 is used: a rerun of identical rows still finds its jobs through the content-derived keys.
 
@@ -117,7 +119,7 @@ def iter_catalog(
     run = _start(images, namespace, journal, sinks, on_invalid, clock, job_options)
     failed = True
     try:
-        yield from drive(run, clients, waits, sleep, on_batch)
+        yield from drive(run, clients, max_active_jobs, waits, sleep, on_batch)
         failed = False
     finally:
         summary = run.close(failed)
@@ -161,11 +163,13 @@ def process_catalog(
     ``client`` is one client, or a sequence of clients, one per API key of the same
     account: min(len(clients), ``max_active_jobs``) jobs are then in flight at once, each
     key carrying at most one (the API allows one active job per key; ``max_active_jobs`` is
-    the account's limit, 2). With several slots each job is created and polled in a worker
-    thread (with one, in the calling thread); everything else (the journal, ``on_item``,
-    ``on_batch``, ``on_progress``, ``on_step``, ``results``) happens in the calling thread,
-    one call at a time. A create refused by the limits
-    (409, 429, 503) is waited out and re-sent with the same key. The first error stops new
+    the account's limit, 2). A batch left open by an earlier run goes only through the key
+    it was sent with: if no client has that key, :class:`JournalKeyMissingError` is raised
+    before anything is sent (pass that key again). With several slots each job is created
+    and polled in a worker thread (with one, in the calling thread); everything else (the
+    journal, ``on_item``, ``on_batch``, ``on_progress``, ``on_step``, ``results``) happens
+    in the calling thread, one call at a time. A create refused by the limits (409, 429,
+    503) is waited out and re-sent with the same key. The first error stops new
     batches; the jobs in flight are finished and recorded, then the error is raised.
 
     ``job_events`` (a :class:`JobEvents` your webhook receiver feeds with verified events,
@@ -232,7 +236,7 @@ async def process_catalog_async(
     pause = sleep if sleep is not None else asyncio.sleep
     failed = True
     try:
-        await drive_async(run, clients, waits, pause, on_batch)
+        await drive_async(run, clients, max_active_jobs, waits, pause, on_batch)
         failed = False
     finally:
         summary = run.close(failed)

@@ -19,7 +19,13 @@ from .._core.errors import AigenStudioError, APIError, ConfigurationError, Reque
 from .catalog import process_catalog
 from .catalog_files import CatalogFileError, count_rows, dry_run, read_rows
 from .facade import ApiClient, call, operations
-from .journal import JournalBusyError, JournalFileError, JournalMismatchError, same_file
+from .journal import (
+    JournalBusyError,
+    JournalFileError,
+    JournalKeyMissingError,
+    JournalMismatchError,
+    same_file,
+)
 from .planner import BodyTemplate
 from .progress import ProgressBar
 
@@ -38,7 +44,8 @@ EXIT_HELP = """exit codes:
        the same command again
   3    the API refused or could not be reached (key, credits, network, timeout);
        run the same command again to resume
-  4    the journal is in use by another run, or was started with other settings
+  4    the journal is in use by another run, or was started with other settings, or
+       has an open job of an API key not given this time (pass that key again)
   130  interrupted (Ctrl-C): every job created so far is in the journal;
        run the same command again to resume
 """
@@ -158,7 +165,7 @@ def main(argv: list[str] | None, make_client: ClientFactory, out: IO[str] | None
     except RequestValidationError as error:
         hint = "fix it (or pass --skip-invalid) and run the same command again; finished jobs are kept"
         return _fail(out, f"error: a row is invalid: {error}\n{hint}", "input")
-    except (JournalBusyError, JournalMismatchError) as error:
+    except (JournalBusyError, JournalMismatchError, JournalKeyMissingError) as error:
         return _fail(out, f"error: {error}", "journal")
     except (APIError, AigenStudioError) as error:
         return _fail(out, f"error: the API call failed: {error}\nrun the same command again to resume", "api")

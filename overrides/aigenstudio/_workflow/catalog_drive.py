@@ -4,10 +4,12 @@ Batches are read from the run only when a slot is free, so at most one batch per
 held, plus the one being filled. Everything that touches the run's state (the journal, the
 summary, ``on_item``/``on_batch``/``on_progress``/``on_step``, the results file) happens in
 the driving thread (sync) or the event loop (async), one call at a time. The write-ahead
-order is kept: the run commits a batch and its key before it is handed to a worker, and the
-worker creates its job only then. With a single slot the same steps run in the caller's
-thread: there is nothing to overlap, and the thread hand-offs would cost ~20% of the
-client's own time per image.
+order is kept: the run commits a batch, its idempotency key and the fingerprint of the API
+key it goes to before it is handed to that key's worker, and the worker creates its job only
+then. A batch a previous run sent with a key waits for that key's slot (see catalog_slots);
+a create refused outright (nothing created) frees the batch for any key. With a single slot
+the same steps run in the caller's thread: there is nothing to overlap, and the thread
+hand-offs would cost ~20% of the client's own time per image.
 
 Failures: an ``Exception`` (an API error, a wait timeout, an invalid row) stops new batches
 from starting; the jobs in flight are finished and recorded, then the first error is raised.
@@ -21,7 +23,6 @@ import asyncio
 import contextlib
 import threading
 import uuid
-from collections import deque
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
 from typing import Any
@@ -29,12 +30,22 @@ from typing import Any
 from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 
 from .catalog_run import Batch, CatalogRun
-from .catalog_slots import Event, EventKind, Report, Stopped, Workers, job_pause, pause_for
+from .catalog_slots import (
+    Event,
+    EventKind,
+    Report,
+    SlotTable,
+    Stopped,
+    Workers,
+    client_fingerprint,
+    job_pause,
+    pause_for,
+)
 from .facade import ApiClient
 from .job_events import JobEvents
 from .outcomes import ItemOutcome
 from .results import JobResults, job_results
-from .submit import Backpressure, create_job, create_job_async
+from .submit import Backpressure, create_job, create_job_async, nothing_created
 from .waiting import wait_for_job, wait_for_job_async
 
 __all__ = ["BatchOutcome", "Waits", "drive", "drive_async"]
@@ -86,7 +97,12 @@ def _job_in_thread(
         if stop.is_set():  # never create a job once the run is stopping
             raise Stopped
         if batch.job_id is None:
-            job_id = create_job(client, batch.body, batch.key, waits.backpressure(), pause)
+            try:
+                job_id = create_job(client, batch.body, batch.key, waits.backpressure(), pause)
+            except Exception as error:
+                if nothing_created(error):
+                    report("refused", None)
+                raise
         else:  # re-attach to the job a previous run created
             job_id = uuid.UUID(batch.job_id)
         report("created", job_id)
@@ -103,6 +119,8 @@ def _handle(run: CatalogRun, event: Event, on_batch: OnBatch) -> list[ItemOutcom
     batch = event.batch
     if event.kind == "created":
         run.record.created(batch, event.value)
+    elif event.kind == "refused":
+        run.record.refused(batch)
     elif event.kind == "poll":
         run.record.progress.job_progress(event.value, batch.seq)
         run.record.step("polling", batch)
@@ -114,36 +132,58 @@ def _handle(run: CatalogRun, event: Event, on_batch: OnBatch) -> list[ItemOutcom
     return []
 
 
+def _slots(clients: list[ApiClient], limit: int) -> SlotTable:
+    return SlotTable([client_fingerprint(client) for client in clients], limit)
+
+
+def _place(run: CatalogRun, slots: SlotTable, batch: Batch) -> int | None:
+    """The free slot ``batch`` may go to (its key's, else any), its key recorded; else None."""
+    slot = slots.free(batch.fingerprint)
+    if slot is not None:
+        run.record.assigned(batch, slots.fingerprints[slot])  # before the create call
+    return slot
+
+
 def drive(
     run: CatalogRun,
     clients: list[ApiClient],
+    limit: int,
     waits: Waits,
     sleep: Callable[[float], object],
     on_batch: OnBatch,
 ) -> Generator[ItemOutcome, None, None]:
-    """Run every batch on a free worker; yield each outcome in the caller's thread."""
-    if len(clients) == 1:
-        yield from _drive_inline(run, clients[0], waits, sleep, on_batch)
+    """Run every batch on a free worker (its key's); yield each outcome in the caller's thread."""
+    slots = _slots(clients, limit)
+    if slots.limit == 1:
+        yield from _drive_inline(run, clients, slots, waits, sleep, on_batch)
         return
-    workers = Workers(clients, _job_in_thread(waits, sleep), waits.events)
-    steps = run.steps()
-    planning, failure = True, None
+    workers = Workers(clients, slots, _job_in_thread(waits, sleep), waits.events)
+    steps = run.steps(slots)
+    planning, failure, waiting = True, None, None  # waiting: a batch whose key's slot is busy
     try:
         while True:
-            while planning and failure is None and workers.idle():
-                try:
-                    step = next(steps)
-                except StopIteration:
-                    planning = False
+            while failure is None and (planning or waiting is not None):
+                if waiting is None:
+                    if not slots.idle():
+                        break
+                    try:
+                        step = next(steps)
+                    except StopIteration:
+                        planning = False
+                        break
+                    except Exception as error:  # an invalid row: finish the jobs in flight first
+                        failure = error
+                        break
+                    if isinstance(step, ItemOutcome):
+                        yield step
+                        continue
+                    waiting = step
+                slot = _place(run, slots, waiting)
+                if slot is None:
                     break
-                except Exception as error:  # an invalid row: finish the jobs in flight first
-                    failure = error
-                    break
-                if isinstance(step, ItemOutcome):
-                    yield step
-                else:
-                    workers.submit(step)
-            if not workers.busy:
+                workers.submit(waiting, slot)
+                waiting = None
+            if not slots.busy:
                 break
             event = workers.next_event()
             if event.kind == "error":
@@ -159,11 +199,16 @@ def drive(
 
 
 def _drive_inline(
-    run: CatalogRun, client: ApiClient, waits: Waits, sleep: Callable[[float], object], on_batch: OnBatch
+    run: CatalogRun,
+    clients: list[ApiClient],
+    slots: SlotTable,
+    waits: Waits,
+    sleep: Callable[[float], object],
+    on_batch: OnBatch,
 ) -> Generator[ItemOutcome, None, None]:
     """One slot: the same steps in the caller's thread (no thread hand-offs to pay for)."""
     job_in_thread, stop = _job_in_thread(waits, sleep), threading.Event()
-    for step in run.steps():
+    for step in run.steps(slots):
         if isinstance(step, ItemOutcome):
             yield step
             continue
@@ -171,8 +216,10 @@ def _drive_inline(
         def report(kind: EventKind, value: Any, batch: Batch = step) -> None:
             _handle(run, Event(kind, 0, batch, value), on_batch)
 
-        job = job_in_thread(client, step, report, stop)
-        yield from _handle(run, Event("done", 0, step, job), on_batch)
+        slot = _place(run, slots, step)  # never busy: one batch at a time
+        assert slot is not None  # the run checked that every open batch's key is here
+        job = job_in_thread(clients[slot], step, report, stop)
+        yield from _handle(run, Event("done", slot, step, job), on_batch)
 
 
 def _note_jobs(run: CatalogRun, unread: list[Event]) -> None:
@@ -182,6 +229,9 @@ def _note_jobs(run: CatalogRun, unread: list[Event]) -> None:
         if event.kind == "created" and event.batch.job_id != str(event.value):
             with contextlib.suppress(Exception):
                 run.journal.set_job(event.batch.seq, str(event.value))
+        elif event.kind == "refused":
+            with contextlib.suppress(Exception):
+                run.record.refused(event.batch)
 
 
 Pause = Callable[[float], Awaitable[object]]
@@ -191,7 +241,12 @@ async def _job_in_task(
     client: ApiClient, batch: Batch, run: CatalogRun, waits: Waits, pause: Pause
 ) -> ProductPhotoJob:
     if batch.job_id is None:
-        job_id = await create_job_async(client, batch.body, batch.key, waits.backpressure(), pause)
+        try:
+            job_id = await create_job_async(client, batch.body, batch.key, waits.backpressure(), pause)
+        except Exception as error:
+            if nothing_created(error):
+                run.record.refused(batch)
+            raise
     else:
         job_id = uuid.UUID(batch.job_id)
     run.record.created(batch, job_id)
@@ -222,37 +277,44 @@ def _async_job_pause(
 async def drive_async(
     run: CatalogRun,
     clients: list[ApiClient],
+    limit: int,
     waits: Waits,
     pause: Callable[[float], Awaitable[object]],
     on_batch: OnBatch,
 ) -> None:
     """The async twin of :func:`drive`: one task per job in flight, all in the caller's loop."""
-    idle = deque(clients)
-    tasks: dict[asyncio.Task[ProductPhotoJob], tuple[ApiClient, Batch]] = {}
-    steps = run.steps()
-    planning = True
+    slots = _slots(clients, limit)
+    tasks: dict[asyncio.Task[ProductPhotoJob], int] = {}
+    steps = run.steps(slots)
+    planning, waiting = True, None
     failure: BaseException | None = None
     try:
         while True:
-            while planning and failure is None and idle:
-                try:
-                    step = next(steps)
-                except StopIteration:
-                    planning = False
+            while failure is None and (planning or waiting is not None):
+                if waiting is None:
+                    if not slots.idle():
+                        break
+                    try:
+                        step = next(steps)
+                    except StopIteration:
+                        planning = False
+                        break
+                    except Exception as error:
+                        failure = error
+                        break
+                    if not isinstance(step, Batch):
+                        continue  # an outcome: already handed to the sinks
+                    waiting = step
+                slot = _place(run, slots, waiting)
+                if slot is None:
                     break
-                except Exception as error:
-                    failure = error
-                    break
-                if isinstance(step, Batch):
-                    client = idle.popleft()
-                    task = asyncio.ensure_future(_job_in_task(client, step, run, waits, pause))
-                    tasks[task] = (client, step)
+                task = asyncio.ensure_future(_job_in_task(clients[slot], waiting, run, waits, pause))
+                tasks[task], slots.busy[slot], waiting = slot, waiting, None
             if not tasks:
                 break
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                client, batch = tasks.pop(task)
-                idle.append(client)
+                batch = slots.busy.pop(tasks.pop(task))
                 problem = asyncio.CancelledError() if task.cancelled() else task.exception()
                 if problem is not None:
                     failure = failure or problem

@@ -3,7 +3,9 @@
 ``steps()`` reads the input lazily and yields either an outcome (a row skipped or refused)
 or a batch to send; the journal has recorded the batch and its key before it is yielded.
 Batches a previous run left open come first, so a rerun re-attaches before it sends anything
-new. ``finish()`` records a terminal job and turns it into per-item outcomes.
+new; each goes only to the API key it was sent with (checked before anything is sent). A new
+batch is recorded with the key of the slot that will send it (``next_key``, asked by the
+driver). ``finish()`` records a terminal job and turns it into per-item outcomes.
 """
 
 from __future__ import annotations
@@ -14,21 +16,29 @@ import shutil
 import tempfile
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.types import Unset
 
 from .._core.errors import RequestValidationError
-from .journal import Journal, JournalRecord, OpenBatch, read_batches, read_items, same_file
+from .journal import (
+    Journal,
+    JournalKeyMissingError,
+    JournalRecord,
+    OpenBatch,
+    read_batches,
+    read_items,
+    same_file,
+)
 from .outcomes import CatalogSummary, ItemOutcome, ResultsWriter
 from .planner import BodyTemplate, InvalidRowError, checked_image, images_per_job, item_key
 from .progress import CatalogProgress, ProgressTracker
 
-__all__ = ["Batch", "CatalogRun", "OnInvalid", "Recorder", "Sinks"]
+__all__ = ["Batch", "CatalogRun", "KeySlots", "OnInvalid", "Recorder", "Sinks"]
 
 OnInvalid = Literal["raise", "skip"]
 StepHook = Callable[[str, int], object]
@@ -44,6 +54,18 @@ class Batch:
     images: list[ProductPhotoImageInput]
     rows: list[int | None]
     job_id: str | None = None
+    fingerprint: str | None = None  # the API key it goes to (key_fingerprint); None: any key
+
+
+class KeySlots(Protocol):
+    """The run's API keys as the driver's slots see them (catalog_slots.SlotTable)."""
+
+    @property
+    def fingerprints(self) -> Sequence[str | None]: ...
+
+    def next_key(self) -> str | None:
+        """The key of the slot the next new batch goes to."""
+        ...
 
 
 @dataclass
@@ -75,6 +97,18 @@ class Recorder:
     def step(self, name: str, batch: Batch) -> None:
         if self._sinks.on_step is not None:
             self._sinks.on_step(name, batch.seq)
+
+    def assigned(self, batch: Batch, fingerprint: str | None) -> None:
+        """An open batch with no key is about to be sent with this one: recorded first."""
+        if batch.job_id is None and batch.fingerprint is None and fingerprint is not None:
+            self.journal.set_key(batch.seq, fingerprint)
+            batch.fingerprint = fingerprint
+
+    def refused(self, batch: Batch) -> None:
+        """Its create was refused with nothing created: any key may send it again."""
+        if batch.job_id is None and batch.fingerprint is not None:
+            self.journal.set_key(batch.seq, None)
+            batch.fingerprint = None
 
     def created(self, batch: Batch, job_id: uuid.UUID) -> None:
         if batch.job_id != str(job_id):
@@ -137,7 +171,7 @@ class CatalogRun:
             self.journal.start(template.namespace, template.options)
             self.record = Recorder(self.journal, sinks, summary, progress)
         except BaseException:
-            self._discard_tempdir()
+            _discard(self._tempdir)
             raise
         self._on_invalid = on_invalid
         self._resumed: set[str] = set()  # items of batches re-attached in this run
@@ -150,7 +184,7 @@ class CatalogRun:
         self.record.close()
         summary = self.record.summary
         if failed:
-            self._discard_tempdir()
+            _discard(self._tempdir)
         else:
             path, run = self.journal.path, self.journal.run
             summary.bind_journal(
@@ -160,13 +194,10 @@ class CatalogRun:
                 weakref.finalize(summary, shutil.rmtree, self._tempdir, True)
         return summary
 
-    def _discard_tempdir(self) -> None:
-        if self._tempdir is not None:
-            shutil.rmtree(self._tempdir, ignore_errors=True)
-
-    def steps(self) -> Iterator[ItemOutcome | Batch]:
-        """Open batches first, then the input's rows: outcomes to emit and batches to send."""
-        for open_batch in self.journal.open_batches():
+    def steps(self, keys: KeySlots) -> Iterator[ItemOutcome | Batch]:
+        """Open batches first (their keys checked before anything is sent), then the input's
+        rows: outcomes to emit and batches to send (each recorded with its slot's key)."""
+        for open_batch in _check_keys(self.journal, keys.fingerprints):
             batch = _reopened(self.template, open_batch)
             self._resumed.update(item_key(image) for image in batch.images)
             yield batch
@@ -179,10 +210,10 @@ class CatalogRun:
             if outcome is not None:
                 yield self.record.emit(outcome)
             if len(buffer) >= size:
-                yield from self._planned(buffer)
+                yield from self._planned(buffer, keys.next_key)
                 buffer = {}
         if buffer:
-            yield from self._planned(buffer)
+            yield from self._planned(buffer, keys.next_key)
         if not seen_any and not self._resumed:
             raise RequestValidationError("images", "at least 1 image")
 
@@ -206,7 +237,7 @@ class CatalogRun:
         return None if key in self._resumed else _skipped(record, row)
 
     def _planned(
-        self, buffer: dict[str, tuple[ProductPhotoImageInput, int]]
+        self, buffer: dict[str, tuple[ProductPhotoImageInput, int]], next_key: Callable[[], str | None]
     ) -> Iterator[ItemOutcome | Batch]:
         images = [image for image, _ in buffer.values()]
         rows = [row for _, row in buffer.values()]
@@ -219,8 +250,9 @@ class CatalogRun:
                 yield self.record.emit(outcome)
                 continue
             records = [(i.source_url, _text(i.external_id), r) for i, r in zip(images, rows, strict=True)]
-            seq = self.journal.add_batch(key, records)  # write-ahead: before the create call
-            batch = Batch(seq, key, body, images, list(rows))
+            fingerprint = next_key()  # the key of the slot this batch goes to
+            seq = self.journal.add_batch(key, records, fingerprint)  # write-ahead: before the create call
+            batch = Batch(seq, key, body, images, list(rows), fingerprint=fingerprint)
             self.record.step("planned", batch)
             yield batch
             return
@@ -231,12 +263,30 @@ class CatalogRun:
         return _refused(row, raw, error)
 
 
+def _discard(tempdir: str | None) -> None:
+    if tempdir is not None:
+        shutil.rmtree(tempdir, ignore_errors=True)
+
+
+def _check_keys(journal: Journal, fingerprints: Sequence[str | None]) -> list[OpenBatch]:
+    """The open batches, once every key they were sent with is among the run's clients'."""
+    reopened = journal.open_batches()
+    missing: dict[str, list[int]] = {}
+    for open_batch in reopened:
+        fingerprint = open_batch.key_fingerprint
+        if fingerprint is not None and fingerprint not in fingerprints:
+            missing.setdefault(fingerprint, []).append(open_batch.seq)
+    if missing:
+        raise JournalKeyMissingError(journal.path, missing)
+    return reopened
+
+
 def _reopened(template: BodyTemplate, open_batch: OpenBatch) -> Batch:
     """A batch a previous run recorded, rebuilt from the journal (its body and key as sent)."""
     images = [ProductPhotoImageInput.from_dict(_image(url, ext)) for url, ext in open_batch.images]
     body = template.body_of_record(images)
     seq, key, job_id = open_batch.seq, open_batch.idempotency_key, open_batch.job_id
-    return Batch(seq, key, body, images, [None] * len(images), job_id)
+    return Batch(seq, key, body, images, [None] * len(images), job_id, open_batch.key_fingerprint)
 
 
 def _refused(row: int, raw: Any, error: RequestValidationError) -> ItemOutcome:

@@ -1,7 +1,10 @@
-"""Slots for jobs in flight: one per API key (client), at most ``max_active_jobs`` at once.
+"""Slots for jobs in flight: one per API key (client), at most ``max_active_jobs`` busy at once.
 
 The API allows one active job per key and two per account, so a run given several keys of
-one account keeps min(keys, max_active_jobs) jobs busy, each key carrying at most one. In
+one account keeps min(keys, max_active_jobs) jobs busy, each key carrying at most one. A
+slot is named by its key's fingerprint: a batch a previous run sent with a key waits for
+that key's slot (its job, perhaps its idempotency key, belong to that key); any other batch
+takes the first free slot. In
 the sync driver each slot is a worker thread that only does HTTP (create, then poll); the
 run's own thread plans batches, writes the journal and calls every callback, fed by the
 workers' events through one queue. Stopping is cooperative: a worker leaves at its next
@@ -17,14 +20,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .._core.api_key import key_fingerprint
 from .._core.errors import RequestValidationError
 from .catalog_run import Batch
 from .facade import ApiClient
 from .job_events import JobEvents
 
-__all__ = ["Event", "Stopped", "Workers", "job_pause", "pause_for", "slot_clients"]
+__all__ = [
+    "Event",
+    "SlotTable",
+    "Stopped",
+    "Workers",
+    "client_fingerprint",
+    "job_pause",
+    "pause_for",
+    "slot_clients",
+]
 
-EventKind = Literal["created", "poll", "done", "error"]
+EventKind = Literal["created", "refused", "poll", "done", "error"]
 Report = Callable[[EventKind, Any], None]
 BatchJob = Callable[[ApiClient, Batch, Report, "threading.Event"], Any]
 
@@ -33,15 +46,57 @@ class Stopped(BaseException):  # a signal, not an error: never caught by `except
     """The run is stopping: a worker leaves its job where it is."""
 
 
+def client_fingerprint(client: object) -> str | None:
+    """The fingerprint of a client's API key: our client's ``key_fingerprint``, a bare
+    generated client's ``token``'s; None for a client without a key (or not telling it)."""
+    own = getattr(client, "key_fingerprint", None)
+    if isinstance(own, str) or hasattr(type(client), "key_fingerprint"):
+        return own if isinstance(own, str) else None
+    token = getattr(client, "token", None)
+    return key_fingerprint(token) if isinstance(token, str) and token else None
+
+
 def slot_clients(client: ApiClient | Sequence[ApiClient], max_active_jobs: int) -> list[ApiClient]:
-    """The clients that get a slot: one per key, at most ``max_active_jobs`` of them."""
+    """The clients that get a slot: one per key (at most ``max_active_jobs`` busy at once)."""
     if isinstance(max_active_jobs, bool) or not isinstance(max_active_jobs, int) or max_active_jobs < 1:
         raise RequestValidationError("max_active_jobs", "an int >= 1 (the account's active-job limit)")
     clients = list(client) if isinstance(client, Sequence) else [client]
     if not clients:
         raise RequestValidationError("client", "a client, or a non-empty sequence of clients (one per key)")
-    unique = list({id(c): c for c in clients}.values())  # one object twice is still one key
-    return unique[:max_active_jobs]
+    unique: list[ApiClient] = []
+    keys: set[str] = set()
+    for one in {id(c): c for c in clients}.values():  # one object twice is still one key
+        fingerprint = client_fingerprint(one)
+        if fingerprint is None or fingerprint not in keys:  # ... and so are two with one key
+            unique.append(one)
+            keys.add(fingerprint or "")
+    return unique
+
+
+class SlotTable:
+    """Which slots are busy, and which one a batch may go to (its key's, else any free one)."""
+
+    def __init__(self, fingerprints: list[str | None], limit: int) -> None:
+        self.fingerprints = fingerprints
+        self.limit = min(limit, len(fingerprints))
+        self.busy: dict[int, Batch] = {}
+
+    def idle(self) -> bool:
+        return len(self.busy) < self.limit
+
+    def free(self, fingerprint: str | None = None) -> int | None:
+        """A free slot for a batch sent with ``fingerprint`` (None: any key), if one is."""
+        if not self.idle():
+            return None
+        for slot, own in enumerate(self.fingerprints):
+            if slot not in self.busy and (fingerprint is None or own == fingerprint):
+                return slot
+        return None
+
+    def next_key(self) -> str | None:
+        """The key the next new batch goes to: the first free slot's."""
+        slot = self.free()
+        return None if slot is None else self.fingerprints[slot]
 
 
 def pause_for(sleep: Callable[[float], object], stop: threading.Event) -> Callable[[float], None]:
@@ -90,34 +145,32 @@ class Event:
 class Workers:
     """One thread per slot, each with its own client, fed one batch at a time."""
 
-    def __init__(self, clients: list[ApiClient], job: BatchJob, events: JobEvents | None) -> None:
+    def __init__(
+        self, clients: list[ApiClient], slots: SlotTable, job: BatchJob, events: JobEvents | None
+    ) -> None:
         self.stop = threading.Event()
         self.events: queue.Queue[Event] = queue.Queue()
-        self.busy: dict[int, Batch] = {}
+        self.slots = slots
         self._clients = clients
         self._job = job
         self._job_events = events
         self._inboxes: list[queue.Queue[Batch | None]] = [queue.Queue() for _ in clients]
-        self._threads: list[threading.Thread] = []
+        self._threads: dict[int, threading.Thread] = {}
 
-    def idle(self) -> bool:
-        return len(self.busy) < len(self._clients)
-
-    def submit(self, batch: Batch) -> None:
-        slot = next(s for s in range(len(self._clients)) if s not in self.busy)
-        if slot == len(self._threads):  # started on first use: a small catalog needs one thread
+    def submit(self, batch: Batch, slot: int) -> None:
+        if slot not in self._threads:  # started on first use: a small catalog needs one thread
             thread = threading.Thread(
                 target=self._work, args=(slot,), name=f"aigenstudio-catalog-{slot}", daemon=True
             )
-            self._threads.append(thread)
+            self._threads[slot] = thread
             thread.start()
-        self.busy[slot] = batch
+        self.slots.busy[slot] = batch
         self._inboxes[slot].put(batch)
 
     def next_event(self) -> Event:
         event = self.events.get()
         if event.kind in ("done", "error"):
-            del self.busy[event.slot]
+            del self.slots.busy[event.slot]
         return event
 
     def close(self) -> list[Event]:
@@ -125,9 +178,9 @@ class Workers:
         self.stop.set()
         if self._job_events is not None:
             self._job_events.wake()
-        for slot in range(len(self._threads)):
+        for slot in self._threads:
             self._inboxes[slot].put(None)
-        for thread in self._threads:
+        for thread in self._threads.values():
             thread.join()
         left: list[Event] = []
         while not self.events.empty():

@@ -7,6 +7,14 @@ the API hands back the job it may already have: never a second charge) or finish
 (skipped). WAL mode with synchronous=NORMAL survives a killed process; after a power loss
 the newest commits may be missing, and then the content-derived key still finds the job.
 
+Each batch also records the fingerprint of the API key it was sent with (never the key), in
+the same transaction as the batch, or in a commit of its own before its create call when an
+open batch with no key is given one. Jobs, and perhaps idempotency keys, belong to the key
+that created them, so a rerun resumes an open batch only through that key
+(:class:`JournalKeyMissingError` if the run was not given it). NULL means no key holds a
+job for the batch: never sent, or refused with a 4xx answer that created nothing; in a
+journal from schema 1 (migrated on open) it means "unknown", and any key is used, as then.
+
 One run at a time: a run holds an exclusive SQLite lock on a sidecar file (``<journal>.lock``,
 next to the journal's real path, so a symlink to it takes the same lock) for its whole
 duration. The operating system drops that lock when the process dies, so a crash never
@@ -31,13 +39,14 @@ __all__ = [
     "Journal",
     "JournalBusyError",
     "JournalFileError",
+    "JournalKeyMissingError",
     "JournalMismatchError",
     "JournalRecord",
     "OpenBatch",
     "same_file",
 ]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: batches.key_fingerprint
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS batches (
@@ -48,7 +57,8 @@ CREATE TABLE IF NOT EXISTS batches (
     images INTEGER NOT NULL,
     credits_used INTEGER,
     run INTEGER NOT NULL,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    key_fingerprint TEXT           -- the API key it was sent with (key_fingerprint); NULL: any
 );
 CREATE TABLE IF NOT EXISTS items (
     item_key TEXT PRIMARY KEY,     -- external_id, else source_url
@@ -80,6 +90,27 @@ class JournalFileError(AigenStudioError, ValueError):
     """The journal path names a file that is not a journal (not SQLite, or damaged)."""
 
 
+class JournalKeyMissingError(AigenStudioError):
+    """An open batch was sent with an API key that no client of this run has.
+
+    Its job (and perhaps its idempotency key) belongs to that key: another key could not
+    see the job, or would be charged again for its images. Nothing is sent; pass the key
+    again. ``missing`` maps each absent key's fingerprint to its open batches' numbers.
+    """
+
+    def __init__(self, path: str, missing: dict[str, list[int]]) -> None:
+        self.missing = missing
+        parts = [
+            f"batch{'es' if len(seqs) > 1 else ''} {', '.join(map(str, seqs))} with the key {fingerprint}"
+            for fingerprint, seqs in missing.items()
+        ]
+        super().__init__(
+            f"the journal {path} has open {'; '.join(parts)} (key fingerprints), and no client of "
+            "this run has that key; pass that API key again (with the others) to resume: another "
+            "key could not see those jobs, or could be charged again for their images"
+        )
+
+
 @dataclass(frozen=True)
 class JournalRecord:
     """What the journal knows of one item when its row is read again."""
@@ -97,6 +128,7 @@ class OpenBatch:
     idempotency_key: str
     job_id: str | None
     images: list[tuple[str, str | None]]  # (source_url, external_id) in request order
+    key_fingerprint: str | None = None  # the key it was sent with; None: any key
 
 
 class JournalReader:
@@ -125,11 +157,12 @@ class JournalReader:
     def open_batches(self) -> list[OpenBatch]:
         """Batches recorded but not terminal, oldest first (a rerun finishes these first)."""
         marks = ",".join("?" * len(TERMINAL))
-        rows = self._db.execute(
-            f"SELECT seq, idempotency_key, job_id FROM batches WHERE status NOT IN ({marks}) ORDER BY seq",  # noqa: S608
-            TERMINAL,
-        ).fetchall()
-        return [OpenBatch(seq, key, job_id, self.batch_images(seq)) for seq, key, job_id in rows]
+        query = f"SELECT seq, idempotency_key, job_id, key_fingerprint FROM batches WHERE status NOT IN ({marks}) ORDER BY seq"  # noqa: S608, E501
+        rows = self._db.execute(query, TERMINAL).fetchall()
+        return [
+            OpenBatch(seq, key, job_id, self.batch_images(seq), fingerprint)
+            for seq, key, job_id, fingerprint in rows
+        ]
 
     def batch_images(self, seq: int) -> list[tuple[str, str | None]]:
         return self._db.execute(
@@ -221,8 +254,11 @@ class Journal(JournalReader):
         if self._unsaved >= _SEEN_PER_COMMIT:  # a long stretch of skipped rows: keep the WAL short
             self._commit()
 
-    def add_batch(self, key: str, images: Sequence[tuple[str, str | None, int]]) -> int:
-        """Write-ahead: record a batch (source_url, external_id, row) and its key; commit.
+    def add_batch(
+        self, key: str, images: Sequence[tuple[str, str | None, int]], fingerprint: str | None = None
+    ) -> int:
+        """Write-ahead: record a batch (source_url, external_id, row), its idempotency key and
+        the fingerprint of the API key it goes to; commit.
 
         All or nothing: whatever stops it half-way (an error, Ctrl-C) rolls the batch back,
         so no batch is ever recorded without its items.
@@ -231,9 +267,9 @@ class Journal(JournalReader):
         try:
             (seq,) = self._db.execute("SELECT COALESCE(MAX(seq) + 1, 0) FROM batches").fetchone()
             self._db.execute(
-                "INSERT INTO batches (seq, idempotency_key, status, images, run, updated_at)"
-                " VALUES (?, ?, 'planned', ?, ?, ?)",
-                (seq, key, len(images), self.run, time.time()),
+                "INSERT INTO batches (seq, idempotency_key, status, images, run, updated_at, key_fingerprint)"
+                " VALUES (?, ?, 'planned', ?, ?, ?, ?)",
+                (seq, key, len(images), self.run, time.time(), fingerprint),
             )
             self._db.executemany(
                 "INSERT INTO items (item_key, external_id, source_url, batch, pos, status, run, row)"
@@ -248,6 +284,14 @@ class Journal(JournalReader):
             self._rollback()
             raise
         return int(seq)
+
+    def set_key(self, seq: int, fingerprint: str | None) -> None:
+        """The key an open batch goes to (before its create), or None: any key (create refused)."""
+        with self._tx():
+            self._db.execute(
+                "UPDATE batches SET key_fingerprint = ?, updated_at = ? WHERE seq = ?",
+                (fingerprint, time.time(), seq),
+            )
 
     def set_job(self, seq: int, job_id: str) -> None:
         with self._tx():
@@ -302,6 +346,7 @@ def _open(real: str, path: str) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(_SCHEMA)
+        _migrate(db)
     except sqlite3.DatabaseError as error:
         db.close()
         if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
@@ -314,6 +359,24 @@ def _open(real: str, path: str) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Schema 1 -> 2: batches.key_fingerprint, NULL (any key) for the batches already there."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(batches)")}
+    stored = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+    if "key_fingerprint" in columns and (stored is None or stored[0] != "1"):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if "key_fingerprint" not in columns:
+            db.execute("ALTER TABLE batches ADD COLUMN key_fingerprint TEXT")
+        db.execute("UPDATE meta SET value = ? WHERE name = 'schema' AND value = '1'", (SCHEMA_VERSION,))
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 def _take_lock(path: str) -> sqlite3.Connection:

@@ -19,11 +19,13 @@ from .._core.errors import APIStatusError
 from .._core.retry_after import parse_retry_after
 from .facade import ApiClient, async_jobs, call, call_async, jobs
 
-__all__ = ["Backpressure", "create_job", "create_job_async"]
+__all__ = ["Backpressure", "create_job", "create_job_async", "nothing_created"]
 
 _CREATE_OPERATION = "create_product_photo_job"
 _LIMIT_STATUSES = frozenset({409, 429, 503})
 _FACTOR = 1.5
+# 4xx answers that may stand for a job that exists (a conflict, a timeout, a retry later).
+_MAYBE_CREATED = frozenset({408, 409, 425, 429})
 
 
 class Backpressure:
@@ -48,6 +50,14 @@ class Backpressure:
             raise error
         self.waits += 1
         return delay
+
+
+def nothing_created(error: BaseException) -> bool:
+    """A create's final answer that refused it outright (400, 401, 402, 422...): no job exists
+    for its idempotency key, so the batch may be sent again through any key."""
+    if not isinstance(error, APIStatusError):
+        return False  # a transport error or a 5xx: the job may exist
+    return 400 <= error.status_code < 500 and error.status_code not in _MAYBE_CREATED
 
 
 def _request(body: dict[str, Any]) -> ProductPhotoJobCreateRequest:

@@ -1,0 +1,279 @@
+"""Which API key a batch belongs to: recorded with the batch, and the only key a rerun uses for it.
+
+The fake API here scopes idempotency keys and jobs per API key (``per_key``), as the vendor
+may: a batch re-sent with another key would be a second job (charged again), and a job read
+with another key is a 404. So a rerun must resume each open batch through the key that sent
+it, whatever the order the keys are given in, and stop (nothing sent) if that key is missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aigenstudio import Client, aio
+from aigenstudio._core.api_key import key_fingerprint
+from aigenstudio._core.errors import APIConnectionError
+from aigenstudio._workflow.catalog import process_catalog
+from aigenstudio._workflow.catalog_cli import main as cli_main
+from aigenstudio._workflow.catalog_slots import client_fingerprint, slot_clients
+from aigenstudio._workflow.journal import Journal, JournalKeyMissingError
+from aigenstudio_client.client import AuthenticatedClient
+
+from .child import CRASH_EXIT, crash_key
+from .conftest import rows
+from .fake_server import FakeServer
+from .test_catalog_crashes import charged_once, run_child
+
+A, B = "aigen_test_keyA0123456789", "aigen_test_keyB0123456789"
+FAST = {"poll_interval": 0.005, "max_interval": 0.005}
+
+
+def bare(server: FakeServer, key: str) -> Any:
+    return AuthenticatedClient(base_url=server.base_url, token=key)
+
+
+def run(clients: list[Any], journal: Path, count: int = 45, **extra: Any) -> Any:
+    return process_catalog(
+        clients,
+        rows(range(count)),
+        namespace="keys",
+        journal=journal,
+        operation="marketplace_clean",
+        sleep=lambda _s: None,
+        **{**FAST, **extra},
+    )
+
+
+def batches(journal: Path) -> list[tuple[int, str, str | None, str | None]]:
+    db = sqlite3.connect(journal)
+    try:
+        return db.execute("SELECT seq, status, job_id, key_fingerprint FROM batches ORDER BY seq").fetchall()
+    finally:
+        db.close()
+
+
+def read_with_other_keys(server: FakeServer) -> list[tuple[str, str, bool]]:
+    """Job reads through a key that did not create the job (a 404 on this API)."""
+    owner = {job.id: job.api_key for job in server.state.jobs.values()}
+    return [read for read in server.state.reads if owner.get(read[0]) != read[1]]
+
+
+@pytest.fixture
+def per_key(server: FakeServer) -> FakeServer:
+    server.state.per_key = True
+    return server
+
+
+def lose_a_create_answer(server: FakeServer, journal: Path) -> None:
+    """Run 1 with keys A, B: batch 0 goes to A, whose create is performed but never answered;
+    batch 1 (key B) finishes. Batch 0 stays open, its job on the server, under A only."""
+    server.state.drop_answers_for = A
+    with pytest.raises(APIConnectionError):
+        run([bare(server, A), bare(server, B)], journal)
+    server.state.drop_answers_for = None
+    recorded = batches(journal)
+    assert [(seq, status, fp) for seq, status, _, fp in recorded] == [
+        (0, "planned", key_fingerprint(A)),
+        (1, "completed", key_fingerprint(B)),
+    ]
+    assert server.state.creates == 2
+
+
+def rerun_sync(clients: list[Any], journal: Path) -> Any:
+    return run(clients, journal)
+
+
+def rerun_one_slot(clients: list[Any], journal: Path) -> Any:
+    return run(clients, journal, max_active_jobs=1)  # both keys given, one job at a time
+
+
+def rerun_async(clients: list[Any], journal: Path) -> Any:
+    async def main() -> Any:
+        return await aio.process_catalog(
+            clients,
+            rows(range(45)),
+            namespace="keys",
+            journal=journal,
+            operation="marketplace_clean",
+            **FAST,
+        )
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize("rerun", [rerun_sync, rerun_one_slot, rerun_async])
+def test_a_lost_create_answer_is_resent_with_its_own_key(
+    per_key: FakeServer, tmp_path: Path, rerun: Callable[[list[Any], Path], Any]
+) -> None:
+    journal = tmp_path / "state.sqlite"
+    lose_a_create_answer(per_key, journal)
+    summary = rerun([bare(per_key, B), bare(per_key, A)], journal)  # the other order: B first
+    assert (summary.completed_count, summary.skipped_count) == (25, 20)
+    charged_once(per_key, list(range(45)))  # batch 0 found again under A, not created under B
+    assert per_key.state.creates == 3
+    assert read_with_other_keys(per_key) == []
+    assert [fp for *_, fp in batches(journal)] == [key_fingerprint(k) for k in (A, B, B)]
+
+
+def test_a_missing_key_stops_the_rerun_before_anything_is_sent(per_key: FakeServer, tmp_path: Path) -> None:
+    journal = tmp_path / "state.sqlite"
+    lose_a_create_answer(per_key, journal)
+    creates, reads = per_key.state.creates, len(per_key.state.reads)
+    with pytest.raises(JournalKeyMissingError) as stopped:
+        run([bare(per_key, B)], journal)
+    message = str(stopped.value)
+    assert "batch 0" in message
+    assert key_fingerprint(A) in message
+    assert "pass that API key again" in message
+    assert A not in message
+    assert B not in message
+    assert stopped.value.missing == {key_fingerprint(A): [0]}
+    assert (per_key.state.creates, len(per_key.state.reads)) == (creates, reads)  # nothing sent
+    assert batches(journal)[0][1:] == ("planned", None, key_fingerprint(A))
+    # Given the key again, the run resumes: every image charged once.
+    assert run([bare(per_key, B), bare(per_key, A)], journal).completed_count == 25
+    charged_once(per_key, list(range(45)))
+
+
+def test_the_cli_names_the_missing_key_by_fingerprint_and_exits_4(
+    per_key: FakeServer, tmp_path: Path
+) -> None:
+    journal = tmp_path / "state.sqlite"
+    catalog = tmp_path / "c.jsonl"
+    catalog.write_text("".join(json.dumps(r) + "\n" for r in rows(range(45))))
+    per_key.state.drop_answers_for = A
+    args = ["catalog", "run", str(catalog), "--operation", "marketplace_clean", "--no-progress"]
+    args += ["--journal", str(journal), "--poll-interval", "0.005"]
+    out = io.StringIO()
+    assert cli_main([*args, "--api-key", A, "--api-key", B], lambda api_key: bare(per_key, api_key), out) == 3
+    per_key.state.drop_answers_for = None
+    creates = per_key.state.creates
+    out = io.StringIO()
+    code = cli_main([*args, "--api-key", B], lambda api_key: bare(per_key, api_key), out)
+    assert code == 4
+    text = out.getvalue()
+    assert key_fingerprint(A) in text
+    assert "batch 0" in text
+    assert A not in text
+    assert B not in text
+    assert per_key.state.creates == creates
+
+
+@pytest.mark.slow
+def test_crash_with_two_keys_then_resume_with_the_keys_swapped(per_key: FakeServer, tmp_path: Path) -> None:
+    per_key.state.polls_to_finish = 6  # the first job is still running when the second is created
+    catalog = rows(range(45))  # batches of 20, 20, 5
+    extra = {"CATALOG_KEYS": "2", "CATALOG_POLL_INTERVAL": "0.02"}
+    assert run_child(per_key, tmp_path, catalog, crash_at="created#2", extra=extra) == CRASH_EXIT
+    open_jobs = {job_id: fp for _, status, job_id, fp in batches(tmp_path / "state.sqlite") if job_id}
+    assert sorted(open_jobs.values()) == sorted(key_fingerprint(crash_key(n)) for n in (0, 1))
+    assert run_child(per_key, tmp_path, catalog, extra={**extra, "CATALOG_KEY_ORDER": "1,0"}) == 0
+    charged_once(per_key, list(range(45)))
+    assert per_key.state.creates == 3
+    assert read_with_other_keys(per_key) == []  # each reopened job polled through its own key
+    for job_id in open_jobs:
+        assert any(read[0] == job_id and read[2] for read in per_key.state.reads)
+
+
+def test_a_create_refused_outright_frees_the_batch_for_any_key(server: FakeServer, tmp_path: Path) -> None:
+    journal = tmp_path / "state.sqlite"
+    server.state.fail_creates_for = A  # a 402: nothing was created
+    with pytest.raises(Exception, match=r"402|insufficient"):
+        run([bare(server, A)], journal, count=5)
+    assert batches(journal) == [(0, "planned", None, None)]
+    server.state.fail_creates_for = None
+    assert run([bare(server, B)], journal, count=5).completed_count == 5
+    assert batches(journal)[0][3] == key_fingerprint(B)
+    charged_once(server, list(range(5)))
+
+
+SCHEMA_1 = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE batches (
+    seq INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, job_id TEXT,
+    status TEXT NOT NULL, images INTEGER NOT NULL, credits_used INTEGER,
+    run INTEGER NOT NULL, updated_at REAL NOT NULL
+);
+CREATE TABLE items (
+    item_key TEXT PRIMARY KEY, external_id TEXT, source_url TEXT NOT NULL,
+    batch INTEGER NOT NULL REFERENCES batches(seq), pos INTEGER NOT NULL, status TEXT NOT NULL,
+    result_url TEXT, thumbnail_url TEXT, error_code TEXT, error_message TEXT,
+    credits_used INTEGER, run INTEGER NOT NULL, row INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX items_by_batch ON items (batch, pos);
+"""
+
+
+def test_a_schema_1_journal_is_migrated_and_its_open_batches_go_to_any_key(
+    server: FakeServer, tmp_path: Path
+) -> None:
+    # A journal written by the previous version: batch 0 sent (by some key), never finished.
+    journal = tmp_path / "state.sqlite"
+    server.state.drop_answers_for = A
+    with pytest.raises(APIConnectionError):
+        run([bare(server, A)], journal, count=5)
+    server.state.drop_answers_for = None
+    new = sqlite3.connect(journal)
+    old_path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(old_path)
+    old.executescript(SCHEMA_1)
+    old.executemany("INSERT INTO meta VALUES (?, ?)", new.execute("SELECT * FROM meta"))
+    old.execute("UPDATE meta SET value = '1' WHERE name = 'schema'")
+    old.executemany("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new.execute(
+        "SELECT seq, idempotency_key, job_id, status, images, credits_used, run, updated_at FROM batches"
+    ))  # fmt: skip
+    old.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new.execute(
+        "SELECT * FROM items"
+    ))  # fmt: skip
+    old.commit()
+    old.close()
+    new.close()
+
+    Journal(old_path).close()  # opening migrates: schema 2, the old rows' key unknown (NULL)
+    db = sqlite3.connect(old_path)
+    assert db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone() == ("2",)
+    assert db.execute("SELECT seq, status, key_fingerprint FROM batches").fetchall() == [(0, "planned", None)]
+    db.close()
+    summary = run([bare(server, B)], old_path, count=5)  # an unknown key: any key, as before
+    assert summary.completed_count == 5
+    charged_once(server, list(range(5)))  # this fake API's idempotency keys are account-wide
+    assert batches(old_path)[0][3] == key_fingerprint(B)  # recorded before it was sent again
+
+
+def test_the_fingerprint_is_never_the_key(per_key: FakeServer, tmp_path: Path) -> None:
+    journal = tmp_path / "state.sqlite"
+    lose_a_create_answer(per_key, journal)
+    run([bare(per_key, B), bare(per_key, A)], journal)
+    recorded = {fp for *_, fp in batches(journal)}
+    assert recorded == {key_fingerprint(A), key_fingerprint(B)}
+    for fp in recorded:
+        assert fp is not None
+        assert len(fp) == 12
+        assert int(fp, 16) >= 0
+        assert fp not in (A, B)
+        assert fp not in A
+        assert fp not in B
+        assert not any(key[i : i + 6] in fp for key in (A, B) for i in range(len(key) - 5))
+    stored = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("state.sqlite"))
+    assert A.encode() not in stored
+    assert B.encode() not in stored
+
+
+def test_client_fingerprints(server: FakeServer) -> None:
+    ours = Client(api_key=A, base_url=server.base_url)
+    try:
+        assert client_fingerprint(ours) == client_fingerprint(bare(server, A)) == key_fingerprint(A)
+        assert client_fingerprint(ours) != client_fingerprint(bare(server, B))
+    finally:
+        ours.close()
+    assert client_fingerprint(object()) is None
+    # Two clients of one key are one slot (the API runs one job per key).
+    one, again, other = bare(server, A), bare(server, A), bare(server, B)
+    assert slot_clients([one, again, other, one], 2) == [one, other]
