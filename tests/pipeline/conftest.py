@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,30 @@ class RepoCopy:
             text=True,
             check=False,
         )
+
+    def assert_typed_and_runs(self, workdir: Path, script: str) -> None:
+        """The generated package passes mypy --strict, and ``script`` prints ``ok`` against it."""
+        typed = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mypy",
+                "--strict",
+                "--cache-dir",
+                str(workdir / "mypy"),
+                "aigenstudio_client",
+            ],
+            cwd=self.root / "generated",
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert typed.returncode == 0, typed.stdout + typed.stderr
+        env = {**os.environ, "PYTHONPATH": str(self.root / "generated"), "PYTHONDONTWRITEBYTECODE": "1"}
+        ran = subprocess.run(
+            [sys.executable, "-c", script], cwd=workdir, env=env, capture_output=True, text=True, check=False
+        )
+        assert (ran.returncode, ran.stdout) == (0, "ok\n"), ran.stdout + ran.stderr
 
     def snapshot(self) -> dict[str, bytes]:
         return {

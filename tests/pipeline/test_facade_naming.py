@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import ast
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -445,25 +442,4 @@ def test_generated_facade_is_typed_and_calls_the_right_operations(repo: RepoCopy
     assert generated.returncode == 0, generated.stdout + generated.stderr
     assert (repo.package / "resources.py").read_text() == render_facade(yaml.safe_load(NAMING_SPEC))
 
-    typed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(tmp_path / "mypy"),
-            "aigenstudio_client",
-        ],
-        cwd=repo.root / "generated",
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert typed.returncode == 0, typed.stdout + typed.stderr
-
-    env = {**os.environ, "PYTHONPATH": str(repo.root / "generated"), "PYTHONDONTWRITEBYTECODE": "1"}
-    ran = subprocess.run(
-        [sys.executable, "-c", RUN_SCRIPT], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
-    )
-    assert (ran.returncode, ran.stdout) == (0, "ok\n"), ran.stdout + ran.stderr
+    repo.assert_typed_and_runs(tmp_path, RUN_SCRIPT)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import openapi_python_client
@@ -276,30 +273,4 @@ def test_argument_checks_cover_every_parameter_kind(repo: RepoCopy, tmp_path: Pa
     generated = repo.run("generate", "--spec", str(spec))
     assert generated.returncode == 0, generated.stdout + generated.stderr
 
-    typed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(tmp_path / "mypy"),
-            "aigenstudio_client",
-        ],
-        cwd=repo.root / "generated",
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert typed.returncode == 0, typed.stdout + typed.stderr
-
-    env = {**os.environ, "PYTHONPATH": str(repo.root / "generated"), "PYTHONDONTWRITEBYTECODE": "1"}
-    ran = subprocess.run(
-        [sys.executable, "-c", KINDS_SCRIPT],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert (ran.returncode, ran.stdout) == (0, "ok\n"), ran.stdout + ran.stderr
+    repo.assert_typed_and_runs(tmp_path, KINDS_SCRIPT)
