@@ -70,9 +70,9 @@ class BoundedInflater:
             raise httpx.DecodingError(str(exc), request=self._request) from None
 
 
-def inflater_for(response: httpx.Response, request: httpx.Request) -> BoundedInflater | None:
-    """A bounded inflater for the response's encoding, or None (httpx decodes it)."""
-    encoding = response.headers.get("content-encoding", "").strip().lower()
+def inflater_for(content_encoding: str, request: httpx.Request) -> BoundedInflater | None:
+    """A bounded inflater for a Content-Encoding value, or None (httpx decodes it)."""
+    encoding = content_encoding.strip().lower()
     if encoding in ("gzip", "x-gzip"):
         return BoundedInflater("gzip", request)
     if encoding == "deflate":

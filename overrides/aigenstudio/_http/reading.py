@@ -149,13 +149,14 @@ class ReadingTransport(httpx.BaseTransport):
             size = 0
             # An unencoded body (the usual case) is read straight from the stream: httpx's
             # decoding generators cost more than the rest of this layer together.
-            inflater = inflater_for(response, request)
-            if inflater is not None:
-                stream: Iterable[bytes] = inflater.decoded(response.stream)  # type: ignore[arg-type]
-            elif "content-encoding" in response.headers:
-                stream = response.iter_bytes()
-            else:
+            encoding = response.headers.get("content-encoding")
+            stream: Iterable[bytes]
+            if encoding is None:
                 stream = response.stream  # type: ignore[assignment]
+            elif (inflater := inflater_for(encoding, request)) is not None:
+                stream = inflater.decoded(response.stream)  # type: ignore[arg-type]
+            else:
+                stream = response.iter_bytes()
             for chunk in stream:
                 size += len(chunk)
                 attempt.check_size(size)
@@ -204,13 +205,14 @@ class AsyncReadingTransport(httpx.AsyncBaseTransport):
             attempt.declared_too_large(response)
             chunks: list[bytes] = []
             size = 0
-            inflater = inflater_for(response, request)
-            if inflater is not None:
-                stream: AsyncIterable[bytes] = inflater.adecoded(response.stream)  # type: ignore[arg-type]
-            elif "content-encoding" in response.headers:
-                stream = response.aiter_bytes()
-            else:
+            encoding = response.headers.get("content-encoding")
+            stream: AsyncIterable[bytes]
+            if encoding is None:
                 stream = response.stream  # type: ignore[assignment]
+            elif (inflater := inflater_for(encoding, request)) is not None:
+                stream = inflater.adecoded(response.stream)  # type: ignore[arg-type]
+            else:
+                stream = response.aiter_bytes()
             async for chunk in stream:
                 size += len(chunk)
                 attempt.check_size(size)
