@@ -124,3 +124,19 @@ def test_bare_client_transport_errors_are_typed(
         next(iter_jobs(client))
     assert type(info.value) is expected
     assert isinstance(info.value.__cause__, failure)
+
+
+def test_a_bare_clients_deeply_nested_2xx_body_is_a_typed_error_not_a_recursion_error() -> None:
+    import httpx
+    from aigenstudio import APIResponseValidationError, iter_jobs
+
+    deep = b"[" * 100_000 + b"]" * 100_000
+
+    def nested(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(202, content=deep, headers={"content-type": "application/json"})
+
+    transport = httpx.MockTransport(nested)
+    client = AuthenticatedClient(base_url=BASE_URL, token=API_KEY, httpx_args={"transport": transport})
+    with pytest.raises(APIResponseValidationError) as caught:
+        list(iter_jobs(client))
+    assert caught.value.body is None

@@ -11,7 +11,6 @@ still there when an answer has to become an error.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
@@ -31,6 +30,7 @@ from aigenstudio_client.resources import (
 from .._contract.arguments import request_error
 from .._contract.spec import load_spec
 from .._core.errors import APIResponseValidationError, PaginationLoopError, status_error_from_response
+from .._core.safe_json import loads_bounded
 from .._http.guard import transport_error
 
 __all__ = [
@@ -175,7 +175,9 @@ def _request_for(httpx_client: _HttpxFactory, operation: str, path: dict[str, An
 
 
 def _json_or_none(content: bytes) -> Any:
+    # The same depth-bounded parser as every other server body: a 100,000-deep document from
+    # a hostile server is "no body", not a RecursionError.
     try:
-        return json.loads(content) if content else None
-    except ValueError:
+        return loads_bounded(content) if content else None
+    except ValueError:  # JSONTooDeep is one
         return None
