@@ -12,7 +12,9 @@ once, ``polls_while_active`` how many jobs were active at each poll.
 idempotency key sent with another API key creates (and charges) another job, and a job read
 with another API key is a 404. ``reads`` lists every job read as (job id, API key, found).
 ``drop_answers_for`` names an API key whose creates are performed but never answered (the
-connection is closed instead): a create answer lost on the way.
+connection is closed instead): a create answer lost on the way. ``credits_per_item`` is what
+each item costs (a float such as 10.0 goes on the wire as ``10.0``); ``item_error`` (code,
+message) makes every item of a finished job fail with that error.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ class Job:
     polls: int = 0
     finish_at: int = 2
     api_key: str | None = None
+    credits_per_item: float = 1  # 10.0 is sent as a JSON float (10.0), as a server may
+    item_error: tuple[str, str] | None = None  # (code, message): every item fails with it
 
     @property
     def status(self) -> str:
@@ -54,18 +58,22 @@ class Job:
             "items": [],
         }
         if done:
-            job["credits_used"] = len(self.images)
-            job["items"] = [
-                {
-                    "id": str(uuid.uuid4()),
-                    **({"external_id": i["external_id"]} if "external_id" in i else {}),
-                    "result_url": f"https://cdn.test/{self.id}/{n}.png",
-                    "thumbnail_url": f"https://cdn.test/{self.id}/{n}.thumb.png",
-                    "credits_used": 1,
-                }
-                for n, i in enumerate(self.images)
-            ]
+            job["credits_used"] = len(self.images) * self.credits_per_item
+            job["items"] = [self._item(n, i) for n, i in enumerate(self.images)]
         return job
+
+    def _item(self, n: int, image: dict[str, Any]) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "id": str(uuid.uuid4()),
+            **({"external_id": image["external_id"]} if "external_id" in image else {}),
+            "credits_used": self.credits_per_item,
+        }
+        if self.item_error is not None:
+            item["error_code"], item["error_message"] = self.item_error
+        else:
+            item["result_url"] = f"https://cdn.test/{self.id}/{n}.png"
+            item["thumbnail_url"] = f"https://cdn.test/{self.id}/{n}.thumb.png"
+        return item
 
 
 @dataclass
@@ -86,6 +94,8 @@ class State:
     per_key: bool = False
     reads: list[tuple[str, str, bool]] = field(default_factory=list)
     drop_answers_for: str | None = None
+    credits_per_item: float = 1
+    item_error: tuple[str, str] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def active(self, api_key: str | None = None) -> int:
@@ -155,7 +165,14 @@ class _Handler(BaseHTTPRequestHandler):
                 state.refusals += 1
                 retry = {"Retry-After": "0"} if state.limit_status == 429 else None
                 return self._error(state.limit_status, "active_job_limit", retry)
-            job = Job(str(uuid.uuid4()), body["images"], finish_at=state.polls_to_finish, api_key=api_key)
+            job = Job(
+                str(uuid.uuid4()),
+                body["images"],
+                finish_at=state.polls_to_finish,
+                api_key=api_key,
+                credits_per_item=state.credits_per_item,
+                item_error=state.item_error,
+            )
             state.jobs[job.id] = job
             state.by_key[key] = job.id
             state.creates += 1

@@ -16,7 +16,7 @@ from .._core.errors import RequestValidationError
 from .._core.redaction import redact_url_text
 from .formats import is_date_time, is_uri, is_uuid
 
-__all__ = ["Invalid", "Validator", "compile_validator", "first_problem", "render_path"]
+__all__ = ["Invalid", "Validator", "compile_validator", "first_problem", "integers_as_int", "render_path"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FORMATS: dict[str, Callable[[str], bool]] = {"uuid": is_uuid, "date-time": is_date_time, "uri": is_uri}
@@ -159,3 +159,79 @@ def first_problem(
         parts.append(child)
     field = field_of(parts) if field_of is not None else render_path(root, parts)
     return Invalid(field, limit, got)
+
+
+# -- integral numbers ---------------------------------------------------------------------
+#
+# JSON Schema counts any integral number as an integer (``10.0``, ``1e1``), but json.loads
+# makes those floats: a model field typed ``int`` would hold 10.0, and code summing ``int``
+# values (the catalog's credits) would skip it.
+
+Deref = Callable[[Any], Any]
+_BRANCHES = ("allOf", "anyOf", "oneOf")
+
+
+def _facets(schemas: list[Any], deref: Deref) -> list[Mapping[str, Any]]:
+    """``schemas`` and every subschema applying to the same value (``$ref``, allOf/anyOf/oneOf)."""
+    found: list[Mapping[str, Any]] = []
+    seen: set[int] = set()
+    pending = list(schemas)
+    while pending:
+        node = deref(pending.pop())
+        if not isinstance(node, Mapping) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        found.append(node)
+        pending.extend(branch for key in _BRANCHES for branch in node.get(key) or ())
+    return found
+
+
+def _says_integer(facets: list[Mapping[str, Any]]) -> bool:
+    for facet in facets:
+        kind = facet.get("type")
+        if kind == "integer" or (isinstance(kind, list) and "integer" in kind):
+            return True
+    return False
+
+
+def _child_schemas(value: Any, facets: list[Mapping[str, Any]]) -> dict[Any, list[Any]]:
+    """The schemas the facets give each child of ``value`` (by key or index)."""
+    found: dict[Any, list[Any]] = {}
+    for facet in facets:
+        if isinstance(value, dict):
+            props = facet.get("properties") or {}
+            extra = facet.get("additionalProperties")
+            for key in value:
+                child = props.get(key, extra)
+                if isinstance(child, Mapping):
+                    found.setdefault(key, []).append(child)
+        else:
+            prefix = facet.get("prefixItems") or []
+            items = facet.get("items")
+            for index in range(len(value)):
+                child = prefix[index] if index < len(prefix) else items
+                if isinstance(child, Mapping):
+                    found.setdefault(index, []).append(child)
+    return found
+
+
+def integers_as_int(instance: Any, schema: Mapping[str, Any], deref: Deref) -> Any:
+    """``instance`` (valid against ``schema``) with each integral float the schema types
+    ``integer`` made an ``int``, in place: ``10.0`` / ``1e1`` -> ``10``.
+
+    Only where the schema says integer: a ``number`` field, or free-form data, keeps its
+    floats. A fractional float stays as it is (the schema check refuses it where only an
+    integer is allowed). Huge integral floats become the exact int (``1e308`` -> 309 digits);
+    non-finite ones never get here (json parsing and the schema check refuse them).
+    """
+    root: list[Any] = [instance]
+    pending: list[tuple[Any, Any, list[Any]]] = [(root, 0, [schema])]
+    while pending:  # iterative, each value visited once whatever the number of allOf branches
+        container, key, schemas = pending.pop()
+        value = container[key]
+        facets = _facets(schemas, deref)
+        if isinstance(value, float) and value.is_integer() and _says_integer(facets):
+            container[key] = int(value)
+        elif isinstance(value, dict | list):
+            pending.extend((value, k, found) for k, found in _child_schemas(value, facets).items())
+    return root[0]

@@ -25,7 +25,7 @@ import httpx
 
 from .._core.errors import ConfigurationError
 from .documented import RulePath, documented_problem, rule_paths
-from .schema import Invalid, PathPart, Validator, compile_validator, first_problem
+from .schema import Invalid, PathPart, Validator, compile_validator, first_problem, integers_as_int
 from .wire import (
     JSON_BODY_EXTENSION,
     Parameter,
@@ -141,6 +141,13 @@ class Operation:
         if self.response_schemas.get(status) is None:
             return None
         return first_problem(self._validator(str(status)), body, "response")
+
+    def response_value(self, status: int, body: Any) -> Any:
+        """A body that passed ``response_problem``, as callers get it: integers as ``int``."""
+        schema = self.response_schemas.get(status)
+        if schema is None:
+            return body
+        return integers_as_int(body, schema, lambda node: self.spec.deref(node, response=True))
 
 
 @dataclass(slots=True)

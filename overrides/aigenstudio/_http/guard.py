@@ -5,7 +5,9 @@
 - ``finish_response`` runs in the response hook: the typed APIStatusError for any 4xx/5xx
   and for any status the spec does not declare for the operation (a 204, a 302...); a 2xx
   body is checked against the operation's response schema (APIResponseValidationError naming
-  the JSON path); the request id is recorded and logged.
+  the JSON path), and the generated parser reads what passed with each integral number the
+  schema types ``integer`` made an ``int`` (``10.0`` -> ``10``); the request id is recorded
+  and logged.
 - ``parse_error`` (called from the generated ``_build_response`` through the client) makes
   a 2xx body the generated parser still cannot read raise APIResponseValidationError, never
   a raw KeyError / TypeError / ValueError.
@@ -147,7 +149,8 @@ def finish_response(response: httpx.Response) -> None:
     _record(exchange, request, status, request_id)
     invalid = operation.response_problem(status, body)
     if invalid is None and isinstance(response, ReadResponse):
-        response.remember_json(body)  # the generated parser reads this instead of parsing again
+        # The generated parser reads this instead of parsing again, integers as int.
+        response.remember_json(operation.response_value(status, body))
     if invalid is not None:
         raise APIResponseValidationError(
             f"HTTP {status} response does not match the API spec: {invalid.describe()}",
