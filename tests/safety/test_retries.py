@@ -208,6 +208,12 @@ async def test_retry_after_http_date_is_honoured_and_capped(send: Sender) -> Non
     assert send.sleeps == [60.0, 0.0]
 
 
+@pytest.mark.parametrize("header", ["9" * 400, "99999999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"])
+async def test_an_absurd_retry_after_waits_max_retry_after(send: Sender, header: str) -> None:
+    await send(Script([status(503, **{"Retry-After": header}), ok()]))
+    assert send.sleeps == [60.0]
+
+
 async def test_unparseable_retry_after_falls_back_to_backoff(send: Sender) -> None:
     await send(Script([status(503, **{"Retry-After": "soon"}), ok()]))
     assert send.sleeps == [0.375]

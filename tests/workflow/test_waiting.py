@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from aigenstudio import aio
 from aigenstudio._core.errors import AigenStudioError, NotFoundError, RequestValidationError
+from aigenstudio._core.retry_after import MAX_RETRY_AFTER
 from aigenstudio._workflow.waiting import JobWaitTimeout, Progress, is_terminal, wait_for_job
 from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
 
@@ -78,6 +79,27 @@ def test_retry_after_beyond_the_deadline_times_out_at_once(
     assert clock.sleeps == []
     assert info.value.last_status is None  # no poll answered
     assert isinstance(info.value.__cause__, AigenStudioError)
+
+
+@pytest.mark.parametrize("header", ["9" * 400, "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_an_absurd_retry_after_times_out_at_once(
+    api: FakeApi, client: Any, clock: FakeClock, header: str
+) -> None:
+    # The hint is clamped to a day (never inf): beyond a 60 s deadline, so no sleep at all.
+    job_id = add_job(api, ["processing"])
+    api.get_interjections = [envelope(429, "slow_down", "later", headers={"Retry-After": header})]
+    with pytest.raises(JobWaitTimeout):
+        wait_for_job(client, job_id, timeout=60, clock=clock, sleep=clock.sleep)
+    assert clock.sleeps == []
+
+
+def test_an_absurd_retry_after_within_a_long_deadline_waits_a_day(
+    api: FakeApi, client: Any, clock: FakeClock
+) -> None:
+    job_id = add_job(api, ["processing", "completed"])
+    api.get_interjections = [envelope(429, "slow_down", "later", headers={"Retry-After": "9" * 400})]
+    wait_for_job(client, job_id, timeout=3 * 86400, clock=clock, sleep=clock.sleep)
+    assert clock.sleeps[0] == MAX_RETRY_AFTER
 
 
 def test_unknown_status_is_not_terminal(api: FakeApi, client: Any, clock: FakeClock) -> None:

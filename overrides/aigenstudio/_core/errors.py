@@ -190,7 +190,11 @@ class RateLimitError(APIStatusError):
 
     @property
     def retry_after(self) -> float | None:
-        """Seconds to wait from the ``Retry-After`` header (delta-seconds or HTTP date), or None."""
+        """Seconds to wait from the ``Retry-After`` header (delta-seconds or HTTP date), or None.
+
+        None when the header is missing or unreadable; else a finite float from 0 to one day
+        (``MAX_RETRY_AFTER``: longer hints are clamped), safe to pass to ``time.sleep``.
+        """
         return parse_retry_after(self.response.headers.get("retry-after"))
 
 

@@ -10,16 +10,25 @@ import email.utils
 import time
 from datetime import UTC
 
-__all__ = ["parse_retry_after"]
+__all__ = ["MAX_RETRY_AFTER", "parse_retry_after"]
+
+# The longest wait a hint can ask for: one day. A server asking for longer (a 400-digit
+# delay, a year-9999 date) gets this, never inf or a wait time.sleep cannot make.
+MAX_RETRY_AFTER = 86400.0
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date), or None."""
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date), or None.
+
+    The result is None when the value is neither (``-5``, ``1.5``, ``NaN``, ``1e400``), else
+    a finite float from 0 (a date in the past) to :data:`MAX_RETRY_AFTER` (one day: longer
+    waits, however written, are clamped to it), so ``time.sleep(hint)`` always works.
+    """
     if value is None:
         return None
     value = value.strip()
     if value.isascii() and value.isdigit():
-        return float(value)
+        return min(float(value), MAX_RETRY_AFTER)  # float() of 400 digits is inf: clamped too
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, OverflowError):
@@ -27,4 +36,4 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if when.tzinfo is None:  # RFC 9110 dates are GMT
         when = when.replace(tzinfo=UTC)
     current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
+    return min(max(0.0, when.timestamp() - current), MAX_RETRY_AFTER)

@@ -8,6 +8,7 @@ With several jobs in flight, ``job`` adds up their last polls.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ _SKIPS_PER_REPORT = 2000
 
 @dataclass(frozen=True)
 class CatalogProgress:
-    """One snapshot of a run; ``total`` and ``eta`` are None when the input's length is unknown."""
+    """One snapshot of a run; ``total`` and ``eta`` are None when the input's length is unknown
+    (``eta`` also when it would not be finite: a run-long stall on an odd clock)."""
 
     completed: int
     failed: int  # failed by the API or refused as invalid
@@ -108,10 +110,14 @@ class ProgressTracker:
     def snapshot(self) -> CatalogProgress:
         elapsed = max(self._clock() - self._started, 0.0)
         processed = self.completed + self.failed
+        # A caller's clock may tick in sub-nanosecond steps (1 / 5e-324 is inf) or run for
+        # ages (n / 1e-308 is inf): a rate or ETA that is not finite is reported as unknown.
         rate = processed / elapsed if elapsed > 0 else 0.0
+        rate = rate if math.isfinite(rate) else 0.0
         eta = None
         if self.total is not None and rate > 0:
             eta = max(self.total - processed - self.skipped, 0) / rate
+            eta = eta if math.isfinite(eta) else None
         return CatalogProgress(
             self.completed,
             self.failed,
