@@ -10,17 +10,30 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_SERVER_TEXT", "server_request_id", "server_text"]
+__all__ = ["MAX_SERVER_TEXT", "inert_text", "server_request_id", "server_text"]
 
 MAX_SERVER_TEXT = 1000
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 controls (ESC, BEL, CR, CSI...), DEL, the Unicode line and paragraph separators,
+# and the bidi controls that reorder what a terminal shows (U+202E writes the rest backwards).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # Visible ASCII, at most 160 characters: the documented limit for request ids, both ways.
 _REQUEST_ID = re.compile(r"[\x21-\x7e]{1,160}")
 
 
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def inert_text(text: str) -> str:
+    """``text`` with control and bidi characters escaped (``\\n`` -> ``\\x0a``, U+202E ->
+    ``\\u202e``): safe to print to a terminal or write as one log line, words kept."""
+    return _CONTROL.sub(_escape, text)
+
+
 def server_text(text: str, limit: int = MAX_SERVER_TEXT) -> str:
-    """``text`` with control characters escaped (``\\n`` -> ``\\x0a``) and cut at ``limit``."""
-    escaped = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """:func:`inert_text` of ``text``, cut at ``limit`` characters."""
+    escaped = inert_text(text)
     return escaped if len(escaped) <= limit else escaped[: limit - 1] + "…"
 
 

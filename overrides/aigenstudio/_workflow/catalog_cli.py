@@ -3,7 +3,9 @@
 The exit codes are listed in EXIT_HELP (shown by ``--help`` and in the README). The clients
 come from the caller (``__main__``): this layer never builds one itself. Several API keys
 (``--api-key`` repeated, or AIGENSTUDIO_API_KEYS) get one client each, so that up to
-``--max-active-jobs`` jobs run at once; the keys are never printed.
+``--max-active-jobs`` jobs run at once; the keys are never printed. Every line goes out
+through ``_say``: server and catalog text in it (error codes and messages, external ids,
+URLs, file names, the journal's namespace) has its control and bidi characters escaped.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from .._core.errors import AigenStudioError, APIError, ConfigurationError, RequestValidationError
+from .._core.untrusted import MAX_SERVER_TEXT, server_text
 from .catalog import process_catalog
 from .catalog_files import CatalogFileError, count_rows, dry_run, read_rows
 from .facade import ApiClient, call, operations
@@ -35,6 +38,7 @@ EXIT_CODES = {"done": 0, "failed_items": 1, "input": 2, "api": 3, "journal": 4, 
 # Called with no argument (the key from the environment) or with api_key= for each key given.
 ClientFactory = Callable[..., ApiClient]
 KEYS_ENV = "AIGENSTUDIO_API_KEYS"
+_MAX_LINE = 4 * MAX_SERVER_TEXT  # a printed line holds a few server texts at most
 EXIT_HELP = """exit codes:
   0    every row is done (completed now or in an earlier run)
   1    the run finished, but some images failed (in this run or an earlier one: failed
@@ -164,11 +168,13 @@ def main(argv: list[str] | None, make_client: ClientFactory, out: IO[str] | None
         return _fail(out, f"error: the journal {args.journal} cannot be read: {error}", "input")
     except RequestValidationError as error:
         hint = "fix it (or pass --skip-invalid) and run the same command again; finished jobs are kept"
-        return _fail(out, f"error: a row is invalid: {error}\n{hint}", "input")
+        return _fail(out, f"error: a row is invalid: {error}", "input", hint)
     except (JournalBusyError, JournalMismatchError, JournalKeyMissingError) as error:
         return _fail(out, f"error: {error}", "journal")
     except (APIError, AigenStudioError) as error:
-        return _fail(out, f"error: the API call failed: {error}\nrun the same command again to resume", "api")
+        return _fail(
+            out, f"error: the API call failed: {error}", "api", "run the same command again to resume"
+        )
     except KeyboardInterrupt:
         message = "interrupted: jobs already created keep running; run the same command again to resume"
         return _fail(out, message, "interrupted")
@@ -189,8 +195,14 @@ def _check_paths(args: argparse.Namespace) -> None:
             )
 
 
-def _fail(out: IO[str], message: str, kind: str) -> int:
-    print(message, file=sys.stderr if out is sys.stdout else out)
+def _say(out: IO[str], *lines: str) -> None:
+    """Print each line inert: escapes in server or catalog text are shown, never performed."""
+    for line in lines:
+        print(server_text(line, _MAX_LINE), file=out)
+
+
+def _fail(out: IO[str], message: str, kind: str, *more: str) -> int:
+    _say(sys.stderr if out is sys.stdout else out, message, *more)
     return EXIT_CODES[kind]
 
 
@@ -241,17 +253,17 @@ def _run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> 
             **_options(args),
         )
     earlier = f" ({summary.failed_earlier_count} in an earlier run)" if summary.failed_earlier_count else ""
-    print(
+    _say(
+        out,
         f"{summary.completed_count} completed, {summary.failed_count} failed{earlier}, "
         f"{summary.invalid_count} invalid, {summary.skipped_count} already done; "
         f"{summary.jobs} jobs, {summary.credits_used} credits used",
-        file=out,
     )
     for outcome in summary.failed[:20]:
-        print(
+        _say(
+            out,
             f"  row {outcome.row}: {outcome.key}: {outcome.error_code or outcome.status}: "
             f"{outcome.error_message}{' (in an earlier run)' if outcome.earlier else ''}",
-            file=out,
         )
     return EXIT_CODES["done" if summary.ok else "failed_items"]
 
@@ -259,19 +271,19 @@ def _run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> 
 def _dry_run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> int:
     template = BodyTemplate(_namespace(args), _options(args))
     report = dry_run(read_rows(args.catalog), template, args.journal)
-    print(
+    _say(
+        out,
         f"{report.rows} rows: {report.valid} valid, {report.invalid_count} invalid, "
         f"{report.done} already done",
-        file=out,
     )
     for problem in report.invalid:
-        print(f"  {problem}", file=out)
+        _say(out, f"  {problem}")
     per_image = _credits_per_image(_clients(args, make_client)[0], args.operation)
     estimate = "unknown" if per_image is None else str(per_image * report.to_send)
-    print(
+    _say(
+        out,
         f"would send {report.to_send} images in {report.jobs} jobs; estimated credits: {estimate}"
         f" ({args.operation}: {per_image if per_image is not None else '?'} per image); nothing was sent",
-        file=out,
     )
     return EXIT_CODES["input" if report.invalid_count else "done"]
 
@@ -299,18 +311,18 @@ def _status(journal: str, out: IO[str]) -> int:
         ).fetchall()
     finally:
         db.close()
-    print(
+    _say(
+        out,
         f"journal {journal}: namespace {meta.get('namespace')}, options {meta.get('options')}, "
         f"{meta.get('runs', 0)} run(s)",
-        file=out,
     )
-    print(
+    _say(
+        out,
         f"images: {items.get('completed', 0)} completed, {items.get('failed', 0)} failed, "
         f"{items.get('pending', 0)} in open jobs",
-        file=out,
     )
     finished = sum(n for status, n in jobs.items() if status not in ("planned", "submitted"))
-    print(f"jobs: {finished} finished, {len(open_jobs)} open; credits used: {credits}", file=out)
+    _say(out, f"jobs: {finished} finished, {len(open_jobs)} open; credits used: {credits}")
     for seq, job_id in open_jobs:
-        print(f"  open batch {seq}: job {job_id or '(not created yet)'}; a rerun re-attaches to it", file=out)
+        _say(out, f"  open batch {seq}: job {job_id or '(not created yet)'}; a rerun re-attaches to it")
     return EXIT_CODES["done"]
