@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from .._core.errors import ConfigurationError
+from .._core.redaction import fields_repr
 from .auth import BearerAuth
 from .config import DEFAULT_LIMITS, Settings, is_loopback_host
 from .deadline import install as install_deadline
@@ -40,9 +41,9 @@ __all__ = ["Chain"]
 _TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "trust_env", "proxy")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Chain:
-    """Everything the two httpx clients are built from (no key in its repr: Settings hides it)."""
+    """Everything the two httpx clients are built from."""
 
     settings: Settings
     auth: BearerAuth
@@ -53,6 +54,9 @@ class Chain:
     httpx_args: dict[str, Any]
     max_response_size: int
     user_agent: str
+
+    def __repr__(self) -> str:  # no key (Settings and BearerAuth hide it), no httpx_args
+        return fields_repr(self, "settings", "auth", "retry_policy", "timeout", "max_response_size")
 
     def build_sync(self) -> httpx.Client:
         base = self.transport

@@ -6,21 +6,38 @@ Every refusal is a ConfigurationError naming the option, never a bare error at t
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from .._core.errors import ConfigurationError
-from .._core.redaction import SECRET_HEADERS
+from .._core.redaction import SECRET_HEADERS, fields_repr
 from .._core.seconds import is_seconds
 from .config import Settings, is_loopback_host
 from .outgoing import header_problem
 from .retries import RetryPolicy
 
-__all__ = ["check_counts", "checked_httpx_args", "checked_timeout"]
+__all__ = ["Options", "check_counts", "checked_httpx_args", "checked_timeout"]
 
 # httpx_args we manage ourselves; passing them would silently drop a safety layer.
 _RESERVED_HTTPX_ARGS = frozenset({"auth", "base_url", "transport", "mounts", "app", "proxies", "timeout"})
+
+
+@dataclass(frozen=True, repr=False)
+class Options:
+    """Every constructor option but the key and base URL (those are ``Settings``), checked and
+    resolved: what a client is built from, and what its copies are built from again."""
+
+    timeout: httpx.Timeout | None
+    retry_policy: RetryPolicy
+    request_id: str | None
+    transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None
+    max_response_size: int
+    httpx_args: dict[str, Any]
+
+    def __repr__(self) -> str:  # not httpx_args: cookies are credentials too
+        return fields_repr(self, "timeout", "retry_policy", "request_id", "max_response_size")
 
 
 def check_counts(max_retries: object, retry_policy: object, max_response_size: object) -> None:
