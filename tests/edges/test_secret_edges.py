@@ -337,12 +337,38 @@ def test_helpers_on_a_bare_client_raise_typed_errors_without_the_token() -> None
 # -- found by review ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("header", ["Authorization", "X-Api-Key", "Cookie"])
-def test_a_credential_header_is_never_set_for_a_plain_http_host(header: str) -> None:
-    with pytest.raises(ConfigurationError, match="plain HTTP"):
-        Client(base_url="http://api.example.com/api/v1", httpx_args={"headers": {header: "secret-123"}})
-    with pytest.raises(ConfigurationError, match="plain HTTP"):
-        Client(base_url="http://api.example.com/api/v1").with_headers({header: "secret-123"})
+_CREDENTIAL_HEADERS = ["Authorization", "authorization", "AUTHORIZATION", "Proxy-Authorization", "Cookie"]
+
+
+@pytest.mark.parametrize("header", [*_CREDENTIAL_HEADERS, "X-Api-Key", "x-api-key"])
+@pytest.mark.parametrize(
+    ("api_key", "base_url"),
+    [
+        (SANDBOX_KEY, "https://api.example.com/api/v1"),
+        (SANDBOX_KEY, "http://127.0.0.1:8000/api/v1"),
+        (None, "https://api.example.com/api/v1"),
+        (None, "http://api.example.com/api/v1"),
+    ],
+)
+def test_credential_headers_are_refused_and_point_to_api_key(
+    header: str, api_key: str | None, base_url: str
+) -> None:
+    """The docstring promised it: BearerAuth silently overwrote Authorization, and the other
+    credential headers went to any https host (and to a redirect target's origin rules)."""
+    with pytest.raises(ConfigurationError, match="api_key=") as caught:
+        Client(api_key, base_url=base_url, httpx_args={"headers": {header: "other-secret"}})
+    assert header in str(caught.value)
+    assert "other-secret" not in str(caught.value)
+    for cls in (Client, AsyncClient):
+        with pytest.raises(ConfigurationError, match="api_key=") as copied:
+            cls(api_key, base_url=base_url).with_headers({header: "other-secret"})
+        assert header in str(copied.value)
+
+
+@pytest.mark.parametrize("auth", [("user", "pw"), httpx.BasicAuth("user", "pw"), None])
+def test_httpx_auth_is_refused_and_points_to_api_key(auth: Any) -> None:
+    with pytest.raises(ConfigurationError, match=r"auth.*api_key="):
+        Client(SANDBOX_KEY, base_url="https://api.example.com/api/v1", httpx_args={"auth": auth})
 
 
 @pytest.mark.parametrize(
@@ -482,6 +508,7 @@ _KEYED_CONSTRUCTOR_FAILURES: list[dict[str, Any]] = [
     {"httpx_args": "nope"},
     {"httpx_args": {"auth": ("user", "pw")}},
     {"httpx_args": {"headers": {"X-Bad": "a\nb"}}},
+    {"httpx_args": {"headers": {"Authorization": "Bearer other"}}},
     {"httpx_args": {"event_hooks": 3}},
 ]
 

@@ -74,13 +74,8 @@ def checked_httpx_args(httpx_args: object, settings: Settings, *, has_transport:
         problem = header_problem(name, value) if text else "names and values must be strings"
         if problem is not None:
             raise ConfigurationError(f"httpx_args header {name!r}: {problem}")
+    _refuse_credential_headers(headers)
     url = httpx.URL(settings.base_url)
-    secret = sorted(name for name in headers if name.lower() in SECRET_HEADERS)
-    if secret and url.scheme == "http" and not is_loopback_host(url.host):
-        raise ConfigurationError(
-            f"Refusing to send the credential header(s) {', '.join(secret)} over plain HTTP to "
-            f"{url.host!r}: use an https:// base_url (and api_key= for the API key)."
-        )
     if not isinstance(extra.get("event_hooks") or {}, Mapping):
         raise ConfigurationError("httpx_args event_hooks must be a dict of 'request'/'response' lists")
     if extra.get("proxy") is not None:
@@ -94,6 +89,17 @@ def checked_httpx_args(httpx_args: object, settings: Settings, *, has_transport:
                 "a loopback API is reached directly."
             )
     return extra
+
+
+def _refuse_credential_headers(headers: Mapping[str, str]) -> None:
+    """A credential header would bypass the key's rules (origin-only, never over plain HTTP to
+    a remote host, sandbox/live kinds) and BearerAuth would overwrite Authorization anyway."""
+    secret = sorted({name for name in headers if name.lower() in SECRET_HEADERS}, key=str.lower)
+    if secret:
+        raise ConfigurationError(
+            f"httpx_args header(s) {', '.join(secret)} carry credentials and are refused: pass the "
+            "API key as api_key= (sent as Authorization: Bearer to the API's own origin only)."
+        )
 
 
 def checked_timeout(timeout: object) -> httpx.Timeout | None:
