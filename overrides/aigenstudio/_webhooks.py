@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._core.api_key import check_key_characters
+from ._core.api_key import APIKey, check_key_characters, conceal
 from ._core.errors import AigenStudioError, ConfigurationError
 
 __all__ = [
@@ -134,11 +134,15 @@ def verify_webhook(
     A replay inside the window verifies: deduplicate by ``event_id`` (see
     :class:`WebhookDeduplicator`). Wrong arguments raise ConfigurationError.
     """
+    # Error trackers record the locals of this frame: the key is an APIKey (redacted repr)
+    # from here on, and the HMAC secret and expected digest live only in _signature_matches.
+    concealed = conceal(api_key)
+    del api_key
+    key = _webhook_key(concealed)
     if not isinstance(raw_body, bytes | bytearray | memoryview):
         raise ConfigurationError(
             "raw_body must be the raw request bytes, not a decoded or re-serialised body"
         )
-    secret = _signing_secret(api_key)
     max_age = _seconds(tolerance, "tolerance")
     current = time.time() if now is None else _seconds(now, "now", negative=True)
     body = bytes(raw_body)
@@ -154,10 +158,7 @@ def verify_webhook(
         raise MalformedWebhookHeaderError(EVENT_ID_HEADER, "expected 1 to 256 visible ASCII characters")
 
     signed = b"%s.%s.%s" % (timestamp_text.encode("ascii"), event_id.encode("ascii"), body)
-    expected = hmac.new(secret, signed, hashlib.sha256).hexdigest()
-    # Check every candidate so the time taken does not reveal which one matched.
-    matches = [hmac.compare_digest(expected, candidate.lower()) for candidate in signatures]
-    if not any(matches):
+    if not _signature_matches(key, signed, signatures):
         raise WebhookSignatureError("webhook signature does not match the body and API key")
 
     timestamp = int(timestamp_text)
@@ -224,15 +225,26 @@ class WebhookDeduplicator:
             return len(self._expiry)
 
 
-def _signing_secret(api_key: object) -> bytes:
-    """The HMAC key, from the API key read exactly as Client reads it (never quoted in errors)."""
-    if not isinstance(api_key, str):
+def _webhook_key(api_key: object) -> APIKey:
+    """The API key read exactly as Client reads it (never quoted in errors)."""
+    if not isinstance(api_key, APIKey):
         raise ConfigurationError("api_key must be the API key as a str")
-    key = api_key.strip()  # an env file's trailing newline, as Client tolerates it
-    if not key:
+    key = APIKey(api_key.reveal().strip())  # an env file's trailing newline, as Client tolerates it
+    if not key.reveal():
         raise ConfigurationError("verify_webhook needs the API key the webhook was registered with")
     check_key_characters(key)
-    return hashlib.sha256(key.encode("ascii")).hexdigest().encode("ascii")
+    return key
+
+
+def _signature_matches(key: APIKey, signed: bytes, signatures: list[str]) -> bool:
+    """Whether a candidate is the HMAC of ``signed``. The HMAC key is the hex SHA-256 of the API
+    key; it and the expected digest (a valid signature for this body) stay in this frame,
+    which never raises, so no traceback's locals show them."""
+    secret = hashlib.sha256(key.reveal().encode("ascii")).hexdigest().encode("ascii")
+    expected = hmac.new(secret, signed, hashlib.sha256).hexdigest()
+    # Check every candidate so the time taken does not reveal which one matched.
+    matches = [hmac.compare_digest(expected, candidate.lower()) for candidate in signatures]
+    return any(matches)
 
 
 def _seconds(value: object, name: str, *, negative: bool = False) -> float:

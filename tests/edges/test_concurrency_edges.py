@@ -183,12 +183,12 @@ def test_soak_threads_and_tasks_leak_no_sockets(server: CountingServer) -> None:
 
 
 def test_a_closed_client_says_so(server: CountingServer) -> None:
-    from aigenstudio import ConfigurationError
+    from aigenstudio import ClientClosedError
 
     client = Client(SANDBOX_KEY, base_url=server.url)
     LIST_OPERATIONS.sync(client=client)
     client.close()
-    with pytest.raises(ConfigurationError, match="closed"):
+    with pytest.raises(ClientClosedError, match="closed"):
         LIST_OPERATIONS.sync(client=client)
 
 
@@ -197,3 +197,124 @@ def test_an_async_client_survives_consecutive_event_loops(server: CountingServer
     for _ in range(3):
         result = asyncio.run(LIST_OPERATIONS.asyncio(client=client))
         assert result is not None
+
+
+# -- close() stops traffic ---------------------------------------------------------------
+
+
+class HoldingServer(ThreadingHTTPServer):
+    """A loopback API that holds each answer (a retryable 503) until ``release`` is set, and
+    counts the connections it accepts and the requests it reads."""
+
+    daemon_threads = False
+
+    def __init__(self) -> None:
+        self.connections = self.requests = 0
+        self.arrived, self.release = threading.Event(), threading.Event()
+        self.lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            timeout = 5
+
+            def setup(self) -> None:
+                super().setup()
+                with server.lock:
+                    server.connections += 1
+
+            def do_GET(self) -> None:
+                with server.lock:
+                    server.requests += 1
+                server.arrived.set()
+                server.release.wait(5)  # bounded: a test that forgets to release still ends
+                self.send_response(503)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}/api/v1"
+        self.thread = threading.Thread(target=self.serve_forever, args=(0.01,), daemon=True)
+        self.thread.start()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # the client hung up on a held answer: expected here
+
+    def stop(self) -> None:
+        self.release.set()
+        self.shutdown()
+        self.server_close()
+        self.thread.join()
+
+
+@pytest.fixture
+def holding() -> Iterator[HoldingServer]:
+    started = HoldingServer()
+    yield started
+    started.stop()
+
+
+def _retrying(cls: type[Client] | type[AsyncClient], url: str) -> Any:
+    from aigenstudio import RetryPolicy
+
+    return cls(SANDBOX_KEY, base_url=url, retry_policy=RetryPolicy(max_retries=3, initial_backoff=0.0))
+
+
+def test_close_stops_a_call_in_flight_and_every_call_after(holding: HoldingServer) -> None:
+    from aigenstudio import APIConnectionError, ClientClosedError
+
+    baseline = open_sockets()
+    client = _retrying(Client, holding.url)
+    outcome: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            LIST_OPERATIONS.sync(client=client)
+        except BaseException as error:
+            outcome.append(error)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    assert holding.arrived.wait(5)
+    client.close()
+    accepted = holding.connections
+    holding.release.set()  # the held 503 would be retried on a new connection
+    caller.join(10)
+    assert not caller.is_alive()
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], ClientClosedError), outcome
+    assert isinstance(outcome[0], APIConnectionError)
+    assert "closed" in str(outcome[0])
+    with pytest.raises(ClientClosedError):
+        LIST_OPERATIONS.sync(client=client)
+    assert (holding.connections, holding.requests) == (accepted, 1)
+    holding.stop()
+    assert open_sockets() <= baseline
+
+
+def test_aclose_stops_a_task_in_flight_and_every_call_after(holding: HoldingServer) -> None:
+    from aigenstudio import ClientClosedError
+
+    baseline = open_sockets()
+
+    async def scenario() -> tuple[BaseException | None, int]:
+        client = _retrying(AsyncClient, holding.url)
+        call = asyncio.ensure_future(LIST_OPERATIONS.asyncio(client=client))
+        assert await asyncio.to_thread(holding.arrived.wait, 5)
+        await client.aclose()
+        accepted = holding.connections
+        holding.release.set()
+        done, _ = await asyncio.wait([call], timeout=10)
+        assert done
+        with pytest.raises(ClientClosedError):
+            await LIST_OPERATIONS.asyncio(client=client)
+        return call.exception(), accepted
+
+    error, accepted = asyncio.run(scenario())
+    assert isinstance(error, ClientClosedError), error
+    assert (holding.connections, holding.requests) == (accepted, 1)
+    holding.stop()
+    assert open_sockets() <= baseline

@@ -275,11 +275,11 @@ def test_copies_refuse_non_mappings(method: str) -> None:
 
 
 def test_a_client_closed_before_first_use_stays_closed() -> None:
-    from aigenstudio import ConfigurationError
+    from aigenstudio import ClientClosedError
 
     client = Client(SANDBOX_KEY, transport=httpx.MockTransport(lambda r: httpx.Response(500)))
     client.close()
-    with pytest.raises(ConfigurationError, match="closed"):
+    with pytest.raises(ClientClosedError, match="closed"):
         client.product_photo_operations.list()
 
 

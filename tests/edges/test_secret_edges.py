@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import threading
+import traceback
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -336,12 +337,38 @@ def test_helpers_on_a_bare_client_raise_typed_errors_without_the_token() -> None
 # -- found by review ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("header", ["Authorization", "X-Api-Key", "Cookie"])
-def test_a_credential_header_is_never_set_for_a_plain_http_host(header: str) -> None:
-    with pytest.raises(ConfigurationError, match="plain HTTP"):
-        Client(base_url="http://api.example.com/api/v1", httpx_args={"headers": {header: "secret-123"}})
-    with pytest.raises(ConfigurationError, match="plain HTTP"):
-        Client(base_url="http://api.example.com/api/v1").with_headers({header: "secret-123"})
+_CREDENTIAL_HEADERS = ["Authorization", "authorization", "AUTHORIZATION", "Proxy-Authorization", "Cookie"]
+
+
+@pytest.mark.parametrize("header", [*_CREDENTIAL_HEADERS, "X-Api-Key", "x-api-key"])
+@pytest.mark.parametrize(
+    ("api_key", "base_url"),
+    [
+        (SANDBOX_KEY, "https://api.example.com/api/v1"),
+        (SANDBOX_KEY, "http://127.0.0.1:8000/api/v1"),
+        (None, "https://api.example.com/api/v1"),
+        (None, "http://api.example.com/api/v1"),
+    ],
+)
+def test_credential_headers_are_refused_and_point_to_api_key(
+    header: str, api_key: str | None, base_url: str
+) -> None:
+    """The docstring promised it: BearerAuth silently overwrote Authorization, and the other
+    credential headers went to any https host (and to a redirect target's origin rules)."""
+    with pytest.raises(ConfigurationError, match="api_key=") as caught:
+        Client(api_key, base_url=base_url, httpx_args={"headers": {header: "other-secret"}})
+    assert header in str(caught.value)
+    assert "other-secret" not in str(caught.value)
+    for cls in (Client, AsyncClient):
+        with pytest.raises(ConfigurationError, match="api_key=") as copied:
+            cls(api_key, base_url=base_url).with_headers({header: "other-secret"})
+        assert header in str(copied.value)
+
+
+@pytest.mark.parametrize("auth", [("user", "pw"), httpx.BasicAuth("user", "pw"), None])
+def test_httpx_auth_is_refused_and_points_to_api_key(auth: Any) -> None:
+    with pytest.raises(ConfigurationError, match=r"auth.*api_key="):
+        Client(SANDBOX_KEY, base_url="https://api.example.com/api/v1", httpx_args={"auth": auth})
 
 
 @pytest.mark.parametrize(
@@ -416,3 +443,241 @@ def test_the_key_fingerprint_names_a_key_without_revealing_it() -> None:
     assert fingerprint not in hashlib.sha256(key.encode()).hexdigest()
     assert fingerprint not in key
     assert Client(base_url="https://api.test").key_fingerprint is None
+
+
+# -- the key in frame locals (error trackers, rich, traceback capture_locals) ------------
+
+
+def _holds(value: object, secret: str, depth: int = 0) -> bool:
+    """Whether ``value`` shows ``secret`` in its repr, or holds it in a container within."""
+    try:
+        if secret in repr(value):
+            return True
+    except Exception:  # a repr that fails is the next test's business
+        pass
+    if isinstance(value, str | bytes | bytearray) or depth > 5:
+        return isinstance(value, str) and secret in value
+    if isinstance(value, dict):
+        return any(_holds(k, secret, depth + 1) or _holds(v, secret, depth + 1) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_holds(item, secret, depth + 1) for item in value)
+    return False
+
+
+def _is_ours(filename: str) -> bool:
+    return any(f"/{package}/" in filename for package in ("aigenstudio", "aigenstudio_client"))
+
+
+def assert_no_secret_in_locals(error: BaseException, *secrets: str) -> None:
+    """No frame of ours in the error's traceback (or its causes') holds a secret in a local,
+    and formatting the traceback with every local (what Sentry and rich do) works and hides it."""
+    secrets = secrets or (SECRET,)
+    current: BaseException | None = error
+    frames = 0
+    while current is not None:
+        tb = current.__traceback__
+        while tb is not None:
+            if _is_ours(tb.tb_frame.f_code.co_filename):
+                frames += 1
+                for name, value in tb.tb_frame.f_locals.items():
+                    for secret in secrets:
+                        where = f"{tb.tb_frame.f_code.co_name}() local {name!r}"
+                        assert not _holds(value, secret), f"{where} holds a secret"
+            tb = tb.tb_next
+        current = current.__cause__ or current.__context__
+    assert frames, "the error passed through no frame of ours: the test proves nothing"
+    formatted = traceback.TracebackException.from_exception(error, capture_locals=True)
+    for summary in formatted.stack:
+        if _is_ours(summary.filename):
+            for secret in secrets:
+                assert not any(secret in text for text in (summary.locals or {}).values())
+
+
+_KEYED_CONSTRUCTOR_FAILURES: list[dict[str, Any]] = [
+    {"base_url": "http://api.example.com/api/v1"},  # plain HTTP to a remote host
+    {"base_url": "ftp://api.example.com"},
+    {"base_url": 42},
+    {"api_key": "sk_" + SECRET},  # unknown prefix
+    {"api_key": SANDBOX_KEY + "\x00"},
+    {"api_key": SANDBOX_KEY + "é"},
+    {"timeout": "slow"},
+    {"timeout": float("nan")},
+    {"max_retries": -1},
+    {"retry_policy": "often"},
+    {"max_response_size": 0},
+    {"httpx_args": "nope"},
+    {"httpx_args": {"auth": ("user", "pw")}},
+    {"httpx_args": {"headers": {"X-Bad": "a\nb"}}},
+    {"httpx_args": {"headers": {"Authorization": "Bearer other"}}},
+    {"httpx_args": {"event_hooks": 3}},
+]
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+@pytest.mark.parametrize("kwargs", _KEYED_CONSTRUCTOR_FAILURES, ids=repr)
+def test_a_failed_constructor_keeps_the_key_out_of_every_frame_local(
+    cls: type[Client] | type[AsyncClient], kwargs: dict[str, Any]
+) -> None:
+    kwargs = {"api_key": SANDBOX_KEY, "base_url": "https://api.example.com/api/v1", **kwargs}
+    with pytest.raises(ConfigurationError) as caught:
+        cls(**kwargs)
+    assert_no_secret_in_locals(caught.value)
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+def test_a_key_from_the_environment_is_kept_out_of_frame_locals_too(
+    cls: type[Client] | type[AsyncClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIGENSTUDIO_API_KEY", SANDBOX_KEY + "\n")
+    with pytest.raises(ConfigurationError) as caught:
+        cls(base_url="http://api.example.com/api/v1")
+    assert_no_secret_in_locals(caught.value)
+    monkeypatch.setenv("AIGENSTUDIO_API_KEY", "sk_" + SECRET)
+    with pytest.raises(ConfigurationError) as caught:
+        cls(base_url="https://api.example.com/api/v1")
+    assert_no_secret_in_locals(caught.value)
+
+
+async def test_an_error_raised_in_a_call_keeps_the_key_out_of_frame_locals(api: Api) -> None:
+    api.recorder.handler = lambda r: httpx.Response(
+        401, json={"error": {"code": "unauthorized", "message": "no"}, "request_id": "r"}
+    )
+    client = api.client(SANDBOX_KEY)
+    with pytest.raises(APIStatusError) as caught:
+        await api.call("get_product_photo_job", client, job_id=JOB_ID)
+    assert_no_secret_in_locals(caught.value)
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    api.recorder.handler = refuse
+    with pytest.raises(APIConnectionError) as refused:
+        await api.call("get_product_photo_job", client, job_id=JOB_ID)
+    assert_no_secret_in_locals(refused.value)
+
+
+def test_webhook_verification_keeps_the_key_secret_and_expected_digest_out_of_frame_locals() -> None:
+    import hashlib
+    import hmac
+
+    from aigenstudio import WebhookSignatureError, verify_webhook
+
+    body, timestamp, event_id = b'{"event": "job.completed"}', "1700000000", "evt_1"
+    secret = hashlib.sha256(SANDBOX_KEY.encode()).hexdigest()
+    expected = hmac.new(secret.encode(), f"{timestamp}.{event_id}.".encode() + body, "sha256").hexdigest()
+    headers = {"X-Aigen-Signature": "v1=" + "0" * 64, "X-Aigen-Timestamp": timestamp}
+    headers["X-Aigen-Event-Id"] = event_id
+    with pytest.raises(WebhookSignatureError) as caught:
+        verify_webhook(body, headers, SANDBOX_KEY, now=1700000000)
+    assert_no_secret_in_locals(caught.value, SECRET, secret, expected)
+    with pytest.raises(ConfigurationError) as refused:
+        verify_webhook(body, headers, SANDBOX_KEY + "\x00", now=1700000000)
+    assert_no_secret_in_locals(refused.value)
+
+
+def test_the_key_object_never_shows_its_text() -> None:
+    from aigenstudio._core.api_key import APIKey
+
+    client = Client(SANDBOX_KEY, base_url="https://api.example.com/api/v1")
+    shown = [repr(vars(client)), repr(client._settings), repr(client._settings.api_key)]
+    assert not any(SECRET in text for text in shown)
+    for held in (client._settings, client._settings.api_key):
+        with pytest.raises(TypeError):
+            pickle.dumps(held)
+    with pytest.raises(TypeError):
+        vars(APIKey(SANDBOX_KEY))  # no __dict__ to dump
+
+
+# -- a half-built object still prints -------------------------------------------------------
+
+
+def _half_built_classes() -> list[type]:
+    from aigenstudio._client.base import BaseClient
+    from aigenstudio._core.api_key import APIKey
+    from aigenstudio._http import chain, config, guard, hooks, options, pools, reading, retries
+    from aigenstudio._http.auth import BearerAuth
+
+    return [
+        Client,
+        AsyncClient,
+        BaseClient,
+        APIKey,
+        BearerAuth,
+        config.Settings,
+        options.Options,
+        chain.Chain,
+        pools.Pools,
+        hooks.RequestHooks,
+        retries.RetryPolicy,
+        retries.RetryTransport,
+        retries.AsyncRetryTransport,
+        reading.ReadingTransport,
+        reading.AsyncReadingTransport,
+        guard.GuardTransport,
+        guard.AsyncGuardTransport,
+    ]
+
+
+@pytest.mark.parametrize("cls", _half_built_classes(), ids=lambda cls: cls.__qualname__)
+def test_repr_works_on_a_half_built_object(cls: type) -> None:
+    shown = repr(object.__new__(cls))
+    assert cls.__name__ in shown
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+@pytest.mark.parametrize("kwargs", _KEYED_CONSTRUCTOR_FAILURES[:4], ids=repr)
+def test_a_failed_constructor_traceback_formats_with_locals(
+    cls: type[Client] | type[AsyncClient], kwargs: dict[str, Any]
+) -> None:
+    kwargs = {"api_key": SANDBOX_KEY, "base_url": "https://api.example.com/api/v1", **kwargs}
+    with pytest.raises(ConfigurationError) as caught:
+        cls(**kwargs)
+    text = "".join(traceback.TracebackException.from_exception(caught.value, capture_locals=True).format())
+    assert f"self = {cls.__name__}(<not built>)" in text
+
+
+# -- a copy keeps its original's resolved settings ------------------------------------------
+
+
+def _copy_of(client: Client | AsyncClient, how: str) -> Client | AsyncClient:
+    if how == "with_headers":
+        return client.with_headers({"X-Tag": "copy"})
+    if how == "with_cookies":
+        return client.with_cookies({"session": "s"})
+    return client.with_timeout(httpx.Timeout(5.0))
+
+
+@pytest.mark.parametrize("how", ["with_headers", "with_timeout", "with_cookies"])
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_copy_keeps_its_originals_key_and_url_whatever_the_environment_says(
+    servers: tuple[str, list[str], str, list[str]], how: str, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.client.conftest import LIVE_KEY
+
+    first_url, first_seen, other_url, other_seen = servers
+    monkeypatch.setenv("AIGENSTUDIO_API_KEY", SANDBOX_KEY)
+    monkeypatch.setenv("AIGENSTUDIO_BASE_URL", first_url + "/api/v1")
+    original = Client() if mode == "sync" else AsyncClient()
+    monkeypatch.setenv("AIGENSTUDIO_BASE_URL", other_url + "/api/v1")  # the environment moves on
+    monkeypatch.setenv("AIGENSTUDIO_API_KEY", LIVE_KEY)
+    copies = [_copy_of(original, how)]
+    monkeypatch.delenv("AIGENSTUDIO_BASE_URL")  # and is gone (the spec's server: production)
+    monkeypatch.delenv("AIGENSTUDIO_API_KEY")
+    copies.append(_copy_of(copies[0], how))
+    operation = aigenstudio.find_operation("list_product_photo_operations")
+    for copy in copies:
+        assert (copy.base_url, copy.key_fingerprint) == (original.base_url, original.key_fingerprint)
+        if isinstance(copy, Client):
+            with copy:
+                operation.sync(client=copy)
+        else:
+            async with copy:
+                await operation.asyncio(client=copy)
+    assert other_seen == []
+    assert first_seen == [f"Bearer {SANDBOX_KEY}"] * 2
+
+
+def test_a_copy_of_a_client_without_a_key_never_picks_one_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = Client(base_url="https://api.example.com/api/v1")
+    monkeypatch.setenv("AIGENSTUDIO_API_KEY", SANDBOX_KEY)
+    assert not original.with_headers({"X-Tag": "copy"}).has_api_key

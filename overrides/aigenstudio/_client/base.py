@@ -4,6 +4,10 @@ It subclasses the generated ``aigenstudio_client.client.Client`` (so every gener
 endpoint function accepts it). What it hands the generated code through
 ``get_httpx_client()`` / ``get_async_httpx_client()`` is built by the transport chain
 (``_http/chain.py``) and kept by ``_http/pools.py``; this module only composes them.
+
+The constructor resolves its arguments once (``Settings`` for the key and URL, ``Options``
+for the rest) and builds from those in ``_build``; a copy (``copies.py``) builds from its
+original's resolved ones, never from the arguments or the environment again.
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ import httpx
 from aigenstudio_client.client import Client as _GeneratedClient
 
 from .._contract.arguments import request_error
+from .._core.api_key import conceal
 from .._core.errors import PaginationLoopError
 from .._http.auth import BearerAuth
 from .._http.chain import Chain
 from .._http.config import DEFAULT_TIMEOUT, Settings, resolve_settings
 from .._http.guard import parse_error
 from .._http.hooks import RequestHooks
-from .._http.options import check_counts, checked_httpx_args, checked_timeout
+from .._http.options import Options, check_counts, checked_httpx_args, checked_timeout
 from .._http.pools import Pools
 from .._http.reading import DEFAULT_MAX_RESPONSE_SIZE
 from .._http.request_id import RequestIdState
@@ -53,40 +58,42 @@ class BaseClient(ClientView, Copies, _GeneratedClient):
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         httpx_args: dict[str, Any] | None = None,
     ) -> None:
-        settings = resolve_settings(api_key, base_url, allow_unknown_key_prefix=allow_unknown_key_prefix)
+        # Error trackers and traceback(capture_locals=True) record every local of this frame:
+        # from the first line on, the key is an APIKey (redacted repr), never text.
+        key = conceal(api_key)
+        del api_key
+        settings = resolve_settings(key, base_url, allow_unknown_key_prefix=allow_unknown_key_prefix)
         check_counts(max_retries, retry_policy, max_response_size)
-        extra = checked_httpx_args(httpx_args, settings, has_transport=transport is not None)
-        timeout = checked_timeout(timeout)
-        super().__init__(base_url=settings.base_url, timeout=timeout)
+        options = Options(
+            timeout=checked_timeout(timeout),
+            # retry_policy= tunes backoff and caps too; max_retries= is the common shorthand.
+            retry_policy=retry_policy or RetryPolicy(max_retries=max_retries),
+            request_id=request_id,
+            transport=transport,
+            max_response_size=max_response_size,
+            httpx_args=checked_httpx_args(httpx_args, settings, has_transport=transport is not None),
+        )
+        self._build(settings, options)
+
+    def _build(self, settings: Settings, options: Options) -> None:
+        """Compose the client from resolved settings and options (the constructor's or an original's)."""
+        super().__init__(base_url=settings.base_url, timeout=options.timeout)
         self._settings: Settings = settings
-        self._request_ids = RequestIdState(request_id)
+        self._options: Options = options
+        self._request_ids = RequestIdState(options.request_id)
         self._hooks = RequestHooks(settings, self._request_ids)
         chain = Chain(
             settings=settings,
             auth=BearerAuth(settings.api_key, settings.base_url),
             hooks=self._hooks,
-            # retry_policy= tunes backoff and caps too; max_retries= is the common shorthand.
-            retry_policy=retry_policy or RetryPolicy(max_retries=max_retries),
-            timeout=timeout,
-            transport=transport,
-            httpx_args=extra,
-            max_response_size=max_response_size,
+            retry_policy=options.retry_policy,
+            timeout=options.timeout,
+            transport=options.transport,
+            httpx_args=options.httpx_args,
+            max_response_size=options.max_response_size,
             user_agent=USER_AGENT,
         )
         self._pools = Pools(type(self).__name__, chain.build_sync, chain.build_async)
-        # Everything a copy needs except the key, which only Settings and BearerAuth hold
-        # (both print without it).
-        self._init_args: dict[str, Any] = {
-            "base_url": base_url,
-            "timeout": timeout,
-            "max_retries": max_retries,
-            "retry_policy": retry_policy,
-            "request_id": request_id,
-            "allow_unknown_key_prefix": allow_unknown_key_prefix,
-            "transport": transport,
-            "max_response_size": max_response_size,
-            "httpx_args": httpx_args,
-        }
 
     # attrs' field-wise equality would make two clients with one URL "equal"; identity is
     # right, and hashing must agree with it (clients as dict keys, in sets, in caches).

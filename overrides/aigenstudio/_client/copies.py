@@ -1,11 +1,14 @@
 """Copies of a client with one setting changed (``with_headers``, ``with_timeout``...).
 
-A copy is a new client built from the same constructor arguments, so it runs every check
-again; the key travels from the original's settings, never through a second stored copy.
+A copy is built from its original's resolved ``Settings`` and ``Options``: the same key and
+base URL whatever the environment says at copy time (a copy never reads
+``AIGENSTUDIO_API_KEY`` or ``AIGENSTUDIO_BASE_URL`` again). Only the changed option is
+checked, with the constructor's own checks.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any, Self
 
@@ -13,21 +16,26 @@ import httpx
 
 from .._core.errors import ConfigurationError
 from .._http.config import Settings
+from .._http.options import Options, checked_httpx_args, checked_timeout
 
 __all__ = ["Copies"]
 
 
 class Copies:
     _settings: Settings
-    _init_args: dict[str, Any]  # the constructor's arguments but the key
+    _options: Options
+
+    def _build(self, settings: Settings, options: Options) -> None:
+        raise NotImplementedError  # BaseClient composes the client
 
     def _copy(self, **changes: Any) -> Self:
-        args = {**self._init_args, **changes}
-        return type(self)(self._settings.api_key, **args)  # type: ignore[call-arg]
+        copy = object.__new__(type(self))
+        copy._build(self._settings, dataclasses.replace(self._options, **changes))
+        return copy
 
     def with_timeout(self, timeout: httpx.Timeout) -> Self:
         """A new client like this one with another timeout (the generated API, kept working)."""
-        return self._copy(timeout=timeout)
+        return self._copy(timeout=checked_timeout(timeout))
 
     def with_headers(self, headers: dict[str, str]) -> Self:
         """A new client like this one that also sends ``headers`` (e.g. Prism's ``Prefer``)."""
@@ -39,6 +47,7 @@ class Copies:
     def _merged_httpx_arg(self, name: str, values: object) -> dict[str, Any]:
         if not isinstance(values, Mapping):
             raise ConfigurationError(f"with_{name}() takes a mapping of names to values")
-        extra = dict(self._init_args["httpx_args"] or {})
+        extra = dict(self._options.httpx_args)
         extra[name] = {**extra.get(name, {}), **values}
-        return extra
+        has_transport = self._options.transport is not None
+        return checked_httpx_args(extra, self._settings, has_transport=has_transport)

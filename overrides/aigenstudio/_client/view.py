@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .._core.api_key import key_fingerprint
 from .._http.config import KeyKind, Settings
 from .._http.request_id import RequestIdState
 
@@ -39,7 +38,7 @@ class ClientView:
         """12 hex digits that name the key without revealing it (None without a key); the
         catalog journal records it to resume a batch with the key that created it."""
         key = self._settings.api_key
-        return None if key is None else key_fingerprint(key)
+        return None if key is None else key.fingerprint()
 
     @property
     def last_request_id(self) -> str | None:
@@ -58,6 +57,10 @@ class ClientView:
             yield value
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, key_kind={self.key_kind!r})"
+        # Also for a client whose constructor failed: tracebacks with locals repr ``self``.
+        settings = getattr(self, "_settings", None)
+        if settings is None:
+            return f"{type(self).__name__}(<not built>)"
+        return f"{type(self).__name__}(base_url={settings.base_url!r}, key_kind={settings.key_kind!r})"
 
     __str__ = __repr__

@@ -25,6 +25,7 @@ __all__ = [
     "ArgumentTypeError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "InsufficientCreditsError",
@@ -108,6 +109,11 @@ class APIError(AigenStudioError):
 
 class APIConnectionError(APIError):
     """The API could not be reached, or the connection broke before a response arrived."""
+
+
+class ClientClosedError(APIConnectionError):
+    """The client was closed (``close()`` / ``aclose()``): a call in flight ends, nothing more
+    is sent, and a call made afterwards fails at once. Never retried: create a new client."""
 
 
 class APITimeoutError(APIConnectionError):

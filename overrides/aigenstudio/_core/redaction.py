@@ -17,6 +17,7 @@ __all__ = [
     "ENCODING_HEADERS",
     "REDACTED",
     "SECRET_HEADERS",
+    "fields_repr",
     "redact_url_text",
     "redacted_request",
     "redacted_response",
@@ -33,6 +34,14 @@ ENCODING_HEADERS = (b"content-encoding", b"transfer-encoding", b"content-length"
 # "scheme://user:password@" in free text (a URL that may not even parse).
 # Up to the last "@" before the path: a password may itself hold "@", "?" or "#".
 _USERINFO_TEXT = re.compile(r"(?<=://)[^/\s]*@")
+
+
+def fields_repr(obj: object, *names: str) -> str:
+    """``Type(name=value, ...)`` for the chosen (non-secret) attributes; an attribute not set
+    yet shows as ``<unset>``, so a half-built object (a failed ``__init__``, as a traceback
+    with locals prints it) still has a repr."""
+    shown = ", ".join(f"{name}={getattr(obj, name, '<unset>')!r}" for name in names)
+    return f"{type(obj).__name__}({shown})"
 
 
 def redact_url_text(text: str) -> str:

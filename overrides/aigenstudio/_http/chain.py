@@ -8,7 +8,8 @@ event_hooks request             route -> key policy, X-Request-Id, pre-flight va
 event_hooks response            typed errors for 4xx/5xx and undeclared statuses, 2xx
                                 body checked against the spec
 transport=Guard(Retry(Read(base)))  transport failures typed; safe requests retried;
-                                each attempt bounded by a deadline and a size cap
+                                each attempt bounded by a deadline and a size cap;
+                                nothing sent or retried once the pool is closed
 base proxy                      env proxies (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY) or
                                 httpx_args["proxy"], set on the base transport so
                                 proxied requests still pass the whole chain; never for
@@ -17,12 +18,14 @@ base proxy                      env proxies (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from .._core.errors import ConfigurationError
+from .._core.redaction import fields_repr
 from .auth import BearerAuth
 from .config import DEFAULT_LIMITS, Settings, is_loopback_host
 from .deadline import install as install_deadline
@@ -40,9 +43,9 @@ __all__ = ["Chain"]
 _TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "trust_env", "proxy")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Chain:
-    """Everything the two httpx clients are built from (no key in its repr: Settings hides it)."""
+    """Everything the two httpx clients are built from."""
 
     settings: Settings
     auth: BearerAuth
@@ -54,7 +57,10 @@ class Chain:
     max_response_size: int
     user_agent: str
 
-    def build_sync(self) -> httpx.Client:
+    def __repr__(self) -> str:  # no key (Settings and BearerAuth hide it), no httpx_args
+        return fields_repr(self, "settings", "auth", "retry_policy", "timeout", "max_response_size")
+
+    def build_sync(self, is_closed: Callable[[], bool]) -> httpx.Client:
         base = self.transport
         if base is None:
             base = httpx.HTTPTransport(**self._transport_args())
@@ -65,7 +71,7 @@ class Chain:
         reading = ReadingTransport(base, self.max_response_size)
         return CheckedHttpClient(
             parameter_namer=self.hooks.parameter_name,
-            transport=GuardTransport(RetryTransport(reading, self.retry_policy)),
+            transport=GuardTransport(RetryTransport(reading, self.retry_policy, is_closed=is_closed)),
             event_hooks={
                 "request": [self.hooks.on_request, *hooks.get("request", ())],
                 "response": [self.hooks.on_response, *hooks.get("response", ())],
@@ -73,7 +79,7 @@ class Chain:
             **args,
         )
 
-    def build_async(self) -> httpx.AsyncClient:
+    def build_async(self, is_closed: Callable[[], bool]) -> httpx.AsyncClient:
         base = self.transport
         if base is None:
             base = httpx.AsyncHTTPTransport(**self._transport_args())
@@ -83,7 +89,9 @@ class Chain:
         reading = AsyncReadingTransport(base, self.max_response_size)
         return AsyncCheckedHttpClient(
             parameter_namer=self.hooks.parameter_name,
-            transport=AsyncGuardTransport(AsyncRetryTransport(reading, self.retry_policy)),
+            transport=AsyncGuardTransport(
+                AsyncRetryTransport(reading, self.retry_policy, is_closed=is_closed)
+            ),
             event_hooks={
                 "request": [self.hooks.on_request_async, *hooks.get("request", ())],
                 "response": [self.hooks.on_response_async, *hooks.get("response", ())],

@@ -16,9 +16,9 @@ from typing import Literal
 
 import httpx
 
-from .._core.api_key import check_key_characters
+from .._core.api_key import APIKey, check_key_characters
 from .._core.errors import ConfigurationError
-from .._core.redaction import redact_url_text, safe_url
+from .._core.redaction import fields_repr, redact_url_text, safe_url
 
 __all__ = [
     "API_KEY_ENV",
@@ -54,12 +54,12 @@ KeyKind = Literal["sandbox", "live", "unknown"]
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    api_key: str | None
+    api_key: APIKey | None
     key_kind: KeyKind | None
     base_url: str
 
-    def __repr__(self) -> str:  # never show the key
-        return f"Settings(base_url={self.base_url!r}, key_kind={self.key_kind!r})"
+    def __repr__(self) -> str:  # never the key
+        return fields_repr(self, "base_url", "key_kind")
 
 
 def missing_key_error() -> ConfigurationError:
@@ -100,10 +100,10 @@ def is_loopback_host(host: str) -> bool:
     return bool(found) and all(_is_loopback_address(str(info[4][0])) for info in found)
 
 
-def _key_kind(api_key: str, allow_unknown_prefix: bool) -> KeyKind:
-    if api_key.startswith(SANDBOX_PREFIX):
+def _key_kind(api_key: APIKey, allow_unknown_prefix: bool) -> KeyKind:
+    if api_key.reveal().startswith(SANDBOX_PREFIX):
         return "sandbox"
-    if api_key.startswith(LIVE_PREFIX):
+    if api_key.reveal().startswith(LIVE_PREFIX):
         return "live"
     if allow_unknown_prefix:
         return "unknown"
@@ -139,25 +139,30 @@ def _check_base_url(base_url: object, has_key: bool) -> str:
     return (str(safe_url(url)) if url.userinfo else base_url).rstrip("/")
 
 
-def resolve_settings(
-    api_key: str | None, base_url: str | None, *, allow_unknown_key_prefix: bool
-) -> Settings:
-    """Resolve the key and base URL (argument, else environment, else the spec's server)."""
-    if api_key is not None and not isinstance(api_key, str):
+def _key_from_environment() -> APIKey | None:
+    # An empty variable counts as unset; strip tolerates a trailing newline from env files.
+    # (This frame cannot raise, so no traceback ever shows its local.)
+    text = os.environ.get(API_KEY_ENV, "").strip()
+    return APIKey(text) if text else None
+
+
+def resolve_settings(api_key: object, base_url: str | None, *, allow_unknown_key_prefix: bool) -> Settings:
+    """Resolve the key and base URL (argument, else environment, else the spec's server).
+
+    ``api_key`` is what the caller passed, already through ``conceal`` (an APIKey, None or a
+    wrong-typed value): no frame here holds the key as text.
+    """
+    if api_key is not None and not isinstance(api_key, APIKey):
         raise ConfigurationError(f"api_key must be a string (got {type(api_key).__name__})")
-    if api_key is None:
-        # An empty variable counts as unset; strip tolerates a trailing newline from env files.
-        key = os.environ.get(API_KEY_ENV, "").strip() or None
-    elif not api_key:
+    if api_key is not None and not api_key.reveal():
         raise ConfigurationError("api_key is empty: pass a key or omit the argument.")
-    else:
-        key = api_key
+    key = api_key if api_key is not None else _key_from_environment()
     if key is not None:
         check_key_characters(key)
-    kind = _key_kind(key, allow_unknown_key_prefix) if key else None
+    kind = _key_kind(key, allow_unknown_key_prefix) if key is not None else None
     url = base_url or os.environ.get(BASE_URL_ENV) or None
     if url is None:
         from .._contract.spec import load_spec  # the spec is parsed only when it is needed
 
         url = load_spec().server_url
-    return Settings(api_key=key or None, key_kind=kind, base_url=_check_base_url(url, bool(key)))
+    return Settings(api_key=key, key_kind=kind, base_url=_check_base_url(url, key is not None))

@@ -6,21 +6,38 @@ Every refusal is a ConfigurationError naming the option, never a bare error at t
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from .._core.errors import ConfigurationError
-from .._core.redaction import SECRET_HEADERS
+from .._core.redaction import SECRET_HEADERS, fields_repr
 from .._core.seconds import is_seconds
 from .config import Settings, is_loopback_host
 from .outgoing import header_problem
 from .retries import RetryPolicy
 
-__all__ = ["check_counts", "checked_httpx_args", "checked_timeout"]
+__all__ = ["Options", "check_counts", "checked_httpx_args", "checked_timeout"]
 
 # httpx_args we manage ourselves; passing them would silently drop a safety layer.
 _RESERVED_HTTPX_ARGS = frozenset({"auth", "base_url", "transport", "mounts", "app", "proxies", "timeout"})
+
+
+@dataclass(frozen=True, repr=False)
+class Options:
+    """Every constructor option but the key and base URL (those are ``Settings``), checked and
+    resolved: what a client is built from, and what its copies are built from again."""
+
+    timeout: httpx.Timeout | None
+    retry_policy: RetryPolicy
+    request_id: str | None
+    transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None
+    max_response_size: int
+    httpx_args: dict[str, Any]
+
+    def __repr__(self) -> str:  # not httpx_args: cookies are credentials too
+        return fields_repr(self, "timeout", "retry_policy", "request_id", "max_response_size")
 
 
 def check_counts(max_retries: object, retry_policy: object, max_response_size: object) -> None:
@@ -57,13 +74,8 @@ def checked_httpx_args(httpx_args: object, settings: Settings, *, has_transport:
         problem = header_problem(name, value) if text else "names and values must be strings"
         if problem is not None:
             raise ConfigurationError(f"httpx_args header {name!r}: {problem}")
+    _refuse_credential_headers(headers)
     url = httpx.URL(settings.base_url)
-    secret = sorted(name for name in headers if name.lower() in SECRET_HEADERS)
-    if secret and url.scheme == "http" and not is_loopback_host(url.host):
-        raise ConfigurationError(
-            f"Refusing to send the credential header(s) {', '.join(secret)} over plain HTTP to "
-            f"{url.host!r}: use an https:// base_url (and api_key= for the API key)."
-        )
     if not isinstance(extra.get("event_hooks") or {}, Mapping):
         raise ConfigurationError("httpx_args event_hooks must be a dict of 'request'/'response' lists")
     if extra.get("proxy") is not None:
@@ -77,6 +89,17 @@ def checked_httpx_args(httpx_args: object, settings: Settings, *, has_transport:
                 "a loopback API is reached directly."
             )
     return extra
+
+
+def _refuse_credential_headers(headers: Mapping[str, str]) -> None:
+    """A credential header would bypass the key's rules (origin-only, never over plain HTTP to
+    a remote host, sandbox/live kinds) and BearerAuth would overwrite Authorization anyway."""
+    secret = sorted({name for name in headers if name.lower() in SECRET_HEADERS}, key=str.lower)
+    if secret:
+        raise ConfigurationError(
+            f"httpx_args header(s) {', '.join(secret)} carry credentials and are refused: pass the "
+            "API key as api_key= (sent as Authorization: Bearer to the API's own origin only)."
+        )
 
 
 def checked_timeout(timeout: object) -> httpx.Timeout | None:

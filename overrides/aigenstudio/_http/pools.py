@@ -2,6 +2,9 @@
 
 A pool is built lazily under a lock (many threads making their first call at once still
 share one), and a closed client stays closed, also if it is closed before its first call.
+Closing stops traffic: the flag is set before the pool closes, and the retry layer reads
+it (``is_closed``) around every attempt, so a call in flight ends with ClientClosedError
+instead of re-sending on a new connection after ``close()`` returned.
 An async pool belongs to the event loop that opened its connections: a new loop after the
 old one ended gets a new pool; two loops running at once may not share one.
 """
@@ -14,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from .._core.errors import ConfigurationError
+from .._core.errors import ClientClosedError, ConfigurationError
 from .._core.loop import running_asyncio_loop
 
 if TYPE_CHECKING:
@@ -27,8 +30,8 @@ class Pools:
     def __init__(
         self,
         owner: str,
-        build_sync: Callable[[], httpx.Client],
-        build_async: Callable[[], httpx.AsyncClient],
+        build_sync: Callable[[Callable[[], bool]], httpx.Client],
+        build_async: Callable[[Callable[[], bool]], httpx.AsyncClient],
     ) -> None:
         self._owner = owner  # the client's class name, for messages
         self._build_sync = build_sync
@@ -48,7 +51,7 @@ class Pools:
                 if self._sync_closed:
                     raise self._closed_error()
                 if self._sync is None:
-                    self._sync = self._build_sync()
+                    self._sync = self._build_sync(self._is_sync_closed)
                 built = self._sync
         return built
 
@@ -63,7 +66,7 @@ class Pools:
                 if self._async_closed:
                     raise self._closed_error()
                 if self._async is None:
-                    self._async = self._build_async()
+                    self._async = self._build_async(self._is_async_closed)
                     self._async_loop = running_asyncio_loop()
                 built = self._async
         return built
@@ -87,6 +90,12 @@ class Pools:
             "create one AsyncClient per event loop."
         )
 
+    def _is_sync_closed(self) -> bool:
+        return self._sync_closed
+
+    def _is_async_closed(self) -> bool:
+        return self._async_closed
+
     def close(self) -> None:
         with self._lock:  # a client closed before its first call stays closed too
             self._sync_closed = True
@@ -100,5 +109,7 @@ class Pools:
             await self._async.aclose()
         self.close()
 
-    def _closed_error(self) -> ConfigurationError:
-        return ConfigurationError(f"This {self._owner} is closed: create a new one.")
+    def _closed_error(self) -> ClientClosedError:
+        return ClientClosedError(
+            f"This {self._owner} is closed: nothing is sent; create a new one.", request=None, request_id=None
+        )

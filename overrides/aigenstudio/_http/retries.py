@@ -23,6 +23,9 @@ Rules (issue 4):
 * delay: ``Retry-After`` (delta-seconds or HTTP date) capped at ``max_retry_after``, else
   exponential backoff with equal jitter (half fixed, half random), so a retry never
   follows a failure with no pause at all;
+* a closed client (``is_closed``) sends nothing more: no attempt starts after ``close()``,
+  and an attempt that ends after it (its connection dropped by the close, or an answer
+  that would be retried) raises ClientClosedError instead of being retried or returned;
 * every attempt keeps the caller's ``X-Request-Id`` (one is added if missing, so a logical
   call is traceable), retries carry ``X-Retry-Attempt: <n>`` and log a WARNING on
   ``aigenstudio.retries`` with ``request_id`` and ``attempt`` extra fields.
@@ -39,7 +42,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from .._core.errors import ConfigurationError
+from .._core.errors import ClientClosedError, ConfigurationError
 from .._core.retry_after import parse_retry_after
 from .._core.seconds import is_seconds
 from .budget import call_deadline
@@ -119,12 +122,33 @@ def is_retryable_error(error: Exception) -> bool:
     return isinstance(error, httpx.TransportError) and not isinstance(error, _FATAL_TRANSPORT_ERRORS)
 
 
+def _never_closed() -> bool:
+    return False
+
+
 class _Retrying:
     """The decisions both transports share: whether, how long, and what to log."""
 
-    def __init__(self, policy: RetryPolicy | None, rand: Callable[[], float]) -> None:
+    def __init__(
+        self, policy: RetryPolicy | None, rand: Callable[[], float], is_closed: Callable[[], bool]
+    ) -> None:
         self.policy = policy or RetryPolicy()
         self._rand = rand
+        self.is_closed = is_closed
+
+    def refuse_if_closed(self, request: httpx.Request) -> None:
+        """Raise ClientClosedError if the client was closed: no attempt starts after close()."""
+        if self.is_closed():
+            raise self.closed_error(request)
+
+    @staticmethod
+    def closed_error(request: httpx.Request) -> ClientClosedError:
+        return ClientClosedError(
+            "The client was closed (close()/aclose()) before or during this call: nothing "
+            "more is sent and nothing is retried; create a new client.",
+            request=request,
+            request_id=request.headers.get(REQUEST_ID_HEADER),
+        )
 
     def prepare(self, request: httpx.Request) -> bool:
         """Whether ``request`` may be retried; gives it a request id shared by all attempts."""
@@ -183,9 +207,10 @@ class RetryTransport(httpx.BaseTransport):
         *,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
+        is_closed: Callable[[], bool] = _never_closed,
     ) -> None:
         self._transport = transport
-        self._retrying = _Retrying(policy, random)
+        self._retrying = _Retrying(policy, random, is_closed)
         self._sleep = sleep
 
     @property
@@ -194,12 +219,12 @@ class RetryTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if not self._retrying.prepare(request):
-            return self._transport.handle_request(request)
+            return self._attempt(request)
         max_retries = self.policy.max_retries
         for attempt in range(1, max_retries + 2):
             last = attempt == max_retries + 1
             try:
-                response = self._transport.handle_request(request)
+                response = self._attempt(request)
             except Exception as error:
                 if last or not is_retryable_error(error):
                     raise
@@ -219,6 +244,23 @@ class RetryTransport(httpx.BaseTransport):
             self._sleep(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
+    def _attempt(self, request: httpx.Request) -> httpx.Response:
+        """One attempt, none once the client is closed; one that ends after close() raises."""
+        self._retrying.refuse_if_closed(request)
+        response: httpx.Response | None = None
+        try:
+            response = self._transport.handle_request(request)
+        except Exception:
+            if not self._retrying.is_closed():
+                raise
+        if response is not None and not self._retrying.is_closed():
+            return response
+        # Raised outside the except block: no __context__ keeps the live request (the key).
+        if response is not None:
+            response.close()
+        self._transport.close()  # a connection opened while close() ran is closed too
+        raise self._retrying.closed_error(request)
+
     def close(self) -> None:
         self._transport.close()
 
@@ -233,9 +275,10 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         *,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         random: Callable[[], float] = _random.random,
+        is_closed: Callable[[], bool] = _never_closed,
     ) -> None:
         self._transport = transport
-        self._retrying = _Retrying(policy, random)
+        self._retrying = _Retrying(policy, random, is_closed)
         self._sleep = sleep or _async_sleep
 
     @property
@@ -244,12 +287,12 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if not self._retrying.prepare(request):
-            return await self._transport.handle_async_request(request)
+            return await self._attempt(request)
         max_retries = self.policy.max_retries
         for attempt in range(1, max_retries + 2):
             last = attempt == max_retries + 1
             try:
-                response = await self._transport.handle_async_request(request)
+                response = await self._attempt(request)
             except Exception as error:
                 if last or not is_retryable_error(error):
                     raise
@@ -268,6 +311,22 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             self._retrying.announce(request, attempt + 1, outcome, delay)
             await self._sleep(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _attempt(self, request: httpx.Request) -> httpx.Response:
+        """One attempt, none once the client is closed; one that ends after aclose() raises."""
+        self._retrying.refuse_if_closed(request)
+        response: httpx.Response | None = None
+        try:
+            response = await self._transport.handle_async_request(request)
+        except Exception:
+            if not self._retrying.is_closed():
+                raise
+        if response is not None and not self._retrying.is_closed():
+            return response
+        if response is not None:
+            await response.aclose()
+        await self._transport.aclose()  # a connection opened while aclose() ran is closed too
+        raise self._retrying.closed_error(request)
 
     async def aclose(self) -> None:
         await self._transport.aclose()
