@@ -111,6 +111,18 @@ REFUSED: dict[str, Callable[[], tuple[Headers, bytes]]] = {
         functools.reduce(lambda body, _: _gzip(body), range(5), LEGIT),
     ),
 }
+
+
+def _zstd_wide_window() -> bytes:
+    zstandard = pytest.importorskip("zstandard")
+    wide = zstandard.ZstdCompressionParameters(window_log=27, compression_level=3)
+    packer = zstandard.ZstdCompressor(compression_params=wide).compressobj()  # size unknown: 128 MiB
+    return bytes(packer.compress(LEGIT) + packer.flush())
+
+
+WINDOWS: dict[str, Callable[[], tuple[Headers, bytes]]] = {
+    "zstd-128mib-window": lambda: ([("Content-Encoding", "zstd")], _zstd_wide_window()),
+}
 LEGITS: dict[str, Callable[[], tuple[Headers, bytes]]] = {
     "identity": lambda: ([("Content-Encoding", "identity")], LEGIT),
     "gzip": lambda: ([("Content-Encoding", "gzip")], _gzip(LEGIT)),
@@ -127,7 +139,7 @@ LEGITS: dict[str, Callable[[], tuple[Headers, bytes]]] = {
 
 @functools.cache
 def _response(kind: str, case: str) -> bytes:
-    headers, body = {"bomb": BOMBS, "refused": REFUSED, "legit": LEGITS}[kind][case]()
+    headers, body = {"bomb": BOMBS, "refused": REFUSED, "legit": LEGITS, "window": WINDOWS}[kind][case]()
     lines = [b"HTTP/1.1 200 OK", b"Content-Type: application/json", b"Connection: close"]
     lines += [f"{name}: {value}".encode() for name, value in headers]
     lines.append(b"Content-Length: %d" % len(body))
@@ -232,6 +244,15 @@ def test_an_encoding_the_client_cannot_bound_is_refused_by_name(
     named = "gzip, gzip, gzip, gzip, gzip" if case == "five-layers" else case.rsplit("-", 1)[-1]
     assert named in str(caught.value)
     assert len(server.requests) == sent + 1
+
+
+# A zstd frame may ask for a 128 MiB window, which the decoder would allocate (outside the
+# Python heap tracemalloc sees): past the 8 MB RFC 8878 asks HTTP decoders to support, refused.
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+def test_a_zstd_frame_asking_for_a_huge_window_is_refused(server: EncodingServer, cls: type[Client]) -> None:
+    pytest.importorskip("zstandard")
+    with pytest.raises(APIConnectionError, match="too much memory"):
+        _list(cls, server.url("window", "zstd-128mib-window"))
 
 
 @pytest.mark.parametrize("case", list(LEGITS))
