@@ -8,7 +8,9 @@ event_hooks request             route -> key policy, X-Request-Id, pre-flight va
 event_hooks response            typed errors for 4xx/5xx and undeclared statuses, 2xx
                                 body checked against the spec
 transport=Guard(Retry(Read(base)))  transport failures typed; safe requests retried;
-                                each attempt bounded by a deadline and a size cap;
+                                each attempt bounded by a deadline and a size cap
+                                (every Content-Encoding layer decoded within it; the
+                                Accept-Encoding header names only those encodings);
                                 nothing sent or retried once the pool is closed
 base proxy                      env proxies (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY) or
                                 httpx_args["proxy"], set on the base transport so
@@ -31,6 +33,7 @@ from .config import DEFAULT_LIMITS, Settings, is_loopback_host
 from .deadline import install as install_deadline
 from .guard import AsyncGuardTransport, GuardTransport
 from .hooks import RequestHooks
+from .inflate import ACCEPT_ENCODING
 from .outgoing import AsyncCheckedHttpClient, CheckedHttpClient
 from .proxies import environment_proxy
 from .reading import AsyncReadingTransport, ReadingTransport
@@ -103,7 +106,13 @@ class Chain:
         """The httpx client's arguments, and the caller's own event hooks (run after ours)."""
         args = {k: v for k, v in self.httpx_args.items() if k not in _TRANSPORT_ARGS}
         hooks = args.pop("event_hooks", None) or {}
-        headers = {"User-Agent": self.user_agent, **(args.pop("headers", None) or {})}
+        # Accept-Encoding: only what the reading layer decodes within max_response_size
+        # (httpx's default also names br/zstd whenever brotli/zstandard are importable).
+        headers = {
+            "User-Agent": self.user_agent,
+            "Accept-Encoding": ACCEPT_ENCODING,
+            **(args.pop("headers", None) or {}),
+        }
         args.setdefault("follow_redirects", False)  # a redirect must not carry the key elsewhere
         client_args = {
             "base_url": self.settings.base_url,

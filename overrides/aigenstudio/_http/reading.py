@@ -6,7 +6,8 @@
   run under a cancel scope; sync attempts shrink every phase's timeout to the time left, run
   under ``_deadline.attempt_deadline`` (every socket read and write of the default transport
   is clamped to it) and check the clock between body chunks.
-- **Size.** The body is read here, decoded (gzip/deflate/...), and refused past
+- **Size.** The body is read here, decoded by ``inflate`` (every Content-Encoding layer, a
+  bounded slice at a time; an encoding it cannot bound is refused) and refused past
   ``max_response_size`` decoded bytes, so a small compressed bomb cannot inflate until memory
   runs out. The response handed up is a plain in-memory one (encoding headers removed).
 
@@ -26,7 +27,7 @@ import httpx
 from .._core.loop import running_asyncio_loop
 from .._core.redaction import ENCODING_HEADERS
 from .deadline import EXPIRED, attempt_deadline
-from .inflate import inflater_for
+from .inflate import decoder_for, too_large
 
 __all__ = [
     "DEADLINE_EXTENSION",
@@ -34,7 +35,6 @@ __all__ = [
     "AsyncReadingTransport",
     "ReadResponse",
     "ReadingTransport",
-    "ResponseTooLarge",
 ]
 
 # The largest documented response (a 20-item job with three 2 KB URLs per item) is about
@@ -63,10 +63,6 @@ class ReadResponse(httpx.Response):
         if self._has_parsed and not kwargs:
             return self._parsed
         return super().json(**kwargs)
-
-
-class ResponseTooLarge(httpx.DecodingError):
-    """The decoded body exceeded the client's ``max_response_size`` (a deterministic failure)."""
 
 
 def _budget(timeouts: Mapping[str, float | None]) -> float | None:
@@ -108,10 +104,7 @@ class _Attempt:
 
     def check_size(self, size: int) -> None:
         if size > self.max_size:
-            raise ResponseTooLarge(
-                f"response body exceeds max_response_size ({self.max_size} bytes decoded)",
-                request=self.request,
-            )
+            raise too_large(self.max_size, self.request)
 
     def declared_too_large(self, response: httpx.Response) -> None:
         length = response.headers.get("content-length", "")
@@ -150,13 +143,9 @@ class ReadingTransport(httpx.BaseTransport):
             # An unencoded body (the usual case) is read straight from the stream: httpx's
             # decoding generators cost more than the rest of this layer together.
             encoding = response.headers.get("content-encoding")
-            stream: Iterable[bytes]
-            if encoding is None:
-                stream = response.stream  # type: ignore[assignment]
-            elif (inflater := inflater_for(encoding, request)) is not None:
-                stream = inflater.decoded(response.stream)  # type: ignore[arg-type]
-            else:
-                stream = response.iter_bytes()
+            decoder = None if encoding is None else decoder_for(encoding, request, self._max_size)
+            raw: Iterable[bytes] = response.stream  # type: ignore[assignment]
+            stream = raw if decoder is None else decoder.decoded(raw)
             for chunk in stream:
                 size += len(chunk)
                 attempt.check_size(size)
@@ -206,13 +195,9 @@ class AsyncReadingTransport(httpx.AsyncBaseTransport):
             chunks: list[bytes] = []
             size = 0
             encoding = response.headers.get("content-encoding")
-            stream: AsyncIterable[bytes]
-            if encoding is None:
-                stream = response.stream  # type: ignore[assignment]
-            elif (inflater := inflater_for(encoding, request)) is not None:
-                stream = inflater.adecoded(response.stream)  # type: ignore[arg-type]
-            else:
-                stream = response.aiter_bytes()
+            decoder = None if encoding is None else decoder_for(encoding, request, self._max_size)
+            raw: AsyncIterable[bytes] = response.stream  # type: ignore[assignment]
+            stream = raw if decoder is None else decoder.adecoded(raw)
             async for chunk in stream:
                 size += len(chunk)
                 attempt.check_size(size)
