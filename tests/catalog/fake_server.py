@@ -12,7 +12,9 @@ once, ``polls_while_active`` how many jobs were active at each poll.
 idempotency key sent with another API key creates (and charges) another job, and a job read
 with another API key is a 404. ``reads`` lists every job read as (job id, API key, found).
 ``drop_answers_for`` names an API key whose creates are performed but never answered (the
-connection is closed instead): a create answer lost on the way.
+connection is closed instead): a create answer lost on the way. ``hostile_job`` and
+``hostile_items`` are merged into every finished job and its items: odd values a server may
+send (a count beyond 64 bits, text with a lone surrogate from a JSON ``\\ud800``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ class Job:
     polls: int = 0
     finish_at: int = 2
     api_key: str | None = None
+    hostile_job: dict[str, Any] = field(default_factory=dict)
+    hostile_items: dict[str, Any] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -62,9 +66,11 @@ class Job:
                     "result_url": f"https://cdn.test/{self.id}/{n}.png",
                     "thumbnail_url": f"https://cdn.test/{self.id}/{n}.thumb.png",
                     "credits_used": 1,
+                    **self.hostile_items,
                 }
                 for n, i in enumerate(self.images)
             ]
+            job.update(self.hostile_job)
         return job
 
 
@@ -86,6 +92,8 @@ class State:
     per_key: bool = False
     reads: list[tuple[str, str, bool]] = field(default_factory=list)
     drop_answers_for: str | None = None
+    hostile_job: dict[str, Any] = field(default_factory=dict)  # merged into finished jobs
+    hostile_items: dict[str, Any] = field(default_factory=dict)  # ... and their items
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def active(self, api_key: str | None = None) -> int:
@@ -155,7 +163,14 @@ class _Handler(BaseHTTPRequestHandler):
                 state.refusals += 1
                 retry = {"Retry-After": "0"} if state.limit_status == 429 else None
                 return self._error(state.limit_status, "active_job_limit", retry)
-            job = Job(str(uuid.uuid4()), body["images"], finish_at=state.polls_to_finish, api_key=api_key)
+            job = Job(
+                str(uuid.uuid4()),
+                body["images"],
+                finish_at=state.polls_to_finish,
+                api_key=api_key,
+                hostile_job=state.hostile_job,
+                hostile_items=state.hostile_items,
+            )
             state.jobs[job.id] = job
             state.by_key[key] = job.id
             state.creates += 1

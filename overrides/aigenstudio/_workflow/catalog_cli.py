@@ -18,12 +18,14 @@ from typing import IO, Any
 from .._core.errors import AigenStudioError, APIError, ConfigurationError, RequestValidationError
 from .catalog import process_catalog
 from .catalog_files import CatalogFileError, count_rows, dry_run, read_rows
+from .catalog_slots import run_key_kind
 from .facade import ApiClient, call, operations
 from .journal import (
     JournalBusyError,
     JournalFileError,
     JournalKeyMissingError,
     JournalMismatchError,
+    check_key_kind,
     same_file,
 )
 from .planner import BodyTemplate
@@ -258,6 +260,8 @@ def _run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> 
 
 def _dry_run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> int:
     template = BodyTemplate(_namespace(args), _options(args))
+    clients = _clients(args, make_client)
+    check_key_kind(args.journal, _journal_meta(args.journal).get("key_kind"), run_key_kind(clients))
     report = dry_run(read_rows(args.catalog), template, args.journal)
     print(
         f"{report.rows} rows: {report.valid} valid, {report.invalid_count} invalid, "
@@ -266,7 +270,7 @@ def _dry_run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str])
     )
     for problem in report.invalid:
         print(f"  {problem}", file=out)
-    per_image = _credits_per_image(_clients(args, make_client)[0], args.operation)
+    per_image = _credits_per_image(clients[0], args.operation)
     estimate = "unknown" if per_image is None else str(per_image * report.to_send)
     print(
         f"would send {report.to_send} images in {report.jobs} jobs; estimated credits: {estimate}"

@@ -154,6 +154,7 @@ class CatalogRun:
         sinks: Sinks,
         on_invalid: OnInvalid,
         clock: Callable[[], float],
+        key_kind: str | None = None,
     ) -> None:
         if on_invalid not in ("raise", "skip"):
             raise RequestValidationError("on_invalid", "'raise' or 'skip'")
@@ -168,9 +169,14 @@ class CatalogRun:
         )
         try:
             self.journal = Journal(path)
-            self.journal.start(template.namespace, template.options)
+        except BaseException:
+            _discard(self._tempdir)
+            raise
+        try:
+            self.journal.start(template.namespace, template.options, key_kind)
             self.record = Recorder(self.journal, sinks, summary, progress)
         except BaseException:
+            self.journal.close(commit=False)  # its lock too: the caller may fix the settings and retry
             _discard(self._tempdir)
             raise
         self._on_invalid = on_invalid

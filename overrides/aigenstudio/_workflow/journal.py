@@ -40,9 +40,11 @@ __all__ = [
     "JournalBusyError",
     "JournalFileError",
     "JournalKeyMissingError",
+    "JournalKindMismatchError",
     "JournalMismatchError",
     "JournalRecord",
     "OpenBatch",
+    "check_key_kind",
     "same_file",
 ]
 
@@ -84,6 +86,32 @@ class JournalBusyError(AigenStudioError):
 
 class JournalMismatchError(AigenStudioError):
     """The journal was started with other job options; resuming would mix two runs."""
+
+
+class JournalKindMismatchError(JournalMismatchError):
+    """The journal holds the verdicts of another kind of key (sandbox vs live).
+
+    A sandbox key's jobs are simulated: a live run must not skip rows as "already done" on
+    their strength (nor copy their result URLs), and a sandbox run must not stand in for live
+    jobs. The kind is recorded with the journal's other settings when a run first starts.
+    """
+
+    def __init__(self, path: str, recorded: str, given: str) -> None:
+        self.recorded, self.given = recorded, given
+        super().__init__(
+            f"the journal {path} holds the results of {recorded} API keys, and this run's keys are "
+            f"{given}: {_KIND_WORDS.get(recorded, recorded)} results are never reused by a {given} "
+            f"run; use another journal for the {given} run (or {recorded} keys to resume this one)"
+        )
+
+
+_KIND_WORDS = {"sandbox": "simulated sandbox", "live": "charged live"}
+
+
+def check_key_kind(path: str, recorded: str | None, given: str | None) -> None:
+    """JournalKindMismatchError if the journal recorded one kind of key and the run has another."""
+    if recorded is not None and given is not None and recorded != given:
+        raise JournalKindMismatchError(path, recorded, given)
 
 
 class JournalFileError(AigenStudioError, ValueError):
@@ -219,11 +247,18 @@ class Journal(JournalReader):
         self._in_tx = False
         self._unsaved = 0
 
-    def start(self, namespace: str, options: dict[str, Any]) -> None:
-        """Check (or record) what the journal was started with, and open a new run."""
+    def start(self, namespace: str, options: dict[str, Any], key_kind: str | None = None) -> None:
+        """Check (or record) what the journal was started with, and open a new run.
+
+        ``key_kind`` (``"sandbox"``, ``"live"``...; None: unknown, not checked) is recorded by
+        the first run that knows it; a run with another kind is refused
+        (:class:`JournalKindMismatchError`)."""
         wanted = {"schema": SCHEMA_VERSION, "namespace": namespace, "options": _canon(options)}
+        if key_kind is not None:
+            wanted["key_kind"] = key_kind
         with self._tx():
             stored = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
+            check_key_kind(self.path, stored.get("key_kind"), key_kind)
             for name, value in wanted.items():
                 if name in stored and stored[name] != value:
                     raise JournalMismatchError(
