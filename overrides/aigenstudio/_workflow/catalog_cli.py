@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from .._core.errors import AigenStudioError, APIError, ConfigurationError, RequestValidationError
+from .._core.untrusted import server_text
 from .catalog import process_catalog
 from .catalog_files import CatalogFileError, count_rows, dry_run, read_rows
 from .catalog_slots import run_key_kind
@@ -28,6 +29,7 @@ from .journal import (
     check_key_kind,
     same_file,
 )
+from .outcomes import utf8_text
 from .planner import BodyTemplate
 from .progress import ProgressBar
 
@@ -191,8 +193,14 @@ def _check_paths(args: argparse.Namespace) -> None:
             )
 
 
+def _printable(text: str) -> str:
+    """The server's (or the catalog's) text as a terminal line: control characters escaped (no
+    escape sequence reaches the terminal), a lone surrogate too (stdout could not encode it)."""
+    return server_text(utf8_text(text))
+
+
 def _fail(out: IO[str], message: str, kind: str) -> int:
-    print(message, file=sys.stderr if out is sys.stdout else out)
+    print(utf8_text(message), file=sys.stderr if out is sys.stdout else out)
     return EXIT_CODES[kind]
 
 
@@ -250,11 +258,11 @@ def _run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> 
         file=out,
     )
     for outcome in summary.failed[:20]:
-        print(
-            f"  row {outcome.row}: {outcome.key}: {outcome.error_code or outcome.status}: "
-            f"{outcome.error_message}{' (in an earlier run)' if outcome.earlier else ''}",
-            file=out,
+        line = (
+            f"{outcome.row}: {outcome.key}: {outcome.error_code or outcome.status}: "
+            f"{outcome.error_message}{' (in an earlier run)' if outcome.earlier else ''}"
         )
+        print(f"  row {_printable(line)}", file=out)
     return EXIT_CODES["done" if summary.ok else "failed_items"]
 
 
@@ -297,7 +305,7 @@ def _status(journal: str, out: IO[str]) -> int:
     try:
         items = dict(db.execute("SELECT status, COUNT(*) FROM items GROUP BY status").fetchall())
         jobs = dict(db.execute("SELECT status, COUNT(*) FROM batches GROUP BY status").fetchall())
-        credits = db.execute("SELECT COALESCE(SUM(credits_used), 0) FROM batches").fetchone()[0]
+        credits = _total_credits(db)
         open_jobs = db.execute(
             "SELECT seq, job_id FROM batches WHERE status IN ('planned', 'submitted') ORDER BY seq"
         ).fetchall()
@@ -318,3 +326,9 @@ def _status(journal: str, out: IO[str]) -> int:
     for seq, job_id in open_jobs:
         print(f"  open batch {seq}: job {job_id or '(not created yet)'}; a rerun re-attaches to it", file=out)
     return EXIT_CODES["done"]
+
+
+def _total_credits(db: sqlite3.Connection) -> int:
+    """The credits of every batch, summed in Python: SQL's SUM stops at 64 bits, and each
+    batch may hold up to that much (the journal clamps a larger count there)."""
+    return sum(credits for (credits,) in db.execute("SELECT credits_used FROM batches") if credits)

@@ -34,7 +34,7 @@ from .journal import (
     read_items,
     same_file,
 )
-from .outcomes import CatalogSummary, ItemOutcome, ResultsWriter
+from .outcomes import CatalogSummary, ItemOutcome, ResultsWriter, utf8_text
 from .planner import BodyTemplate, InvalidRowError, checked_image, images_per_job, item_key
 from .progress import CatalogProgress, ProgressTracker
 
@@ -395,7 +395,7 @@ def _image(url: str, external: str | None) -> dict[str, str]:
 
 def _printable(text: str | None) -> str | None:
     """A refused row's text as UTF-8 can carry it (a lone surrogate becomes ``\\udXXX``)."""
-    return None if text is None else text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return None if text is None else utf8_text(text)
 
 
 def _check_results(results: str | os.PathLike[str] | None, journal: str) -> None:

@@ -28,12 +28,12 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .._core.errors import AigenStudioError
-from .outcomes import BatchRecord, ItemOutcome
+from .outcomes import BatchRecord, ItemOutcome, utf8_text
 
 __all__ = [
     "Journal",
@@ -77,6 +77,7 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE INDEX IF NOT EXISTS items_by_batch ON items (batch, pos);
 """
 _SEEN_PER_COMMIT = 5000
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 TERMINAL = ("completed", "partially_completed", "failed", "cancelled")
 
 
@@ -265,9 +266,9 @@ class Journal(JournalReader):
                         f"the journal {self.path} was started with {name} {stored[name]}, not {value}; "
                         "use the same settings to resume, or another journal for another run"
                     )
-                self._db.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", (name, value))
+                self._write("INSERT OR IGNORE INTO meta VALUES (?, ?)", name, value)
             self.run = int(stored.get("runs", "0")) + 1
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('runs', ?)", (str(self.run),))
+            self._write("INSERT OR REPLACE INTO meta VALUES ('runs', ?)", str(self.run))
 
     def close(self, commit: bool = True) -> None:
         """Commit the pending bookkeeping (``seen``), or with ``commit=False`` (the run failed)
@@ -284,7 +285,7 @@ class Journal(JournalReader):
     def seen(self, key: str, row: int) -> None:
         """Note that this run's input holds ``key`` at ``row`` (committed with the next batch)."""
         self._begin()
-        self._db.execute("UPDATE items SET run = ?, row = ? WHERE item_key = ?", (self.run, row, key))
+        self._write("UPDATE items SET run = ?, row = ? WHERE item_key = ?", self.run, row, key)
         self._unsaved += 1
         if self._unsaved >= _SEEN_PER_COMMIT:  # a long stretch of skipped rows: keep the WAL short
             self._commit()
@@ -301,12 +302,17 @@ class Journal(JournalReader):
         self._begin()
         try:
             (seq,) = self._db.execute("SELECT COALESCE(MAX(seq) + 1, 0) FROM batches").fetchone()
-            self._db.execute(
+            self._write(
                 "INSERT INTO batches (seq, idempotency_key, status, images, run, updated_at, key_fingerprint)"
                 " VALUES (?, ?, 'planned', ?, ?, ?, ?)",
-                (seq, key, len(images), self.run, time.time(), fingerprint),
+                seq,
+                key,
+                len(images),
+                self.run,
+                time.time(),
+                fingerprint,
             )
-            self._db.executemany(
+            self._write_rows(
                 "INSERT INTO items (item_key, external_id, source_url, batch, pos, status, run, row)"
                 " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
                 [
@@ -323,26 +329,33 @@ class Journal(JournalReader):
     def set_key(self, seq: int, fingerprint: str | None) -> None:
         """The key an open batch goes to (before its create), or None: any key (create refused)."""
         with self._tx():
-            self._db.execute(
+            self._write(
                 "UPDATE batches SET key_fingerprint = ?, updated_at = ? WHERE seq = ?",
-                (fingerprint, time.time(), seq),
+                fingerprint,
+                time.time(),
+                seq,
             )
 
     def set_job(self, seq: int, job_id: str) -> None:
         with self._tx():
-            self._db.execute(
+            self._write(
                 "UPDATE batches SET job_id = ?, status = 'submitted', updated_at = ? WHERE seq = ?",
-                (job_id, time.time(), seq),
+                job_id,
+                time.time(),
+                seq,
             )
 
     def finish_batch(self, seq: int, status: str, credits: int | None, outcomes: list[ItemOutcome]) -> None:
         """The job's terminal status and every item's outcome, in one transaction."""
         with self._tx():
-            self._db.execute(
+            self._write(
                 "UPDATE batches SET status = ?, credits_used = ?, updated_at = ? WHERE seq = ?",
-                (status, credits, time.time(), seq),
+                status,
+                credits,
+                time.time(),
+                seq,
             )
-            self._db.executemany(
+            self._write_rows(
                 "UPDATE items SET status = ?, result_url = ?, thumbnail_url = ?, error_code = ?,"
                 " error_message = ?, credits_used = ? WHERE item_key = ?",
                 [
@@ -358,6 +371,24 @@ class Journal(JournalReader):
                     for o in outcomes
                 ],
             )
+
+    def _write(self, sql: str, *values: object) -> None:
+        """Every write goes through here or _write_rows: each value made storable first."""
+        self._db.execute(sql, tuple(map(storable, values)))
+
+    def _write_rows(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        self._db.executemany(sql, (tuple(map(storable, row)) for row in rows))
+
+
+def storable(value: object) -> object:
+    """``value`` as SQLite can store it, whatever the server sent: an int clamped to 64 bits
+    (SQLite's INTEGER; a count beyond is no count anyone can use), text as UTF-8 can carry
+    it (a lone surrogate escaped, :func:`utf8_text`); anything else as is."""
+    if isinstance(value, int):
+        return min(max(value, _INT64_MIN), _INT64_MAX)
+    if isinstance(value, str):
+        return utf8_text(value)
+    return value
 
 
 class _Transaction:
