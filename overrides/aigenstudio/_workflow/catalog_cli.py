@@ -27,6 +27,8 @@ from .journal import (
     JournalKeyMissingError,
     JournalMismatchError,
     check_key_kind,
+    journal_error,
+    open_read_only,
     same_file,
 )
 from .outcomes import utf8_text
@@ -164,8 +166,11 @@ def main(argv: list[str] | None, make_client: ClientFactory, out: IO[str] | None
         return _run(args, make_client, out)
     except (CatalogFileError, JournalFileError, OSError, ConfigurationError) as error:
         return _fail(out, f"error: {error}", "input")
-    except sqlite3.DatabaseError as error:  # a damaged journal, or not one at all
-        return _fail(out, f"error: the journal {args.journal} cannot be read: {error}", "input")
+    except sqlite3.DatabaseError as error:  # busy, or damaged past what the checks read
+        busy = isinstance(journal_error(args.journal, error), JournalBusyError)
+        return _fail(
+            out, f"error: the journal {args.journal} cannot be used: {error}", "journal" if busy else "input"
+        )
     except RequestValidationError as error:
         hint = "fix it (or pass --skip-invalid) and run the same command again; finished jobs are kept"
         return _fail(out, f"error: a row is invalid: {error}\n{hint}", "input")
@@ -222,13 +227,15 @@ def _namespace(args: argparse.Namespace) -> str:
 
 
 def _journal_meta(journal: str) -> dict[str, str]:
+    """What the journal was started with ({} for a new path, or a file the run will refuse)."""
     if not os.path.exists(journal):
         return {}
-    db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True)
+    try:
+        db = open_read_only(journal)
+    except (JournalFileError, JournalBusyError):
+        return {}  # the run (or the dry run's lookup) says what is wrong with it
     try:
         return dict(db.execute("SELECT name, value FROM meta").fetchall())
-    except sqlite3.Error:
-        return {}
     finally:
         db.close()
 
@@ -300,9 +307,9 @@ def _credits_per_image(client: ApiClient, operation: str) -> int | None:
 def _status(journal: str, out: IO[str]) -> int:
     if not os.path.exists(journal):
         return _fail(out, f"error: no journal at {journal}", "input")
-    meta = _journal_meta(journal)
-    db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True)
+    db = open_read_only(journal)
     try:
+        meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
         items = dict(db.execute("SELECT status, COUNT(*) FROM items GROUP BY status").fetchall())
         jobs = dict(db.execute("SELECT status, COUNT(*) FROM batches GROUP BY status").fetchall())
         credits = _total_credits(db)

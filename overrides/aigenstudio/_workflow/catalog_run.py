@@ -167,18 +167,9 @@ class CatalogRun:
         progress = ProgressTracker(
             sinks.on_progress, len(images) if isinstance(images, Sized) else None, clock
         )
-        try:
-            self.journal = Journal(path)
-        except BaseException:
-            _discard(self._tempdir)
-            raise
-        try:
-            self.journal.start(template.namespace, template.options, key_kind)
-            self.record = Recorder(self.journal, sinks, summary, progress)
-        except BaseException:
-            self.journal.close(commit=False)  # its lock too: the caller may fix the settings and retry
-            _discard(self._tempdir)
-            raise
+        recorder = functools.partial(Recorder, sinks=sinks, summary=summary, progress=progress)
+        self.record = _started(path, template, key_kind, self._tempdir, recorder)
+        self.journal = self.record.journal
         self._on_invalid = on_invalid
         self._resumed: set[str] = set()  # items of batches re-attached in this run
 
@@ -267,6 +258,30 @@ class CatalogRun:
         if self._on_invalid == "raise":
             raise error  # the buffered rows are dropped unsent; the journal keeps what is done
         return _refused(row, raw, error)
+
+
+def _started(
+    path: str,
+    template: BodyTemplate,
+    key_kind: str | None,
+    tempdir: str | None,
+    recorder: Callable[[Journal], Recorder],
+) -> Recorder:
+    """The run's journal, open and started, with its recorder; if any of it fails, nothing is
+    left behind: neither the journal's lock (the caller may fix the settings and retry) nor
+    the temporary directory."""
+    try:
+        journal = Journal(path)
+    except BaseException:
+        _discard(tempdir)
+        raise
+    try:
+        journal.start(template.namespace, template.options, key_kind)
+        return recorder(journal)
+    except BaseException:
+        journal.close(commit=False)
+        _discard(tempdir)
+        raise
 
 
 def _discard(tempdir: str | None) -> None:
