@@ -19,13 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aigenstudio._core.errors import RequestValidationError
 from aigenstudio._workflow.catalog import process_catalog
+from aigenstudio._workflow.catalog_cli import EXIT_CODES
 from aigenstudio._workflow.journal import Journal
 from aigenstudio._workflow.outcomes import ItemOutcome, ResultsWriter
 
 from .conftest import API_KEY, no_sleep, rows
 from .fake_server import FakeServer
-from .test_catalog_cli import ROOT, write_csv
+from .test_catalog_cli import ROOT, cli, write_csv
 
 HUGE = 2**70
 INT64_MAX = 2**63 - 1
@@ -155,3 +157,22 @@ def test_results_writer_takes_any_value(tmp_path: Path) -> None:
         writer.close()
     assert json.loads((tmp_path / "r.jsonl").read_text(encoding="utf-8"))["credits_used"] == HUGE
     assert str(HUGE) in (tmp_path / "r.csv").read_text(encoding="utf-8")
+
+
+def test_text_options_with_a_lone_surrogate_are_refused_before_anything_is_sent(
+    server: FakeServer, client: Any, tmp_path: Path
+) -> None:
+    for options in ({"namespace": "spring\ud800"}, {"namespace": "s", "instructions": "white \udcff"}):
+        with pytest.raises(RequestValidationError, match=r"namespace|instructions"):
+            process_catalog(
+                client, rows(range(2)), journal=tmp_path / "j.sqlite", operation="marketplace_clean",
+                **{**FAST, **options},
+            )  # fmt: skip
+    assert server.state.creates == 0
+    catalog = write_csv(tmp_path / "c.csv", rows(range(2)))
+    code, out = cli(server, "catalog", "run", str(catalog), "--operation", "marketplace_clean",
+                    "--journal", str(tmp_path / "k.sqlite"), "--namespace", "spring\udcff")  # fmt: skip
+    assert code == EXIT_CODES["input"], out
+    assert "namespace" in out
+    assert "row" not in out
+    assert server.state.creates == 0

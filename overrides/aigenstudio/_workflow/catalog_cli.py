@@ -172,6 +172,8 @@ def main(argv: list[str] | None, make_client: ClientFactory, out: IO[str] | None
             out, f"error: the journal {args.journal} cannot be used: {error}", "journal" if busy else "input"
         )
     except RequestValidationError as error:
+        if not error.field.startswith("images"):  # an argument (--namespace...), not a row
+            return _fail(out, f"error: {error}", "input")
         hint = "fix it (or pass --skip-invalid) and run the same command again; finished jobs are kept"
         return _fail(out, f"error: a row is invalid: {error}\n{hint}", "input")
     except (JournalBusyError, JournalMismatchError, JournalKeyMissingError) as error:

@@ -420,7 +420,7 @@ class Journal(JournalWriter):
         ``key_kind`` (``"sandbox"``, ``"live"``...; None: unknown, not checked) is recorded by
         the first run that knows it; a run with another kind is refused
         (:class:`JournalKindMismatchError`)."""
-        wanted = {"schema": SCHEMA_VERSION, "namespace": namespace, "options": _canon(options)}
+        wanted = {"schema": SCHEMA_VERSION, "namespace": utf8_text(namespace), "options": _canon(options)}
         if key_kind is not None:
             wanted["key_kind"] = key_kind
         with self._tx():
