@@ -14,7 +14,9 @@ with another API key is a 404. ``reads`` lists every job read as (job id, API ke
 ``drop_answers_for`` names an API key whose creates are performed but never answered (the
 connection is closed instead): a create answer lost on the way. ``credits_per_item`` is what
 each item costs (a float such as 10.0 goes on the wire as ``10.0``); ``item_error`` (code,
-message) makes every item of a finished job fail with that error.
+message) makes every item of a finished job fail with that error. ``hostile_job`` and
+``hostile_items`` are merged into every finished job and its items: odd values a server may
+send (a count beyond 64 bits, text with a lone surrogate from a JSON ``\\ud800``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ class Job:
     api_key: str | None = None
     credits_per_item: float = 1  # 10.0 is sent as a JSON float (10.0), as a server may
     item_error: tuple[str, str] | None = None  # (code, message): every item fails with it
+    hostile_job: dict[str, Any] = field(default_factory=dict)
+    hostile_items: dict[str, Any] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -59,7 +63,8 @@ class Job:
         }
         if done:
             job["credits_used"] = len(self.images) * self.credits_per_item
-            job["items"] = [self._item(n, i) for n, i in enumerate(self.images)]
+            job["items"] = [{**self._item(n, i), **self.hostile_items} for n, i in enumerate(self.images)]
+            job.update(self.hostile_job)
         return job
 
     def _item(self, n: int, image: dict[str, Any]) -> dict[str, Any]:
@@ -96,6 +101,8 @@ class State:
     drop_answers_for: str | None = None
     credits_per_item: float = 1
     item_error: tuple[str, str] | None = None
+    hostile_job: dict[str, Any] = field(default_factory=dict)  # merged into finished jobs
+    hostile_items: dict[str, Any] = field(default_factory=dict)  # ... and their items
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def active(self, api_key: str | None = None) -> int:
@@ -172,6 +179,8 @@ class _Handler(BaseHTTPRequestHandler):
                 api_key=api_key,
                 credits_per_item=state.credits_per_item,
                 item_error=state.item_error,
+                hostile_job=state.hostile_job,
+                hostile_items=state.hostile_items,
             )
             state.jobs[job.id] = job
             state.by_key[key] = job.id

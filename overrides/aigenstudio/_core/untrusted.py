@@ -14,8 +14,11 @@ __all__ = ["MAX_SERVER_TEXT", "inert_text", "server_request_id", "server_text"]
 
 MAX_SERVER_TEXT = 1000
 # C0 and C1 controls (ESC, BEL, CR, CSI...), DEL, the Unicode line and paragraph separators,
-# and the bidi controls that reorder what a terminal shows (U+202E writes the rest backwards).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# the bidi controls that reorder what a terminal shows (U+202E writes the rest backwards), and
+# lone surrogates (a JSON "\ud800": no UTF-8 stream, terminal or log file can encode one).
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 # Visible ASCII, at most 160 characters: the documented limit for request ids, both ways.
 _REQUEST_ID = re.compile(r"[\x21-\x7e]{1,160}")
 
@@ -26,8 +29,9 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def inert_text(text: str) -> str:
-    """``text`` with control and bidi characters escaped (``\\n`` -> ``\\x0a``, U+202E ->
-    ``\\u202e``): safe to print to a terminal or write as one log line, words kept."""
+    """``text`` with control and bidi characters and lone surrogates escaped (``\\n`` ->
+    ``\\x0a``, U+202E -> ``\\u202e``): safe to print to a terminal or write as one log line
+    in UTF-8, words kept."""
     return _CONTROL.sub(_escape, text)
 
 

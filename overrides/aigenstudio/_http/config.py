@@ -30,6 +30,7 @@ __all__ = [
     "KeyKind",
     "Settings",
     "is_loopback_host",
+    "key_kind",
     "missing_key_error",
     "resolve_settings",
 ]
@@ -100,13 +101,19 @@ def is_loopback_host(host: str) -> bool:
     return bool(found) and all(_is_loopback_address(str(info[4][0])) for info in found)
 
 
-def _key_kind(api_key: APIKey, allow_unknown_prefix: bool) -> KeyKind:
-    if api_key.reveal().startswith(SANDBOX_PREFIX):
+def key_kind(api_key: str) -> KeyKind:
+    """What a key's prefix says it is: ``"sandbox"``, ``"live"`` or ``"unknown"``."""
+    if api_key.startswith(SANDBOX_PREFIX):
         return "sandbox"
-    if api_key.reveal().startswith(LIVE_PREFIX):
+    if api_key.startswith(LIVE_PREFIX):
         return "live"
-    if allow_unknown_prefix:
-        return "unknown"
+    return "unknown"
+
+
+def _key_kind(api_key: APIKey, allow_unknown_prefix: bool) -> KeyKind:
+    kind = key_kind(api_key.reveal())
+    if kind != "unknown" or allow_unknown_prefix:
+        return kind
     # The message must not quote the key, not even a part of it.
     raise ConfigurationError(
         f"The API key has an unknown prefix: expected {SANDBOX_PREFIX!r} (sandbox) or "

@@ -30,7 +30,7 @@ from typing import Any
 from .._core.errors import ArgumentTypeError, RequestValidationError
 from .catalog_drive import BatchOutcome, Waits, drive, drive_async
 from .catalog_run import CatalogRun, OnInvalid, Sinks, StepHook
-from .catalog_slots import slot_clients
+from .catalog_slots import run_key_kind, slot_clients
 from .facade import ApiClient
 from .job_events import JobEvents
 from .outcomes import CatalogSummary, ItemOutcome
@@ -65,8 +65,10 @@ def _start(
     on_invalid: OnInvalid,
     clock: Callable[[], float],
     job_options: dict[str, Any],
+    clients: Sequence[ApiClient],
 ) -> CatalogRun:
-    return CatalogRun(images, BodyTemplate(namespace, job_options), journal, sinks, on_invalid, clock)
+    template = BodyTemplate(namespace, job_options)
+    return CatalogRun(images, template, journal, sinks, on_invalid, clock, run_key_kind(clients))
 
 
 def _clients_and_waits(
@@ -116,7 +118,7 @@ def iter_catalog(
         client, max_active_jobs, job_events, job_options, (wait_timeout, poll_interval, max_interval, clock)
     )
     sinks = Sinks(on_item, results, on_progress, on_step)
-    run = _start(images, namespace, journal, sinks, on_invalid, clock, job_options)
+    run = _start(images, namespace, journal, sinks, on_invalid, clock, job_options, clients)
     failed = True
     try:
         yield from drive(run, clients, max_active_jobs, waits, sleep, on_batch)
@@ -232,7 +234,7 @@ async def process_catalog_async(
         client, max_active_jobs, job_events, job_options, (wait_timeout, poll_interval, max_interval, clock)
     )
     sinks = Sinks(on_item, results, on_progress, on_step)
-    run = _start(images, namespace, journal, sinks, on_invalid, clock, job_options)
+    run = _start(images, namespace, journal, sinks, on_invalid, clock, job_options, clients)
     pause = sleep if sleep is not None else asyncio.sleep
     failed = True
     try:

@@ -21,12 +21,16 @@ from .._core.errors import AigenStudioError, APIError, ConfigurationError, Reque
 from .._core.untrusted import MAX_SERVER_TEXT, server_text
 from .catalog import process_catalog
 from .catalog_files import CatalogFileError, count_rows, dry_run, read_rows
+from .catalog_slots import run_key_kind
 from .facade import ApiClient, call, operations
 from .journal import (
     JournalBusyError,
     JournalFileError,
     JournalKeyMissingError,
     JournalMismatchError,
+    check_key_kind,
+    journal_error,
+    open_read_only,
     same_file,
 )
 from .planner import BodyTemplate
@@ -164,9 +168,14 @@ def main(argv: list[str] | None, make_client: ClientFactory, out: IO[str] | None
         return _run(args, make_client, out)
     except (CatalogFileError, JournalFileError, OSError, ConfigurationError) as error:
         return _fail(out, f"error: {error}", "input")
-    except sqlite3.DatabaseError as error:  # a damaged journal, or not one at all
-        return _fail(out, f"error: the journal {args.journal} cannot be read: {error}", "input")
+    except sqlite3.DatabaseError as error:  # busy, or damaged past what the checks read
+        busy = isinstance(journal_error(args.journal, error), JournalBusyError)
+        return _fail(
+            out, f"error: the journal {args.journal} cannot be used: {error}", "journal" if busy else "input"
+        )
     except RequestValidationError as error:
+        if not error.field.startswith("images"):  # an argument (--namespace...), not a row
+            return _fail(out, f"error: {error}", "input")
         hint = "fix it (or pass --skip-invalid) and run the same command again; finished jobs are kept"
         return _fail(out, f"error: a row is invalid: {error}", "input", hint)
     except (JournalBusyError, JournalMismatchError, JournalKeyMissingError) as error:
@@ -224,13 +233,15 @@ def _namespace(args: argparse.Namespace) -> str:
 
 
 def _journal_meta(journal: str) -> dict[str, str]:
+    """What the journal was started with ({} for a new path, or a file the run will refuse)."""
     if not os.path.exists(journal):
         return {}
-    db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True)
+    try:
+        db = open_read_only(journal)
+    except (JournalFileError, JournalBusyError):
+        return {}  # the run (or the dry run's lookup) says what is wrong with it
     try:
         return dict(db.execute("SELECT name, value FROM meta").fetchall())
-    except sqlite3.Error:
-        return {}
     finally:
         db.close()
 
@@ -270,6 +281,8 @@ def _run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> 
 
 def _dry_run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> int:
     template = BodyTemplate(_namespace(args), _options(args))
+    clients = _clients(args, make_client)
+    check_key_kind(args.journal, _journal_meta(args.journal).get("key_kind"), run_key_kind(clients))
     report = dry_run(read_rows(args.catalog), template, args.journal)
     _say(
         out,
@@ -278,7 +291,7 @@ def _dry_run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str])
     )
     for problem in report.invalid:
         _say(out, f"  {problem}")
-    per_image = _credits_per_image(_clients(args, make_client)[0], args.operation)
+    per_image = _credits_per_image(clients[0], args.operation)
     estimate = "unknown" if per_image is None else str(per_image * report.to_send)
     _say(
         out,
@@ -300,12 +313,12 @@ def _credits_per_image(client: ApiClient, operation: str) -> int | None:
 def _status(journal: str, out: IO[str]) -> int:
     if not os.path.exists(journal):
         return _fail(out, f"error: no journal at {journal}", "input")
-    meta = _journal_meta(journal)
-    db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True)
+    db = open_read_only(journal)
     try:
+        meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
         items = dict(db.execute("SELECT status, COUNT(*) FROM items GROUP BY status").fetchall())
         jobs = dict(db.execute("SELECT status, COUNT(*) FROM batches GROUP BY status").fetchall())
-        credits = db.execute("SELECT COALESCE(SUM(credits_used), 0) FROM batches").fetchone()[0]
+        credits = _total_credits(db)
         open_jobs = db.execute(
             "SELECT seq, job_id FROM batches WHERE status IN ('planned', 'submitted') ORDER BY seq"
         ).fetchall()
@@ -326,3 +339,9 @@ def _status(journal: str, out: IO[str]) -> int:
     for seq, job_id in open_jobs:
         _say(out, f"  open batch {seq}: job {job_id or '(not created yet)'}; a rerun re-attaches to it")
     return EXIT_CODES["done"]
+
+
+def _total_credits(db: sqlite3.Connection) -> int:
+    """The credits of every batch, summed in Python: SQL's SUM stops at 64 bits, and each
+    batch may hold up to that much (the journal clamps a larger count there)."""
+    return sum(credits for (credits,) in db.execute("SELECT credits_used FROM batches") if credits)

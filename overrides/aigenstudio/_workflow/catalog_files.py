@@ -15,7 +15,6 @@ import csv
 import hashlib
 import json
 import os
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -23,6 +22,7 @@ from typing import IO, Any
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 
 from .._core.errors import RequestValidationError
+from .journal import open_read_only
 from .planner import BodyTemplate, InvalidRowError, checked_image, images_per_job, item_key
 
 __all__ = ["CatalogFileError", "DryRun", "count_rows", "dry_run", "read_rows"]
@@ -154,7 +154,7 @@ def _refuse(report: DryRun, error: RequestValidationError) -> None:
 def _journal_lookup(journal: str | None) -> Any:
     if journal is None or not os.path.exists(journal):
         return lambda _key: False
-    db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True)
+    db = open_read_only(journal)
 
     def finished(key: str) -> bool:
         found = db.execute("SELECT status FROM items WHERE item_key = ?", (key,)).fetchone()

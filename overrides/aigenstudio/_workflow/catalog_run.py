@@ -34,7 +34,7 @@ from .journal import (
     read_items,
     same_file,
 )
-from .outcomes import CatalogSummary, ItemOutcome, ResultsWriter
+from .outcomes import CatalogSummary, ItemOutcome, ResultsWriter, utf8_text
 from .planner import BodyTemplate, InvalidRowError, checked_image, images_per_job, item_key
 from .progress import CatalogProgress, ProgressTracker
 
@@ -154,6 +154,7 @@ class CatalogRun:
         sinks: Sinks,
         on_invalid: OnInvalid,
         clock: Callable[[], float],
+        key_kind: str | None = None,
     ) -> None:
         if on_invalid not in ("raise", "skip"):
             raise RequestValidationError("on_invalid", "'raise' or 'skip'")
@@ -166,13 +167,9 @@ class CatalogRun:
         progress = ProgressTracker(
             sinks.on_progress, len(images) if isinstance(images, Sized) else None, clock
         )
-        try:
-            self.journal = Journal(path)
-            self.journal.start(template.namespace, template.options)
-            self.record = Recorder(self.journal, sinks, summary, progress)
-        except BaseException:
-            _discard(self._tempdir)
-            raise
+        recorder = functools.partial(Recorder, sinks=sinks, summary=summary, progress=progress)
+        self.record = _started(path, template, key_kind, self._tempdir, recorder)
+        self.journal = self.record.journal
         self._on_invalid = on_invalid
         self._resumed: set[str] = set()  # items of batches re-attached in this run
 
@@ -261,6 +258,30 @@ class CatalogRun:
         if self._on_invalid == "raise":
             raise error  # the buffered rows are dropped unsent; the journal keeps what is done
         return _refused(row, raw, error)
+
+
+def _started(
+    path: str,
+    template: BodyTemplate,
+    key_kind: str | None,
+    tempdir: str | None,
+    recorder: Callable[[Journal], Recorder],
+) -> Recorder:
+    """The run's journal, open and started, with its recorder; if any of it fails, nothing is
+    left behind: neither the journal's lock (the caller may fix the settings and retry) nor
+    the temporary directory."""
+    try:
+        journal = Journal(path)
+    except BaseException:
+        _discard(tempdir)
+        raise
+    try:
+        journal.start(template.namespace, template.options, key_kind)
+        return recorder(journal)
+    except BaseException:
+        journal.close(commit=False)
+        _discard(tempdir)
+        raise
 
 
 def _discard(tempdir: str | None) -> None:
@@ -389,7 +410,7 @@ def _image(url: str, external: str | None) -> dict[str, str]:
 
 def _printable(text: str | None) -> str | None:
     """A refused row's text as UTF-8 can carry it (a lone surrogate becomes ``\\udXXX``)."""
-    return None if text is None else text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return None if text is None else utf8_text(text)
 
 
 def _check_results(results: str | os.PathLike[str] | None, journal: str) -> None:

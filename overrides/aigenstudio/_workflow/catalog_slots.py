@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .._core.api_key import key_fingerprint
-from .._core.errors import RequestValidationError
+from .._core.errors import ConfigurationError, RequestValidationError
+from .._http.config import key_kind
 from .catalog_run import Batch
 from .facade import ApiClient
 from .job_events import JobEvents
@@ -32,8 +33,10 @@ __all__ = [
     "Stopped",
     "Workers",
     "client_fingerprint",
+    "client_key_kind",
     "job_pause",
     "pause_for",
+    "run_key_kind",
     "slot_clients",
 ]
 
@@ -54,6 +57,30 @@ def client_fingerprint(client: object) -> str | None:
         return own if isinstance(own, str) else None
     token = getattr(client, "token", None)
     return key_fingerprint(token) if isinstance(token, str) and token else None
+
+
+def client_key_kind(client: object) -> str | None:
+    """``"sandbox"``, ``"live"`` or ``"unknown"``: our client's ``key_kind``, else what a bare
+    generated client's ``token`` says; None for a client without a key (or not telling it)."""
+    if hasattr(type(client), "key_kind"):
+        own = getattr(client, "key_kind", None)
+        return own if isinstance(own, str) else None
+    token = getattr(client, "token", None)
+    return key_kind(token) if isinstance(token, str) and token else None
+
+
+def run_key_kind(clients: Sequence[object]) -> str | None:
+    """The one kind of key the run's clients have (None: none tells); ConfigurationError if
+    they mix kinds: a sandbox key's jobs are simulated, a live key's are charged, and one
+    run (one journal) must be one or the other, never batches of both."""
+    kinds = sorted({kind for kind in map(client_key_kind, clients) if kind is not None})
+    if len(kinds) > 1:
+        raise ConfigurationError(
+            f"the API keys of one catalog run must be of one kind, not {' and '.join(kinds)} "
+            "(a sandbox key's jobs are simulated, a live key's are charged): run the sandbox "
+            "and the live keys separately, each with its own journal"
+        )
+    return kinds[0] if kinds else None
 
 
 def slot_clients(client: ApiClient | Sequence[ApiClient], max_active_jobs: int) -> list[ApiClient]:

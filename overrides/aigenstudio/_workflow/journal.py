@@ -25,24 +25,31 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import time
+import urllib.parse
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .._core.errors import AigenStudioError
-from .outcomes import BatchRecord, ItemOutcome
+from .._core.untrusted import server_text
+from .outcomes import BatchRecord, ItemOutcome, utf8_text
 
 __all__ = [
     "Journal",
     "JournalBusyError",
     "JournalFileError",
     "JournalKeyMissingError",
+    "JournalKindMismatchError",
     "JournalMismatchError",
     "JournalRecord",
     "OpenBatch",
+    "check_key_kind",
+    "journal_error",
+    "open_read_only",
     "same_file",
 ]
 
@@ -74,7 +81,60 @@ CREATE TABLE IF NOT EXISTS items (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS items_by_batch ON items (batch, pos);
 """
+_OURS = {("table", "meta"), ("table", "batches"), ("table", "items"), ("index", "items_by_batch")}
+_COLUMNS = {  # what a journal's tables hold (schema 1's batches have no key_fingerprint)
+    "meta": {"name", "value"},
+    "batches": {"seq", "idempotency_key", "job_id", "status", "images", "credits_used", "run", "updated_at"},
+    "items": {
+        "item_key", "external_id", "source_url", "batch", "pos", "status", "result_url",
+        "thumbnail_url", "error_code", "error_message", "credits_used", "run", "row",
+    },
+}  # fmt: skip
+_RUNS = re.compile(r"[0-9]{1,15}")
+_UUID_GLOB = "-".join("[0-9a-f]" * n for n in (8, 4, 4, 4, 12))  # as the journal writes job ids
+
+
+def _text_or_null(column: str) -> tuple[str, str]:
+    return f"{column} IS NOT NULL AND typeof({column}) != 'text'", f"its {column} is not text"
+
+
+def _integer_or_null(column: str) -> tuple[str, str]:
+    return f"{column} IS NOT NULL AND typeof({column}) != 'integer'", f"its {column} is not a whole number"
+
+
+def _integer(column: str) -> tuple[str, str]:
+    return f"typeof({column}) != 'integer'", f"its {column} is not a whole number"
+
+
+# Per table: the column naming a record, and (SQL that is true for a faulty record, the fault).
+_RECORD_CHECKS: list[tuple[str, str, list[tuple[str, str]]]] = [
+    ("batches", "seq", [
+        ("typeof(idempotency_key) != 'text'", "it has no idempotency key"),
+        (f"job_id IS NOT NULL AND (typeof(job_id) != 'text' OR job_id NOT GLOB '{_UUID_GLOB}')",
+         "its job id is not a UUID"),
+        ("typeof(status) != 'text'", "it has no status"),
+        _integer("images"), _integer("run"),
+        _integer_or_null("credits_used"),
+        ("key_fingerprint IS NOT NULL AND (typeof(key_fingerprint) != 'text'"
+         f" OR key_fingerprint NOT GLOB '{'[0-9a-f]' * 12}')", "its key fingerprint is not 12 hex digits"),
+    ]),
+    ("items", "item_key", [
+        ("typeof(item_key) != 'text'", "its key is not text"),
+        ("typeof(source_url) != 'text'", "it has no source_url"),
+        _text_or_null("external_id"),
+        ("typeof(batch) != 'integer' OR NOT EXISTS (SELECT 1 FROM batches b WHERE b.seq = items.batch)",
+         "its batch is not in the journal"),
+        _integer("pos"),
+        ("typeof(status) != 'text' OR status NOT IN ('pending', 'completed', 'failed')",
+         "its status is not pending, completed or failed"),
+        *map(_text_or_null, ("result_url", "thumbnail_url", "error_code", "error_message")),
+        _integer_or_null("credits_used"),
+        _integer("run"), _integer("row"),
+    ]),
+]  # fmt: skip
+BUSY_TIMEOUT = 10.0  # seconds to wait for another process's write lock before JournalBusyError
 _SEEN_PER_COMMIT = 5000
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 TERMINAL = ("completed", "partially_completed", "failed", "cancelled")
 
 
@@ -84,6 +144,32 @@ class JournalBusyError(AigenStudioError):
 
 class JournalMismatchError(AigenStudioError):
     """The journal was started with other job options; resuming would mix two runs."""
+
+
+class JournalKindMismatchError(JournalMismatchError):
+    """The journal holds the verdicts of another kind of key (sandbox vs live).
+
+    A sandbox key's jobs are simulated: a live run must not skip rows as "already done" on
+    their strength (nor copy their result URLs), and a sandbox run must not stand in for live
+    jobs. The kind is recorded with the journal's other settings when a run first starts.
+    """
+
+    def __init__(self, path: str, recorded: str, given: str) -> None:
+        self.recorded, self.given = recorded, given
+        super().__init__(
+            f"the journal {path} holds the results of {recorded} API keys, and this run's keys are "
+            f"{given}: {_KIND_WORDS.get(recorded, recorded)} results are never reused by a {given} "
+            f"run; use another journal for the {given} run (or {recorded} keys to resume this one)"
+        )
+
+
+_KIND_WORDS = {"sandbox": "simulated sandbox", "live": "charged live"}
+
+
+def check_key_kind(path: str, recorded: str | None, given: str | None) -> None:
+    """JournalKindMismatchError if the journal recorded one kind of key and the run has another."""
+    if recorded is not None and given is not None and recorded != given:
+        raise JournalKindMismatchError(path, recorded, given)
 
 
 class JournalFileError(AigenStudioError, ValueError):
@@ -135,6 +221,7 @@ class JournalReader:
     """Reading a journal: what a run looks up, and what stays readable after it."""
 
     _db: sqlite3.Connection
+    path: str = ""
     _in_tx: bool = False
     _unsaved: int = 0
 
@@ -183,7 +270,12 @@ class JournalReader:
 
     def _begin(self) -> None:
         if not self._in_tx:
-            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                if _is_busy(error):  # another program holds a write lock on the journal
+                    raise journal_error(self.path, error) from None
+                raise
             self._in_tx = True
 
     def _commit(self) -> None:
@@ -202,54 +294,23 @@ class JournalReader:
     def _tx(self) -> _Transaction:
         return _Transaction(self)
 
+    def _write(self, sql: str, *values: object) -> None:
+        """Every write goes through here or _write_rows: each value made storable first."""
+        self._db.execute(sql, tuple(map(storable, values)))
 
-class Journal(JournalReader):
-    """One catalog's durable state; see the module docstring for the guarantees."""
+    def _write_rows(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        self._db.executemany(sql, (tuple(map(storable, row)) for row in rows))
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = os.fspath(path)
-        real = os.path.realpath(self.path)  # one lock whatever the spelling (symlink, ./, ..)
-        self._lock = _take_lock(real + ".lock")
-        try:
-            self._db = _open(real, self.path)
-        except BaseException:
-            self._lock.close()
-            raise
-        self.run = 0
-        self._in_tx = False
-        self._unsaved = 0
 
-    def start(self, namespace: str, options: dict[str, Any]) -> None:
-        """Check (or record) what the journal was started with, and open a new run."""
-        wanted = {"schema": SCHEMA_VERSION, "namespace": namespace, "options": _canon(options)}
-        with self._tx():
-            stored = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
-            for name, value in wanted.items():
-                if name in stored and stored[name] != value:
-                    raise JournalMismatchError(
-                        f"the journal {self.path} was started with {name} {stored[name]}, not {value}; "
-                        "use the same settings to resume, or another journal for another run"
-                    )
-                self._db.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", (name, value))
-            self.run = int(stored.get("runs", "0")) + 1
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('runs', ?)", (str(self.run),))
+class JournalWriter(JournalReader):
+    """The writes a run makes, each in its own transaction (``seen`` batched)."""
 
-    def close(self, commit: bool = True) -> None:
-        """Commit the pending bookkeeping (``seen``), or with ``commit=False`` (the run failed)
-        drop it; every batch and outcome was committed on its own. The lock goes either way."""
-        try:
-            if commit:
-                self._commit()
-            else:
-                self._rollback()
-        finally:
-            self._db.close()
-            self._lock.close()
+    run: int
 
     def seen(self, key: str, row: int) -> None:
         """Note that this run's input holds ``key`` at ``row`` (committed with the next batch)."""
         self._begin()
-        self._db.execute("UPDATE items SET run = ?, row = ? WHERE item_key = ?", (self.run, row, key))
+        self._write("UPDATE items SET run = ?, row = ? WHERE item_key = ?", self.run, row, key)
         self._unsaved += 1
         if self._unsaved >= _SEEN_PER_COMMIT:  # a long stretch of skipped rows: keep the WAL short
             self._commit()
@@ -266,12 +327,17 @@ class Journal(JournalReader):
         self._begin()
         try:
             (seq,) = self._db.execute("SELECT COALESCE(MAX(seq) + 1, 0) FROM batches").fetchone()
-            self._db.execute(
+            self._write(
                 "INSERT INTO batches (seq, idempotency_key, status, images, run, updated_at, key_fingerprint)"
                 " VALUES (?, ?, 'planned', ?, ?, ?, ?)",
-                (seq, key, len(images), self.run, time.time(), fingerprint),
+                seq,
+                key,
+                len(images),
+                self.run,
+                time.time(),
+                fingerprint,
             )
-            self._db.executemany(
+            self._write_rows(
                 "INSERT INTO items (item_key, external_id, source_url, batch, pos, status, run, row)"
                 " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
                 [
@@ -288,26 +354,33 @@ class Journal(JournalReader):
     def set_key(self, seq: int, fingerprint: str | None) -> None:
         """The key an open batch goes to (before its create), or None: any key (create refused)."""
         with self._tx():
-            self._db.execute(
+            self._write(
                 "UPDATE batches SET key_fingerprint = ?, updated_at = ? WHERE seq = ?",
-                (fingerprint, time.time(), seq),
+                fingerprint,
+                time.time(),
+                seq,
             )
 
     def set_job(self, seq: int, job_id: str) -> None:
         with self._tx():
-            self._db.execute(
+            self._write(
                 "UPDATE batches SET job_id = ?, status = 'submitted', updated_at = ? WHERE seq = ?",
-                (job_id, time.time(), seq),
+                job_id,
+                time.time(),
+                seq,
             )
 
     def finish_batch(self, seq: int, status: str, credits: int | None, outcomes: list[ItemOutcome]) -> None:
         """The job's terminal status and every item's outcome, in one transaction."""
         with self._tx():
-            self._db.execute(
+            self._write(
                 "UPDATE batches SET status = ?, credits_used = ?, updated_at = ? WHERE seq = ?",
-                (status, credits, time.time(), seq),
+                status,
+                credits,
+                time.time(),
+                seq,
             )
-            self._db.executemany(
+            self._write_rows(
                 "UPDATE items SET status = ?, result_url = ?, thumbnail_url = ?, error_code = ?,"
                 " error_message = ?, credits_used = ? WHERE item_key = ?",
                 [
@@ -325,6 +398,68 @@ class Journal(JournalReader):
             )
 
 
+class Journal(JournalWriter):
+    """One catalog's durable state; see the module docstring for the guarantees."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        real = os.path.realpath(self.path)  # one lock whatever the spelling (symlink, ./, ..)
+        self._lock = _take_lock(real + ".lock")
+        try:
+            self._db = _open(real, self.path)
+        except BaseException:
+            self._lock.close()
+            raise
+        self.run = 0
+        self._in_tx = False
+        self._unsaved = 0
+
+    def start(self, namespace: str, options: dict[str, Any], key_kind: str | None = None) -> None:
+        """Check (or record) what the journal was started with, and open a new run.
+
+        ``key_kind`` (``"sandbox"``, ``"live"``...; None: unknown, not checked) is recorded by
+        the first run that knows it; a run with another kind is refused
+        (:class:`JournalKindMismatchError`)."""
+        wanted = {"schema": SCHEMA_VERSION, "namespace": utf8_text(namespace), "options": _canon(options)}
+        if key_kind is not None:
+            wanted["key_kind"] = key_kind
+        with self._tx():
+            stored = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
+            check_key_kind(self.path, stored.get("key_kind"), key_kind)
+            for name, value in wanted.items():
+                if name in stored and stored[name] != value:
+                    raise JournalMismatchError(
+                        f"the journal {self.path} was started with {name} {stored[name]}, not {value}; "
+                        "use the same settings to resume, or another journal for another run"
+                    )
+                self._write("INSERT OR IGNORE INTO meta VALUES (?, ?)", name, value)
+            self.run = int(stored.get("runs", "0")) + 1
+            self._write("INSERT OR REPLACE INTO meta VALUES ('runs', ?)", str(self.run))
+
+    def close(self, commit: bool = True) -> None:
+        """Commit the pending bookkeeping (``seen``), or with ``commit=False`` (the run failed)
+        drop it; every batch and outcome was committed on its own. The lock goes either way."""
+        try:
+            if commit:
+                self._commit()
+            else:
+                self._rollback()
+        finally:
+            self._db.close()
+            self._lock.close()
+
+
+def storable(value: object) -> object:
+    """``value`` as SQLite can store it, whatever the server sent: an int clamped to 64 bits
+    (SQLite's INTEGER; a count beyond is no count anyone can use), text as UTF-8 can carry
+    it (a lone surrogate escaped, :func:`utf8_text`); anything else as is."""
+    if isinstance(value, int):
+        return min(max(value, _INT64_MIN), _INT64_MAX)
+    if isinstance(value, str):
+        return utf8_text(value)
+    return value
+
+
 class _Transaction:
     def __init__(self, journal: JournalReader) -> None:
         self._journal = journal
@@ -340,25 +475,125 @@ class _Transaction:
 
 
 def _open(real: str, path: str) -> sqlite3.Connection:
-    """The journal's database, its schema created if missing; JournalFileError if not SQLite."""
-    db = sqlite3.connect(real, isolation_level=None, timeout=10.0)
+    """The journal's database, its schema created if missing, once it is known to be ours.
+
+    Nothing is written (not even the switch to WAL) before :func:`_check_ours` has read that
+    the file is our journal, an empty database or a new file; the records are checked too.
+    """
+    db = sqlite3.connect(real, isolation_level=None, timeout=BUSY_TIMEOUT)
     try:
+        _check_ours(db, path)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(_SCHEMA)
         _migrate(db)
+        _check_records(db, path)
     except sqlite3.DatabaseError as error:
         db.close()
-        if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
-            raise
-        raise JournalFileError(
-            f"{path} is not a catalog journal ({error}); give --journal/journal= "
-            "a new file name, or the journal of an earlier run"
-        ) from None
+        raise journal_error(path, error) from None
     except BaseException:
         db.close()
         raise
     return db
+
+
+def open_read_only(path: str) -> sqlite3.Connection:
+    """A journal to read (``catalog status``, a dry run): never written, checked like a run's.
+
+    JournalFileError if it is not a journal (another application's database, an empty file)
+    or damaged; JournalBusyError if another process holds it locked.
+    """
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
+    try:
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
+    except sqlite3.DatabaseError as error:
+        raise journal_error(path, error) from None
+    try:
+        if not _check_ours(db, path):
+            raise JournalFileError(f"{path} holds no catalog journal yet (an empty database)")
+        _check_records(db, path)
+    except sqlite3.DatabaseError as error:
+        db.close()
+        raise journal_error(path, error) from None
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def journal_error(path: str, error: sqlite3.DatabaseError) -> AigenStudioError:
+    """What an SQLite error on the journal means: busy (another process holds it locked:
+    wait, never start afresh) or a file that is not a journal (or is damaged past reading)."""
+    if _is_busy(error):
+        return JournalBusyError(
+            f"the journal {path} is locked by another process (another catalog run, or a program "
+            "writing to it); wait for it to finish (or stop it), then run the same command again"
+        )
+    return JournalFileError(
+        f"{path} is not a catalog journal ({error}); give --journal/journal= "
+        "a new file name, or the journal of an earlier run"
+    )
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _check_ours(db: sqlite3.Connection, path: str) -> bool:
+    """JournalFileError unless every table and index is one of a journal's (with its columns);
+    True when the journal's tables are there, False for an empty database. Reads only."""
+    found = db.execute(
+        "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+    ).fetchall()
+    strangers = sorted(str(name) for kind, name in found if (kind, name) not in _OURS)
+    for table, needed in _COLUMNS.items():
+        columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if columns and not needed <= columns:
+            strangers.append(f"{table} ({', '.join(sorted(map(str, columns)))})")
+    if strangers:
+        listed = ", ".join(map(_quoted, strangers[:5]))
+        raise JournalFileError(
+            f"{path} is an SQLite database of something else (it holds {listed}), not a catalog "
+            "journal; it was left as it was: give --journal/journal= a new file name, or the "
+            "journal of an earlier run"
+        )
+    return bool(found)
+
+
+def _check_records(db: sqlite3.Connection, path: str) -> None:
+    """JournalFileError naming the first record a run could not use (reads only)."""
+    runs = db.execute("SELECT value FROM meta WHERE name = 'runs'").fetchone()
+    if runs is not None and not (isinstance(runs[0], str) and _RUNS.fullmatch(runs[0])):
+        raise _damaged(path, "its run counter is not a number of runs")
+    has_fingerprint = "key_fingerprint" in {row[1] for row in db.execute("PRAGMA table_info(batches)")}
+    for table, name, checks in _RECORD_CHECKS:
+        if table == "batches" and not has_fingerprint:
+            checks = [check for check in checks if "key_fingerprint" not in check[0]]
+        cases = " ".join(f"WHEN {condition} THEN {index}" for index, (condition, _) in enumerate(checks))
+        query = f"SELECT {name}, CASE {cases} END AS fault FROM {table} WHERE fault IS NOT NULL LIMIT 1"  # noqa: S608
+        found = db.execute(query).fetchone()
+        if found is not None:
+            which = (
+                f"batch {found[0]}"
+                if table == "batches"
+                else f"item {server_text(utf8_text(str(found[0])), 80)!r}"
+            )
+            raise _damaged(path, f"{which}: {checks[found[1]][1]}")
+
+
+def _quoted(value: object) -> str:
+    """A value read from a damaged or foreign file, safe to print in one line."""
+    return repr(server_text(utf8_text(str(value)), 80))
+
+
+def _damaged(path: str, fault: str) -> JournalFileError:
+    return JournalFileError(
+        f"the journal {path} is damaged: {fault}; restore it from a copy, or give "
+        "--journal/journal= a new file name (a new journal does not know what this one recorded)"
+    )
 
 
 def _migrate(db: sqlite3.Connection) -> None:
@@ -386,7 +621,7 @@ def _take_lock(path: str) -> sqlite3.Connection:
         lock.execute("BEGIN EXCLUSIVE")
     except sqlite3.OperationalError as error:
         lock.close()
-        if "locked" not in str(error) and "busy" not in str(error):
+        if not _is_busy(error):
             raise
         raise JournalBusyError(
             f"another catalog run is using the journal {path.removesuffix('.lock')}; "

@@ -19,7 +19,7 @@ from typing import IO, Any, Literal
 
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 
-__all__ = ["BatchRecord", "CatalogSummary", "ItemOutcome", "ResultsWriter", "Status"]
+__all__ = ["BatchRecord", "CatalogSummary", "ItemOutcome", "ResultsWriter", "Status", "utf8_text"]
 
 # completed / failed: the API's verdict (``earlier=True``: in an earlier run, read from the
 # journal; a failed item is not re-sent). skipped: completed in an earlier run (journal).
@@ -27,6 +27,16 @@ __all__ = ["BatchRecord", "CatalogSummary", "ItemOutcome", "ResultsWriter", "Sta
 Status = Literal["completed", "failed", "skipped", "invalid"]
 # A results-file cell a spreadsheet would read as a formula (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def utf8_text(text: str) -> str:
+    """``text`` as UTF-8 can carry it: a lone surrogate (from a JSON ``\\ud800``, in a row or
+    in the server's text) becomes the six characters ``\\ud800``; any other text is unchanged."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,6 +119,9 @@ class BodyTemplate:
             raise RequestValidationError("namespace", "a non-empty string")
         self.namespace = namespace
         self.options = {name: _plain(value) for name, value in job_options.items() if value is not None}
+        for name, text in {"namespace": namespace, **self.options}.items():  # hashed into every key
+            if isinstance(text, str):
+                _check_text(name, text)
         self._create = load_spec().operations.get(_CREATE_OPERATION_ID)
         probe = self._model([_PROBE_IMAGE])
         if probe.additional_properties:
