@@ -70,7 +70,13 @@ if TYPE_CHECKING:
         process_catalog,
     )
     from ._workflow.job_events import JobEvents
-    from ._workflow.journal import JournalBusyError, JournalKeyMissingError, JournalMismatchError
+    from ._workflow.journal import (
+        JournalBusyError,
+        JournalFileError,
+        JournalKeyMissingError,
+        JournalKindMismatchError,
+        JournalMismatchError,
+    )
     from ._workflow.operations import find_operation
     from ._workflow.pagination import PaginationLoopError, iter_jobs
     from ._workflow.progress import CatalogProgress, ProgressBar, progress_bar
@@ -101,7 +107,9 @@ _LAZY: dict[str, str] = {
     "iter_catalog": "._workflow.catalog",
     "JobEvents": "._workflow.job_events",
     "JournalBusyError": "._workflow.journal",
+    "JournalFileError": "._workflow.journal",
     "JournalKeyMissingError": "._workflow.journal",
+    "JournalKindMismatchError": "._workflow.journal",
     "JournalMismatchError": "._workflow.journal",
     "CatalogProgress": "._workflow.progress",
     "ProgressBar": "._workflow.progress",
@@ -165,7 +173,9 @@ __all__ = [
     "JobResults",
     "JobWaitTimeout",
     "JournalBusyError",
+    "JournalFileError",
     "JournalKeyMissingError",
+    "JournalKindMismatchError",
     "JournalMismatchError",
     "MalformedWebhookHeaderError",
     "MissingWebhookHeaderError",

@@ -47,13 +47,14 @@ EXIT_HELP = """exit codes:
   0    every row is done (completed now or in an earlier run)
   1    the run finished, but some images failed (in this run or an earlier one: failed
        images are not re-sent) or rows were refused (see --results)
-  2    stopped by the input: a bad argument, an unreadable file (not UTF-8, not a
-       journal...), an invalid row (with --dry-run: any invalid row); fix it and run
-       the same command again
+  2    stopped by the input: a bad argument, sandbox and live keys in one run, an
+       unreadable file (not UTF-8, not a journal, a damaged journal...), an invalid
+       row (with --dry-run: any invalid row); fix it and run the same command again
   3    the API refused or could not be reached (key, credits, network, timeout);
        run the same command again to resume
-  4    the journal is in use by another run, or was started with other settings, or
-       has an open job of an API key not given this time (pass that key again)
+  4    the journal is in use by another run, or was started with other settings or
+       the other kind of key (sandbox vs live), or has an open job of an API key not
+       given this time (pass that key again)
   130  interrupted (Ctrl-C): every job created so far is in the journal;
        run the same command again to resume
 """
