@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["MAX_JSON_DEPTH", "JSONTooDeep", "loads_bounded"]
+__all__ = ["MAX_JSON_DEPTH", "IntegralFloats", "JSONTooDeep", "loads_bounded"]
 
 # The API's deepest documented body (a job with its items) nests 4 levels.
 MAX_JSON_DEPTH = 64
@@ -21,6 +21,23 @@ MAX_JSON_DEPTH = 64
 
 class JSONTooDeep(ValueError):
     """The document nests deeper than the limit."""
+
+
+class IntegralFloats:
+    """A ``parse_float`` for :func:`loads_bounded` that notes whether any number written as a
+    float (``10.0``, ``1e1``) is integral: the JSON Schema integers that json makes floats.
+    The parser calls it for float tokens only, so a body without one costs nothing more."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def __call__(self, text: str) -> float:
+        value = float(text)
+        if value.is_integer():
+            self.seen = True
+        return value
 
 
 def _depth_exceeds(document: Any, max_depth: int) -> bool:
@@ -36,10 +53,12 @@ def _depth_exceeds(document: Any, max_depth: int) -> bool:
     return False
 
 
-def loads_bounded(content: bytes | str, max_depth: int = MAX_JSON_DEPTH) -> Any:
+def loads_bounded(
+    content: bytes | str, max_depth: int = MAX_JSON_DEPTH, *, parse_float: IntegralFloats | None = None
+) -> Any:
     """``json.loads`` that raises JSONTooDeep instead of recursing past ``max_depth``."""
     try:
-        document = json.loads(content)
+        document = json.loads(content, parse_float=parse_float)
     except RecursionError:
         raise JSONTooDeep(f"JSON nests deeper than {max_depth} levels") from None
     raw = content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass")

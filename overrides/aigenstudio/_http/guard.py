@@ -28,7 +28,7 @@ from .._core.errors import (
 )
 from .._core.log import log_response
 from .._core.redaction import redacted_request
-from .._core.safe_json import JSONTooDeep, loads_bounded
+from .._core.safe_json import IntegralFloats, JSONTooDeep, loads_bounded
 from .._core.untrusted import server_request_id
 from .reading import ReadResponse
 from .request_id import RequestIdState
@@ -137,8 +137,9 @@ def finish_response(response: httpx.Response) -> None:
     if not operation.has_response_schema(status):
         _record(exchange, request, status, header_id)
         return
+    floats = IntegralFloats()
     try:
-        body = loads_bounded(response.content)
+        body = loads_bounded(response.content, parse_float=floats)
     except ValueError as exc:
         _record(exchange, request, status, header_id)
         problem = f"nests too deeply ({exc})" if isinstance(exc, JSONTooDeep) else "is not valid JSON"
@@ -149,8 +150,9 @@ def finish_response(response: httpx.Response) -> None:
     _record(exchange, request, status, request_id)
     invalid = operation.response_problem(status, body)
     if invalid is None and isinstance(response, ReadResponse):
-        # The generated parser reads this instead of parsing again, integers as int.
-        response.remember_json(operation.response_value(status, body))
+        # The generated parser reads this instead of parsing again, with integers as int
+        # (walked only for a body that wrote an integral number as a float: rare, and slow).
+        response.remember_json(operation.response_value(status, body) if floats.seen else body)
     if invalid is not None:
         raise APIResponseValidationError(
             f"HTTP {status} response does not match the API spec: {invalid.describe()}",
