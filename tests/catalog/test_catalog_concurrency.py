@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 from aigenstudio import aio
+from aigenstudio._catalog.cli import main as cli_main
+from aigenstudio._catalog.job_events import JobEvents
+from aigenstudio._catalog.process import BatchOutcome, iter_catalog, process_catalog
 from aigenstudio._core.errors import APIStatusError, RequestValidationError
 from aigenstudio._webhooks import WebhookEvent
-from aigenstudio._workflow.catalog import BatchOutcome, iter_catalog, process_catalog
-from aigenstudio._workflow.catalog_cli import main as cli_main
-from aigenstudio._workflow.job_events import JobEvents
 from aigenstudio_client.client import AuthenticatedClient
 
 from .child import CRASH_EXIT

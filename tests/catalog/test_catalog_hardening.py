@@ -12,12 +12,12 @@ from typing import Any
 
 import attrs
 import pytest
+from aigenstudio._catalog import journal as journal_module
+from aigenstudio._catalog.cli import EXIT_CODES
+from aigenstudio._catalog.journal import Journal, JournalBusyError, JournalFileError
+from aigenstudio._catalog.planner import IMAGE_FIELDS, checked_image
+from aigenstudio._catalog.process import ItemOutcome, process_catalog
 from aigenstudio._core.errors import RequestValidationError
-from aigenstudio._workflow import journal as journal_module
-from aigenstudio._workflow.catalog import ItemOutcome, process_catalog
-from aigenstudio._workflow.catalog_cli import EXIT_CODES
-from aigenstudio._workflow.journal import Journal, JournalBusyError, JournalFileError
-from aigenstudio._workflow.planner import IMAGE_FIELDS, checked_image
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 
 from .conftest import no_sleep, rows

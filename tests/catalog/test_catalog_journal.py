@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from aigenstudio import aio
-from aigenstudio._workflow.catalog import ItemOutcome, iter_catalog, process_catalog
-from aigenstudio._workflow.journal import Journal, JournalBusyError, JournalMismatchError
-from aigenstudio._workflow.progress import CatalogProgress, ProgressBar
+from aigenstudio._catalog.journal import Journal, JournalBusyError, JournalMismatchError
+from aigenstudio._catalog.process import ItemOutcome, iter_catalog, process_catalog
+from aigenstudio._catalog.progress import CatalogProgress, ProgressBar
 from aigenstudio_client.client import AuthenticatedClient
 
 from ..workflow.conftest import FakeClock
@@ -72,7 +72,7 @@ def test_a_second_concurrent_run_is_refused(server: FakeServer, client: Any, tmp
 def test_a_run_in_another_process_holds_the_journal(server: FakeServer, client: Any, tmp_path: Path) -> None:
     journal = tmp_path / "state.sqlite"
     code = (
-        "import sys; from aigenstudio._workflow.journal import Journal; "
+        "import sys; from aigenstudio._catalog.journal import Journal; "
         f"j = Journal({str(journal)!r}); print('held', flush=True); sys.stdin.readline()"
     )
     env = {"PYTHONPATH": f"{ROOT / 'generated'}:{ROOT / 'overrides'}"}

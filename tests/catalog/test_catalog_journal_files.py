@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aigenstudio._workflow import journal as journal_module
-from aigenstudio._workflow.catalog import process_catalog
-from aigenstudio._workflow.catalog_cli import EXIT_CODES
-from aigenstudio._workflow.journal import Journal, JournalBusyError, JournalFileError
+from aigenstudio._catalog import journal as journal_module
+from aigenstudio._catalog.cli import EXIT_CODES
+from aigenstudio._catalog.journal import Journal, JournalBusyError, JournalFileError
+from aigenstudio._catalog.process import process_catalog
 
 from .conftest import no_sleep, rows
 from .fake_server import FakeServer

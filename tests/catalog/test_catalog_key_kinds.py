@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 from aigenstudio import Client
+from aigenstudio._catalog.cli import EXIT_CODES, main
+from aigenstudio._catalog.journal import JournalKindMismatchError, JournalMismatchError
+from aigenstudio._catalog.process import process_catalog
+from aigenstudio._catalog.slots import client_key_kind
 from aigenstudio._core.errors import ConfigurationError
-from aigenstudio._workflow.catalog import process_catalog
-from aigenstudio._workflow.catalog_cli import EXIT_CODES, main
-from aigenstudio._workflow.catalog_slots import client_key_kind
-from aigenstudio._workflow.journal import JournalKindMismatchError, JournalMismatchError
 from aigenstudio_client.client import AuthenticatedClient
 
 from .conftest import no_sleep, rows

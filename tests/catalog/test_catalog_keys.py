@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 from aigenstudio import Client, aio
+from aigenstudio._catalog.cli import main as cli_main
+from aigenstudio._catalog.journal import Journal, JournalKeyMissingError
+from aigenstudio._catalog.process import process_catalog
+from aigenstudio._catalog.slots import client_fingerprint, slot_clients
 from aigenstudio._core.api_key import key_fingerprint
 from aigenstudio._core.errors import APIConnectionError
-from aigenstudio._workflow.catalog import process_catalog
-from aigenstudio._workflow.catalog_cli import main as cli_main
-from aigenstudio._workflow.catalog_slots import client_fingerprint, slot_clients
-from aigenstudio._workflow.journal import Journal, JournalKeyMissingError
 from aigenstudio_client.client import AuthenticatedClient
 
 from .child import CRASH_EXIT, crash_key

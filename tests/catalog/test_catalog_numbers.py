@@ -7,9 +7,9 @@ import math
 import time
 
 from aigenstudio import Client
-from aigenstudio._workflow.catalog import process_catalog
-from aigenstudio._workflow.outcomes import ItemOutcome
-from aigenstudio._workflow.progress import CatalogProgress, ProgressTracker
+from aigenstudio._catalog.outcomes import ItemOutcome
+from aigenstudio._catalog.process import process_catalog
+from aigenstudio._catalog.progress import CatalogProgress, ProgressTracker
 
 from .conftest import API_KEY, rows
 from .fake_server import FakeServer

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from aigenstudio import aio
+from aigenstudio._catalog.process import BatchOutcome, ItemOutcome, images_per_job, process_catalog
 from aigenstudio._core.errors import RequestValidationError
 from aigenstudio._http.idempotency import validate_idempotency_key
-from aigenstudio._workflow.catalog import BatchOutcome, ItemOutcome, images_per_job, process_catalog
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 
 from .conftest import FakeApi, FakeClock, SimulatedCrash, make_client

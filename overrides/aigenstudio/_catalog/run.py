@@ -58,7 +58,7 @@ class Batch:
 
 
 class KeySlots(Protocol):
-    """The run's API keys as the driver's slots see them (catalog_slots.SlotTable)."""
+    """The run's API keys as the driver's slots see them (slots.SlotTable)."""
 
     @property
     def fingerprints(self) -> Sequence[str | None]: ...
