@@ -55,10 +55,8 @@ if TYPE_CHECKING:
     )
     from ._catalog.process import (
         BatchOutcome,
-        CatalogReport,
         CatalogSummary,
         ItemOutcome,
-        ItemReport,
         iter_catalog,
         process_catalog,
     )
@@ -99,8 +97,6 @@ _LAZY: dict[str, str] = {
     "JobResults": "._workflow.results",
     "job_results": "._workflow.results",
     "BatchOutcome": "._catalog.process",
-    "CatalogReport": "._catalog.process",
-    "ItemReport": "._catalog.process",
     "process_catalog": "._catalog.process",
     "CatalogSummary": "._catalog.process",
     "ItemOutcome": "._catalog.process",
@@ -157,7 +153,6 @@ __all__ = [
     "BadRequestError",
     "BatchOutcome",
     "CatalogProgress",
-    "CatalogReport",
     "CatalogSummary",
     "Client",
     "ClientClosedError",
@@ -168,7 +163,6 @@ __all__ = [
     "InternalServerError",
     "InvalidWebhookPayloadError",
     "ItemOutcome",
-    "ItemReport",
     "JobEvents",
     "JobResults",
     "JobWaitTimeout",

@@ -7,9 +7,11 @@ import io
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
+import aigenstudio
 import pytest
 from aigenstudio import aio
 from aigenstudio._catalog.journal import Journal, JournalBusyError, JournalMismatchError
@@ -223,3 +225,22 @@ def _active_job() -> Any:
     from .fake_server import Job
 
     return Job("other-key-job", [{"source_url": "https://img.test/x.jpg"}], finish_at=10**6)
+
+
+def test_a_run_without_a_journal_leaves_no_temporary_files(
+    client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    summary = run(client, rows(range(3)), None)
+    assert summary.completed_count == 3
+    assert summary.journal is None
+    assert list(tmp_path.iterdir()) == []  # gone when the run returns, not when the summary is
+
+
+def test_the_summary_holds_counts_and_failures_only(client: Any) -> None:
+    summary = run(client, rows(range(3)), None)
+    for view in ("items", "completed", "batches"):  # per-item views would read a journal back
+        assert not hasattr(summary, view)
+    for module in (aigenstudio, aio):
+        assert not hasattr(module, "CatalogReport")
+        assert not hasattr(module, "ItemReport")

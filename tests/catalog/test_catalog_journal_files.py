@@ -191,3 +191,28 @@ def test_a_fresh_journal_passes_the_checks(client: Any, tmp_path: Path) -> None:
     journal = tmp_path / "state.sqlite"
     run(client, journal, count=45)
     Journal(journal).close()
+
+
+@pytest.mark.parametrize(
+    ("schema", "older"),
+    [("1", True), ("3", False)],
+    ids=["an-older-schema-without-key-fingerprints", "a-newer-schema"],
+)
+def test_a_journal_of_another_schema_is_refused_and_left_as_it_was(
+    client: Any, tmp_path: Path, schema: str, older: bool
+) -> None:
+    # The journal has one schema: any other is refused by name before any write (no migration).
+    journal = tmp_path / "state.sqlite"
+    run(client, journal)
+    db = sqlite3.connect(journal)
+    if older:
+        db.execute("ALTER TABLE batches DROP COLUMN key_fingerprint")
+    db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (schema,))
+    db.commit()
+    db.close()
+    before = digest(journal)
+    for opening in (Journal, journal_module.open_read_only):
+        with pytest.raises(JournalFileError, match=rf"schema '{schema}'.*reads schema '2' only") as refused:
+            opening(str(journal))
+        assert "\n" not in str(refused.value)
+    assert digest(journal) == before

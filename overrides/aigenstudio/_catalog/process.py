@@ -40,10 +40,8 @@ from .slots import run_key_kind, slot_clients
 __all__ = [
     "MAX_IMAGES_PER_JOB",
     "BatchOutcome",
-    "CatalogReport",
     "CatalogSummary",
     "ItemOutcome",
-    "ItemReport",
     "JobEvents",
     "images_per_job",
     "iter_catalog",
@@ -51,9 +49,6 @@ __all__ = [
     "process_catalog_async",
 ]
 
-# The former names: the report is now a summary, an item report an outcome.
-CatalogReport = CatalogSummary
-ItemReport = ItemOutcome
 PathLike = str | os.PathLike[str]
 
 
