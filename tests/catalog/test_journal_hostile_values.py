@@ -27,7 +27,7 @@ from aigenstudio._core.errors import RequestValidationError
 
 from .conftest import API_KEY, no_sleep, rows
 from .fake_server import FakeServer
-from .test_catalog_cli import ROOT, cli, write_csv
+from .test_cli import ROOT, cli, write_csv
 
 HUGE = 2**70
 INT64_MAX = 2**63 - 1

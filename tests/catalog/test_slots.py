@@ -29,7 +29,7 @@ from aigenstudio_client.client import AuthenticatedClient
 from .child import CRASH_EXIT, crash_key
 from .conftest import rows
 from .fake_server import FakeServer
-from .test_catalog_crashes import charged_once, run_child
+from .test_journal_crashes import charged_once, run_child
 
 A, B = "aigen_test_keyA0123456789", "aigen_test_keyB0123456789"
 FAST = {"poll_interval": 0.005, "max_interval": 0.005}

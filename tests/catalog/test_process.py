@@ -1,4 +1,4 @@
-"""process_catalog with a journal, in process: skips, locking, results files, progress, limits."""
+"""process_catalog with a journal, in process: skips, locking, results files, limits, the summary."""
 
 from __future__ import annotations
 
@@ -16,10 +16,8 @@ import pytest
 from aigenstudio import aio
 from aigenstudio._catalog.journal import Journal, JournalBusyError, JournalMismatchError
 from aigenstudio._catalog.process import ItemOutcome, iter_catalog, process_catalog
-from aigenstudio._catalog.progress import CatalogProgress, ProgressBar
 from aigenstudio_client.client import AuthenticatedClient
 
-from ..workflow.conftest import FakeClock
 from .conftest import API_KEY, no_sleep, rows
 from .fake_server import FakeServer
 
@@ -128,38 +126,6 @@ def test_on_invalid_skip_reports_the_row_and_sends_the_rest(server: FakeServer, 
     assert [(o.row, o.status) for o in summary.failed] == [(5, "invalid"), (11, "invalid"), (12, "invalid")]
     assert "images[12].source_url" in (summary.failed[2].error_message or "")
     assert len(server.state.charges) == 10
-
-
-def test_progress_has_totals_rate_and_eta(client: Any) -> None:
-    clock = FakeClock()
-    seen: list[CatalogProgress] = []
-
-    def sleep(seconds: float) -> None:
-        clock.sleep(seconds)
-
-    run(client, rows(range(45)), None, on_progress=seen.append, clock=clock, sleep=sleep, poll_interval=1.0)
-    last = seen[-1]
-    assert (last.completed, last.total, last.jobs_done, last.credits_used, last.done) == (45, 45, 3, 45, 45)
-    assert last.rate > 0
-    assert last.eta == 0
-    middle = next(p for p in seen if p.jobs_done == 1)
-    assert middle.eta is not None
-    assert middle.eta > 0
-    assert any(p.job is not None for p in seen)  # the active job's polls are passed through
-
-
-def test_progress_without_a_length_has_no_total(client: Any) -> None:
-    seen: list[CatalogProgress] = []
-    run(client, iter(rows(range(3))), None, on_progress=seen.append)
-    assert seen[-1].total is None
-    assert seen[-1].eta is None
-
-
-def test_progress_bar_is_silent_when_not_a_tty() -> None:
-    stream = io.StringIO()
-    with ProgressBar(10, file=stream) as bar:
-        bar(CatalogProgress(5, 0, 0, 10, 1, 0, 5, 1.0, 5.0, 1.0, None))
-    assert stream.getvalue() == ""
 
 
 def test_limits_are_back_pressure(server: FakeServer, client: Any) -> None:

@@ -12,7 +12,33 @@ from aigenstudio._core.errors import RequestValidationError
 from aigenstudio._http.idempotency import validate_idempotency_key
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 
-from .conftest import FakeApi, FakeClock, SimulatedCrash, make_client
+from ..workflow.conftest import CLIENT_KINDS, FakeApi, FakeClock, SimulatedCrash, make_client
+
+
+# The in-memory API of the workflow tests (httpx.MockTransport), for each kind of client.
+@pytest.fixture
+def api() -> FakeApi:
+    return FakeApi()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(params=CLIENT_KINDS)
+def client_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def client(client_kind: str, api: FakeApi) -> Any:
+    return make_client(client_kind, api.handler)
+
+
+@pytest.fixture
+def async_client(client_kind: str, api: FakeApi) -> Any:
+    return make_client(client_kind, api.handler, is_async=True)
 
 
 def catalog(n: int) -> list[ProductPhotoImageInput]:

@@ -24,7 +24,7 @@ from aigenstudio._catalog.process import process_catalog
 
 from .conftest import no_sleep, rows
 from .fake_server import FakeServer
-from .test_catalog_cli import cli, write_csv
+from .test_cli import cli, write_csv
 
 FAST = {"poll_interval": 0.001, "max_interval": 0.001, "sleep": no_sleep}
 
@@ -216,3 +216,21 @@ def test_a_journal_of_another_schema_is_refused_and_left_as_it_was(
             opening(str(journal))
         assert "\n" not in str(refused.value)
     assert digest(journal) == before
+
+
+@pytest.mark.parametrize("command", ["run", "dry-run", "status"])
+def test_a_journal_that_is_not_sqlite_is_exit_2(server: FakeServer, tmp_path: Path, command: str) -> None:
+    catalog = write_csv(tmp_path / "c.csv", rows(range(2)))
+    journal = tmp_path / "notes.txt"
+    journal.write_text("not a database\n" * 100)
+    if command == "status":
+        argv = ["catalog", "status", "--journal", str(journal)]
+    else:
+        argv = ["catalog", "run", str(catalog), "--operation", "marketplace_clean", "--journal", str(journal),
+                "--no-progress", *(["--dry-run"] if command == "dry-run" else [])]  # fmt: skip
+    code, out = cli(server, *argv)
+    assert code == EXIT_CODES["input"], out
+    assert "not a database" in out
+    assert journal.read_text() == "not a database\n" * 100
+    with pytest.raises(JournalFileError):
+        Journal(journal)

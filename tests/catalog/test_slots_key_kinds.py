@@ -24,7 +24,7 @@ from aigenstudio_client.client import AuthenticatedClient
 
 from .conftest import no_sleep, rows
 from .fake_server import FakeServer
-from .test_catalog_cli import write_csv
+from .test_cli import write_csv
 
 SANDBOX, LIVE = "aigen_test_kinds0123456789", "aigen_live_kinds0123456789"
 FAST = {"poll_interval": 0.001, "max_interval": 0.001, "sleep": no_sleep}

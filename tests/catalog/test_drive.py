@@ -28,7 +28,7 @@ from aigenstudio_client.client import AuthenticatedClient
 from .child import CRASH_EXIT
 from .conftest import rows
 from .fake_server import FakeServer, Job
-from .test_catalog_crashes import charged_once, run_child
+from .test_journal_crashes import charged_once, run_child
 
 KEYS = [f"aigen_test_key{n}0123456789" for n in range(3)]
 FAST = {"poll_interval": 0.005, "max_interval": 0.005, "sleep": time.sleep}
