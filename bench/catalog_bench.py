@@ -124,7 +124,7 @@ def _peak_rss_bytes() -> int:
 def run_one(n: int, resume: bool) -> dict[str, Any]:
     """One run of n images (and, with ``resume``, the same run again), measured here."""
     import httpx
-    from aigenstudio._workflow import catalog
+    from aigenstudio._catalog import process as catalog
     from aigenstudio_client.client import AuthenticatedClient
 
     api = FastApi()
@@ -171,7 +171,7 @@ def run_one(n: int, resume: bool) -> dict[str, Any]:
 def per_image_with_keys(keys: int, n: int = 200, interval: float = 0.01) -> float:
     """Wall seconds per image with ``keys`` API keys, jobs finishing at their third poll."""
     import httpx
-    from aigenstudio._workflow import catalog
+    from aigenstudio._catalog import process as catalog
     from aigenstudio_client.client import AuthenticatedClient
 
     api = FastApi(finish_at=3)

@@ -45,6 +45,22 @@ logging.getLogger("aigenstudio").addHandler(logging.NullHandler())
 if TYPE_CHECKING:
     from aigenstudio_client.resources import RawResponse
 
+    from ._catalog.job_events import JobEvents
+    from ._catalog.journal import (
+        JournalBusyError,
+        JournalFileError,
+        JournalKeyMissingError,
+        JournalKindMismatchError,
+        JournalMismatchError,
+    )
+    from ._catalog.process import (
+        BatchOutcome,
+        CatalogSummary,
+        ItemOutcome,
+        iter_catalog,
+        process_catalog,
+    )
+    from ._catalog.progress import CatalogProgress, ProgressBar, progress_bar
     from ._client import AsyncClient, Client
     from ._http.idempotency import idempotency_key_for, new_idempotency_key, validate_idempotency_key
     from ._http.retries import RetryPolicy
@@ -60,26 +76,8 @@ if TYPE_CHECKING:
         WebhookVerificationError,
         verify_webhook,
     )
-    from ._workflow.catalog import (
-        BatchOutcome,
-        CatalogReport,
-        CatalogSummary,
-        ItemOutcome,
-        ItemReport,
-        iter_catalog,
-        process_catalog,
-    )
-    from ._workflow.job_events import JobEvents
-    from ._workflow.journal import (
-        JournalBusyError,
-        JournalFileError,
-        JournalKeyMissingError,
-        JournalKindMismatchError,
-        JournalMismatchError,
-    )
     from ._workflow.operations import find_operation
     from ._workflow.pagination import PaginationLoopError, iter_jobs
-    from ._workflow.progress import CatalogProgress, ProgressBar, progress_bar
     from ._workflow.results import JobResults, job_results
     from ._workflow.waiting import TERMINAL_STATUSES, JobWaitTimeout, Progress, is_terminal, wait_for_job
 
@@ -98,22 +96,20 @@ _LAZY: dict[str, str] = {
     "wait_for_job": "._workflow.waiting",
     "JobResults": "._workflow.results",
     "job_results": "._workflow.results",
-    "BatchOutcome": "._workflow.catalog",
-    "CatalogReport": "._workflow.catalog",
-    "ItemReport": "._workflow.catalog",
-    "process_catalog": "._workflow.catalog",
-    "CatalogSummary": "._workflow.catalog",
-    "ItemOutcome": "._workflow.catalog",
-    "iter_catalog": "._workflow.catalog",
-    "JobEvents": "._workflow.job_events",
-    "JournalBusyError": "._workflow.journal",
-    "JournalFileError": "._workflow.journal",
-    "JournalKeyMissingError": "._workflow.journal",
-    "JournalKindMismatchError": "._workflow.journal",
-    "JournalMismatchError": "._workflow.journal",
-    "CatalogProgress": "._workflow.progress",
-    "ProgressBar": "._workflow.progress",
-    "progress_bar": "._workflow.progress",
+    "BatchOutcome": "._catalog.process",
+    "process_catalog": "._catalog.process",
+    "CatalogSummary": "._catalog.process",
+    "ItemOutcome": "._catalog.process",
+    "iter_catalog": "._catalog.process",
+    "JobEvents": "._catalog.job_events",
+    "JournalBusyError": "._catalog.journal",
+    "JournalFileError": "._catalog.journal",
+    "JournalKeyMissingError": "._catalog.journal",
+    "JournalKindMismatchError": "._catalog.journal",
+    "JournalMismatchError": "._catalog.journal",
+    "CatalogProgress": "._catalog.progress",
+    "ProgressBar": "._catalog.progress",
+    "progress_bar": "._catalog.progress",
     "idempotency_key_for": "._http.idempotency",
     "new_idempotency_key": "._http.idempotency",
     "validate_idempotency_key": "._http.idempotency",
@@ -157,7 +153,6 @@ __all__ = [
     "BadRequestError",
     "BatchOutcome",
     "CatalogProgress",
-    "CatalogReport",
     "CatalogSummary",
     "Client",
     "ClientClosedError",
@@ -168,7 +163,6 @@ __all__ = [
     "InternalServerError",
     "InvalidWebhookPayloadError",
     "ItemOutcome",
-    "ItemReport",
     "JobEvents",
     "JobResults",
     "JobWaitTimeout",

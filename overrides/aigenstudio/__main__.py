@@ -1,6 +1,6 @@
 """``python -m aigenstudio`` and the ``aigenstudio`` console script (``catalog run|status``).
 
-Only argument handling lives in ``_workflow.catalog_cli``; this entry point supplies the
+Only argument handling lives in ``_catalog.cli``; this entry point supplies the
 clients (``Client()``: key and URL from AIGENSTUDIO_API_KEY / AIGENSTUDIO_BASE_URL; or
 ``Client(api_key=...)`` once per key given with ``--api-key`` / AIGENSTUDIO_API_KEYS) and
 the exit code.
@@ -8,8 +8,8 @@ the exit code.
 
 from __future__ import annotations
 
+from ._catalog.cli import main as _catalog_main
 from ._client import Client
-from ._workflow.catalog_cli import main as _catalog_main
 
 __all__ = ["main"]
 

@@ -11,9 +11,9 @@ The result types, ``JobEvents`` and ``job_results`` (no I/O) are the same object
 
 from __future__ import annotations
 
-from ._workflow.catalog import BatchOutcome, CatalogReport, CatalogSummary, ItemOutcome, ItemReport
-from ._workflow.catalog import process_catalog_async as process_catalog
-from ._workflow.job_events import JobEvents
+from ._catalog.job_events import JobEvents
+from ._catalog.process import BatchOutcome, CatalogSummary, ItemOutcome
+from ._catalog.process import process_catalog_async as process_catalog
 from ._workflow.pagination import PaginationLoopError
 from ._workflow.pagination import iter_jobs_async as iter_jobs
 from ._workflow.results import JobResults, job_results
@@ -22,10 +22,8 @@ from ._workflow.waiting import wait_for_job_async as wait_for_job
 
 __all__ = [
     "BatchOutcome",
-    "CatalogReport",
     "CatalogSummary",
     "ItemOutcome",
-    "ItemReport",
     "JobEvents",
     "JobResults",
     "JobWaitTimeout",

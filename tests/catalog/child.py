@@ -16,7 +16,7 @@ import sys
 import time
 from collections import Counter
 
-from aigenstudio._workflow.catalog import process_catalog
+from aigenstudio._catalog.process import process_catalog
 from aigenstudio_client.client import AuthenticatedClient
 
 CRASH_EXIT = 77

@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aigenstudio._catalog.cli import EXIT_CODES
+from aigenstudio._catalog.journal import Journal
+from aigenstudio._catalog.outcomes import ItemOutcome, ResultsWriter
+from aigenstudio._catalog.process import process_catalog
 from aigenstudio._core.errors import RequestValidationError
-from aigenstudio._workflow.catalog import process_catalog
-from aigenstudio._workflow.catalog_cli import EXIT_CODES
-from aigenstudio._workflow.journal import Journal
-from aigenstudio._workflow.outcomes import ItemOutcome, ResultsWriter
 
 from .conftest import API_KEY, no_sleep, rows
 from .fake_server import FakeServer
-from .test_catalog_cli import ROOT, cli, write_csv
+from .test_cli import ROOT, cli, write_csv
 
 HUGE = 2**70
 INT64_MAX = 2**63 - 1

@@ -23,9 +23,9 @@ from typing import Any, Literal
 from .._core.api_key import key_fingerprint
 from .._core.errors import ConfigurationError, RequestValidationError
 from .._http.config import key_kind
-from .catalog_run import Batch
-from .facade import ApiClient
+from .._workflow.facade import ApiClient
 from .job_events import JobEvents
+from .run import Batch
 
 __all__ = [
     "Event",

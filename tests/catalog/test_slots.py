@@ -18,18 +18,18 @@ from typing import Any
 
 import pytest
 from aigenstudio import Client, aio
+from aigenstudio._catalog.cli import main as cli_main
+from aigenstudio._catalog.journal import JournalKeyMissingError
+from aigenstudio._catalog.process import process_catalog
+from aigenstudio._catalog.slots import client_fingerprint, slot_clients
 from aigenstudio._core.api_key import key_fingerprint
 from aigenstudio._core.errors import APIConnectionError
-from aigenstudio._workflow.catalog import process_catalog
-from aigenstudio._workflow.catalog_cli import main as cli_main
-from aigenstudio._workflow.catalog_slots import client_fingerprint, slot_clients
-from aigenstudio._workflow.journal import Journal, JournalKeyMissingError
 from aigenstudio_client.client import AuthenticatedClient
 
 from .child import CRASH_EXIT, crash_key
 from .conftest import rows
 from .fake_server import FakeServer
-from .test_catalog_crashes import charged_once, run_child
+from .test_journal_crashes import charged_once, run_child
 
 A, B = "aigen_test_keyA0123456789", "aigen_test_keyB0123456789"
 FAST = {"poll_interval": 0.005, "max_interval": 0.005}
@@ -194,59 +194,6 @@ def test_a_create_refused_outright_frees_the_batch_for_any_key(server: FakeServe
     assert run([bare(server, B)], journal, count=5).completed_count == 5
     assert batches(journal)[0][3] == key_fingerprint(B)
     charged_once(server, list(range(5)))
-
-
-SCHEMA_1 = """
-CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE batches (
-    seq INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, job_id TEXT,
-    status TEXT NOT NULL, images INTEGER NOT NULL, credits_used INTEGER,
-    run INTEGER NOT NULL, updated_at REAL NOT NULL
-);
-CREATE TABLE items (
-    item_key TEXT PRIMARY KEY, external_id TEXT, source_url TEXT NOT NULL,
-    batch INTEGER NOT NULL REFERENCES batches(seq), pos INTEGER NOT NULL, status TEXT NOT NULL,
-    result_url TEXT, thumbnail_url TEXT, error_code TEXT, error_message TEXT,
-    credits_used INTEGER, run INTEGER NOT NULL, row INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX items_by_batch ON items (batch, pos);
-"""
-
-
-def test_a_schema_1_journal_is_migrated_and_its_open_batches_go_to_any_key(
-    server: FakeServer, tmp_path: Path
-) -> None:
-    # A journal written by the previous version: batch 0 sent (by some key), never finished.
-    journal = tmp_path / "state.sqlite"
-    server.state.drop_answers_for = A
-    with pytest.raises(APIConnectionError):
-        run([bare(server, A)], journal, count=5)
-    server.state.drop_answers_for = None
-    new = sqlite3.connect(journal)
-    old_path = tmp_path / "old.sqlite"
-    old = sqlite3.connect(old_path)
-    old.executescript(SCHEMA_1)
-    old.executemany("INSERT INTO meta VALUES (?, ?)", new.execute("SELECT * FROM meta"))
-    old.execute("UPDATE meta SET value = '1' WHERE name = 'schema'")
-    old.executemany("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new.execute(
-        "SELECT seq, idempotency_key, job_id, status, images, credits_used, run, updated_at FROM batches"
-    ))  # fmt: skip
-    old.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new.execute(
-        "SELECT * FROM items"
-    ))  # fmt: skip
-    old.commit()
-    old.close()
-    new.close()
-
-    Journal(old_path).close()  # opening migrates: schema 2, the old rows' key unknown (NULL)
-    db = sqlite3.connect(old_path)
-    assert db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone() == ("2",)
-    assert db.execute("SELECT seq, status, key_fingerprint FROM batches").fetchall() == [(0, "planned", None)]
-    db.close()
-    summary = run([bare(server, B)], old_path, count=5)  # an unknown key: any key, as before
-    assert summary.completed_count == 5
-    charged_once(server, list(range(5)))  # this fake API's idempotency keys are account-wide
-    assert batches(old_path)[0][3] == key_fingerprint(B)  # recorded before it was sent again
 
 
 def test_the_fingerprint_is_never_the_key(per_key: FakeServer, tmp_path: Path) -> None:

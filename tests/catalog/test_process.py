@@ -1,4 +1,4 @@
-"""process_catalog with a journal, in process: skips, locking, results files, progress, limits."""
+"""process_catalog with a journal, in process: skips, locking, results files, limits, the summary."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ import io
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
+import aigenstudio
 import pytest
 from aigenstudio import aio
-from aigenstudio._workflow.catalog import ItemOutcome, iter_catalog, process_catalog
-from aigenstudio._workflow.journal import Journal, JournalBusyError, JournalMismatchError
-from aigenstudio._workflow.progress import CatalogProgress, ProgressBar
+from aigenstudio._catalog.journal import Journal, JournalBusyError, JournalMismatchError
+from aigenstudio._catalog.process import ItemOutcome, iter_catalog, process_catalog
 from aigenstudio_client.client import AuthenticatedClient
 
-from ..workflow.conftest import FakeClock
 from .conftest import API_KEY, no_sleep, rows
 from .fake_server import FakeServer
 
@@ -72,7 +72,7 @@ def test_a_second_concurrent_run_is_refused(server: FakeServer, client: Any, tmp
 def test_a_run_in_another_process_holds_the_journal(server: FakeServer, client: Any, tmp_path: Path) -> None:
     journal = tmp_path / "state.sqlite"
     code = (
-        "import sys; from aigenstudio._workflow.journal import Journal; "
+        "import sys; from aigenstudio._catalog.journal import Journal; "
         f"j = Journal({str(journal)!r}); print('held', flush=True); sys.stdin.readline()"
     )
     env = {"PYTHONPATH": f"{ROOT / 'generated'}:{ROOT / 'overrides'}"}
@@ -126,38 +126,6 @@ def test_on_invalid_skip_reports_the_row_and_sends_the_rest(server: FakeServer, 
     assert [(o.row, o.status) for o in summary.failed] == [(5, "invalid"), (11, "invalid"), (12, "invalid")]
     assert "images[12].source_url" in (summary.failed[2].error_message or "")
     assert len(server.state.charges) == 10
-
-
-def test_progress_has_totals_rate_and_eta(client: Any) -> None:
-    clock = FakeClock()
-    seen: list[CatalogProgress] = []
-
-    def sleep(seconds: float) -> None:
-        clock.sleep(seconds)
-
-    run(client, rows(range(45)), None, on_progress=seen.append, clock=clock, sleep=sleep, poll_interval=1.0)
-    last = seen[-1]
-    assert (last.completed, last.total, last.jobs_done, last.credits_used, last.done) == (45, 45, 3, 45, 45)
-    assert last.rate > 0
-    assert last.eta == 0
-    middle = next(p for p in seen if p.jobs_done == 1)
-    assert middle.eta is not None
-    assert middle.eta > 0
-    assert any(p.job is not None for p in seen)  # the active job's polls are passed through
-
-
-def test_progress_without_a_length_has_no_total(client: Any) -> None:
-    seen: list[CatalogProgress] = []
-    run(client, iter(rows(range(3))), None, on_progress=seen.append)
-    assert seen[-1].total is None
-    assert seen[-1].eta is None
-
-
-def test_progress_bar_is_silent_when_not_a_tty() -> None:
-    stream = io.StringIO()
-    with ProgressBar(10, file=stream) as bar:
-        bar(CatalogProgress(5, 0, 0, 10, 1, 0, 5, 1.0, 5.0, 1.0, None))
-    assert stream.getvalue() == ""
 
 
 def test_limits_are_back_pressure(server: FakeServer, client: Any) -> None:
@@ -223,3 +191,22 @@ def _active_job() -> Any:
     from .fake_server import Job
 
     return Job("other-key-job", [{"source_url": "https://img.test/x.jpg"}], finish_at=10**6)
+
+
+def test_a_run_without_a_journal_leaves_no_temporary_files(
+    client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    summary = run(client, rows(range(3)), None)
+    assert summary.completed_count == 3
+    assert summary.journal is None
+    assert list(tmp_path.iterdir()) == []  # gone when the run returns, not when the summary is
+
+
+def test_the_summary_holds_counts_and_failures_only(client: Any) -> None:
+    summary = run(client, rows(range(3)), None)
+    for view in ("items", "completed", "batches"):  # per-item views would read a journal back
+        assert not hasattr(summary, view)
+    for module in (aigenstudio, aio):
+        assert not hasattr(module, "CatalogReport")
+        assert not hasattr(module, "ItemReport")

@@ -12,14 +12,12 @@ import dataclasses
 import json
 import os
 import uuid
-import warnings
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 
-__all__ = ["BatchRecord", "CatalogSummary", "ItemOutcome", "ResultsWriter", "Status", "utf8_text"]
+__all__ = ["CatalogSummary", "ItemOutcome", "ResultsWriter", "Status", "utf8_text"]
 
 # completed / failed: the API's verdict (``earlier=True``: in an earlier run, read from the
 # journal; a failed item is not re-sent). skipped: completed in an earlier run (journal).
@@ -41,7 +39,7 @@ def utf8_text(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ItemOutcome:
-    """The outcome of one catalog row; the first fields are those of the former ItemReport."""
+    """The outcome of one catalog row."""
 
     external_id: str | None
     status: Status
@@ -76,20 +74,6 @@ class ItemOutcome:
 
 
 FIELDS = [f.name for f in dataclasses.fields(ItemOutcome)]
-_ITEMS_DEPRECATED = (
-    "the per-item views of the catalog report are deprecated: outcomes are streamed to on_item, "
-    "results= or iter_catalog(); the summary keeps counts and .failed"
-)
-
-
-@dataclass(frozen=True)
-class BatchRecord:
-    """A batch as the journal records it."""
-
-    index: int
-    idempotency_key: str
-    job_id: uuid.UUID | None
-    status: str
 
 
 @dataclass
@@ -99,9 +83,7 @@ class CatalogSummary:
     ``failed`` holds the items the API failed and the rows refused as invalid, including the
     items that failed in an earlier run on the same journal (``earlier=True``; counted in
     ``failed_count`` and ``failed_earlier_count``): they are not re-sent, so ``ok`` stays
-    False and ``retry_inputs()`` keeps returning them until they are retried. The former
-    report's per-item views (``items``, ``completed``) are deprecated: they read the journal
-    back (the outcomes were streamed, not kept).
+    False and ``retry_inputs()`` keeps returning them until they are retried.
     """
 
     rows: int = 0
@@ -114,8 +96,6 @@ class CatalogSummary:
     failed: list[ItemOutcome] = field(default_factory=list)
     journal: str | None = None  # None when the run used a temporary journal
     failed_earlier_count: int = 0  # of failed_count: failed in an earlier run (journal)
-    _items: Callable[[], Iterator[ItemOutcome]] | None = field(default=None, repr=False, compare=False)
-    _batches: Callable[[], list[BatchRecord]] | None = field(default=None, repr=False, compare=False)
 
     def add(self, outcome: ItemOutcome) -> None:
         self.rows += 1
@@ -130,30 +110,6 @@ class CatalogSummary:
             else:
                 self.failed_count += 1
                 self.failed_earlier_count += outcome.earlier
-
-    def bind_journal(
-        self, items: Callable[[], Iterator[ItemOutcome]], batches: Callable[[], list[BatchRecord]]
-    ) -> None:
-        self._items, self._batches = items, batches
-
-    @property
-    def batches(self) -> list[BatchRecord]:
-        """Deprecated: the jobs of this run's items, as journal records (no longer the jobs)."""
-        warnings.warn(_ITEMS_DEPRECATED, DeprecationWarning, stacklevel=2)
-        return self._batches() if self._batches else []
-
-    @property
-    def items(self) -> dict[str, ItemOutcome]:
-        """Deprecated: every item this run finished, keyed and ordered as the input (reads the journal)."""
-        warnings.warn(_ITEMS_DEPRECATED, DeprecationWarning, stacklevel=2)
-        return {outcome.key: outcome for outcome in self._items()} if self._items else {}
-
-    @property
-    def completed(self) -> list[ItemOutcome]:
-        """Deprecated: the completed items (reads the journal); use ``completed_count`` or ``on_item``."""
-        warnings.warn(_ITEMS_DEPRECATED, DeprecationWarning, stacklevel=2)
-        items = self._items() if self._items else iter(())
-        return [outcome for outcome in items if outcome.status == "completed"]
 
     @property
     def ok(self) -> bool:

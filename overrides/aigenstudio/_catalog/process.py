@@ -28,22 +28,20 @@ from collections.abc import Awaitable, Callable, Generator, Iterable, Sequence
 from typing import Any
 
 from .._core.errors import ArgumentTypeError, RequestValidationError
-from .catalog_drive import BatchOutcome, Waits, drive, drive_async
-from .catalog_run import CatalogRun, OnInvalid, Sinks, StepHook
-from .catalog_slots import run_key_kind, slot_clients
-from .facade import ApiClient
+from .._workflow.facade import ApiClient
+from .drive import BatchOutcome, Waits, drive, drive_async
 from .job_events import JobEvents
 from .outcomes import CatalogSummary, ItemOutcome
 from .planner import MAX_IMAGES_PER_JOB, BodyTemplate, ImageLike, images_per_job
 from .progress import CatalogProgress
+from .run import CatalogRun, OnInvalid, Sinks, StepHook
+from .slots import run_key_kind, slot_clients
 
 __all__ = [
     "MAX_IMAGES_PER_JOB",
     "BatchOutcome",
-    "CatalogReport",
     "CatalogSummary",
     "ItemOutcome",
-    "ItemReport",
     "JobEvents",
     "images_per_job",
     "iter_catalog",
@@ -51,9 +49,6 @@ __all__ = [
     "process_catalog_async",
 ]
 
-# The former names: the report is now a summary, an item report an outcome.
-CatalogReport = CatalogSummary
-ItemReport = ItemOutcome
 PathLike = str | os.PathLike[str]
 
 

@@ -15,7 +15,6 @@ import os
 import shutil
 import tempfile
 import uuid
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -30,8 +29,6 @@ from .journal import (
     JournalKeyMissingError,
     JournalRecord,
     OpenBatch,
-    read_batches,
-    read_items,
     same_file,
 )
 from .outcomes import CatalogSummary, ItemOutcome, ResultsWriter, utf8_text
@@ -58,7 +55,7 @@ class Batch:
 
 
 class KeySlots(Protocol):
-    """The run's API keys as the driver's slots see them (catalog_slots.SlotTable)."""
+    """The run's API keys as the driver's slots see them (slots.SlotTable)."""
 
     @property
     def fingerprints(self) -> Sequence[str | None]: ...
@@ -174,22 +171,13 @@ class CatalogRun:
         self._resumed: set[str] = set()  # items of batches re-attached in this run
 
     def close(self, failed: bool) -> CatalogSummary:
-        """Release the journal; a temporary one lives on with the summary (for its old views)."""
+        """Release the journal (a temporary one is deleted) and hand back the summary."""
         if not failed:
             self.record.progress.report()  # the rows refused after the last job count too
         self.journal.close(commit=not failed)  # a failed run keeps only what it committed
         self.record.close()
-        summary = self.record.summary
-        if failed:
-            _discard(self._tempdir)
-        else:
-            path, run = self.journal.path, self.journal.run
-            summary.bind_journal(
-                functools.partial(read_items, path, run), functools.partial(read_batches, path, run)
-            )
-            if self._tempdir is not None:
-                weakref.finalize(summary, shutil.rmtree, self._tempdir, True)
-        return summary
+        _discard(self._tempdir)
+        return self.record.summary
 
     def steps(self, keys: KeySlots) -> Iterator[ItemOutcome | Batch]:
         """Open batches first (their keys checked before anything is sent), then the input's

@@ -12,8 +12,10 @@ the same transaction as the batch, or in a commit of its own before its create c
 open batch with no key is given one. Jobs, and perhaps idempotency keys, belong to the key
 that created them, so a rerun resumes an open batch only through that key
 (:class:`JournalKeyMissingError` if the run was not given it). NULL means no key holds a
-job for the batch: never sent, or refused with a 4xx answer that created nothing; in a
-journal from schema 1 (migrated on open) it means "unknown", and any key is used, as then.
+job for the batch: never sent, or refused with a 4xx answer that created nothing.
+
+The journal has one schema (``SCHEMA_VERSION``); a journal recording another one is refused
+when opened (:class:`JournalFileError`), never converted.
 
 One run at a time: a run holds an exclusive SQLite lock on a sidecar file (``<journal>.lock``,
 next to the journal's real path, so a symlink to it takes the same lock) for its whole
@@ -30,13 +32,13 @@ import sqlite3
 import time
 import urllib.parse
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .._core.errors import AigenStudioError
 from .._core.untrusted import server_text
-from .outcomes import BatchRecord, ItemOutcome, utf8_text
+from .outcomes import ItemOutcome, utf8_text
 
 __all__ = [
     "Journal",
@@ -53,7 +55,7 @@ __all__ = [
     "same_file",
 ]
 
-SCHEMA_VERSION = "2"  # 2: batches.key_fingerprint
+SCHEMA_VERSION = "2"  # the one schema this client reads and writes
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS batches (
@@ -82,9 +84,12 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE INDEX IF NOT EXISTS items_by_batch ON items (batch, pos);
 """
 _OURS = {("table", "meta"), ("table", "batches"), ("table", "items"), ("index", "items_by_batch")}
-_COLUMNS = {  # what a journal's tables hold (schema 1's batches have no key_fingerprint)
+_COLUMNS = {  # what a journal's tables hold
     "meta": {"name", "value"},
-    "batches": {"seq", "idempotency_key", "job_id", "status", "images", "credits_used", "run", "updated_at"},
+    "batches": {
+        "seq", "idempotency_key", "job_id", "status", "images", "credits_used", "run", "updated_at",
+        "key_fingerprint",
+    },
     "items": {
         "item_key", "external_id", "source_url", "batch", "pos", "status", "result_url",
         "thumbnail_url", "error_code", "error_message", "credits_used", "run", "row",
@@ -255,18 +260,6 @@ class JournalReader:
         return self._db.execute(
             "SELECT source_url, external_id FROM items WHERE batch = ? ORDER BY pos", (seq,)
         ).fetchall()
-
-    def items_of_run(self, run: int) -> Iterator[ItemOutcome]:
-        """This run's finished items in input order (for the deprecated report views)."""
-        rows = self._db.execute(
-            "SELECT i.external_id, i.status, b.job_id, i.batch, i.result_url, i.error_code, i.error_message,"
-            " i.thumbnail_url, i.source_url, i.row, i.credits_used"
-            " FROM items i JOIN batches b ON b.seq = i.batch"
-            " WHERE i.run = ? AND i.status IN ('completed', 'failed') ORDER BY i.row",
-            (run,),
-        )
-        for ext, status, job_id, *rest in rows:
-            yield ItemOutcome(ext, status, _uuid(job_id), *rest)
 
     def _begin(self) -> None:
         if not self._in_tx:
@@ -486,7 +479,6 @@ def _open(real: str, path: str) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(_SCHEMA)
-        _migrate(db)
         _check_records(db, path)
     except sqlite3.DatabaseError as error:
         db.close()
@@ -549,8 +541,10 @@ def _check_ours(db: sqlite3.Connection, path: str) -> bool:
         "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
     ).fetchall()
     strangers = sorted(str(name) for kind, name in found if (kind, name) not in _OURS)
+    if not strangers and _COLUMNS["meta"] <= _columns(db, "meta"):
+        _check_schema(db, path)  # before the columns: another schema's tables hold others
     for table, needed in _COLUMNS.items():
-        columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        columns = _columns(db, table)
         if columns and not needed <= columns:
             strangers.append(f"{table} ({', '.join(sorted(map(str, columns)))})")
     if strangers:
@@ -563,15 +557,27 @@ def _check_ours(db: sqlite3.Connection, path: str) -> bool:
     return bool(found)
 
 
+def _columns(db: sqlite3.Connection, table: str) -> set[object]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+def _check_schema(db: sqlite3.Connection, path: str) -> None:
+    """JournalFileError if the journal records another schema than this client's (reads only)."""
+    stored = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+    if stored is not None and stored[0] != SCHEMA_VERSION:
+        raise JournalFileError(
+            f"the journal {path} was written with schema {_quoted(stored[0])}, and this version of "
+            f"the client reads schema {SCHEMA_VERSION!r} only; it was left as it was: give "
+            "--journal/journal= a new file name (a new journal does not know what this one recorded)"
+        )
+
+
 def _check_records(db: sqlite3.Connection, path: str) -> None:
     """JournalFileError naming the first record a run could not use (reads only)."""
     runs = db.execute("SELECT value FROM meta WHERE name = 'runs'").fetchone()
     if runs is not None and not (isinstance(runs[0], str) and _RUNS.fullmatch(runs[0])):
         raise _damaged(path, "its run counter is not a number of runs")
-    has_fingerprint = "key_fingerprint" in {row[1] for row in db.execute("PRAGMA table_info(batches)")}
     for table, name, checks in _RECORD_CHECKS:
-        if table == "batches" and not has_fingerprint:
-            checks = [check for check in checks if "key_fingerprint" not in check[0]]
         cases = " ".join(f"WHEN {condition} THEN {index}" for index, (condition, _) in enumerate(checks))
         query = f"SELECT {name}, CASE {cases} END AS fault FROM {table} WHERE fault IS NOT NULL LIMIT 1"  # noqa: S608
         found = db.execute(query).fetchone()
@@ -594,24 +600,6 @@ def _damaged(path: str, fault: str) -> JournalFileError:
         f"the journal {path} is damaged: {fault}; restore it from a copy, or give "
         "--journal/journal= a new file name (a new journal does not know what this one recorded)"
     )
-
-
-def _migrate(db: sqlite3.Connection) -> None:
-    """Schema 1 -> 2: batches.key_fingerprint, NULL (any key) for the batches already there."""
-    columns = {row[1] for row in db.execute("PRAGMA table_info(batches)")}
-    stored = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-    if "key_fingerprint" in columns and (stored is None or stored[0] != "1"):
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        if "key_fingerprint" not in columns:
-            db.execute("ALTER TABLE batches ADD COLUMN key_fingerprint TEXT")
-        db.execute("UPDATE meta SET value = ? WHERE name = 'schema' AND value = '1'", (SCHEMA_VERSION,))
-        db.execute("COMMIT")
-    except BaseException:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
 
 
 def _take_lock(path: str) -> sqlite3.Connection:
@@ -638,30 +626,6 @@ def _canon(value: Any) -> str:
 
 def _uuid(value: str | None) -> uuid.UUID | None:
     return uuid.UUID(value) if value else None
-
-
-def read_batches(path: str, run: int) -> list[BatchRecord]:
-    """The batches holding a finished run's items (for the deprecated ``batches`` view)."""
-    db = sqlite3.connect(path, isolation_level=None)
-    try:
-        rows = db.execute(
-            "SELECT DISTINCT b.seq, b.idempotency_key, b.job_id, b.status FROM batches b"
-            " JOIN items i ON i.batch = b.seq WHERE i.run = ? ORDER BY b.seq",
-            (run,),
-        ).fetchall()
-    finally:
-        db.close()
-    return [BatchRecord(seq, key, _uuid(job_id), status) for seq, key, job_id, status in rows]
-
-
-def read_items(path: str, run: int) -> Iterator[ItemOutcome]:
-    """A finished run's items, read back without taking the run lock (WAL readers never block)."""
-    reader = JournalReader()
-    reader._db = sqlite3.connect(path, isolation_level=None)
-    try:
-        yield from reader.items_of_run(run)
-    finally:
-        reader._db.close()
 
 
 def same_file(one: str, other: str) -> bool:

@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
-from aigenstudio._workflow.catalog_cli import EXIT_CODES, main
-from aigenstudio._workflow.journal import Journal
+from aigenstudio._catalog.cli import EXIT_CODES, main
+from aigenstudio._catalog.journal import Journal
 from aigenstudio_client.client import AuthenticatedClient
 
 from .conftest import API_KEY, rows

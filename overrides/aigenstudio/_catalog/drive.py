@@ -6,7 +6,7 @@ summary, ``on_item``/``on_batch``/``on_progress``/``on_step``, the results file)
 the driving thread (sync) or the event loop (async), one call at a time. The write-ahead
 order is kept: the run commits a batch, its idempotency key and the fingerprint of the API
 key it goes to before it is handed to that key's worker, and the worker creates its job only
-then. A batch a previous run sent with a key waits for that key's slot (see catalog_slots);
+then. A batch a previous run sent with a key waits for that key's slot (see slots.py);
 a create refused outright (nothing created) frees the batch for any key. With a single slot
 the same steps run in the caller's thread: there is nothing to overlap, and the thread
 hand-offs would cost ~20% of the client's own time per image.
@@ -29,8 +29,13 @@ from typing import Any
 
 from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 
-from .catalog_run import Batch, CatalogRun
-from .catalog_slots import (
+from .._workflow.facade import ApiClient
+from .._workflow.results import JobResults, job_results
+from .._workflow.waiting import wait_for_job, wait_for_job_async
+from .job_events import JobEvents
+from .outcomes import ItemOutcome
+from .run import Batch, CatalogRun
+from .slots import (
     Event,
     EventKind,
     Report,
@@ -41,12 +46,7 @@ from .catalog_slots import (
     job_pause,
     pause_for,
 )
-from .facade import ApiClient
-from .job_events import JobEvents
-from .outcomes import ItemOutcome
-from .results import JobResults, job_results
 from .submit import Backpressure, create_job, create_job_async, nothing_created
-from .waiting import wait_for_job, wait_for_job_async
 
 __all__ = ["BatchOutcome", "Waits", "drive", "drive_async"]
 

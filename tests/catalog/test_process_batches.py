@@ -1,8 +1,4 @@
-"""process_catalog: batches of <= 20, one active job at a time, resumable, reported per item.
-
-The per-item report became streamed outcomes (``on_item``) and a summary; the former views
-(``report.items``, ``report.completed``) still work, with a DeprecationWarning.
-"""
+"""process_catalog: batches of <= 20, one active job at a time, resumable, reported per item."""
 
 from __future__ import annotations
 
@@ -11,12 +7,38 @@ from typing import Any
 
 import pytest
 from aigenstudio import aio
+from aigenstudio._catalog.process import BatchOutcome, ItemOutcome, images_per_job, process_catalog
 from aigenstudio._core.errors import RequestValidationError
 from aigenstudio._http.idempotency import validate_idempotency_key
-from aigenstudio._workflow.catalog import BatchOutcome, ItemOutcome, images_per_job, process_catalog
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 
-from .conftest import FakeApi, FakeClock, SimulatedCrash, make_client
+from ..workflow.conftest import CLIENT_KINDS, FakeApi, FakeClock, SimulatedCrash, make_client
+
+
+# The in-memory API of the workflow tests (httpx.MockTransport), for each kind of client.
+@pytest.fixture
+def api() -> FakeApi:
+    return FakeApi()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(params=CLIENT_KINDS)
+def client_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def client(client_kind: str, api: FakeApi) -> Any:
+    return make_client(client_kind, api.handler)
+
+
+@pytest.fixture
+def async_client(client_kind: str, api: FakeApi) -> Any:
+    return make_client(client_kind, api.handler, is_async=True)
 
 
 def catalog(n: int) -> list[ProductPhotoImageInput]:
@@ -69,11 +91,15 @@ def test_per_item_report(api: FakeApi, client: Any, clock: FakeClock) -> None:
     api.script = ["processing", "partially_completed"]
     api.failing = {"sku-003", "sku-021"}
     images = catalog(25)
-    report = process_catalog(client, images, namespace="n", clock=clock, sleep=clock.sleep)
+    outcomes: list[ItemOutcome] = []
+    batches: list[BatchOutcome] = []
+    report = process_catalog(
+        client, images, namespace="n", clock=clock, sleep=clock.sleep, on_item=outcomes.append,
+        on_batch=batches.append,
+    )  # fmt: skip
     assert [r.external_id for r in report.failed] == ["sku-003", "sku-021"]
     assert (report.completed_count, report.failed_count) == (23, 2)
-    with pytest.deprecated_call():
-        items = report.items  # the former per-item view, read back from the run's journal
+    items = {outcome.key: outcome for outcome in outcomes}
     failed = items["sku-021"]
     assert failed.status == "failed"
     assert failed.batch == 1
@@ -84,10 +110,8 @@ def test_per_item_report(api: FakeApi, client: Any, clock: FakeClock) -> None:
     assert done.result_url is not None
     assert done.result_url.startswith(f"https://cdn.test/{done.job_id}/")
     assert done.error_code is None
-    with pytest.deprecated_call():
-        assert len(report.completed) == 23
-    with pytest.deprecated_call():
-        assert [b.index for b in report.batches] == [0, 1]
+    assert sum(outcome.status == "completed" for outcome in outcomes) == 23
+    assert [b.index for b in batches] == [0, 1]
     assert report.retry_inputs() == [images[3], images[21]]
     assert len(repr(report)) < 200
 

@@ -17,7 +17,7 @@ from aigenstudio_client.models.product_photo_job_create_request import ProductPh
 
 from .._core.errors import APIStatusError
 from .._core.retry_after import parse_retry_after
-from .facade import ApiClient, async_jobs, call, call_async, jobs
+from .._workflow.facade import ApiClient, async_jobs, call, call_async, jobs
 
 __all__ = ["Backpressure", "create_job", "create_job_async", "nothing_created"]
 

@@ -19,10 +19,8 @@ from typing import IO, Any
 
 from .._core.errors import AigenStudioError, APIError, ConfigurationError, RequestValidationError
 from .._core.untrusted import MAX_SERVER_TEXT, server_text
-from .catalog import process_catalog
-from .catalog_files import CatalogFileError, count_rows, dry_run, read_rows
-from .catalog_slots import run_key_kind
-from .facade import ApiClient, call, operations
+from .._workflow.facade import ApiClient, call, operations
+from .files import CatalogFileError, count_rows, dry_run, read_rows
 from .journal import (
     JournalBusyError,
     JournalFileError,
@@ -34,7 +32,9 @@ from .journal import (
     same_file,
 )
 from .planner import BodyTemplate
+from .process import process_catalog
 from .progress import ProgressBar
+from .slots import run_key_kind
 
 __all__ = ["EXIT_CODES", "main"]
 

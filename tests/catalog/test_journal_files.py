@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aigenstudio._workflow import journal as journal_module
-from aigenstudio._workflow.catalog import process_catalog
-from aigenstudio._workflow.catalog_cli import EXIT_CODES
-from aigenstudio._workflow.journal import Journal, JournalBusyError, JournalFileError
+from aigenstudio._catalog import journal as journal_module
+from aigenstudio._catalog.cli import EXIT_CODES
+from aigenstudio._catalog.journal import Journal, JournalBusyError, JournalFileError
+from aigenstudio._catalog.process import process_catalog
 
 from .conftest import no_sleep, rows
 from .fake_server import FakeServer
-from .test_catalog_cli import cli, write_csv
+from .test_cli import cli, write_csv
 
 FAST = {"poll_interval": 0.001, "max_interval": 0.001, "sleep": no_sleep}
 
@@ -191,3 +191,46 @@ def test_a_fresh_journal_passes_the_checks(client: Any, tmp_path: Path) -> None:
     journal = tmp_path / "state.sqlite"
     run(client, journal, count=45)
     Journal(journal).close()
+
+
+@pytest.mark.parametrize(
+    ("schema", "older"),
+    [("1", True), ("3", False)],
+    ids=["an-older-schema-without-key-fingerprints", "a-newer-schema"],
+)
+def test_a_journal_of_another_schema_is_refused_and_left_as_it_was(
+    client: Any, tmp_path: Path, schema: str, older: bool
+) -> None:
+    # The journal has one schema: any other is refused by name before any write (no migration).
+    journal = tmp_path / "state.sqlite"
+    run(client, journal)
+    db = sqlite3.connect(journal)
+    if older:
+        db.execute("ALTER TABLE batches DROP COLUMN key_fingerprint")
+    db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (schema,))
+    db.commit()
+    db.close()
+    before = digest(journal)
+    for opening in (Journal, journal_module.open_read_only):
+        with pytest.raises(JournalFileError, match=rf"schema '{schema}'.*reads schema '2' only") as refused:
+            opening(str(journal))
+        assert "\n" not in str(refused.value)
+    assert digest(journal) == before
+
+
+@pytest.mark.parametrize("command", ["run", "dry-run", "status"])
+def test_a_journal_that_is_not_sqlite_is_exit_2(server: FakeServer, tmp_path: Path, command: str) -> None:
+    catalog = write_csv(tmp_path / "c.csv", rows(range(2)))
+    journal = tmp_path / "notes.txt"
+    journal.write_text("not a database\n" * 100)
+    if command == "status":
+        argv = ["catalog", "status", "--journal", str(journal)]
+    else:
+        argv = ["catalog", "run", str(catalog), "--operation", "marketplace_clean", "--journal", str(journal),
+                "--no-progress", *(["--dry-run"] if command == "dry-run" else [])]  # fmt: skip
+    code, out = cli(server, *argv)
+    assert code == EXIT_CODES["input"], out
+    assert "not a database" in out
+    assert journal.read_text() == "not a database\n" * 100
+    with pytest.raises(JournalFileError):
+        Journal(journal)

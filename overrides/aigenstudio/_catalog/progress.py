@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from .._workflow.waiting import Progress
 from .outcomes import ItemOutcome
-from .waiting import Progress
 
 __all__ = ["CatalogProgress", "ProgressBar", "ProgressTracker", "progress_bar"]
 

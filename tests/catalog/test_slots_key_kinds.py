@@ -15,16 +15,16 @@ from typing import Any
 
 import pytest
 from aigenstudio import Client
+from aigenstudio._catalog.cli import EXIT_CODES, main
+from aigenstudio._catalog.journal import JournalKindMismatchError, JournalMismatchError
+from aigenstudio._catalog.process import process_catalog
+from aigenstudio._catalog.slots import client_key_kind
 from aigenstudio._core.errors import ConfigurationError
-from aigenstudio._workflow.catalog import process_catalog
-from aigenstudio._workflow.catalog_cli import EXIT_CODES, main
-from aigenstudio._workflow.catalog_slots import client_key_kind
-from aigenstudio._workflow.journal import JournalKindMismatchError, JournalMismatchError
 from aigenstudio_client.client import AuthenticatedClient
 
 from .conftest import no_sleep, rows
 from .fake_server import FakeServer
-from .test_catalog_cli import write_csv
+from .test_cli import write_csv
 
 SANDBOX, LIVE = "aigen_test_kinds0123456789", "aigen_live_kinds0123456789"
 FAST = {"poll_interval": 0.001, "max_interval": 0.001, "sleep": no_sleep}

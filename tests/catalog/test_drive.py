@@ -18,17 +18,17 @@ from typing import Any
 
 import pytest
 from aigenstudio import aio
+from aigenstudio._catalog.cli import main as cli_main
+from aigenstudio._catalog.job_events import JobEvents
+from aigenstudio._catalog.process import BatchOutcome, iter_catalog, process_catalog
 from aigenstudio._core.errors import APIStatusError, RequestValidationError
 from aigenstudio._webhooks import WebhookEvent
-from aigenstudio._workflow.catalog import BatchOutcome, iter_catalog, process_catalog
-from aigenstudio._workflow.catalog_cli import main as cli_main
-from aigenstudio._workflow.job_events import JobEvents
 from aigenstudio_client.client import AuthenticatedClient
 
 from .child import CRASH_EXIT
 from .conftest import rows
 from .fake_server import FakeServer, Job
-from .test_catalog_crashes import charged_once, run_child
+from .test_journal_crashes import charged_once, run_child
 
 KEYS = [f"aigen_test_key{n}0123456789" for n in range(3)]
 FAST = {"poll_interval": 0.005, "max_interval": 0.005, "sleep": time.sleep}
