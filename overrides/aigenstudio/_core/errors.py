@@ -14,7 +14,7 @@ import httpx
 from .redaction import redacted_request, redacted_response
 from .retry_after import parse_retry_after
 from .safe_json import loads_bounded
-from .untrusted import server_request_id, server_text
+from .server_text import server_request_id, server_text
 
 __all__ = [
     "APIConnectionError",

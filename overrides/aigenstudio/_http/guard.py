@@ -29,7 +29,7 @@ from .._core.errors import (
 from .._core.log import log_response
 from .._core.redaction import redacted_request
 from .._core.safe_json import JSONTooDeep, loads_bounded
-from .._core.untrusted import server_request_id
+from .._core.server_text import server_request_id
 from .reading import ReadResponse
 from .request_id import RequestIdState
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from .._core.errors import AigenStudioError, APIError, ConfigurationError, RequestValidationError
-from .._core.untrusted import MAX_SERVER_TEXT, server_text
+from .._core.server_text import MAX_SERVER_TEXT, server_text
 from .catalog import process_catalog
 from .catalog_files import CatalogFileError, count_rows, dry_run, read_rows
 from .catalog_slots import run_key_kind

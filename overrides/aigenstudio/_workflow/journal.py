@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._core.errors import AigenStudioError
-from .._core.untrusted import server_text
+from .._core.server_text import server_text
 from .outcomes import BatchRecord, ItemOutcome, utf8_text
 
 __all__ = [
