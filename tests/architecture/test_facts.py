@@ -103,15 +103,17 @@ def test_numeric_defaults_are_named_constants(path: Path) -> None:
     assert list(_numeric_defaults(path)) == []
 
 
-def test_the_checks_can_fail() -> None:
-    source = 'def f(poll_interval: float = 2.0) -> None:\n    h = {"Idempotency-Key": "k"}\n'
-    probe = PACKAGE / "_workflow" / "probe_for_test_facts.py"
-    try:
-        probe.write_text(source, encoding="utf-8")
-        assert list(_numeric_defaults(probe)) == ["1: poll_interval = 2.0"]
-        assert _strays(probe) == ["2: the Idempotency-Key header name 'Idempotency-Key'"]
-    finally:
-        probe.unlink()
+def test_the_checks_can_fail(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        'def f(poll_interval: float = 2.0) -> None:\n    h = {"idempotency-key": "k", "r": r"[a]{1,160}"}\n',
+        encoding="utf-8",
+    )
+    assert list(_numeric_defaults(probe)) == ["1: poll_interval = 2.0"]
+    assert _strays(probe) == [
+        "2: the Idempotency-Key header name 'idempotency-key'",
+        "2: the request-id length limit in a pattern '[a]{1,160}'",
+    ]
 
 
 # -- the vendor's facts agree with the spec ------------------------------------------------

@@ -20,6 +20,7 @@ from typing import IO, Any
 from .._core.api_facts import ACTIVE_JOBS_PER_ACCOUNT
 from .._core.errors import AigenStudioError, APIError, ConfigurationError, RequestValidationError
 from .._core.server_text import MAX_SERVER_TEXT, server_text
+from .._http.config import API_KEY_ENV
 from .catalog import CATALOG_WAIT_TIMEOUT, process_catalog
 from .catalog_files import CatalogFileError, count_rows, dry_run, read_rows
 from .catalog_slots import run_key_kind
@@ -103,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY",
         help=f"an API key of the account; repeat it for several keys, one job in flight each "
         f"(or set {KEYS_ENV}=key1,key2, which other users cannot read in the process list; "
-        "default: AIGENSTUDIO_API_KEY)",
+        f"default: {API_KEY_ENV})",
     )
     run.add_argument(
         "--max-active-jobs",
