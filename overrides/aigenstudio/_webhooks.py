@@ -49,6 +49,8 @@ SIGNATURE_HEADER = "X-Aigen-Signature"
 TIMESTAMP_HEADER = "X-Aigen-Timestamp"
 EVENT_ID_HEADER = "X-Aigen-Event-Id"
 DEFAULT_TOLERANCE = 300
+# Event ids a WebhookDeduplicator remembers by default (the oldest are forgotten first).
+DEFAULT_MAX_EVENTS = 100_000
 
 _SIGNATURE_SCHEME = "v1"
 _HEX_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
@@ -186,7 +188,7 @@ class WebhookDeduplicator:
     fails after ``check``, call ``forget`` so the vendor's retry is processed.
     """
 
-    def __init__(self, tolerance: float = DEFAULT_TOLERANCE, max_events: int = 100_000) -> None:
+    def __init__(self, tolerance: float = DEFAULT_TOLERANCE, max_events: int = DEFAULT_MAX_EVENTS) -> None:
         if isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 1:
             raise ConfigurationError("max_events must be a positive int")
         self._tolerance = _seconds(tolerance, "tolerance")

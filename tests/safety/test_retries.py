@@ -9,7 +9,8 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
-from aigenstudio._http.retries import ATTEMPT_HEADER, ATTEMPTS_EXTENSION, RetryPolicy, parse_retry_after
+from aigenstudio._core.retry_after import parse_retry_after
+from aigenstudio._http.retries import ATTEMPT_HEADER, ATTEMPTS_EXTENSION, RetryPolicy
 
 from .conftest import Script, Sender
 

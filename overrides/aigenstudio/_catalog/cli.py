@@ -17,9 +17,12 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
+from .._core.api_facts import ACTIVE_JOBS_PER_ACCOUNT
 from .._core.errors import AigenStudioError, APIError, ConfigurationError, RequestValidationError
-from .._core.untrusted import MAX_SERVER_TEXT, server_text
+from .._core.server_text import MAX_SERVER_TEXT, server_text
+from .._http.config import API_KEY_ENV
 from .._workflow.facade import ApiClient, call, operations
+from .._workflow.waiting import MAX_POLL_INTERVAL, POLL_INTERVAL
 from .files import CatalogFileError, count_rows, dry_run, read_rows
 from .journal import (
     JournalBusyError,
@@ -32,7 +35,7 @@ from .journal import (
     same_file,
 )
 from .planner import BodyTemplate
-from .process import process_catalog
+from .process import CATALOG_WAIT_TIMEOUT, process_catalog
 from .progress import ProgressBar
 from .slots import run_key_kind
 
@@ -101,24 +104,28 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY",
         help=f"an API key of the account; repeat it for several keys, one job in flight each "
         f"(or set {KEYS_ENV}=key1,key2, which other users cannot read in the process list; "
-        "default: AIGENSTUDIO_API_KEY)",
+        f"default: {API_KEY_ENV})",
     )
     run.add_argument(
         "--max-active-jobs",
         type=_at_least_one,
-        default=2,
+        default=ACTIVE_JOBS_PER_ACCOUNT,
         metavar="N",
-        help="jobs in flight at most, one per key (default: 2, the account's limit)",
+        help=f"jobs in flight at most, one per key (default: {ACTIVE_JOBS_PER_ACCOUNT}, the account's limit)",
     )
     run.add_argument(
-        "--poll-interval", type=_seconds, default=2.0, metavar="S", help="first poll interval (default: 2)"
+        "--poll-interval",
+        type=_seconds,
+        default=POLL_INTERVAL,
+        metavar="S",
+        help=f"first poll interval (default: {POLL_INTERVAL:g})",
     )
     run.add_argument(
         "--wait-timeout",
         type=_seconds,
-        default=1800.0,
+        default=CATALOG_WAIT_TIMEOUT,
         metavar="S",
-        help="give up on a job after S seconds (default: 1800); rerun to resume",
+        help=f"give up on a job after S seconds (default: {CATALOG_WAIT_TIMEOUT:g}); rerun to resume",
     )
     status = catalog.add_parser("status", help="summarise the run recorded in a journal")
     status.add_argument("--journal", required=True)
@@ -260,7 +267,7 @@ def _run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> 
             on_invalid="skip" if args.skip_invalid else "raise",
             max_active_jobs=args.max_active_jobs,
             poll_interval=args.poll_interval,
-            max_interval=max(30.0, args.poll_interval),
+            max_interval=max(MAX_POLL_INTERVAL, args.poll_interval),
             wait_timeout=args.wait_timeout,
             **_options(args),
         )

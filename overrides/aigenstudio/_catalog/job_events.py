@@ -16,11 +16,11 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
+from .._core.api_facts import TERMINAL_JOB_STATUSES as _TERMINAL
 from .._webhooks import WebhookEvent
 
 __all__ = ["JobEvents", "terminal_job_id"]
 
-_TERMINAL = ("completed", "partially_completed", "failed", "cancelled")
 _REMEMBERED = 10_000  # ended job ids kept; events of other runs must not grow without bound
 
 

@@ -36,8 +36,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .._core.api_facts import TERMINAL_JOB_STATUSES
 from .._core.errors import AigenStudioError
-from .._core.untrusted import server_text
+from .._core.server_text import server_text
 from .outcomes import ItemOutcome, utf8_text
 
 __all__ = [
@@ -140,7 +141,7 @@ _RECORD_CHECKS: list[tuple[str, str, list[tuple[str, str]]]] = [
 BUSY_TIMEOUT = 10.0  # seconds to wait for another process's write lock before JournalBusyError
 _SEEN_PER_COMMIT = 5000
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-TERMINAL = ("completed", "partially_completed", "failed", "cancelled")
+TERMINAL = tuple(sorted(TERMINAL_JOB_STATUSES))  # SQL parameters, in a stable order
 
 
 class JournalBusyError(AigenStudioError):

@@ -18,6 +18,8 @@ from aigenstudio_client.models.product_photo_job_create_request import ProductPh
 from aigenstudio_client.types import UNSET, Unset
 
 from .._contract.spec import load_spec
+from .._core.api_facts import IDEMPOTENCY_KEY_HEADER
+from .._core.api_facts import IMAGES_PER_JOB as MAX_IMAGES_PER_JOB
 from .._core.errors import ArgumentTypeError, RequestValidationError
 from .._http.idempotency import idempotency_key_for
 
@@ -33,9 +35,6 @@ __all__ = [
 ]
 
 _CREATE_OPERATION_ID = "createProductPhotoJob"
-# The documented limit (vendor prose and the create body's images.maxItems); used only if
-# the bundled spec cannot be read or stops stating it.
-MAX_IMAGES_PER_JOB = 20
 _PROBE_IMAGE = {"source_url": "https://example.com/probe.jpg"}
 # The image input's fields (the spec's ProductPhotoImageInput): all a row sends, and all the
 # journal records of it.
@@ -151,7 +150,7 @@ class BodyTemplate:
         if self._create is None:
             return
         try:  # the spec's own limits (source_url format, instructions, webhook_url, enums...)
-            self._create.validate_arguments(json=body, headers={"Idempotency-Key": "k" * 16})
+            self._create.validate_arguments(json=body, headers={IDEMPOTENCY_KEY_HEADER: "k" * 16})
         except RequestValidationError as error:
             raise _on_row(error, rows) from None
 

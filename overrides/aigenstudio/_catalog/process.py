@@ -27,8 +27,10 @@ import time
 from collections.abc import Awaitable, Callable, Generator, Iterable, Sequence
 from typing import Any
 
+from .._core.api_facts import ACTIVE_JOBS_PER_ACCOUNT
 from .._core.errors import ArgumentTypeError, RequestValidationError
 from .._workflow.facade import ApiClient
+from .._workflow.waiting import MAX_POLL_INTERVAL, POLL_INTERVAL
 from .drive import BatchOutcome, Waits, drive, drive_async
 from .job_events import JobEvents
 from .outcomes import CatalogSummary, ItemOutcome
@@ -38,6 +40,7 @@ from .run import CatalogRun, OnInvalid, Sinks, StepHook
 from .slots import run_key_kind, slot_clients
 
 __all__ = [
+    "CATALOG_WAIT_TIMEOUT",
     "MAX_IMAGES_PER_JOB",
     "BatchOutcome",
     "CatalogSummary",
@@ -50,6 +53,8 @@ __all__ = [
 ]
 
 PathLike = str | os.PathLike[str]
+# How long a catalog run waits for one job by default (a big batch takes longer than one call).
+CATALOG_WAIT_TIMEOUT = 1800.0
 
 
 def _start(
@@ -92,14 +97,14 @@ def iter_catalog(
     on_item: Callable[[ItemOutcome], object] | None = None,
     on_progress: Callable[[CatalogProgress], object] | None = None,
     on_invalid: OnInvalid = "raise",
-    wait_timeout: float = 1800.0,
-    poll_interval: float = 2.0,
-    max_interval: float = 30.0,
+    wait_timeout: float = CATALOG_WAIT_TIMEOUT,
+    poll_interval: float = POLL_INTERVAL,
+    max_interval: float = MAX_POLL_INTERVAL,
     on_batch: Callable[[BatchOutcome], object] | None = None,
     on_step: StepHook | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], object] = time.sleep,
-    max_active_jobs: int = 2,
+    max_active_jobs: int = ACTIVE_JOBS_PER_ACCOUNT,
     job_events: JobEvents | None = None,
     **job_options: Any,
 ) -> Generator[ItemOutcome, None, CatalogSummary]:
@@ -133,14 +138,14 @@ def process_catalog(
     on_item: Callable[[ItemOutcome], object] | None = None,
     on_progress: Callable[[CatalogProgress], object] | None = None,
     on_invalid: OnInvalid = "raise",
-    wait_timeout: float = 1800.0,
-    poll_interval: float = 2.0,
-    max_interval: float = 30.0,
+    wait_timeout: float = CATALOG_WAIT_TIMEOUT,
+    poll_interval: float = POLL_INTERVAL,
+    max_interval: float = MAX_POLL_INTERVAL,
     on_batch: Callable[[BatchOutcome], object] | None = None,
     on_step: StepHook | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], object] = time.sleep,
-    max_active_jobs: int = 2,
+    max_active_jobs: int = ACTIVE_JOBS_PER_ACCOUNT,
     job_events: JobEvents | None = None,
     **job_options: Any,
 ) -> CatalogSummary:
@@ -212,14 +217,14 @@ async def process_catalog_async(
     on_item: Callable[[ItemOutcome], object] | None = None,
     on_progress: Callable[[CatalogProgress], object] | None = None,
     on_invalid: OnInvalid = "raise",
-    wait_timeout: float = 1800.0,
-    poll_interval: float = 2.0,
-    max_interval: float = 30.0,
+    wait_timeout: float = CATALOG_WAIT_TIMEOUT,
+    poll_interval: float = POLL_INTERVAL,
+    max_interval: float = MAX_POLL_INTERVAL,
     on_batch: Callable[[BatchOutcome], object] | None = None,
     on_step: StepHook | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[object]] | None = None,
-    max_active_jobs: int = 2,
+    max_active_jobs: int = ACTIVE_JOBS_PER_ACCOUNT,
     job_events: JobEvents | None = None,
     **job_options: Any,
 ) -> CatalogSummary:

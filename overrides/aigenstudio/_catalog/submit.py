@@ -16,14 +16,14 @@ from typing import Any
 from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
 
 from .._core.errors import APIStatusError
-from .._core.retry_after import parse_retry_after
+from .._core.retry_after import response_retry_after
 from .._workflow.facade import ApiClient, async_jobs, call, call_async, jobs
+from .._workflow.waiting import POLL_GROWTH
 
 __all__ = ["Backpressure", "create_job", "create_job_async", "nothing_created"]
 
 _CREATE_OPERATION = "create_product_photo_job"
 _LIMIT_STATUSES = frozenset({409, 429, 503})
-_FACTOR = 1.5
 # 4xx answers that may stand for a job that exists (a conflict, a timeout, a retry later).
 _MAYBE_CREATED = frozenset({408, 409, 425, 429})
 
@@ -43,9 +43,9 @@ class Backpressure:
     def delay(self, error: APIStatusError) -> float:
         if error.status_code not in _LIMIT_STATUSES or "idempotency" in (error.code or ""):
             raise error  # a key reused for another body, a bad request...: not a limit
-        hint = parse_retry_after(error.response.headers.get("retry-after")) or 0.0
+        hint = response_retry_after(error.response.headers) or 0.0
         delay = max(hint, self._interval)
-        self._interval = min(self._interval * _FACTOR, self._max)
+        self._interval = min(self._interval * POLL_GROWTH, self._max)
         if self._clock() + delay > self._deadline:
             raise error
         self.waits += 1

@@ -29,7 +29,7 @@ from .._http.options import Options, check_counts, checked_httpx_args, checked_t
 from .._http.pools import Pools
 from .._http.reading import DEFAULT_MAX_RESPONSE_SIZE
 from .._http.request_id import RequestIdState
-from .._http.retries import RetryPolicy
+from .._http.retries import MAX_RETRIES, RetryPolicy
 from .._version import __version__
 from .copies import Copies
 from .view import ClientView
@@ -50,7 +50,7 @@ class BaseClient(ClientView, Copies, _GeneratedClient):
         *,
         base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = 2,
+        max_retries: int = MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
         request_id: str | None = None,
         allow_unknown_key_prefix: bool = False,

@@ -2,9 +2,11 @@
 
 Validators are compiled from the contract's schemas (``make generate`` writes them into
 ``aigenstudio_client/contract.json``), each with only the ``$defs`` it can reach. Formats are
-asserted as the API checks them (``_formats``). A failure is reported as ``Invalid``: the
-field as the caller knows it (``body.images[3].source_url``, ``limit``, ``idempotency_key``)
-and the rule it broke, never jsonschema-rs's own wording.
+asserted with jsonschema-rs's own checks, which follow the RFCs (``uuid`` RFC 9562, ``date-time``
+RFC 3339, ``uri`` RFC 3986, ASCII only; tests/client/test_formats.py pins their verdicts). A
+failure is reported as ``Invalid``: the field as the caller knows it
+(``body.images[3].source_url``, ``limit``, ``idempotency_key``) and the rule it broke, never
+jsonschema-rs's own wording.
 """
 
 from __future__ import annotations
@@ -14,12 +16,10 @@ from typing import Any
 
 from .._core.errors import RequestValidationError
 from .._core.redaction import redact_url_text
-from .formats import is_date_time, is_uri, is_uuid
 
 __all__ = ["Invalid", "Validator", "compile_validator", "first_problem", "integers_as_int", "render_path"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-FORMATS: dict[str, Callable[[str], bool]] = {"uuid": is_uuid, "date-time": is_date_time, "uri": is_uri}
 _FORMAT_RULES = {
     "uuid": "must be a UUID (8-4-4-4-12 hex digits)",
     "date-time": "must be an RFC 3339 date-time with a UTC offset (e.g. 2024-05-01T12:00:00Z)",
@@ -81,7 +81,7 @@ def compile_validator(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Val
     import jsonschema_rs  # on the first check, not at import (25 ms)
 
     root = {"$schema": DIALECT, **schema, "$defs": _reachable(schema, defs)}
-    return jsonschema_rs.validator_for(root, formats=FORMATS, validate_formats=True)
+    return jsonschema_rs.validator_for(root, validate_formats=True)
 
 
 def _shown(value: Any) -> str:

@@ -7,7 +7,7 @@ values, query string and headers as the server receives them, and the JSON body 
 jsonschema-rs validators compiled once per operation, and checks 2xx bodies the same way.
 
 The wire form (coercion of parameter strings, the JSON body) is ``wire.py``; the rules the
-API documents in prose are ``documented.py``.
+API documents in prose are ``prose_rules.py``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from urllib.parse import unquote
 import httpx
 
 from .._core.errors import ConfigurationError
-from .documented import RulePath, documented_problem, rule_paths
+from .prose_rules import RulePath, documented_problem, rule_paths
 from .schema import Invalid, PathPart, Validator, compile_validator, first_problem, integers_as_int
 from .wire import (
     JSON_BODY_EXTENSION,

@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 
 from .redaction import redacted_request, redacted_response
-from .retry_after import parse_retry_after
+from .retry_after import response_retry_after
 from .safe_json import loads_bounded
-from .untrusted import server_request_id, server_text
+from .server_text import response_request_id, server_request_id, server_text
 
 __all__ = [
     "APIConnectionError",
@@ -201,7 +201,7 @@ class RateLimitError(APIStatusError):
         None when the header is missing or unreadable; else a finite float from 0 to one day
         (``MAX_RETRY_AFTER``: longer hints are clamped), safe to pass to ``time.sleep``.
         """
-        return parse_retry_after(self.response.headers.get("retry-after"))
+        return response_retry_after(self.response.headers)
 
 
 class InternalServerError(APIStatusError):
@@ -249,7 +249,7 @@ def _envelope(response: httpx.Response) -> tuple[Any, str | None, str | None, st
 def status_error_from_response(response: httpx.Response, fallback_request_id: str | None) -> APIStatusError:
     """Build the typed error for an error or undeclared status (the body must already be read)."""
     body, code, message, body_rid = _envelope(response)
-    request_id = body_rid or server_request_id(response.headers.get("x-request-id")) or fallback_request_id
+    request_id = body_rid or response_request_id(response.headers) or fallback_request_id
     if message is None:
         reason = response.reason_phrase or "error"
         message = f"HTTP {response.status_code} {reason}"

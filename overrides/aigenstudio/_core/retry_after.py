@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import email.utils
 import time
+from collections.abc import Mapping
 from datetime import UTC
 
-__all__ = ["MAX_RETRY_AFTER", "parse_retry_after"]
+from .api_facts import RETRY_AFTER_HEADER
+
+__all__ = ["MAX_RETRY_AFTER", "parse_retry_after", "response_retry_after"]
 
 # The longest wait a hint can ask for: one day. A server asking for longer (a 400-digit
 # delay, a year-9999 date) gets this, never inf or a wait time.sleep cannot make.
@@ -37,3 +40,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         when = when.replace(tzinfo=UTC)
     current = time.time() if now is None else now
     return min(max(0.0, when.timestamp() - current), MAX_RETRY_AFTER)
+
+
+def response_retry_after(headers: Mapping[str, str]) -> float | None:
+    """:func:`parse_retry_after` of the ``Retry-After`` a response's ``headers`` carry."""
+    return parse_retry_after(headers.get(RETRY_AFTER_HEADER))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import httpx
 
 from .._contract.spec import Operation
+from .._core.api_facts import REQUEST_ID_HEADER
 from .._core.errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -29,7 +30,7 @@ from .._core.errors import (
 from .._core.log import log_response
 from .._core.redaction import redacted_request
 from .._core.safe_json import IntegralFloats, JSONTooDeep, loads_bounded
-from .._core.untrusted import server_request_id
+from .._core.server_text import response_request_id, server_request_id
 from .reading import ReadResponse
 from .request_id import RequestIdState
 
@@ -59,7 +60,7 @@ def _sent_request_id(request: httpx.Request) -> str | None:
     exchange = request.extensions.get(EXCHANGE_KEY)
     if isinstance(exchange, Exchange):
         return exchange.request_id
-    header: str | None = request.headers.get("x-request-id")
+    header: str | None = request.headers.get(REQUEST_ID_HEADER)
     return header
 
 
@@ -133,7 +134,7 @@ def finish_response(response: httpx.Response) -> None:
             error.args = (error.message,)
         _record(exchange, request, status, error.request_id or exchange.request_id)
         raise error
-    header_id = server_request_id(response.headers.get("x-request-id")) or exchange.request_id
+    header_id = response_request_id(response.headers) or exchange.request_id
     if not operation.has_response_schema(status):
         _record(exchange, request, status, header_id)
         return
@@ -190,7 +191,7 @@ def parse_error(response: httpx.Response, exc: Exception) -> APIResponseValidati
 def _invalid_body(response: httpx.Response, exchange: Exchange, exc: Exception) -> APIResponseValidationError:
     """Describe why the generated parser failed, in the spec's terms where possible."""
     status = response.status_code
-    header_id = server_request_id(response.headers.get("x-request-id"))
+    header_id = response_request_id(response.headers)
     try:
         body = loads_bounded(response.content)
     except ValueError:

@@ -14,6 +14,7 @@ from time import perf_counter
 import httpx
 
 from .._contract.spec import Operation, Spec, load_spec
+from .._core.api_facts import REQUEST_ID_HEADER
 from .._core.errors import RequestValidationError
 from .._core.log import log_request
 from .config import Settings, missing_key_error
@@ -82,10 +83,10 @@ class RequestHooks:
             )
         if not self._has_key and not operation.public:
             raise missing_key_error()
-        request_id = request.headers.get("x-request-id")
+        request_id = request.headers.get(REQUEST_ID_HEADER)
         if request_id is None:
             request_id = self._request_ids.outgoing()
-            request.headers["X-Request-Id"] = request_id
+            request.headers[REQUEST_ID_HEADER] = request_id
         else:
             check_request_id(request_id)
         if operation.has_checks_beyond_path:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._contract.schema import Invalid, first_problem
+from .._core.api_facts import IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_MIN_LENGTH
 from .._core.errors import ArgumentTypeError, ConfigurationError, RequestValidationError
 from .request_id import header_value_problem
 
@@ -25,12 +26,8 @@ __all__ = [
     "validate_idempotency_key",
 ]
 
-# The length rule comes from the spec's Idempotency-Key header schema; these (the vendor's
-# prose: 8 to 160 characters) apply only if the spec is missing or stops declaring one.
-MIN_LENGTH = 8
-MAX_LENGTH = 160
-HEADER = "Idempotency-Key"
-
+# The length rule comes from the spec's Idempotency-Key header schema; the vendor's prose
+# (IDEMPOTENCY_KEY_MIN_LENGTH..._MAX_LENGTH) applies only if the spec stops declaring one.
 _PREFIX = "idem_"
 # Part of the hashed input: changing the canonical form must change every derived key.
 _SCHEME = "aigenstudio.idempotency.v1"
@@ -66,7 +63,7 @@ def is_valid_idempotency_key(value: object) -> bool:
     edge whitespace): only such a key makes a POST safe to send twice."""
     return (
         isinstance(value, str)
-        and MIN_LENGTH <= len(value) <= MAX_LENGTH
+        and IDEMPOTENCY_KEY_MIN_LENGTH <= len(value) <= IDEMPOTENCY_KEY_MAX_LENGTH
         and all(" " <= char <= "~" for char in value)
         and value == value.strip()
     )
@@ -82,8 +79,8 @@ def validate_idempotency_key(key: str) -> str:
     declared, problem = _spec_header_problem(key, field)
     if problem is not None:
         raise problem.as_request_error()
-    if not declared and not MIN_LENGTH <= len(key) <= MAX_LENGTH:
-        limit = f"{MIN_LENGTH}-{MAX_LENGTH} characters"
+    if not declared and not IDEMPOTENCY_KEY_MIN_LENGTH <= len(key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
+        limit = f"{IDEMPOTENCY_KEY_MIN_LENGTH}-{IDEMPOTENCY_KEY_MAX_LENGTH} characters"
         raise RequestValidationError(field, limit, f"{field}: must be {limit} (got {len(key)})")
     # A header value: printable ASCII only (httpx cannot encode the rest, control characters
     # split or smuggle headers), and no edge whitespace, which servers strip from the key.
@@ -101,7 +98,7 @@ def _spec_header_problem(key: str, field: str) -> tuple[bool, Invalid | None]:
         spec = load_spec()
     except ConfigurationError:
         return False, None
-    parameter = spec.header_parameter(HEADER)
+    parameter = spec.header_parameter(IDEMPOTENCY_KEY_HEADER)
     if parameter is None:
         return False, None
     return True, first_problem(spec.compile(parameter.schema, response=False), key, field)

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from .._core.untrusted import server_text
+from .._core.server_text import server_text
 
 __all__ = [
     "ACCEPT_ENCODING",

@@ -16,7 +16,7 @@ from .._core.redaction import SECRET_HEADERS, fields_repr
 from .._core.seconds import is_seconds
 from .config import Settings, is_loopback_host
 from .outgoing import header_problem
-from .retries import RetryPolicy
+from .retries import MAX_RETRIES, RetryPolicy
 
 __all__ = ["Options", "check_counts", "checked_httpx_args", "checked_timeout"]
 
@@ -48,7 +48,7 @@ def check_counts(max_retries: object, retry_policy: object, max_response_size: o
         raise ConfigurationError(f"max_response_size must be a positive integer (got {max_response_size!r})")
     if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
         raise ConfigurationError(f"retry_policy must be a RetryPolicy (got {type(retry_policy).__name__})")
-    if retry_policy is not None and max_retries not in (2, retry_policy.max_retries):
+    if retry_policy is not None and max_retries not in (MAX_RETRIES, retry_policy.max_retries):
         raise ConfigurationError("pass max_retries= or retry_policy=, not two different retry counts")
 
 

@@ -8,20 +8,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from .._core.api_facts import REQUEST_ID_MAX_LENGTH
 from .._core.errors import RequestValidationError
 
 __all__ = [
     "CONTROL_CHARACTERS",
     "HEADER_CONTROL_LIMIT",
-    "MAX_REQUEST_ID_LENGTH",
     "RequestIdState",
     "check_request_id",
     "header_value_problem",
     "new_request_id",
 ]
 
-# The spec's X-Request-Id parameter has maxLength 160; the vendor docs say the same.
-MAX_REQUEST_ID_LENGTH = 160
 # Control characters in any header value we send (CR/LF would split or inject headers).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 HEADER_CONTROL_LIMIT = "no control characters (CR/LF would inject headers)"
@@ -52,8 +50,8 @@ def check_request_id(value: object, field: str = "x_request_id") -> str:
     """Return the id if it may be sent; otherwise raise RequestValidationError (nothing is sent)."""
     if not isinstance(value, str):
         raise RequestValidationError(field, "must be a string", f"{field}: must be a string")
-    if len(value) > MAX_REQUEST_ID_LENGTH:
-        limit = f"at most {MAX_REQUEST_ID_LENGTH} characters"
+    if len(value) > REQUEST_ID_MAX_LENGTH:
+        limit = f"at most {REQUEST_ID_MAX_LENGTH} characters"
         raise RequestValidationError(field, limit, f"{field}: {limit} (got {len(value)})")
     problem = header_value_problem(value)
     if problem is not None:

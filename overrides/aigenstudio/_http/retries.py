@@ -42,24 +42,32 @@ from dataclasses import dataclass
 
 import httpx
 
+from .._core.api_facts import IDEMPOTENCY_KEY_HEADER as IDEMPOTENCY_HEADER
+from .._core.api_facts import REQUEST_ID_HEADER, RETRY_AFTER_HEADER
+from .._core.api_facts import RETRY_ATTEMPT_HEADER as ATTEMPT_HEADER
 from .._core.errors import ClientClosedError, ConfigurationError
-from .._core.retry_after import parse_retry_after
+from .._core.retry_after import response_retry_after
 from .._core.seconds import is_seconds
 from .budget import call_deadline
 from .idempotency import is_valid_idempotency_key
 from .reading import DEADLINE_EXTENSION
 from .request_id import new_request_id
 
-__all__ = ["ATTEMPTS_EXTENSION", "ATTEMPT_HEADER", "AsyncRetryTransport", "RetryPolicy", "RetryTransport"]
+__all__ = [
+    "ATTEMPTS_EXTENSION",
+    "ATTEMPT_HEADER",
+    "MAX_RETRIES",
+    "AsyncRetryTransport",
+    "RetryPolicy",
+    "RetryTransport",
+]
 
 logger = logging.getLogger("aigenstudio.retries")
 
-# Not in the vendor's X-Aigen-* namespace: it is our tracing aid, not an API header.
-ATTEMPT_HEADER = "X-Retry-Attempt"
 # Response extension: how many attempts the returned answer took (absent: not retryable).
 ATTEMPTS_EXTENSION = "aigenstudio_attempts"
-REQUEST_ID_HEADER = "X-Request-Id"
-IDEMPOTENCY_HEADER = "Idempotency-Key"
+# Retries after the first attempt, by default (the client's max_retries= too).
+MAX_RETRIES = 2
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _RETRY_STATUSES = frozenset({408, 429})
@@ -71,7 +79,7 @@ _FATAL_TRANSPORT_ERRORS = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 class RetryPolicy:
     """How often and how patiently a request is retried; ``max_retries=0`` disables retries."""
 
-    max_retries: int = 2
+    max_retries: int = MAX_RETRIES
     initial_backoff: float = 0.5
     max_backoff: float = 8.0
     max_retry_after: float = 60.0
@@ -115,7 +123,7 @@ def is_retryable_response(response: httpx.Response) -> bool:
     status = response.status_code
     if status in _RETRY_STATUSES or status >= 500:
         return True
-    return status == 409 and "retry-after" in response.headers
+    return status == 409 and RETRY_AFTER_HEADER in response.headers
 
 
 def is_retryable_error(error: Exception) -> bool:
@@ -172,7 +180,7 @@ class _Retrying:
         return isinstance(deadline, float) and time.monotonic() + delay >= deadline
 
     def delay(self, retry_number: int, response: httpx.Response | None) -> float:
-        hint = parse_retry_after(response.headers.get("retry-after")) if response is not None else None
+        hint = response_retry_after(response.headers) if response is not None else None
         if hint is not None:
             return min(hint, self.policy.max_retry_after)
         return self.policy.backoff(retry_number, self._rand())

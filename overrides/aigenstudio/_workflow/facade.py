@@ -31,6 +31,7 @@ from .._contract.arguments import request_error
 from .._contract.spec import load_spec
 from .._core.errors import APIResponseValidationError, PaginationLoopError, status_error_from_response
 from .._core.safe_json import loads_bounded
+from .._core.server_text import response_request_id
 from .._http.guard import transport_error
 
 __all__ = [
@@ -155,7 +156,7 @@ def _status_error(response: httpx.Response, operation: str) -> Exception:
     return APIResponseValidationError(
         f"{operation}: HTTP {response.status_code} is not the documented success response",
         response=response,
-        request_id=response.headers.get("x-request-id"),
+        request_id=response_request_id(response.headers),
         body=_json_or_none(response.content),
     )
 

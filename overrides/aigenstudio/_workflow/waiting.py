@@ -18,14 +18,19 @@ from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
 from aigenstudio_client.types import Unset
 
+from .._core.api_facts import TERMINAL_JOB_STATUSES as TERMINAL_STATUSES
 from .._core.errors import AigenStudioError, APIStatusError, APITimeoutError, RequestValidationError
-from .._core.retry_after import parse_retry_after
+from .._core.retry_after import response_retry_after
 from .._core.seconds import is_seconds
 from .._http.budget import time_budget
 from .facade import ApiClient, async_jobs, call, call_async, jobs
 
 __all__ = [
+    "MAX_POLL_INTERVAL",
+    "POLL_GROWTH",
+    "POLL_INTERVAL",
     "TERMINAL_STATUSES",
+    "WAIT_TIMEOUT",
     "JobWaitTimeout",
     "Progress",
     "is_terminal",
@@ -34,12 +39,14 @@ __all__ = [
 ]
 
 _GET_OPERATION = "get_product_photo_job"
-# The vendor documents these four as terminal (queued and processing are not). Compared by
-# value, so a status the spec does not list yet is treated as still running.
-TERMINAL_STATUSES = frozenset({"completed", "partially_completed", "failed", "cancelled"})
 # Answers that mean "ask again later" rather than "this wait has failed".
 _THROTTLE_STATUSES = frozenset({429, 503})
-_BACKOFF_FACTOR = 1.5
+# Defaults of every wait for a job (the catalog's too): the first interval between polls,
+# its growth per poll (also between re-sent creates), its ceiling, and how long one wait lasts.
+POLL_INTERVAL = 2.0
+POLL_GROWTH = 1.5
+MAX_POLL_INTERVAL = 30.0
+WAIT_TIMEOUT = 600.0
 
 
 @dataclass(frozen=True)
@@ -133,7 +140,7 @@ class _Poller:
     def delay_after_throttle(self, error: APIStatusError) -> float:
         """Seconds to wait after a 429/503, never less than its Retry-After."""
         remaining = self._remaining(cause=error)
-        hint = parse_retry_after(error.response.headers.get("retry-after")) or 0.0
+        hint = response_retry_after(error.response.headers) or 0.0
         delay = max(hint, min(self._next_interval(), remaining))
         if delay > remaining:  # the server asks us to come back after our deadline
             raise self._timeout_error() from error
@@ -151,7 +158,7 @@ class _Poller:
 
     def _next_interval(self) -> float:
         interval = self._interval
-        self._interval = min(self._interval * _BACKOFF_FACTOR, self._max_interval)
+        self._interval = min(self._interval * POLL_GROWTH, self._max_interval)
         return interval
 
     def _timeout_error(self) -> JobWaitTimeout:
@@ -162,9 +169,9 @@ def wait_for_job(
     client: ApiClient,
     job_id: uuid.UUID | str,
     *,
-    timeout: float = 600.0,
-    poll_interval: float = 2.0,
-    max_interval: float = 30.0,
+    timeout: float = WAIT_TIMEOUT,
+    poll_interval: float = POLL_INTERVAL,
+    max_interval: float = MAX_POLL_INTERVAL,
     on_progress: Callable[[Progress], object] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], object] = time.sleep,
@@ -200,9 +207,9 @@ async def wait_for_job_async(
     job_id: uuid.UUID | str,
     *,
     # Same signature as the sync twin; a deadline that reports the last status, not a cancel scope.
-    timeout: float = 600.0,  # noqa: ASYNC109
-    poll_interval: float = 2.0,
-    max_interval: float = 30.0,
+    timeout: float = WAIT_TIMEOUT,  # noqa: ASYNC109
+    poll_interval: float = POLL_INTERVAL,
+    max_interval: float = MAX_POLL_INTERVAL,
     on_progress: Callable[[Progress], object] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,

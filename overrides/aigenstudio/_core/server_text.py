@@ -9,8 +9,11 @@ escaped and a length cap; a request id is taken only when it looks like one.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-__all__ = ["MAX_SERVER_TEXT", "inert_text", "server_request_id", "server_text"]
+from .api_facts import REQUEST_ID_HEADER, REQUEST_ID_MAX_LENGTH
+
+__all__ = ["MAX_SERVER_TEXT", "inert_text", "response_request_id", "server_request_id", "server_text"]
 
 MAX_SERVER_TEXT = 1000
 # C0 and C1 controls (ESC, BEL, CR, CSI...), DEL, the Unicode line and paragraph separators,
@@ -19,8 +22,8 @@ MAX_SERVER_TEXT = 1000
 _CONTROL = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
-# Visible ASCII, at most 160 characters: the documented limit for request ids, both ways.
-_REQUEST_ID = re.compile(r"[\x21-\x7e]{1,160}")
+# Visible ASCII, at most the documented length of a request id (the same limit both ways).
+_REQUEST_ID = re.compile(rf"[\x21-\x7e]{{1,{REQUEST_ID_MAX_LENGTH}}}")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -46,3 +49,8 @@ def server_request_id(value: object) -> str | None:
     if isinstance(value, str) and _REQUEST_ID.fullmatch(value):
         return value
     return None
+
+
+def response_request_id(headers: Mapping[str, str]) -> str | None:
+    """The ``X-Request-Id`` a response's ``headers`` carry, if it can be a request id."""
+    return server_request_id(headers.get(REQUEST_ID_HEADER))
