@@ -283,7 +283,7 @@ def _run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> 
 def _dry_run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> int:
     template = BodyTemplate(_namespace(args), _options(args))
     clients = _clients(args, make_client)
-    check_key_kind(args.journal, _journal_meta(args.journal).get("key_kind"), run_key_kind(clients))
+    check_key_kind(args.journal, _journal_meta(args.journal), run_key_kind(clients))
     report = dry_run(read_rows(args.catalog), template, args.journal)
     _say(
         out,
