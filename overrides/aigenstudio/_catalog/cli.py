@@ -213,9 +213,21 @@ def _check_paths(args: argparse.Namespace) -> None:
 
 
 def _say(out: IO[str], *lines: str) -> None:
-    """Print each line inert: escapes in server or catalog text are shown, never performed."""
+    """Print each line inert: escapes in server or catalog text are shown, never performed;
+    characters the output's encoding lacks are shown as ``\\uXXXX``, never a crash."""
     for line in lines:
-        print(server_text(line, _MAX_LINE), file=out)
+        print(_encodable(server_text(line, _MAX_LINE), out), file=out)
+
+
+def _encodable(text: str, out: IO[str]) -> str:
+    """``text`` as ``out`` can encode it (a cp1252 log file on Windows, PYTHONIOENCODING=ascii)."""
+    encoding = getattr(out, "encoding", None)
+    if not isinstance(encoding, str):
+        return text  # a text buffer (StringIO): it takes any str
+    try:
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    except (LookupError, UnicodeError):
+        return text.encode("ascii", "backslashreplace").decode("ascii")
 
 
 def _fail(out: IO[str], message: str, kind: str, *more: str) -> int:
@@ -290,7 +302,7 @@ def _run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> 
 def _dry_run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> int:
     template = BodyTemplate(_namespace(args), _options(args))
     clients = _clients(args, make_client)
-    check_key_kind(args.journal, _journal_meta(args.journal).get("key_kind"), run_key_kind(clients))
+    check_key_kind(args.journal, _journal_meta(args.journal), run_key_kind(clients))
     report = dry_run(read_rows(args.catalog), template, args.journal)
     _say(
         out,

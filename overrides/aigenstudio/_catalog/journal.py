@@ -162,6 +162,15 @@ class JournalKindMismatchError(JournalMismatchError):
 
     def __init__(self, path: str, recorded: str, given: str) -> None:
         self.recorded, self.given = recorded, given
+        if recorded == UNRECORDED:
+            super().__init__(
+                f"the journal {path} was written by an older version that did not record whether "
+                f"its keys were sandbox or live, so this {given} run cannot trust its finished rows "
+                "(sandbox results are simulated); use another journal for this run, or, if every "
+                f"earlier run of this journal used {given} keys, record that first: "
+                f'sqlite3 {path} "{_record_kind_statement(given)}"'
+            )
+            return
         super().__init__(
             f"the journal {path} holds the results of {recorded} API keys, and this run's keys are "
             f"{given}: {_KIND_WORDS.get(recorded, recorded)} results are never reused by a {given} "
@@ -172,8 +181,21 @@ class JournalKindMismatchError(JournalMismatchError):
 _KIND_WORDS = {"sandbox": "simulated sandbox", "live": "charged live"}
 
 
-def check_key_kind(path: str, recorded: str | None, given: str | None) -> None:
-    """JournalKindMismatchError if the journal recorded one kind of key and the run has another."""
+def _record_kind_statement(kind: str) -> str:
+    """The SQL an operator runs to record an old journal's key kind (quoted in a message)."""
+    return "INSERT INTO meta VALUES ('key_kind', '" + kind + "')"  # noqa: S608  (shown, not run)
+
+
+UNRECORDED = "unrecorded"  # a journal with runs and no key kind: written by 0.1.0
+
+
+def check_key_kind(path: str, meta: dict[str, Any], given: str | None) -> None:
+    """JournalKindMismatchError if the journal (its ``meta``) recorded one kind of key and the
+    run has another, or if a live run meets a journal whose earlier runs did not record their
+    kind (0.1.0): its "done" rows may be simulated sandbox results."""
+    recorded = meta.get("key_kind")
+    if recorded is None and given == "live" and "runs" in meta:
+        raise JournalKindMismatchError(path, UNRECORDED, given)
     if recorded is not None and given is not None and recorded != given:
         raise JournalKindMismatchError(path, recorded, given)
 
@@ -419,7 +441,7 @@ class Journal(JournalWriter):
             wanted["key_kind"] = key_kind
         with self._tx():
             stored = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
-            check_key_kind(self.path, stored.get("key_kind"), key_kind)
+            check_key_kind(self.path, stored, key_kind)
             for name, value in wanted.items():
                 if name in stored and stored[name] != value:
                     raise JournalMismatchError(

@@ -17,7 +17,7 @@ import hashlib
 
 from .errors import ConfigurationError
 
-__all__ = ["APIKey", "check_key_characters", "conceal", "key_fingerprint"]
+__all__ = ["APIKey", "NotAKey", "check_key_characters", "conceal", "key_fingerprint"]
 
 # Domain-separated: unrelated to the webhook signing secret (the plain SHA-256 of the key).
 _FINGERPRINT_PREFIX = b"aigenstudio key fingerprint v1:"
@@ -47,10 +47,26 @@ class APIKey:
         raise TypeError("an API key cannot be pickled")
 
 
-def conceal(value: object) -> object:
-    """``value`` wrapped in an APIKey if it is a str, else as given (checked later); never raises,
-    so it can be the first line of a function that received the key as an argument."""
-    return APIKey(value) if isinstance(value, str) else value
+class NotAKey:
+    """What :func:`conceal` keeps of a key of the wrong type: its type's name, never the value
+    (the bytes of a key read from a file are the key, and a refusal must not hold them)."""
+
+    __slots__ = ("type_name",)
+
+    def __init__(self, value: object) -> None:
+        self.type_name = type(value).__name__
+
+    def __repr__(self) -> str:
+        return f"NotAKey({self.type_name})"
+
+
+def conceal(value: object) -> APIKey | NotAKey | None:
+    """``value`` as an APIKey if it is a str, a NotAKey if it is anything else but None (checked
+    later, by type name only); never raises, so it can be the first line of a function that
+    received the key as an argument."""
+    if value is None or isinstance(value, APIKey):
+        return value
+    return APIKey(value) if isinstance(value, str) else NotAKey(value)
 
 
 def check_key_characters(api_key: APIKey) -> None:

@@ -16,7 +16,7 @@ from typing import Literal
 
 import httpx
 
-from .._core.api_key import APIKey, check_key_characters
+from .._core.api_key import APIKey, NotAKey, check_key_characters
 from .._core.errors import ConfigurationError
 from .._core.redaction import fields_repr, redact_url_text, safe_url
 
@@ -153,14 +153,16 @@ def _key_from_environment() -> APIKey | None:
     return APIKey(text) if text else None
 
 
-def resolve_settings(api_key: object, base_url: str | None, *, allow_unknown_key_prefix: bool) -> Settings:
+def resolve_settings(
+    api_key: APIKey | NotAKey | None, base_url: str | None, *, allow_unknown_key_prefix: bool
+) -> Settings:
     """Resolve the key and base URL (argument, else environment, else the spec's server).
 
     ``api_key`` is what the caller passed, already through ``conceal`` (an APIKey, None or a
-    wrong-typed value): no frame here holds the key as text.
+    NotAKey naming a wrong type): no frame here holds the key as text.
     """
-    if api_key is not None and not isinstance(api_key, APIKey):
-        raise ConfigurationError(f"api_key must be a string (got {type(api_key).__name__})")
+    if isinstance(api_key, NotAKey):
+        raise ConfigurationError(f"api_key must be a string (got {api_key.type_name})")
     if api_key is not None and not api_key.reveal():
         raise ConfigurationError("api_key is empty: pass a key or omit the argument.")
     key = api_key if api_key is not None else _key_from_environment()

@@ -87,6 +87,11 @@ class _Zlib:
         self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16 if encoding == "gzip" else zlib.MAX_WBITS)
 
     def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._zlib.eof:
+            # Past the stream's end (trailing garbage, a second gzip member, which httpx does
+            # not decode either): zlib would keep every such byte, so count them and drop them.
+            self._budget.spend(len(data))
+            return
         pending = data
         while True:
             try:
@@ -102,6 +107,9 @@ class _Zlib:
                 self._budget.spend(len(out))
                 yield out
             pending = self._zlib.unconsumed_tail
+            if self._zlib.eof:
+                self._budget.spend(len(self._zlib.unused_data))
+                return
             if not pending and not out:
                 return
 

@@ -1,0 +1,72 @@
+"""A journal written before the key kind was recorded (0.1.0, schema 1) is not trusted by a live run.
+
+Before: such a journal has no ``key_kind`` in its meta, and the kind check let any run
+through. A sandbox catalog run with 0.1.0, then the same command with a live key after the
+upgrade: every row "already done", no live job, the simulated result URLs copied into the
+live results file (exit 0), and the journal then recorded as ``live``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from aigenstudio._workflow.journal import JournalKindMismatchError
+
+from .fake_server import FakeServer
+from .test_catalog_cli import write_csv
+from .test_catalog_key_kinds import LIVE, SANDBOX, bare, cli, run, run_args
+
+
+def _as_written_by_0_1_0(journal: Path) -> None:
+    """What 0.1.0 left: no key kind recorded (and schema 1; the fingerprint column is harmless)."""
+    db = sqlite3.connect(journal)
+    db.execute("DELETE FROM meta WHERE name = 'key_kind'")
+    db.execute("UPDATE meta SET value = '1' WHERE name = 'schema'")
+    db.commit()
+    db.close()
+
+
+def test_a_live_run_does_not_trust_a_journal_whose_key_kind_was_not_recorded(
+    server: FakeServer, tmp_path: Path
+) -> None:
+    journal, results = tmp_path / "state.sqlite", tmp_path / "live.jsonl"
+    assert run(bare(server, SANDBOX), journal).completed_count == 5
+    _as_written_by_0_1_0(journal)
+    creates = server.state.creates
+    with pytest.raises(JournalKindMismatchError, match="did not record") as refused:
+        run(bare(server, LIVE), journal, results=results)
+    assert str(journal) in str(refused.value)
+    assert "INSERT INTO meta VALUES ('key_kind', 'live')" in str(refused.value)  # the way out
+    assert server.state.creates == creates  # nothing sent
+    assert not results.exists()  # no simulated URL in the live results
+    db = sqlite3.connect(journal)
+    assert db.execute("SELECT value FROM meta WHERE name = 'key_kind'").fetchone() is None  # not relabelled
+    db.execute("INSERT INTO meta VALUES ('key_kind', 'live')")  # the operator takes it
+    db.commit()
+    db.close()
+    assert run(bare(server, LIVE), journal).skipped_count == 5
+
+
+def test_a_sandbox_run_still_resumes_such_a_journal(server: FakeServer, tmp_path: Path) -> None:
+    journal = tmp_path / "state.sqlite"
+    run(bare(server, SANDBOX), journal)
+    _as_written_by_0_1_0(journal)
+    assert run(bare(server, SANDBOX), journal).skipped_count == 5
+
+
+@pytest.mark.parametrize("dry", [False, True], ids=["run", "dry-run"])
+def test_cli_live_key_on_such_a_journal_is_exit_4(server: FakeServer, tmp_path: Path, dry: bool) -> None:
+    catalog = write_csv(
+        tmp_path / "c.csv", [{"source_url": f"https://img.example/{i}.jpg"} for i in range(3)]
+    )
+    journal = str(tmp_path / "state.sqlite")
+    args = run_args(catalog, journal)
+    assert cli(server, *args, "--api-key", SANDBOX)[0] == 0
+    _as_written_by_0_1_0(Path(journal))
+    code, out = cli(server, *args, "--api-key", LIVE, *(["--dry-run"] if dry else []))
+    assert code == 4, out
+    assert "already done" not in out
+    assert "did not record" in out
+    assert server.state.creates == 1
