@@ -186,13 +186,13 @@ def _record_kind_statement(kind: str) -> str:
     return "INSERT INTO meta VALUES ('key_kind', '" + kind + "')"  # noqa: S608  (shown, not run)
 
 
-UNRECORDED = "unrecorded"  # a journal with runs and no key kind: written by 0.1.0
+UNRECORDED = "unrecorded"  # a journal with runs and no key kind: written before the kind was recorded
 
 
 def check_key_kind(path: str, meta: dict[str, Any], given: str | None) -> None:
     """JournalKindMismatchError if the journal (its ``meta``) recorded one kind of key and the
     run has another, or if a live run meets a journal whose earlier runs did not record their
-    kind (0.1.0): its "done" rows may be simulated sandbox results."""
+    kind (written before it was recorded): its "done" rows may be simulated sandbox results."""
     recorded = meta.get("key_kind")
     if recorded is None and given == "live" and "runs" in meta:
         raise JournalKindMismatchError(path, UNRECORDED, given)

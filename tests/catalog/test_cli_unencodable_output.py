@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from aigenstudio import Client
-from aigenstudio._workflow.catalog_cli import EXIT_CODES, main
+from aigenstudio._catalog.cli import EXIT_CODES, main
 
 from .conftest import rows
 from .fake_server import FakeServer
-from .test_catalog_cli import write_csv
+from .test_cli import write_csv
 
 KEY = "aigen_test_encoding0123456789"
 

@@ -1,7 +1,7 @@
-"""A journal written before the key kind was recorded (0.1.0, schema 1) is not trusted by a live run.
+"""A journal written before the key kind was recorded is not trusted by a live run.
 
 Before: such a journal has no ``key_kind`` in its meta, and the kind check let any run
-through. A sandbox catalog run with 0.1.0, then the same command with a live key after the
+through. A sandbox catalog run before the kind was recorded, then the same command with a live key after the
 upgrade: every row "already done", no live job, the simulated result URLs copied into the
 live results file (exit 0), and the journal then recorded as ``live``.
 """
@@ -12,18 +12,17 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from aigenstudio._workflow.journal import JournalKindMismatchError
+from aigenstudio._catalog.journal import JournalKindMismatchError
 
 from .fake_server import FakeServer
-from .test_catalog_cli import write_csv
-from .test_catalog_key_kinds import LIVE, SANDBOX, bare, cli, run, run_args
+from .test_cli import write_csv
+from .test_slots_key_kinds import LIVE, SANDBOX, bare, cli, run, run_args
 
 
-def _as_written_by_0_1_0(journal: Path) -> None:
-    """What 0.1.0 left: no key kind recorded (and schema 1; the fingerprint column is harmless)."""
+def _without_key_kind(journal: Path) -> None:
+    """What a run before the key kind was recorded left: no ``key_kind`` in the meta."""
     db = sqlite3.connect(journal)
     db.execute("DELETE FROM meta WHERE name = 'key_kind'")
-    db.execute("UPDATE meta SET value = '1' WHERE name = 'schema'")
     db.commit()
     db.close()
 
@@ -33,7 +32,7 @@ def test_a_live_run_does_not_trust_a_journal_whose_key_kind_was_not_recorded(
 ) -> None:
     journal, results = tmp_path / "state.sqlite", tmp_path / "live.jsonl"
     assert run(bare(server, SANDBOX), journal).completed_count == 5
-    _as_written_by_0_1_0(journal)
+    _without_key_kind(journal)
     creates = server.state.creates
     with pytest.raises(JournalKindMismatchError, match="did not record") as refused:
         run(bare(server, LIVE), journal, results=results)
@@ -52,7 +51,7 @@ def test_a_live_run_does_not_trust_a_journal_whose_key_kind_was_not_recorded(
 def test_a_sandbox_run_still_resumes_such_a_journal(server: FakeServer, tmp_path: Path) -> None:
     journal = tmp_path / "state.sqlite"
     run(bare(server, SANDBOX), journal)
-    _as_written_by_0_1_0(journal)
+    _without_key_kind(journal)
     assert run(bare(server, SANDBOX), journal).skipped_count == 5
 
 
@@ -64,7 +63,7 @@ def test_cli_live_key_on_such_a_journal_is_exit_4(server: FakeServer, tmp_path: 
     journal = str(tmp_path / "state.sqlite")
     args = run_args(catalog, journal)
     assert cli(server, *args, "--api-key", SANDBOX)[0] == 0
-    _as_written_by_0_1_0(Path(journal))
+    _without_key_kind(Path(journal))
     code, out = cli(server, *args, "--api-key", LIVE, *(["--dry-run"] if dry else []))
     assert code == 4, out
     assert "already done" not in out
