@@ -4,26 +4,36 @@
 installed package never parses YAML or resolves references at run time: it loads one small
 JSON file and compiles JSON Schema validators (jsonschema-rs, Draft 2020-12) from it.
 
-The contract holds, per operation: method, path template, whether it is public (``security:
-[]``), its parameters (location, wire name, Python argument name, required, schema), its
+The contract holds, per operation: the generated endpoint module's name, method, path
+template, whether it is public (``security: []``), its parameters (location, wire name,
+Python argument name, required, schema), its
 JSON request body, its JSON response schemas per declared status, and the declared status
 classes (``2XX``). Component schemas live once under ``schemas`` (``$ref``s rewritten to
 ``#/$defs/<name>``); parameter, request body and response ``$ref``s are inlined. Responses
 use a second copy, ``response_schemas``, made forward-compatible the way the generated
 models are: no ``enum`` (a new value parses as an unknown member) and no
 ``additionalProperties: false`` (a new field is not an error).
+
+Names (module, argument) are read from the pinned generator's own parse of the spec
+(``GeneratorData``, with generator-config.yaml), not recomputed: its naming function and its
+renames (``url`` -> ``url_query``, one name in two locations) are the generated code's, so
+the runtime, which has no naming function of its own, uses exactly the generated names.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-__all__ = ["FORMAT", "ContractError", "compile_contract", "dumps", "python_name"]
+__all__ = ["FORMAT", "ContractError", "GeneratedNames", "compile_contract", "dumps", "generated_names"]
 
-FORMAT = "aigenstudio-contract/1"
+# 2: every operation has its generated module name, every parameter the generator's argument.
+FORMAT = "aigenstudio-contract/2"
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _SCHEMA_REF = "#/components/schemas/"
 
@@ -32,19 +42,49 @@ class ContractError(ValueError):
     """The spec uses something the contract cannot express (the message says what)."""
 
 
-# generator-config.yaml sets no field_prefix: the generator's default.
-_FIELD_PREFIX = "field_"
+_SPEC_SOURCE = Path(__file__).resolve().parent.parent / "openapi.yaml"  # only labels the config
+_PATH_PARAMETER = re.compile(r"\{[^}]*\}")
 
 
-def python_name(name: str) -> str:
-    """The Python name openapi-python-client gives a parameter or an operation's module.
+@dataclass(frozen=True)
+class GeneratedNames:
+    """What the generator named one operation: its module, and each parameter's argument."""
 
-    The generator's own function, so the contract can never disagree with the generated code
-    (``HTTPStatus`` -> ``http_status``, ``class`` -> ``class_``).
-    """
-    from openapi_python_client.strings import PythonIdentifier
+    module: str
+    arguments: dict[tuple[str, str], str]  # (location, wire name) -> the function's argument
 
-    return str(PythonIdentifier(name, _FIELD_PREFIX))
+
+def _shape(method: str, template: str) -> tuple[str, str]:
+    """An operation's key whatever its parameters are called (the generator renames them)."""
+    return method.upper(), _PATH_PARAMETER.sub("{}", template)
+
+
+def generated_names(document: Mapping[str, Any]) -> dict[tuple[str, str], GeneratedNames]:
+    """Every operation's names as the pinned generator gives them, keyed by ``_shape``."""
+    from openapi_python_client.parser import GeneratorData
+
+    from tools.facade import _config  # generator-config.yaml, read as the generator's CLI does
+
+    parsed = GeneratorData.from_dict(copy.deepcopy(dict(document)), config=_config(_SPEC_SOURCE))
+    if not isinstance(parsed, GeneratorData):
+        raise ContractError(f"the generator cannot parse the spec: {parsed.header} {parsed.detail or ''}")
+    names: dict[tuple[str, str], GeneratedNames] = {}
+    for collection in parsed.endpoint_collections_by_tag.values():
+        for endpoint in collection.endpoints:  # generate_all_tags: one endpoint in several tags
+            locations = {
+                "path": endpoint.path_parameters,
+                "query": endpoint.query_parameters,
+                "header": endpoint.header_parameters,
+                "cookie": endpoint.cookie_parameters,
+            }
+            arguments = {
+                (location, prop.name.get_untrusted_value()): str(prop.python_name)
+                for location, props in locations.items()
+                for prop in props
+            }
+            key = _shape(endpoint.method, endpoint.path.get_untrusted_value())
+            names[key] = GeneratedNames(str(endpoint.name), arguments)
+    return names
 
 
 def _lookup(document: Mapping[str, Any], ref: str) -> Any:
@@ -106,7 +146,18 @@ def _json_schema(document: Mapping[str, Any], holder: Any, *, for_response: bool
     return None
 
 
-def _parameters(document: Mapping[str, Any], shared: list[Any], own: list[Any]) -> list[dict[str, Any]]:
+def _argument(names: GeneratedNames, location: str, name: str) -> str:
+    argument = names.arguments.get((location, name))
+    if argument is None:
+        raise ContractError(
+            f"the generator gives {location} parameter {name!r} of {names.module} no argument"
+        )
+    return argument
+
+
+def _parameters(
+    document: Mapping[str, Any], shared: list[Any], own: list[Any], names: GeneratedNames
+) -> list[dict[str, Any]]:
     merged: dict[tuple[str, str], Mapping[str, Any]] = {}
     for raw in [*shared, *own]:
         param = _deref(document, raw)
@@ -119,7 +170,7 @@ def _parameters(document: Mapping[str, Any], shared: list[Any], own: list[Any]) 
             {
                 "in": location,
                 "name": name,
-                "argument": python_name(name),
+                "argument": _argument(names, location, name),
                 "required": bool(param.get("required")) or location == "path",
                 "schema": _schema(param.get("schema") or {}, for_response=False),
             }
@@ -128,7 +179,12 @@ def _parameters(document: Mapping[str, Any], shared: list[Any], own: list[Any]) 
 
 
 def _operation(
-    document: Mapping[str, Any], template: str, method: str, raw: Mapping[str, Any], shared: list[Any]
+    document: Mapping[str, Any],
+    template: str,
+    method: str,
+    raw: Mapping[str, Any],
+    shared: list[Any],
+    names: GeneratedNames,
 ) -> tuple[str, dict[str, Any]]:
     security = raw.get("security", document.get("security"))
     responses: dict[str, Any] = {}
@@ -148,13 +204,13 @@ def _operation(
             body = {"required": bool(request_body.get("required")), "schema": schema}
     operation_id = str(raw.get("operationId") or f"{method.upper()} {template}")
     return operation_id, {
-        # The generated endpoint module's name (None: the generator names it from the path).
-        "module": python_name(str(raw["operationId"])) if raw.get("operationId") else None,
+        # The generated endpoint module's name: generated calls name their operation by it.
+        "module": names.module,
         "method": method.upper(),
         "path": template,
         # `security: []` (or an empty requirement `{}`) means the operation needs no key.
         "public": security is not None and (not security or any(not req for req in security)),
-        "parameters": _parameters(document, shared, raw.get("parameters") or []),
+        "parameters": _parameters(document, shared, raw.get("parameters") or [], names),
         "body": body,
         "responses": dict(sorted(responses.items())),
         "status_classes": sorted(classes),
@@ -164,14 +220,18 @@ def _operation(
 def compile_contract(document: Mapping[str, Any]) -> dict[str, Any]:
     """The runtime contract of ``document`` (a parsed OpenAPI 3.x spec)."""
     document = copy.deepcopy(dict(document))
+    names = generated_names(document)
     schemas = (document.get("components") or {}).get("schemas") or {}
     operations: dict[str, Any] = {}
     for template, item in (document.get("paths") or {}).items():
         item = _deref(document, item)
         for method in _METHODS:
             if method in item:
+                generated = names.get(_shape(method, template))
+                if generated is None:
+                    raise ContractError(f"the generator makes no function of {method.upper()} {template}")
                 operation_id, operation = _operation(
-                    document, template, method, item[method], item.get("parameters") or []
+                    document, template, method, item[method], item.get("parameters") or [], generated
                 )
                 if operation_id in operations:
                     raise ContractError(f"operationId {operation_id!r} is used twice")

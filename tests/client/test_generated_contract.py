@@ -76,11 +76,3 @@ def test_the_contract_names_what_the_generator_named() -> None:
         arguments = set(inspect.signature(modules[operation.module].sync_detailed).parameters)
         for param in operation.parameters:
             assert param.field in arguments, (operation.operation_id, param.name, param.field)
-
-
-def test_the_contract_compiler_uses_the_generators_naming() -> None:
-    from tools.contract import python_name
-
-    assert python_name("HTTPStatus") == "http_status"
-    assert python_name("page2Size") == "page_2_size"
-    assert python_name("class") == "class_"

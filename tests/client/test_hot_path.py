@@ -54,14 +54,36 @@ async def test_a_percent_encoded_path_value_is_decoded_before_checking(api: Api)
     assert len(api.recorder.requests) == 1
 
 
-def test_the_route_cache_stays_bounded(recorder: Any) -> None:
-    from aigenstudio._http import hooks as _hooks
+async def test_a_generated_call_names_its_operation_and_no_path_is_matched(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The generated code knows its operation: the client looks it up by name, it never works
+    # it out again from the URL (Spec.match is only for requests made by hand).
+    from aigenstudio._contract.spec import Spec
 
+    from .conftest import create_body
+
+    def no_matching(self: Spec, method: str, path: str) -> None:
+        raise AssertionError(f"{method} {path} was matched against the routes")
+
+    monkeypatch.setattr(Spec, "match", no_matching)
+    client = api.client(SANDBOX_KEY)
+    await api.call("list_product_photo_operations", client)
+    await api.call("list_product_photo_jobs", client, limit=5)
+    await api.call("get_product_photo_job", client, job_id=JOB_ID)
+    await api.call("create_product_photo_job", client, body=create_body(), idempotency_key="idem_12345678")
+    assert len(api.recorder.requests) == 4
+    with pytest.raises(RequestValidationError, match="job_id: must be a UUID"):
+        await api.call("get_product_photo_job", client, job_id="not-a-uuid")  # still checked
+    assert len(api.recorder.requests) == 4
+
+
+def test_a_request_naming_no_operation_of_the_spec_is_never_sent(recorder: Any) -> None:
     client = Client(SANDBOX_KEY, base_url=BASE_URL, max_retries=0, transport=recorder.transport())
     http = client.get_httpx_client()
-    for n in range(_hooks._ROUTE_CACHE_SIZE + 10):
-        http.get(f"/product-photo-jobs/00000000-0000-4000-8000-{n:012d}")
-    assert 0 < len(client._hooks._routes) <= _hooks._ROUTE_CACHE_SIZE
+    with pytest.raises(RequestValidationError, match="not an operation of the API spec"):
+        http.get("/product-photo-operations", extensions={"aigenstudio.operation": "delete_everything"})
+    assert recorder.requests == []
     client.close()
 
 

@@ -135,6 +135,25 @@ async def test_a_path_parameter_cannot_reach_another_endpoint(api: Api, job_id: 
     assert api.recorder.requests == []
 
 
+@pytest.mark.parametrize("job_id", [".", "..", ""])
+def test_a_bare_generated_client_never_sends_a_path_argument_that_changes_the_endpoint(job_id: str) -> None:
+    # The generated code checks its own path arguments: httpx would turn "/jobs/.." into
+    # another endpoint's path before any client of ours could look.
+    from aigenstudio._workflow.operations import find_operation
+    from aigenstudio_client.client import AuthenticatedClient
+    from aigenstudio_client.errors import InvalidArgument
+
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(200, json={}))
+    bare = AuthenticatedClient(
+        base_url="https://api.example.test/api/v1", token="t", httpx_args={"transport": transport}
+    )
+    with pytest.raises(InvalidArgument) as caught:
+        find_operation("get_product_photo_job").sync_detailed(job_id, client=bare)
+    assert caught.value.argument == "job_id"
+    assert sent == []
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -55,7 +55,7 @@ def _without_leading_comment(template: str) -> str:
     return template.split("-#}\n", 1)[1]
 
 
-def test_endpoint_override_is_upstream_plus_the_argument_checks() -> None:
+def test_endpoint_override_is_upstream_plus_the_argument_checks_and_the_operation() -> None:
     ours = _without_leading_comment((OVERRIDES / "endpoint_module.py.jinja").read_text())
     upstream = (UPSTREAM / "endpoint_module.py.jinja").read_text()
     # The upstream lines the override hooks into (each replace below must find them).
@@ -81,6 +81,14 @@ def test_endpoint_override_is_upstream_plus_the_argument_checks() -> None:
     assert upstream.count(build) == 1
     assert (upstream.count(anchor), upstream.count(signature_end)) == (1, 1)
     assert (upstream.count(serialise), upstream.count(call)) == (2, 2)  # one body / several; sync / async
+    # The request names its operation (and its checked path arguments) in httpx extensions.
+    kwargs_start = "    _kwargs: dict[str, Any] = {\n"
+    quoted = 'quote(str({{parameter.python_name}}), safe="")'
+    templated_url_end = "        ),\n        {% else %}\n"
+    static_url_end = '        "url": "{{ endpoint.path | in_double_quote_literal }}",\n        {% endif %}\n'
+    for part in (kwargs_start, quoted, templated_url_end, static_url_end):
+        assert upstream.count(part) == 1, part
+    operation = '"aigenstudio.operation": "{{ endpoint.name }}"'
 
     macros = ours[ours.index("{#- [ours]") : ours.index(anchor)]
     assert re.findall(r"{% macro (\w+)\(", macros) == [
@@ -89,6 +97,7 @@ def test_endpoint_override_is_upstream_plus_the_argument_checks() -> None:
         "argument_check",
         "argument_checks",
         "serialise_body",
+        "path_arguments",
     ]
     guarded_call = (
         "    try:\n"
@@ -106,6 +115,18 @@ def test_endpoint_override_is_upstream_plus_the_argument_checks() -> None:
         .replace(serialise, "{{ serialise_body(body) | indent(")
         .replace(call, guarded_call)
         .replace(build, guarded_build)
+        .replace(kwargs_start, "    {{ path_arguments(endpoint) | indent(4) }}\n" + kwargs_start)
+        .replace(quoted, 'quote(_path["{{parameter.python_name}}"], safe="")')
+        .replace(
+            templated_url_end,
+            '        ),\n        "extensions": {'
+            + operation
+            + ', "aigenstudio.path": _path},\n        {% else %}\n',
+        )
+        .replace(
+            static_url_end,
+            static_url_end.replace("{% endif %}", '"extensions": {' + operation + "},\n        {% endif %}"),
+        )
     )
 
 
@@ -221,6 +242,8 @@ sent = make_thing._get_kwargs(
     ids=[uuid.UUID(int=1), "x"], either=3, maybe=None, anything=object(), session="s", body=Thing(name="n"),
 )
 assert sent["url"].endswith("/red"), sent["url"]
+path = {"thing_id": GOOD["thing_id"], "colour": "red"}
+assert sent["extensions"] == {"aigenstudio.operation": "make_thing", "aigenstudio.path": path}, sent
 assert sent["params"]["level"] == 2 and sent["params"]["tags"] == ["green"], sent["params"]
 assert sent["json"] == {"name": "n"}, sent["json"]
 
@@ -250,10 +273,13 @@ CASES = {
 }
 for name, (value, rule) in CASES.items():
     assert refused(make_thing._get_kwargs, **{**GOOD, name: value}) == (name, rule), name
+for segment in ("", ".", ".."):
+    argument, rule = refused(make_thing._get_kwargs, **{**GOOD, "thing_id": segment})
+    assert (argument, rule[:46]) == ("thing_id", "must be printable text, not empty, '.' or '..'"), rule
 argument, rule = refused(make_thing._get_kwargs, **GOOD, body=Thing(name="n", colour="red"))
 assert argument == "body" and rule.startswith("could not be serialised: AttributeError: "), rule
 
-upload._get_kwargs()
+assert upload._get_kwargs()["extensions"] == {"aigenstudio.operation": "upload"}
 upload._get_kwargs(body=Thing(name="n"))
 assert refused(upload._get_kwargs, body={}) == ("body", "must be one of these types: Thing, Upload")
 put_raw._get_kwargs(body=File(payload=io.BytesIO(b"x")))

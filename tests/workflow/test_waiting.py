@@ -121,6 +121,18 @@ def test_other_errors_are_raised_typed(api: FakeApi, client: Any, clock: FakeClo
     assert clock.sleeps == []
 
 
+def test_an_error_names_the_request_it_answers_behind_either_client(
+    api: FakeApi, client: Any, clock: FakeClock
+) -> None:
+    # A bare client keeps no request: the error's is described from the contract's operation.
+    job_id = uuid.uuid4()
+    with pytest.raises(NotFoundError) as info:
+        wait_for_job(client, job_id, clock=clock, sleep=clock.sleep)
+    assert info.value.request is not None
+    assert info.value.request.method == "GET"
+    assert info.value.request.url.path.endswith(f"/product-photo-jobs/{job_id}")
+
+
 def test_bad_job_id_is_refused_before_sending(api: FakeApi, client: Any) -> None:
     with pytest.raises(RequestValidationError) as info:
         wait_for_job(client, "../../etc/passwd")

@@ -1,4 +1,10 @@
-"""The API's contract as a route table: which operation a request is, and what it may carry.
+"""The API's contract by operation: what each request may carry, and what each answer may be.
+
+A generated call names its operation (``OPERATION_EXTENSION``, the generated module's name)
+and its path arguments (``PATH_EXTENSION``) in the request's httpx extensions, so the
+operation is a dict lookup (``Spec.named``). Only a request made by hand on the client's
+httpx client carries neither; ``Spec.match`` finds its operation from the method and path
+(the one place paths are matched, never on a generated call's way).
 
 The contract is compiled from the vendored spec by ``make generate`` and ships inside the
 generated package as ``aigenstudio_client/contract.json``; it is read on first use (never at
@@ -19,33 +25,38 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import httpx
 
 from .._core.errors import ConfigurationError
 from .prose_rules import RulePath, documented_problem, rule_paths
 from .schema import Invalid, PathPart, Validator, compile_validator, first_problem, integers_as_int
-from .wire import (
-    JSON_BODY_EXTENSION,
-    Parameter,
-    field_name,
-    python_name,
-    request_instance,
-    request_schema,
-    wire_value,
-)
+from .wire import JSON_BODY_EXTENSION, Parameter, field_name, request_instance, request_schema, wire_value
 
-__all__ = ["JSON_BODY_EXTENSION", "Operation", "Parameter", "Spec", "build_spec", "load_spec", "python_name"]
+__all__ = [
+    "JSON_BODY_EXTENSION",
+    "OPERATION_EXTENSION",
+    "PATH_EXTENSION",
+    "Operation",
+    "Parameter",
+    "Spec",
+    "build_spec",
+    "load_spec",
+]
 
-CONTRACT_FORMAT = "aigenstudio-contract/1"
+CONTRACT_FORMAT = "aigenstudio-contract/2"
 _LOCATIONS = ("path", "query", "header")
+# Set by every generated ``_get_kwargs`` (overrides/templates/endpoint_module.py.jinja): the
+# operation's generated module name, and its path arguments as str by argument name.
+OPERATION_EXTENSION = "aigenstudio.operation"
+PATH_EXTENSION = "aigenstudio.path"
 
 
 @dataclass(slots=True)
 class Operation:
     operation_id: str
-    module: str | None  # the generated endpoint module's name (the generator's, from the contract)
+    module: str  # the generated endpoint module's name (the generator's, from the contract)
     method: str
     template: str
     public: bool
@@ -56,6 +67,7 @@ class Operation:
     status_classes: frozenset[int]
     spec: Spec = field(repr=False)
     path_names: tuple[str, ...] = ()
+    path_parameters: tuple[Parameter, ...] = ()  # in the template's order
     has_query: bool = False
     # Whether a request can break a rule its path alone does not decide (query, headers, body).
     has_checks_beyond_path: bool = False
@@ -96,17 +108,25 @@ class Operation:
             probe.extensions[JSON_BODY_EXTENSION] = json
         self.validate_beyond_path(probe)
 
-    def validate_path(self, path_values: tuple[str, ...]) -> None:
-        """The path parameters' rules: a function of the path alone, so callers may cache a pass."""
-        values = {}
-        for param in self.parameters:
-            if param.location == "path" and 0 <= param.position < len(path_values):
-                values[param.name] = wire_value(path_values[param.position], param.schema_type)
+    def validate_path(self, arguments: Mapping[str, str]) -> None:
+        """The path parameters' rules, on their values (by argument name) as the server reads them."""
+        values = {
+            p.name: wire_value(arguments[p.field], p.schema_type)
+            for p in self.path_parameters
+            if p.field in arguments
+        }
         problem = first_problem(
             self._validator("path"), values, "", lambda parts: field_name(self.parameters, ["path", *parts])
         )
         if problem is not None:
             raise problem.as_request_error()
+
+    def path_for(self, arguments: Mapping[str, Any]) -> str:
+        """The operation's path (relative to the server URL) with ``arguments`` filled in, encoded."""
+        path = self.template
+        for param in self.path_parameters:
+            path = path.replace("{" + param.name + "}", quote(str(arguments.get(param.field, "")), safe=""))
+        return path
 
     def validate_beyond_path(self, request: httpx.Request) -> None:
         """The query, header and body rules (everything but the path)."""
@@ -155,6 +175,7 @@ class Spec:
     contract: Mapping[str, Any]
     server_url: str
     operations: dict[str, Operation] = field(default_factory=dict)
+    named: dict[str, Operation] = field(default_factory=dict)  # by generated module name
     _static: dict[tuple[str, str], Operation] = field(default_factory=dict)
     _templated: list[tuple[str, re.Pattern[str], Operation]] = field(default_factory=list)
 
@@ -169,12 +190,13 @@ class Spec:
             node = defs[str(node["$ref"])[len("#/$defs/") :]]
         return node
 
-    def match(self, method: str, path: str) -> tuple[Operation, tuple[str, ...]] | None:
-        """The operation for a method and a path relative to the server URL, with path values."""
+    def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
+        """The operation of a hand-made request (method, path relative to the server URL), with
+        its path arguments by name. Generated calls name their operation instead (``named``)."""
         method = method.upper()
         op = self._static.get((method, path))
         if op is not None:
-            return op, ()
+            return op, {}
         for op_method, pattern, op in self._templated:
             if op_method == method:
                 found = pattern.fullmatch(path)
@@ -182,23 +204,7 @@ class Spec:
                     values = found.groups()
                     if "%" in path:
                         values = tuple(unquote(v) for v in values)
-                    return op, values
-        return None
-
-    def path_parameter(self, method: str, segments: list[str], index: int) -> str | None:
-        """The argument name of the path parameter an operation puts at ``segments[index]``."""
-        for op in self.operations.values():
-            parts = op.template.strip("/").split("/")
-            if op.method != method.upper() or len(parts) != len(segments):
-                continue
-            literal_match = all(p == seg or p.startswith("{") for p, seg in zip(parts, segments, strict=True))
-            if literal_match and parts[index].startswith("{"):
-                wire_name = parts[index].strip("{}")
-                # The argument name the contract recorded (the generator's), not recomputed.
-                for param in op.parameters:
-                    if param.location == "path" and param.name == wire_name:
-                        return param.field
-                return python_name(wire_name)
+                    return op, {p.field: values[p.position] for p in op.path_parameters}
         return None
 
     def header_parameter(self, name: str) -> Parameter | None:
@@ -237,7 +243,7 @@ def build_spec(contract: Mapping[str, Any]) -> Spec:
         params = tuple(_parameter(spec, p, path_names) for p in raw["parameters"] if p["in"] in _LOCATIONS)
         op = Operation(
             operation_id=operation_id,
-            module=raw.get("module"),
+            module=raw["module"],
             method=raw["method"],
             template=template,
             public=raw["public"],
@@ -248,10 +254,12 @@ def build_spec(contract: Mapping[str, Any]) -> Spec:
             status_classes=frozenset(raw["status_classes"]),
             spec=spec,
             path_names=path_names,
+            path_parameters=tuple(sorted((p for p in params if p.position >= 0), key=lambda p: p.position)),
             has_query=any(p.location == "query" for p in params),
             has_checks_beyond_path=raw["body"] is not None or any(p.location != "path" for p in params),
         )
         spec.operations[operation_id] = op
+        spec.named[op.module] = op
         if path_names:
             pattern = re.sub(r"\\\{[^}]+\\\}", "([^/]+)", re.escape(template))
             spec._templated.append((op.method, re.compile(pattern), op))

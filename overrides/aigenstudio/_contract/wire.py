@@ -24,7 +24,6 @@ __all__ = [
     "field_name",
     "json_body",
     "object_of",
-    "python_name",
     "request_instance",
     "request_schema",
     "wire_value",
@@ -33,12 +32,6 @@ __all__ = [
 # ajv's coerceTypes for a string to a number: JavaScript's Number(), minus its odd forms
 # nobody sends (hex, binary, octal); surrounding whitespace is trimmed as Number() does.
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?Infinity", re.ASCII)
-
-
-def python_name(name: str) -> str:
-    """The argument name the generator gives a parameter (jobId -> job_id, Idempotency-Key -> ...)."""
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
-    return re.sub(r"[^0-9a-zA-Z]+", "_", snake).strip("_").lower()
 
 
 def wire_value(raw: str, schema_type: Any) -> Any:
@@ -60,7 +53,7 @@ def wire_value(raw: str, schema_type: Any) -> Any:
 class Parameter:
     name: str  # as on the wire
     location: str  # path, query or header
-    field: str  # the generated function's argument name, used in error messages
+    field: str  # the generated function's argument name (the generator's, from the contract)
     required: bool
     schema: Mapping[str, Any]
     schema_type: Any  # the resolved schema's "type", for coercing wire strings

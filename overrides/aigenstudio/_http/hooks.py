@@ -1,19 +1,29 @@
 """The client's event hooks: what every request and response goes through, by operation.
 
-On a request, before anything is sent: the origin (only the client's base URL), the route
-(a path that is no operation of the spec is never sent), the key policy (public operations
-may go without a key), the request id, and the operation's wire-form checks. On a response:
-typed errors for error and undeclared statuses, and the 2xx body checked (``_response_guard``).
-Routes are cached: path parameters are a function of the path alone.
+On a request, before anything is sent, in this order (``on_request``):
+
+1. the origin: only the client's base URL;
+2. the operation: a generated call names it (and its path arguments) in the request's
+   extensions, a dict lookup; a request made by hand on the client's httpx client names
+   none, and only then is its path matched against the spec (``Spec.match``): a path that
+   is no operation of the spec is never sent;
+3. the key policy: public operations may go without a key;
+4. the request id: the caller's, checked, or a fresh one;
+5. the operation's wire-form checks (path values, then query, headers and body);
+6. the exchange recorded for the response hook, and the request logged.
+
+On a response: typed errors for error and undeclared statuses, and the 2xx body checked
+(``finish_response``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from time import perf_counter
 
 import httpx
 
-from .._contract.spec import Operation, Spec, load_spec
+from .._contract.spec import OPERATION_EXTENSION, PATH_EXTENSION, Operation, Spec, load_spec
 from .._core.api_facts import REQUEST_ID_HEADER
 from .._core.errors import RequestValidationError
 from .._core.log import log_request
@@ -22,11 +32,6 @@ from .guard import EXCHANGE_KEY, Exchange, finish_response
 from .request_id import RequestIdState, check_request_id
 
 __all__ = ["RequestHooks"]
-
-# A request's operation (None: not in the spec) and its decoded path parameters.
-_Route = tuple[Operation | None, tuple[str, ...]]
-_NO_ROUTE: _Route = (None, ())
-_ROUTE_CACHE_SIZE = 512
 
 
 class RequestHooks:
@@ -40,10 +45,6 @@ class RequestHooks:
         self._has_key = settings.api_key is not None
         self._request_ids = request_ids
         self._spec: Spec | None = None
-        self._routes: dict[tuple[str, bytes], _Route] = {}
-
-    def parameter_name(self, method: str, segments: list[str], index: int) -> str | None:
-        return self.spec().path_parameter(method, segments, index)
 
     def spec(self) -> Spec:
         spec = self._spec
@@ -51,68 +52,77 @@ class RequestHooks:
             spec = self._spec = load_spec()
         return spec
 
+    def parameter_name(self, operation: str | None, header: str) -> str:
+        """The argument a header is passed as (in ``operation`` if named), else the header's name."""
+        spec = self.spec()
+        described = spec.named.get(operation) if operation is not None else None
+        for param in described.parameters if described is not None else ():
+            if param.location == "header" and param.name.lower() == header.lower():
+                return param.field
+        declared = spec.header_parameter(header)
+        return declared.field if declared is not None else header
+
     def on_request(self, request: httpx.Request) -> None:
-        """Before anything is sent: key policy, request id, and the spec's limits."""
+        """Before anything is sent: the steps of the module docstring, in order."""
         started = perf_counter()
-        method = request.method
-        url = request.url
-        if (url.scheme, url.host, url.port) != self._origin:
-            raise RequestValidationError(
-                "url",
-                "must be on the client's base_url",
-                f"{method} {url.copy_with(query=None, userinfo=b'')} is not on the client's base_url "
-                f"({self._base_url}); nothing was sent",
-            )
-        # The raw (still percent-encoded) path: an encoded "/" inside a path parameter must
-        # stay inside that parameter when matching the route.
-        raw_path = request.url.raw_path
-        if b"?" in raw_path:
-            raw_path = raw_path.split(b"?", 1)[0]
-        route = self._routes.get((method, raw_path))
-        if route is None:
-            route = self._route(method, raw_path)
-        operation = route[0]
-        if operation is None:
-            # Whatever built it, a request the spec does not describe is not the API's: it is
-            # never sent, and above all never with the key.
-            raise RequestValidationError(
-                "path",
-                "must be an operation of the API spec",
-                f"{method} {request.url.copy_with(query=None, userinfo=b'')} is not an operation of "
-                "the API spec (openapi.yaml); nothing was sent",
-            )
+        self._check_origin(request)
+        operation = self._operation_of(request)
         if not self._has_key and not operation.public:
             raise missing_key_error()
-        request_id = request.headers.get(REQUEST_ID_HEADER)
-        if request_id is None:
-            request_id = self._request_ids.outgoing()
-            request.headers[REQUEST_ID_HEADER] = request_id
-        else:
-            check_request_id(request_id)
+        request_id = self._request_id_of(request)
         if operation.has_checks_beyond_path:
             operation.validate_beyond_path(request)
         request.extensions[EXCHANGE_KEY] = Exchange(operation, request_id, started, self._request_ids)
         log_request(request, request_id)
 
-    def _route(self, method: str, raw_path: bytes) -> _Route:
-        """Match a path to its operation and check its path parameters; the result is cached.
+    def _check_origin(self, request: httpx.Request) -> None:
+        url = request.url
+        if (url.scheme, url.host, url.port) != self._origin:
+            raise RequestValidationError(
+                "url",
+                "must be on the client's base_url",
+                f"{request.method} {url.copy_with(query=None, userinfo=b'')} is not on the client's "
+                f"base_url ({self._base_url}); nothing was sent",
+            )
 
-        Path parameters are a function of the path alone, so a path that passed once (a job
-        polled until it finishes) is neither matched nor checked again. A failing path raises
-        and is not cached.
-        """
-        spec = self.spec()
-        path = raw_path.decode("ascii")
+    def _operation_of(self, request: httpx.Request) -> Operation:
+        """The request's operation, its path arguments checked."""
+        name = request.extensions.get(OPERATION_EXTENSION)
+        if name is None:
+            operation, arguments = self._match(request)
+        else:
+            named = self.spec().named.get(name)
+            if named is None:
+                raise _not_an_operation(request)
+            operation = named
+            given = request.extensions.get(PATH_EXTENSION)
+            arguments = given if isinstance(given, Mapping) else {}
+        if operation.path_parameters:
+            operation.validate_path(arguments)
+        return operation
+
+    def _match(self, request: httpx.Request) -> tuple[Operation, Mapping[str, str]]:
+        """A hand-made request's operation, from its method and (still percent-encoded) path:
+        an encoded "/" inside a path value stays inside that value."""
+        path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
         if self._base_path and path.startswith(self._base_path):
             path = path[len(self._base_path) :]
-        found = spec.match(method, path)
-        route: _Route = found if found is not None else _NO_ROUTE
-        if found is not None:
-            found[0].validate_path(found[1])
-        if len(self._routes) >= _ROUTE_CACHE_SIZE:
-            self._routes.clear()  # ids are unbounded; a full reset is cheaper than LRU upkeep
-        self._routes[(method, raw_path)] = route
-        return route
+        found = self.spec().match(request.method, path)
+        if found is None:
+            # Whatever built it, a request the spec does not describe is not the API's: it is
+            # never sent, and above all never with the key.
+            raise _not_an_operation(request)
+        return found
+
+    def _request_id_of(self, request: httpx.Request) -> str:
+        """The caller's request id, checked, or a fresh one set on the request."""
+        request_id = request.headers.get(REQUEST_ID_HEADER)
+        if request_id is None:
+            fresh = self._request_ids.outgoing()
+            request.headers[REQUEST_ID_HEADER] = fresh
+            return fresh
+        check_request_id(request_id)
+        return str(request_id)
 
     def on_response(self, response: httpx.Response) -> None:
         response.read()  # in memory already: the reading transport read it, within its limits
@@ -124,3 +134,12 @@ class RequestHooks:
     async def on_response_async(self, response: httpx.Response) -> None:
         await response.aread()
         finish_response(response)
+
+
+def _not_an_operation(request: httpx.Request) -> RequestValidationError:
+    return RequestValidationError(
+        "path",
+        "must be an operation of the API spec",
+        f"{request.method} {request.url.copy_with(query=None, userinfo=b'')} is not an operation of "
+        "the API spec (openapi.yaml); nothing was sent",
+    )

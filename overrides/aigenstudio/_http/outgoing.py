@@ -5,6 +5,10 @@ removes ``.``/``..`` segments from paths (``/jobs/..`` becomes another endpoint)
 builds the request, before any event hook can look. So the client's httpx classes check in
 ``build_request``, httpx's documented step between arguments and request, and raise
 RequestValidationError naming the argument: nothing is sent.
+
+A generated call checks its own path arguments (in ``_get_kwargs``, by their names) and names
+its operation in the request's extensions; only the path of a request made by hand (no
+operation named) is checked here, as a whole ("path").
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from .._contract.spec import JSON_BODY_EXTENSION, python_name
+from .._contract.spec import JSON_BODY_EXTENSION, OPERATION_EXTENSION
 from .._core.errors import RequestValidationError
 from .request_id import header_value_problem
 
@@ -26,8 +30,8 @@ __all__ = [
 ]
 
 
-# (method, path segments, index) -> the argument that fills that segment, if known.
-ParameterNamer = Callable[[str, list[str], int], str | None]
+# (the request's operation, if it names one; a header's name) -> the argument it is passed as.
+HeaderNamer = Callable[[str | None, str], str]
 
 # Headers that say where a request goes and how it is framed: httpx sets them from the URL
 # and the body; a caller's value would send the key to another virtual host or desync it.
@@ -49,15 +53,16 @@ def header_problem(name: object, value: object) -> str | None:
     return header_value_problem(value)
 
 
-def _check_headers(headers: Any) -> None:
+def _check_headers(headers: Any, operation: str | None, namer: HeaderNamer | None) -> None:
     if headers is None:
         return
     items = headers.items() if isinstance(headers, Mapping | httpx.Headers) else headers
     for name, value in items:
         problem = header_problem(name, value)
         if problem is not None:
-            field = python_name(str(name))
-            raise RequestValidationError(field, problem, f"{field} ({name} header): {problem}")
+            header = name.decode("latin-1") if isinstance(name, bytes) else str(name)
+            field = namer(operation, header) if namer is not None else header
+            raise RequestValidationError(field, problem, f"{field} ({header} header): {problem}")
 
 
 def _path_of(url: str) -> str:
@@ -68,20 +73,15 @@ def _path_of(url: str) -> str:
     return path
 
 
-def _check_path(method: str, url: Any, namer: ParameterNamer | None) -> None:
+def _check_path(url: Any) -> None:
+    """A hand-made request's path: no empty, ``.`` or ``..`` segment (httpx would drop them)."""
     if not isinstance(url, str):
         return  # an httpx.URL was already normalised by the caller who built it
     path = _path_of(url)
     if path in ("", "/"):
         return  # the base URL itself
-    segments = path.lstrip("/").split("/")
-    for index, segment in enumerate(segments):
-        if segment in ("", ".", ".."):
-            name = namer(method, segments, index) if namer is not None and url.startswith("/") else None
-            field = name or "path"
-            raise RequestValidationError(
-                field, _TRAVERSAL_LIMIT, f"{field}: {_TRAVERSAL_LIMIT} (path {url!r})"
-            )
+    if any(segment in ("", ".", "..") for segment in path.lstrip("/").split("/")):
+        raise RequestValidationError("path", _TRAVERSAL_LIMIT, f"path: {_TRAVERSAL_LIMIT} (path {url!r})")
 
 
 def _unencodable(exc: BaseException) -> RequestValidationError:
@@ -93,21 +93,23 @@ def _unencodable(exc: BaseException) -> RequestValidationError:
     return RequestValidationError(field, rule, f"{field}: {rule} ({kind})")
 
 
-def check_outgoing(method: str, url: Any, headers: Any, namer: ParameterNamer | None) -> None:
+def check_outgoing(url: Any, headers: Any, extensions: Any, namer: HeaderNamer | None = None) -> None:
     """Raise RequestValidationError for a header value or path segment that cannot go out as given."""
-    _check_headers(headers)
-    _check_path(method.upper(), url, namer)
+    operation = extensions.get(OPERATION_EXTENSION) if isinstance(extensions, Mapping) else None
+    _check_headers(headers, operation, namer)
+    if operation is None:
+        _check_path(url)  # a generated call checked its path arguments by name
 
 
 class _CheckedBuild:
     """``build_request`` with the checks first; mixed into httpx's sync and async clients."""
 
-    def __init__(self, *, parameter_namer: ParameterNamer | None = None, **kwargs: Any) -> None:
+    def __init__(self, *, parameter_namer: HeaderNamer | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._parameter_namer = parameter_namer
 
     def build_request(self, method: str, url: Any, **kwargs: Any) -> httpx.Request:
-        check_outgoing(method, url, kwargs.get("headers"), self._parameter_namer)
+        check_outgoing(url, kwargs.get("headers"), kwargs.get("extensions"), self._parameter_namer)
         try:
             built: httpx.Request = super().build_request(method, url, **kwargs)  # type: ignore[misc]
         except (ValueError, TypeError, UnicodeError, RecursionError, httpx.InvalidURL) as exc:

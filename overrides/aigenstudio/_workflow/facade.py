@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
-from urllib.parse import quote
 
 import httpx
 from aigenstudio_client import errors as generated_errors
@@ -163,16 +162,11 @@ def _status_error(response: httpx.Response, operation: str) -> Exception:
 
 def _request_for(httpx_client: _HttpxFactory, operation: str, path: dict[str, Any]) -> httpx.Request:
     # A bare client drops the httpx.Request; describe an equivalent one (never sent) from the
-    # contract, so its errors carry the method and URL like those our Client raises.
-    client = httpx_client()
-    for described in load_spec().operations.values():
-        if described.module == operation:
-            url = described.template
-            for param in described.parameters:
-                if param.location == "path" and param.field in path:
-                    url = url.replace("{" + param.name + "}", quote(str(path[param.field]), safe=""))
-            return client.build_request(described.method, url)
-    return client.build_request("GET", "")
+    # contract's entry for the operation, so its errors carry the method and URL like ours.
+    described = load_spec().named.get(operation)
+    if described is None:
+        return httpx_client().build_request("GET", "")
+    return httpx_client().build_request(described.method, described.path_for(path))
 
 
 def _json_or_none(content: bytes) -> Any:

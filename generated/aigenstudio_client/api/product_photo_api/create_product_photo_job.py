@@ -38,6 +38,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/product-photo-jobs",
+        "extensions": {"aigenstudio.operation": "create_product_photo_job"},
     }
 
     try:

@@ -29,11 +29,25 @@ def _get_kwargs(
     if not isinstance(x_request_id, Unset):
         headers["X-Request-Id"] = x_request_id
 
+    _path = {
+        "job_id": str(job_id),
+    }
+    for _argument, _segment in _path.items():
+        if _segment in ("", ".", "..") or not _segment.isprintable():
+            raise errors.InvalidArgument(
+                _argument,
+                "must be printable text, not empty, '.' or '..' (a path segment that would change which endpoint is called)",
+            )
+
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/product-photo-jobs/{job_id}".format(
-            job_id=quote(str(job_id), safe=""),
+            job_id=quote(_path["job_id"], safe=""),
         ),
+        "extensions": {
+            "aigenstudio.operation": "get_product_photo_job",
+            "aigenstudio.path": _path,
+        },
     }
 
     _kwargs["headers"] = headers

@@ -67,6 +67,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/product-photo-jobs",
+        "extensions": {"aigenstudio.operation": "list_product_photo_jobs"},
         "params": params,
     }
 

@@ -25,6 +25,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/product-photo-operations",
+        "extensions": {"aigenstudio.operation": "list_product_photo_operations"},
     }
 
     _kwargs["headers"] = headers

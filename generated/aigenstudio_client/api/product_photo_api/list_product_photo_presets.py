@@ -23,6 +23,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/product-photo-presets",
+        "extensions": {"aigenstudio.operation": "list_product_photo_presets"},
     }
 
     _kwargs["headers"] = headers
