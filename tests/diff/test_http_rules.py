@@ -7,12 +7,14 @@ the reverse change is a rule of its own (an added endpoint read backwards is a r
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.diff.small_specs import CAT, DOG, http_changes, ref, spec_doc
 from tools.apidiff.http_diff import diff_http
 from tools.apidiff.loader import load_spec
-from tools.apidiff.rules import Change, Level
+from tools.apidiff.rules import OASDIFF_IDS, Change, Level
 
 FIXTURES = Path(__file__).parent / "fixtures"
 B, W, I = Level.BREAKING, Level.WARNING, Level.INFO  # noqa: E741
@@ -157,3 +159,105 @@ def test_info_changes_are_not_counted_as_breaking() -> None:
     assert changes, "the tag split is visible"
     assert {c.kind for c in changes} == {"tags-changed"}
     assert {c.level for c in changes} == {Level.INFO}
+
+
+# --- levels as in oasdiff's checker/rules.go -----------------------------------------------
+
+
+def test_request_pattern_added_is_breaking_as_in_oasdiff() -> None:
+    param = {"name": "q", "in": "query", "schema": {"type": "string"}}
+    with_pattern = {**param, "schema": {"type": "string", "pattern": "^[a-z]+$"}}
+    assert http_changes(spec_doc({}, params=[param]), spec_doc({}, params=[with_pattern])) == [
+        ("pattern-added", B, "request-parameter-pattern-added")
+    ]
+    body = {"type": "object", "properties": {"code": {"type": "string"}}}
+    tighter = {"type": "object", "properties": {"code": {"type": "string", "pattern": "^[A-Z]{3}$"}}}
+    assert http_changes(spec_doc({}, body=body), spec_doc({}, body=tighter)) == [
+        ("pattern-added", B, "request-property-pattern-added")
+    ]
+
+
+def test_new_required_request_property_with_default_is_breaking() -> None:
+    body = {"type": "object", "properties": {"a": {"type": "string"}}}
+    more = {
+        "type": "object",
+        "required": ["sku"],
+        "properties": {"a": {"type": "string"}, "sku": {"type": "string", "default": "x"}},
+    }
+    assert http_changes(spec_doc({}, body=body), spec_doc({}, body=more)) == [
+        ("property-added", B, "new-required-request-property-with-default")
+    ]
+
+
+def test_response_one_of_added_is_breaking() -> None:
+    def reply(branches: list[Any]) -> dict[str, Any]:
+        doc = spec_doc({"Cat": CAT, "Dog": DOG})
+        content = {"application/json": {"schema": {"oneOf": branches}}}
+        doc["paths"]["/pets"]["post"]["responses"]["200"]["content"] = content
+        return doc
+
+    assert http_changes(reply([ref("Cat")]), reply([ref("Cat"), ref("Dog")])) == [
+        ("one-of-added", B, "response-body-one-of-added")
+    ]
+
+
+# --- a deprecated parameter removed: its sunset counts ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, ("parameter-removed", W, "request-parameter-removed")),
+        ({"deprecated": True}, ("parameter-removed", I, "request-parameter-removed-with-deprecation")),
+        (
+            {"deprecated": True, "x-sunset": "2999-01-01"},
+            ("parameter-removed", B, "request-parameter-removed-before-sunset"),
+        ),
+        (
+            {"deprecated": True, "x-sunset": "2001-01-01"},
+            ("parameter-removed", I, "request-parameter-removed-with-deprecation"),
+        ),
+        (
+            {"deprecated": True, "x-sunset": "soon"},
+            ("parameter-removed", B, "request-parameter-sunset-parse"),
+        ),
+    ],
+)
+def test_a_removed_deprecated_parameter_respects_its_sunset(
+    extra: dict[str, Any], expected: tuple[str, Level, str]
+) -> None:
+    param = {"name": "cursor", "in": "query", "schema": {"type": "string"}, **extra}
+    assert http_changes(spec_doc({}, params=[param]), spec_doc({}, params=[])) == [expected]
+
+
+# --- OpenAPI 3.0 exclusive flags ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("direction", ["request", "response"])
+def test_exclusive_maximum_false_added_is_no_change(direction: str) -> None:
+    def doc(extra: dict[str, Any]) -> dict[str, Any]:
+        schema = {"type": "object", "properties": {"n": {"type": "integer", "maximum": 10, **extra}}}
+        result = spec_doc({}, body=schema if direction == "request" else None)
+        result["openapi"] = "3.0.3"
+        if direction == "response":
+            content = {"application/json": {"schema": schema}}
+            result["paths"]["/pets"]["post"]["responses"]["200"]["content"] = content
+        return result
+
+    assert http_changes(doc({}), doc({"exclusiveMaximum": False})) == []
+    assert http_changes(doc({"exclusiveMinimum": False}), doc({})) == []
+    assert http_changes(doc({}), doc({"exclusiveMaximum": True})) != []  # true still tightens
+
+
+# --- ids oasdiff does not emit ------------------------------------------------------------
+
+
+def test_min_items_decreased_in_a_request_is_ours_alone() -> None:
+    # In oasdiff's messages.yaml, but no rule in checker/rules.go emits them.
+    assert "request-body-min-items-decreased" not in OASDIFF_IDS
+    assert "request-property-min-items-decreased" not in OASDIFF_IDS
+    body = {"type": "object", "properties": {"tags": {"type": "array", "minItems": 2}}}
+    looser = {"type": "object", "properties": {"tags": {"type": "array", "minItems": 1}}}
+    assert http_changes(spec_doc({}, body=body), spec_doc({}, body=looser)) == [
+        ("min-items-decreased", I, "")
+    ]

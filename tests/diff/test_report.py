@@ -92,3 +92,77 @@ def test_code_fence_outgrows_backticks_in_the_diff(tmp_path: Path) -> None:
     text = render(Review("o", "n", [], [], diff_trees(tmp_path / "a" / "pkg", tmp_path / "b" / "pkg")))
     assert "````diff\n" in text
     assert "<details><summary>Full diff (1 files)</summary>" in text
+
+
+# --- the bump: only new operations or fields are a feature --------------------------------
+
+
+N, W = Level.INFO, Level.WARNING
+
+
+@pytest.mark.parametrize(
+    ("change", "bump"),
+    [
+        (Change("endpoint-added", N, "GET /b", "", "endpoint-added"), "minor"),
+        (
+            Change("parameter-added", N, "GET /b parameter q", "", "new-optional-request-parameter"),
+            "minor",
+        ),
+        (
+            Change("property-added", N, "GET /b response 200", "", "response-optional-property-added"),
+            "minor",
+        ),
+        (
+            Change("property-added", N, "POST /b request body", "", "new-optional-request-property"),
+            "minor",
+        ),
+        (
+            Change(
+                "enum-value-added",
+                N,
+                "POST /b request body",
+                "",
+                "request-property-enum-value-added",
+            ),
+            "minor",
+        ),
+        (Change("function-added", N, "pkg.api.x.sync", ""), "minor"),
+        (Change("class-added", N, "pkg.models.x.X", ""), "minor"),
+        (Change("attribute-added", N, "pkg.models.x.X.y", ""), "minor"),
+        (Change("module-added", N, "pkg.api.x", ""), "minor"),
+        (
+            Change("pattern-added", N, "GET /b response 200", "", "response-property-pattern-added"),
+            "patch",
+        ),
+        (Change("server-added", N, "servers", ""), "patch"),
+        (Change("security-added", N, "GET /b", "", "api-security-added"), "patch"),
+        (
+            Change(
+                "response-status-added",
+                N,
+                "GET /b response 404",
+                "",
+                "response-non-success-status-added",
+            ),
+            "patch",
+        ),
+        (
+            Change("media-type-added", N, "GET /b response 200", "", "response-media-type-added"),
+            "patch",
+        ),
+        (Change("response-header-added", N, "GET /b response 200 header X", ""), "patch"),
+        (
+            Change(
+                "enum-value-added",
+                W,
+                "GET /b response 200",
+                "",
+                "response-property-enum-value-added",
+            ),
+            "patch",
+        ),
+        (Change("field-became-optional", N, "pkg.models.x.X(y)", ""), "patch"),
+    ],
+)
+def test_only_new_operations_and_fields_bump_minor(change: Change, bump: str) -> None:
+    assert Review("old", "new", [change], []).bump() == bump

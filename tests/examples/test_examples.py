@@ -38,8 +38,8 @@ from tests.docs.test_readme_examples import (
     _run_block,
     _settled_log_size,
 )
-from tests.safety.test_webhooks import sign
 from tests.servers.fault_server import JOBS_PATH, Fault, FaultServer, running_fault_server
+from tests.webhooks.signing import sign
 from tools.prism import PrismServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,7 +183,7 @@ def test_errors_example_shows_a_retried_503(stand_in: FaultServer) -> None:
 
 # -- the webhook receiver ---------------------------------------------------------------------
 
-WEBHOOK_KEY = "aigen_test_4f9a1c2e8b7d6a5f3e2d1c0b"  # the key tests/safety's sign() signs with
+WEBHOOK_KEY = "aigen_test_4f9a1c2e8b7d6a5f3e2d1c0b"  # the key tests/webhooks/signing.py signs with
 EVENT = b'{"type":"job.completed","data":{"job_id":"3f1c2b4a-0000-4000-8000-000000000001"}}'
 
 
