@@ -73,7 +73,13 @@ class HttpxClients:
         if not isinstance(base, httpx.BaseTransport):
             raise ConfigurationError("transport= is not a sync httpx transport (httpx.BaseTransport)")
         args, hooks = self._client_args()
-        sending = SendingTransport(base, self.retry_policy, self.max_response_size, is_closed=is_closed)
+        sending = SendingTransport(
+            base,
+            self.retry_policy,
+            self.max_response_size,
+            is_closed=is_closed,
+            sockets_keep_deadline=isinstance(base, PoolTransport),
+        )
         return CheckedHttpClient(
             parameter_namer=self.hooks.parameter_name,
             transport=sending,

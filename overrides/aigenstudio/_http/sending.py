@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from .._core.loop import running_asyncio_loop
-from .attempt import DEFAULT_MAX_RESPONSE_SIZE, Attempt, aread_body, read_body
+from .attempt import DEFAULT_MAX_RESPONSE_SIZE, Attempt, aread_body, attempt_budget, read_body
 from .deadline import EXPIRED, attempt_deadline
 from .guard import transport_error
 from .retries import ATTEMPTS_EXTENSION, Retrying, RetryPolicy
@@ -64,11 +64,15 @@ class SendingTransport(httpx.BaseTransport):
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = _random.random,
         is_closed: Callable[[], bool] = _never_closed,
+        sockets_keep_deadline: bool = False,
     ) -> None:
         self._base = base
         self._max_size = max_response_size
         self._retrying = Retrying(policy or RetryPolicy(), random, is_closed)
         self._sleep = sleep
+        # True for our own pool (wire.PoolTransport): its sockets honour attempt_deadline, so
+        # the body phase's timeouts need no shrinking; a caller's transport= gets them shrunk.
+        self._shrink_body_timeouts = not sockets_keep_deadline
 
     @property
     def policy(self) -> RetryPolicy:
@@ -76,9 +80,11 @@ class SendingTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         retryable, deadline = self._retrying.plan(request)
+        timeouts = dict(request.extensions.get("timeout") or {})  # the caller's, before shrinking
+        budget = attempt_budget(timeouts)
         attempt = 1
         while True:
-            outcome = self._attempt(request, deadline)
+            outcome = self._attempt(request, Attempt(request, self._max_size, budget, deadline), timeouts)
             delay = self._retrying.delay(attempt, outcome, deadline) if retryable else None
             if delay is None:
                 return _final(request, outcome, attempt if retryable else None)
@@ -86,19 +92,19 @@ class SendingTransport(httpx.BaseTransport):
             self._retrying.announce(request, attempt, outcome, delay)
             self._sleep(delay)
 
-    def _attempt(self, request: httpx.Request, call_deadline: float) -> Outcome:
+    def _attempt(self, request: httpx.Request, limits: Attempt, timeouts: dict[str, float | None]) -> Outcome:
         """One attempt's answer, read within its limits, or the exception it ended with."""
         if self._retrying.is_closed():
             return self._retrying.closed_error(request)
+        body_timeouts = timeouts if self._shrink_body_timeouts else None
         outcome: Outcome
         try:
-            limits = Attempt(request, self._max_size, call_deadline)
-            limits.shrink_timeouts()
+            limits.shrink_timeouts(timeouts)
             if limits.deadline == math.inf:
-                outcome = read_body(self._base.handle_request(request), limits)
+                outcome = read_body(self._base.handle_request(request), limits, body_timeouts)
             else:
                 with attempt_deadline(limits.deadline):
-                    outcome = read_body(self._base.handle_request(request), limits)
+                    outcome = read_body(self._base.handle_request(request), limits, body_timeouts)
         except Exception as error:
             outcome = error
         if self._retrying.is_closed():
@@ -134,9 +140,10 @@ class AsyncSendingTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         retryable, deadline = self._retrying.plan(request)
+        budget = attempt_budget(request.extensions.get("timeout") or {})
         attempt = 1
         while True:
-            outcome = await self._attempt(request, deadline)
+            outcome = await self._attempt(request, Attempt(request, self._max_size, budget, deadline))
             delay = self._retrying.delay(attempt, outcome, deadline) if retryable else None
             if delay is None:
                 return _final(request, outcome, attempt if retryable else None)
@@ -144,13 +151,11 @@ class AsyncSendingTransport(httpx.AsyncBaseTransport):
             self._retrying.announce(request, attempt, outcome, delay)
             await self._sleep(delay)
 
-    async def _attempt(self, request: httpx.Request, call_deadline: float) -> Outcome:
+    async def _attempt(self, request: httpx.Request, limits: Attempt) -> Outcome:
         if self._retrying.is_closed():
             return self._retrying.closed_error(request)
         outcome: Outcome
         try:
-            limits = Attempt(request, self._max_size, call_deadline)
-            limits.shrink_timeouts()
             outcome = await self._bounded(request, limits)
         except Exception as error:
             outcome = error
