@@ -198,10 +198,11 @@ class _Shape:
     """Where integers may sit in a value of some schemas: compiled once per schema, so a
     response is walked only along the paths that can hold one (``None``: none below)."""
 
-    __slots__ = ("integer", "known", "live", "matters", "other", "prefix", "rest")
+    __slots__ = ("integer", "known", "leaf", "live", "matters", "other", "prefix", "rest")
 
     def __init__(self) -> None:
         self.integer = False
+        self.leaf = False  # an integer with nothing below it (no object or array form)
         self.matters = True  # until compiled: a schema that refers to itself may hold integers
         self.known: dict[Any, _Shape | None] = {}  # a dict's properties by name
         self.live: dict[Any, _Shape] = {}  # those that can hold an integer
@@ -250,9 +251,11 @@ def _pruned(shape: _Shape) -> _Shape | None:
     shape.live = {name: child for name, child in shape.known.items() if child is not None}
     shape.other, shape.rest = _live(shape.other), _live(shape.rest)
     shape.prefix = [_live(child) for child in shape.prefix]
-    shape.matters = shape.integer or any(
+    below = any(
         child is not None for child in (*shape.known.values(), shape.other, *shape.prefix, shape.rest)
     )
+    shape.matters = shape.integer or below
+    shape.leaf = shape.integer and not below
     return shape if shape.matters else None
 
 
@@ -300,7 +303,15 @@ def integers_as_int(instance: Any, schema: Mapping[str, Any], deref: Deref) -> A
         elif isinstance(value, dict):
             other = shape.other
             if other is None:  # only the named properties can hold integers: visit just those
-                pending.extend((value, name, child) for name, child in shape.live.items() if name in value)
+                for name, named in shape.live.items():
+                    if name not in value:
+                        continue
+                    found = value[name]
+                    if named.leaf:  # an integer field: converted here, not queued
+                        if isinstance(found, float) and found.is_integer():
+                            value[name] = int(found)
+                    else:
+                        pending.append((value, name, named))
                 continue
             known = shape.known
             for name in value:
