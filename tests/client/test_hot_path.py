@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import httpcore
 import httpx
 import pytest
 from aigenstudio import Client, RequestValidationError
@@ -100,15 +101,22 @@ def test_debug_logs_still_carry_path_and_timing(recorder: Any, caplog: pytest.Lo
 
 
 def _captured_limits(monkeypatch: pytest.MonkeyPatch, **client_args: Any) -> list[httpx.Limits]:
+    """The limits each default transport gives its httpcore connection pool."""
     seen: list[httpx.Limits] = []
-    for name in ("HTTPTransport", "AsyncHTTPTransport"):
-        real = getattr(httpx, name)
+    for name in ("ConnectionPool", "AsyncConnectionPool"):
+        real = getattr(httpcore, name)
 
         def capture(*args: Any, _real: Any = real, **kwargs: Any) -> Any:
-            seen.append(kwargs.get("limits"))
+            seen.append(
+                httpx.Limits(
+                    max_connections=kwargs.get("max_connections"),
+                    max_keepalive_connections=kwargs.get("max_keepalive_connections"),
+                    keepalive_expiry=kwargs.get("keepalive_expiry"),
+                )
+            )
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(httpx, name, capture)
+        monkeypatch.setattr(httpcore, name, capture)
     client = Client(SANDBOX_KEY, base_url=BASE_URL, **client_args)
     client.get_httpx_client()
     client.get_async_httpx_client()

@@ -13,8 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
-from aigenstudio import Client, RequestValidationError
-from aigenstudio._http.retries import RetryPolicy, RetryTransport, is_retryable_request
+from aigenstudio import APIConnectionError, Client, RequestValidationError
+from aigenstudio._http.retries import RetryPolicy, is_retryable_request
+from aigenstudio._http.sending import SendingTransport
 
 from tests.client.conftest import SANDBOX_KEY, Api, create_body
 
@@ -88,9 +89,10 @@ def test_an_invalid_idempotency_key_does_not_make_a_post_retryable(key: str | by
         attempts.append(request)
         raise httpx.ConnectError("reset")
 
-    retrying = RetryTransport(httpx.MockTransport(flaky), RetryPolicy(max_retries=3), sleep=lambda s: None)
-    with pytest.raises(httpx.ConnectError):
+    retrying = SendingTransport(httpx.MockTransport(flaky), RetryPolicy(max_retries=3), sleep=lambda s: None)
+    with pytest.raises(APIConnectionError) as caught:
         retrying.handle_request(request)
+    assert type(caught.value.__cause__) is httpx.ConnectError
     assert len(attempts) == 1
 
 

@@ -1,17 +1,29 @@
-"""Drive the retry transports, sync and async, against scripted httpx.MockTransport answers."""
+"""Drive the sending transports, sync and async, against scripted httpx.MockTransport answers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
-from aigenstudio._http.retries import AsyncRetryTransport, RetryPolicy, RetryTransport
+from aigenstudio import APIConnectionError
+from aigenstudio._http.retries import RetryPolicy
+from aigenstudio._http.sending import AsyncSendingTransport, SendingTransport
 
 BASE_URL = "https://api.test/api/v1"
 Outcome = httpx.Response | Exception
+
+
+@contextmanager
+def raises_typed(kind: type[Exception]) -> Iterator[None]:
+    """The sending transport's typed error for an httpx failure of exactly ``kind`` (its cause)."""
+    with pytest.raises(APIConnectionError) as caught:
+        yield
+    assert type(caught.value.__cause__) is kind
+    assert caught.value.__suppress_context__
 
 
 @dataclass
@@ -39,7 +51,7 @@ class Script:
 
 @dataclass
 class Sender:
-    """Sends one request through a RetryTransport or AsyncRetryTransport (by ``mode``)."""
+    """Sends one request through a SendingTransport or AsyncSendingTransport (by ``mode``)."""
 
     mode: str
     sleeps: list[float] = field(default_factory=list)
@@ -60,7 +72,7 @@ class Sender:
         async def record_sleep(seconds: float) -> None:
             self.sleeps.append(seconds)
 
-        atransport = AsyncRetryTransport(
+        atransport = AsyncSendingTransport(
             httpx.MockTransport(script), policy, sleep=record_sleep, random=self.rand
         )
         async with httpx.AsyncClient(transport=atransport, base_url=BASE_URL) as aclient:
@@ -70,7 +82,7 @@ class Sender:
         self, script: Script, method: str, path: str, policy: RetryPolicy | None, kwargs: dict[str, Any]
     ) -> httpx.Response:
         # MockTransport answers at once: a sync call inside the async test blocks nothing.
-        transport = RetryTransport(
+        transport = SendingTransport(
             httpx.MockTransport(script), policy, sleep=self.sleeps.append, random=self.rand
         )
         with httpx.Client(transport=transport, base_url=BASE_URL) as client:

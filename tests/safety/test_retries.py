@@ -12,7 +12,7 @@ import pytest
 from aigenstudio._core.retry_after import parse_retry_after
 from aigenstudio._http.retries import ATTEMPT_HEADER, ATTEMPTS_EXTENSION, RetryPolicy
 
-from .conftest import Script, Sender
+from .conftest import Script, Sender, raises_typed
 
 KEY = {"Idempotency-Key": "idem_0123456789abcdef"}
 JOB = {"job_id": "3f1c2b4a-0000-4000-8000-000000000001", "status": "queued"}
@@ -81,7 +81,7 @@ async def test_post_without_idempotency_key_is_not_retried_after_a_dropped_conne
     send: Sender,
 ) -> None:
     script = Script([httpx.RemoteProtocolError("Server disconnected"), ok()])
-    with pytest.raises(httpx.RemoteProtocolError):
+    with raises_typed(httpx.RemoteProtocolError):
         await send(script, "POST", json={"a": 1})
     assert script.attempts == 1
 
@@ -123,7 +123,7 @@ async def test_connection_errors_and_timeouts_are_retried(send: Sender, error: E
 
 async def test_the_last_connection_error_is_raised_when_retries_run_out(send: Sender) -> None:
     script = Script([httpx.ConnectError("refused")])
-    with pytest.raises(httpx.ConnectError):
+    with raises_typed(httpx.ConnectError):
         await send(script)
     assert script.attempts == 3
 
@@ -133,7 +133,7 @@ async def test_the_last_connection_error_is_raised_when_retries_run_out(send: Se
 )
 async def test_deterministic_transport_errors_are_not_retried(send: Sender, error: Exception) -> None:
     script = Script([error, ok()])
-    with pytest.raises(type(error)):
+    with raises_typed(type(error)):
         await send(script)
     assert script.attempts == 1
 
@@ -142,7 +142,7 @@ async def test_max_retries_zero_disables_retries(send: Sender) -> None:
     script = Script([status(503), ok()])
     assert (await send(script, policy=RetryPolicy(max_retries=0))).status_code == 503
     errors = Script([httpx.ConnectError("refused"), ok()])
-    with pytest.raises(httpx.ConnectError):
+    with raises_typed(httpx.ConnectError):
         await send(errors, policy=RetryPolicy(max_retries=0))
     assert (script.attempts, errors.attempts) == (1, 1)
     assert send.sleeps == []

@@ -15,10 +15,12 @@ import httpx
 import pytest
 from aigenstudio import APIConnectionError, AsyncClient, Client
 from aigenstudio._http.idempotency import idempotency_key_for, new_idempotency_key
-from aigenstudio._http.retries import AsyncRetryTransport, RetryTransport
+from aigenstudio._http.sending import AsyncSendingTransport, SendingTransport
 from aigenstudio._workflow.operations import find_operation
 from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
 from aigenstudio_client.models.product_photo_job_create_response import ProductPhotoJobCreateResponse
+
+from .conftest import raises_typed
 
 pytestmark = pytest.mark.slow
 
@@ -129,7 +131,7 @@ BODY = {"operation": "marketplace_clean", "images": [{"source_url": "https://x.e
 
 
 def sync_client(server: JobServer) -> httpx.Client:
-    transport = RetryTransport(httpx.HTTPTransport(), sleep=lambda _: None)
+    transport = SendingTransport(httpx.HTTPTransport(), sleep=lambda _: None)
     return httpx.Client(transport=transport, base_url=server.base_url, timeout=10)
 
 
@@ -137,7 +139,7 @@ def async_client(server: JobServer) -> httpx.AsyncClient:
     async def no_sleep(_: float) -> None:
         return None
 
-    transport = AsyncRetryTransport(httpx.AsyncHTTPTransport(), sleep=no_sleep)
+    transport = AsyncSendingTransport(httpx.AsyncHTTPTransport(), sleep=no_sleep)
     return httpx.AsyncClient(transport=transport, base_url=server.base_url, timeout=10)
 
 
@@ -165,7 +167,7 @@ async def test_lost_create_answer_is_retried_with_the_same_key_async(server: Job
 
 
 def test_a_create_without_key_is_not_retried(server: JobServer) -> None:
-    with sync_client(server) as client, pytest.raises(httpx.RemoteProtocolError):
+    with sync_client(server) as client, raises_typed(httpx.RemoteProtocolError):
         client.post("/product-photo-jobs", json=BODY)
     assert len(server.requests) == 1
     assert len(server.jobs) == 1  # the server did create it: only a key makes a retry safe
@@ -173,7 +175,7 @@ def test_a_create_without_key_is_not_retried(server: JobServer) -> None:
 
 async def test_a_create_without_key_is_not_retried_async(server: JobServer) -> None:
     async with async_client(server) as client:
-        with pytest.raises(httpx.RemoteProtocolError):
+        with raises_typed(httpx.RemoteProtocolError):
             await client.post("/product-photo-jobs", json=BODY)
     assert len(server.requests) == 1
 
@@ -194,7 +196,7 @@ async def test_discarded_error_answers_leave_the_connection_reusable_async(serve
     assert len({r["client_port"] for r in server.requests}) == 1
 
 
-# The same scenario through the SDK's Client, which wraps its transport in RetryTransport.
+# The same scenario through the SDK's Client, which sends through its SendingTransport.
 
 SANDBOX_KEY = "aigen_test_" + "l00pb4ckK3y" * 3
 

@@ -176,7 +176,7 @@ def test_the_key_object_never_shows_its_text() -> None:
 def _half_built_classes() -> list[type]:
     from aigenstudio._client.base import BaseClient
     from aigenstudio._core.api_key import APIKey
-    from aigenstudio._http import chain, config, guard, hooks, options, pools, reading, retries
+    from aigenstudio._http import config, hooks, httpx_clients, options, pools, retries, sending, wire
     from aigenstudio._http.auth import BearerAuth
 
     return [
@@ -187,16 +187,14 @@ def _half_built_classes() -> list[type]:
         BearerAuth,
         config.Settings,
         options.Options,
-        chain.Chain,
+        httpx_clients.HttpxClients,
         pools.Pools,
         hooks.RequestHooks,
         retries.RetryPolicy,
-        retries.RetryTransport,
-        retries.AsyncRetryTransport,
-        reading.ReadingTransport,
-        reading.AsyncReadingTransport,
-        guard.GuardTransport,
-        guard.AsyncGuardTransport,
+        sending.SendingTransport,
+        sending.AsyncSendingTransport,
+        wire.PoolTransport,
+        wire.AsyncPoolTransport,
     ]
 
 

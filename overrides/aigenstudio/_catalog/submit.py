@@ -3,8 +3,9 @@
 The account allows one active job per key and two per account. A create refused for that
 (409 for a conflicting active job, 429 rate limited, 503 busy) is waited out and re-sent
 with the *same* idempotency key, which is always safe: the API never creates a second job
-for one key. Waits grow x1.5 up to ``max_interval``, never shorter than ``Retry-After``, and
-give up (re-raising the API's answer) after ``timeout`` seconds.
+for one key. Waits grow x1.5 up to ``max_interval``, never shorter than ``Retry-After`` (the
+client's one backoff policy, ``_core/backoff.py``, as ``wait_for_job`` polls), and give up
+(re-raising the API's answer) after ``timeout`` seconds.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Any
 
 from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
 
+from .._core.api_facts import RETRY_AFTER_HEADER
+from .._core.backoff import Backoff
 from .._core.errors import APIStatusError
-from .._core.retry_after import response_retry_after
 from .._workflow.facade import ApiClient, async_jobs, call, call_async, jobs
 from .._workflow.waiting import POLL_GROWTH
 
@@ -35,17 +37,14 @@ class Backpressure:
         self, timeout: float, interval: float, max_interval: float, clock: Callable[[], float]
     ) -> None:
         self._deadline = clock() + timeout
-        self._interval = interval
-        self._max = max_interval
+        self._backoff = Backoff(interval, max_interval, POLL_GROWTH, hint_is_floor=True)
         self._clock = clock
         self.waits = 0
 
     def delay(self, error: APIStatusError) -> float:
         if error.status_code not in _LIMIT_STATUSES or "idempotency" in (error.code or ""):
             raise error  # a key reused for another body, a bad request...: not a limit
-        hint = response_retry_after(error.response.headers) or 0.0
-        delay = max(hint, self._interval)
-        self._interval = min(self._interval * POLL_GROWTH, self._max)
+        delay = self._backoff.wait(self.waits + 1, error.response.headers.get(RETRY_AFTER_HEADER))
         if self._clock() + delay > self._deadline:
             raise error
         self.waits += 1

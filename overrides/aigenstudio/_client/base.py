@@ -2,8 +2,8 @@
 
 It subclasses the generated ``aigenstudio_client.client.Client`` (so every generated
 endpoint function accepts it). What it hands the generated code through
-``get_httpx_client()`` / ``get_async_httpx_client()`` is built by the transport chain
-(``_http/chain.py``) and kept by ``_http/pools.py``; this module only composes them.
+``get_httpx_client()`` / ``get_async_httpx_client()`` is built by
+``_http/httpx_clients.py`` and kept by ``_http/pools.py``; this module only composes them.
 
 The constructor resolves its arguments once (``Settings`` for the key and URL, ``Options``
 for the rest) and builds from those in ``_build``; a copy (``copies.py``) builds from its
@@ -20,14 +20,14 @@ from aigenstudio_client.client import Client as _GeneratedClient
 from .._contract.arguments import request_error
 from .._core.api_key import conceal
 from .._core.errors import PaginationLoopError
+from .._http.attempt import DEFAULT_MAX_RESPONSE_SIZE
 from .._http.auth import BearerAuth
-from .._http.chain import Chain
 from .._http.config import DEFAULT_TIMEOUT, Settings, resolve_settings
 from .._http.guard import parse_error
 from .._http.hooks import RequestHooks
+from .._http.httpx_clients import HttpxClients
 from .._http.options import Options, check_counts, checked_httpx_args, checked_timeout
 from .._http.pools import Pools
-from .._http.reading import DEFAULT_MAX_RESPONSE_SIZE
 from .._http.request_id import RequestIdState
 from .._http.retries import MAX_RETRIES, RetryPolicy
 from .._version import __version__
@@ -42,7 +42,7 @@ TimeoutTypes = httpx.Timeout | float | None
 
 
 class BaseClient(ClientView, Copies, _GeneratedClient):
-    """Settings, the transport chain and the pools composed into a generated client."""
+    """Settings, the httpx clients and the pools composed into a generated client."""
 
     def __init__(
         self,
@@ -82,7 +82,7 @@ class BaseClient(ClientView, Copies, _GeneratedClient):
         self._options: Options = options
         self._request_ids = RequestIdState(options.request_id)
         self._hooks = RequestHooks(settings, self._request_ids)
-        chain = Chain(
+        clients = HttpxClients(
             settings=settings,
             auth=BearerAuth(settings.api_key, settings.base_url),
             hooks=self._hooks,
@@ -93,7 +93,7 @@ class BaseClient(ClientView, Copies, _GeneratedClient):
             max_response_size=options.max_response_size,
             user_agent=USER_AGENT,
         )
-        self._pools = Pools(type(self).__name__, chain.build_sync, chain.build_async)
+        self._pools = Pools(type(self).__name__, clients.build_sync, clients.build_async)
 
     # attrs' field-wise equality would make two clients with one URL "equal"; identity is
     # right, and hashing must agree with it (clients as dict keys, in sets, in caches).

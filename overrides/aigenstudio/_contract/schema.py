@@ -194,25 +194,89 @@ def _says_integer(facets: list[Mapping[str, Any]]) -> bool:
     return False
 
 
-def _child_schemas(value: Any, facets: list[Mapping[str, Any]]) -> dict[Any, list[Any]]:
-    """The schemas the facets give each child of ``value`` (by key or index)."""
-    found: dict[Any, list[Any]] = {}
-    for facet in facets:
-        if isinstance(value, dict):
-            props = facet.get("properties") or {}
-            extra = facet.get("additionalProperties")
-            for key in value:
-                child = props.get(key, extra)
-                if isinstance(child, Mapping):
-                    found.setdefault(key, []).append(child)
-        else:
-            prefix = facet.get("prefixItems") or []
-            items = facet.get("items")
-            for index in range(len(value)):
-                child = prefix[index] if index < len(prefix) else items
-                if isinstance(child, Mapping):
-                    found.setdefault(index, []).append(child)
-    return found
+class _Shape:
+    """Where integers may sit in a value of some schemas: compiled once per schema, so a
+    response is walked only along the paths that can hold one (``None``: none below)."""
+
+    __slots__ = ("integer", "known", "leaf", "live", "matters", "other", "prefix", "rest")
+
+    def __init__(self) -> None:
+        self.integer = False
+        self.leaf = False  # an integer with nothing below it (no object or array form)
+        self.matters = True  # until compiled: a schema that refers to itself may hold integers
+        self.known: dict[Any, _Shape | None] = {}  # a dict's properties by name
+        self.live: dict[Any, _Shape] = {}  # those that can hold an integer
+        self.other: _Shape | None = None  # any other key (additionalProperties)
+        self.prefix: list[_Shape | None] = []  # a list's prefixItems by index
+        self.rest: _Shape | None = None  # any other index (items)
+
+
+def _live_children(children: list[Any]) -> list[Any]:
+    return [child for child in children if isinstance(child, Mapping)]
+
+
+def _property(facet: Mapping[str, Any], name: Any) -> Any:
+    return (facet.get("properties") or {}).get(name, facet.get("additionalProperties"))
+
+
+def _item(facet: Mapping[str, Any], index: int) -> Any:
+    prefix = facet.get("prefixItems") or []
+    return prefix[index] if index < len(prefix) else facet.get("items")
+
+
+def _compile(schemas: list[Any], deref: Deref, memo: dict[tuple[int, ...], _Shape]) -> _Shape | None:
+    """The shape of a value ``schemas`` all apply to, its children compiled the same way."""
+    facets = _facets(schemas, deref)
+    if not facets:  # no schema for this value: free-form, it keeps its floats
+        return None
+    key = tuple(sorted(id(facet) for facet in facets))
+    if key in memo:
+        return memo[key]
+    shape = memo[key] = _Shape()
+    shape.integer = _says_integer(facets)
+    for name in {name for facet in facets for name in facet.get("properties") or {}}:
+        shape.known[name] = _compile(_live_children([_property(f, name) for f in facets]), deref, memo)
+    extra = _live_children([f.get("additionalProperties") for f in facets])
+    shape.other = _compile(extra, deref, memo)
+    longest = max((len(f.get("prefixItems") or []) for f in facets), default=0)
+    for index in range(longest):
+        shape.prefix.append(_compile(_live_children([_item(f, index) for f in facets]), deref, memo))
+    shape.rest = _compile(_live_children([f.get("items") for f in facets]), deref, memo)
+    return _pruned(shape)
+
+
+def _pruned(shape: _Shape) -> _Shape | None:
+    """``shape`` with the children that can hold no integer dropped; None if nothing is left."""
+    shape.known = {name: _live(child) for name, child in shape.known.items()}
+    shape.live = {name: child for name, child in shape.known.items() if child is not None}
+    shape.other, shape.rest = _live(shape.other), _live(shape.rest)
+    shape.prefix = [_live(child) for child in shape.prefix]
+    below = any(
+        child is not None for child in (*shape.known.values(), shape.other, *shape.prefix, shape.rest)
+    )
+    shape.matters = shape.integer or below
+    shape.leaf = shape.integer and not below
+    return shape if shape.matters else None
+
+
+def _live(shape: _Shape | None) -> _Shape | None:
+    return shape if shape is not None and shape.matters else None
+
+
+# Compiled shapes by schema (the schema is kept, so its id cannot be reused while cached).
+_SHAPES: dict[int, tuple[Mapping[str, Any], _Shape | None]] = {}
+_MAX_SHAPES = 1024
+
+
+def _shape_of(schema: Mapping[str, Any], deref: Deref) -> _Shape | None:
+    cached = _SHAPES.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    if len(_SHAPES) >= _MAX_SHAPES:
+        _SHAPES.clear()
+    shape = _live(_compile([schema], deref, {}))
+    _SHAPES[id(schema)] = (schema, shape)
+    return shape
 
 
 def integers_as_int(instance: Any, schema: Mapping[str, Any], deref: Deref) -> Any:
@@ -222,16 +286,42 @@ def integers_as_int(instance: Any, schema: Mapping[str, Any], deref: Deref) -> A
     Only where the schema says integer: a ``number`` field, or free-form data, keeps its
     floats. A fractional float stays as it is (the schema check refuses it where only an
     integer is allowed). Huge integral floats become the exact int (``1e308`` -> 309 digits);
-    non-finite ones never get here (json parsing and the schema check refuse them).
+    non-finite ones never get here (json parsing and the schema check refuse them). Only the
+    paths where the schema allows an integer are visited (``_Shape``, compiled once).
     """
+    shape = _shape_of(schema, deref)
+    if shape is None:
+        return instance
     root: list[Any] = [instance]
-    pending: list[tuple[Any, Any, list[Any]]] = [(root, 0, [schema])]
+    pending: list[tuple[Any, Any, _Shape]] = [(root, 0, shape)]
     while pending:  # iterative, each value visited once whatever the number of allOf branches
-        container, key, schemas = pending.pop()
+        container, key, shape = pending.pop()
         value = container[key]
-        facets = _facets(schemas, deref)
-        if isinstance(value, float) and value.is_integer() and _says_integer(facets):
-            container[key] = int(value)
-        elif isinstance(value, dict | list):
-            pending.extend((value, k, found) for k, found in _child_schemas(value, facets).items())
+        if isinstance(value, float):
+            if shape.integer and value.is_integer():
+                container[key] = int(value)
+        elif isinstance(value, dict):
+            other = shape.other
+            if other is None:  # only the named properties can hold integers: visit just those
+                for name, named in shape.live.items():
+                    if name not in value:
+                        continue
+                    found = value[name]
+                    if named.leaf:  # an integer field: converted here, not queued
+                        if isinstance(found, float) and found.is_integer():
+                            value[name] = int(found)
+                    else:
+                        pending.append((value, name, named))
+                continue
+            known = shape.known
+            for name in value:
+                child = known.get(name, other)
+                if child is not None:
+                    pending.append((value, name, child))
+        elif isinstance(value, list):
+            prefix, rest = shape.prefix, shape.rest
+            for index in range(len(value)):
+                child = prefix[index] if index < len(prefix) else rest
+                if child is not None:
+                    pending.append((value, index, child))
     return root[0]

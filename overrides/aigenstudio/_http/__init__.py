@@ -1,1 +1,2 @@
-"""The transport chain: settings, auth, request ids, checks, retries, reading limits, typed errors."""
+"""The request path: settings, auth, request ids, checks, the sending transport (deadlines,
+retries, size caps, typed errors) and the response checks."""

@@ -1,16 +1,18 @@
-"""A whole-attempt deadline for sync requests, enforced at every socket read and write.
+"""The one deadline of a call: a helper's time budget and each attempt's own, in one place.
 
-httpcore takes one read timeout per phase (status line and headers, then body) and hands
-it to every socket read of that phase, so a server that sends a byte every half second is
-never "timed out". A sync call has no cancel scope to interrupt it from outside; instead,
-the network streams of our default transport clamp each operation's timeout to the time
-left before the deadline of the attempt running in this thread (a ContextVar set by the
-reading transport), and refuse to start one once it has passed.
+A single context variable (per thread and per asyncio task) holds the absolute
+``time.monotonic()`` the running code must end by:
 
-Installed on the default transport's connection pool only (``transport=`` of the caller is
-left alone). httpcore has no public hook for the pool's network backend, so this sets the
-pool's ``_network_backend`` (httpcore 1.0; ``install`` reports False when that changes, and
-the sync header-drip test then fails loudly).
+- ``time_budget(seconds)``: a helper with a promise about time (``wait_for_job(timeout=)``)
+  runs each call inside it; nested budgets keep the earlier end. The sending transport reads
+  it (``current_deadline``) with ``RetryPolicy.total_timeout``: no attempt and no retry wait
+  passes either, so a server's ``Retry-After`` cannot carry a call past the helper's timeout.
+- ``attempt_deadline(deadline)``: the sending transport runs each sync attempt inside it.
+  httpcore gives every socket read of a phase the same read timeout, so a server that sends
+  a byte every half second is never "timed out"; a sync call has no cancel scope, so the
+  default pool's network streams (``DeadlineBackend``, given to httpcore's public
+  ``network_backend=`` argument) clamp every connect, read and write to the time left and
+  refuse to start one once it has passed. Async attempts use a cancel scope instead.
 """
 
 from __future__ import annotations
@@ -23,22 +25,45 @@ from contextvars import ContextVar
 from typing import Any
 
 import httpcore
-import httpx
 
-__all__ = ["EXPIRED", "attempt_deadline", "install"]
+__all__ = ["EXPIRED", "DeadlineBackend", "attempt_deadline", "current_deadline", "time_budget"]
 
-_DEADLINE: ContextVar[float] = ContextVar("aigenstudio_attempt_deadline", default=math.inf)
+_DEADLINE: ContextVar[float] = ContextVar("aigenstudio_deadline", default=math.inf)
 EXPIRED = "the request's overall timeout elapsed"
 
 
 @contextmanager
-def attempt_deadline(deadline: float) -> Iterator[None]:
-    """Run the block (one attempt, in this thread) under an absolute ``time.monotonic()`` deadline."""
-    token = _DEADLINE.set(deadline)
+def time_budget(seconds: float) -> Iterator[None]:
+    """Run the block's calls within ``seconds`` (or an earlier enclosing budget)."""
+    token = _DEADLINE.set(min(_DEADLINE.get(), time.monotonic() + seconds))
     try:
         yield
     finally:
         _DEADLINE.reset(token)
+
+
+def current_deadline() -> float:
+    """The absolute ``time.monotonic()`` the current block must end by; ``math.inf``: none."""
+    return _DEADLINE.get()
+
+
+class attempt_deadline:  # used as a function: ``with attempt_deadline(t):``
+    """Run one attempt (in this thread) under ``deadline`` (never later than the budget's).
+
+    A class rather than ``@contextmanager``: it runs on every sync call, and a generator-based
+    context manager costs several times as much.
+    """
+
+    __slots__ = ("_deadline", "_token")
+
+    def __init__(self, deadline: float) -> None:
+        self._deadline = deadline
+
+    def __enter__(self) -> None:
+        self._token = _DEADLINE.set(self._deadline)
+
+    def __exit__(self, *exc: object) -> None:
+        _DEADLINE.reset(self._token)
 
 
 def _clamp(timeout: float | None, expired: type[Exception]) -> float | None:
@@ -74,9 +99,11 @@ class _DeadlineStream(httpcore.NetworkStream):
         return self._inner.get_extra_info(info)
 
 
-class _DeadlineBackend(httpcore.NetworkBackend):
-    def __init__(self, inner: httpcore.NetworkBackend) -> None:
-        self._inner = inner
+class DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's sync backend with every stream clamped to the running attempt's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.SyncBackend()
 
     def connect_tcp(
         self,
@@ -101,14 +128,3 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
-
-
-def install(transport: httpx.HTTPTransport) -> bool:
-    """Give ``transport``'s pool deadline-aware streams; False if httpcore no longer allows it."""
-    pool = getattr(transport, "_pool", None)
-    backend = getattr(pool, "_network_backend", None)
-    if not isinstance(backend, httpcore.NetworkBackend):
-        return False
-    if not isinstance(backend, _DeadlineBackend):
-        pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
-    return True

@@ -1,7 +1,8 @@
 """Everything between the wire and the generated parsers: typed errors and checked bodies.
 
-- ``GuardTransport`` / ``AsyncGuardTransport`` are the outermost transports: httpx transport
-  failures become APITimeoutError / APIConnectionError carrying the request id we sent.
+- ``transport_error`` (raised by the sending transport, ``sending.py``, and the workflow
+  helpers): an httpx transport failure becomes APITimeoutError / APIConnectionError carrying
+  the request id we sent.
 - ``finish_response`` runs in the response hook: the typed APIStatusError for any 4xx/5xx
   and for any status the spec does not declare for the operation (a 204, a 302...); a 2xx
   body is checked against the operation's response schema (APIResponseValidationError naming
@@ -31,14 +32,12 @@ from .._core.log import log_response
 from .._core.redaction import redacted_request
 from .._core.safe_json import IntegralFloats, JSONTooDeep, loads_bounded
 from .._core.server_text import response_request_id, server_request_id
-from .reading import ReadResponse
+from .attempt import ReadResponse
 from .request_id import RequestIdState
 
 __all__ = [
     "EXCHANGE_KEY",
-    "AsyncGuardTransport",
     "Exchange",
-    "GuardTransport",
     "finish_response",
     "parse_error",
     "transport_error",
@@ -87,36 +86,6 @@ def transport_error(request: httpx.Request, exc: httpx.RequestError) -> APIConne
     error.__cause__ = type(exc)(str(exc), request=safe)
     error.__suppress_context__ = True
     return error
-
-
-class GuardTransport(httpx.BaseTransport):
-    def __init__(self, inner: httpx.BaseTransport) -> None:
-        self._inner = inner
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        try:
-            return self._inner.handle_request(request)
-        except (httpx.TransportError, httpx.DecodingError) as exc:
-            error = transport_error(request, exc)
-        raise error
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class AsyncGuardTransport(httpx.AsyncBaseTransport):
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self._inner = inner
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        try:
-            return await self._inner.handle_async_request(request)
-        except (httpx.TransportError, httpx.DecodingError) as exc:
-            error = transport_error(request, exc)
-        raise error
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
 
 
 def finish_response(response: httpx.Response) -> None:

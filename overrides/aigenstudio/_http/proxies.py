@@ -1,7 +1,7 @@
 """Which proxy, if any, the environment gives the client's one origin.
 
 httpx ignores ``HTTP(S)_PROXY``/``ALL_PROXY`` once a client gets ``transport=``, and mounts an
-explicit proxy in a transport of its own, past our chain; so the client resolves the proxy
+explicit proxy in a transport of its own, past the sending transport; so the client resolves the proxy
 for its base URL here and sets it on its own base transport. A loopback base URL never uses
 one (the client decides that before asking).
 """

@@ -1,9 +1,10 @@
 """Poll a job until it reaches a terminal status, with backoff, Retry-After and a deadline.
 
-The interval starts at ``poll_interval`` and grows x1.5 per poll up to ``max_interval``. A
-429 or 503 while polling is not fatal: the next poll waits at least the server's
-``Retry-After``. An unknown future status counts as still running, so a new intermediate
-state never ends a wait early. Clock and sleep are injectable so tests never really sleep.
+The interval starts at ``poll_interval`` and grows x1.5 per poll up to ``max_interval`` (the
+client's one backoff policy, ``_core/backoff.py``, without jitter). A 429 or 503 while
+polling is not fatal: the next poll waits at least the server's ``Retry-After``. An unknown
+future status counts as still running, so a new intermediate state never ends a wait early.
+Clock and sleep are injectable so tests never really sleep.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
 from aigenstudio_client.types import Unset
 
+from .._core.api_facts import RETRY_AFTER_HEADER
 from .._core.api_facts import TERMINAL_JOB_STATUSES as TERMINAL_STATUSES
+from .._core.backoff import Backoff
 from .._core.errors import AigenStudioError, APIStatusError, APITimeoutError, RequestValidationError
-from .._core.retry_after import response_retry_after
 from .._core.seconds import is_seconds
-from .._http.budget import time_budget
+from .._http.deadline import time_budget
 from .facade import ApiClient, async_jobs, call, call_async, jobs
 
 __all__ = [
@@ -114,8 +116,8 @@ class _Poller:
         if not is_seconds(max_interval, poll_interval):
             raise RequestValidationError("max_interval", "a finite number >= poll_interval")
         self._timeout = timeout
-        self._interval = poll_interval
-        self._max_interval = max_interval
+        self._backoff = Backoff(poll_interval, max_interval, POLL_GROWTH, hint_is_floor=True)
+        self._polls = 0
         self._on_progress = on_progress
         self._clock = clock
         self._deadline = clock() + timeout
@@ -135,16 +137,17 @@ class _Poller:
     def delay_after_poll(self) -> float:
         """Seconds until the next poll; the last poll lands on the deadline itself."""
         remaining = self._remaining()
-        return min(self._next_interval(), remaining)
+        self._polls += 1
+        return min(self._backoff.step(self._polls), remaining)
 
     def delay_after_throttle(self, error: APIStatusError) -> float:
         """Seconds to wait after a 429/503, never less than its Retry-After."""
         remaining = self._remaining(cause=error)
-        hint = response_retry_after(error.response.headers) or 0.0
-        delay = max(hint, min(self._next_interval(), remaining))
-        if delay > remaining:  # the server asks us to come back after our deadline
-            raise self._timeout_error() from error
-        return delay
+        header = error.response.headers.get(RETRY_AFTER_HEADER)
+        if (self._backoff.retry_after(header) or 0.0) > remaining:
+            raise self._timeout_error() from error  # the server asks us to come back after our deadline
+        self._polls += 1
+        return min(self._backoff.wait(self._polls, header), remaining)
 
     def remaining(self, cause: BaseException | None = None) -> float:
         """Seconds left before the deadline; JobWaitTimeout once there are none."""
@@ -155,11 +158,6 @@ class _Poller:
         if remaining <= 0:
             raise self._timeout_error() from cause
         return remaining
-
-    def _next_interval(self) -> float:
-        interval = self._interval
-        self._interval = min(self._interval * POLL_GROWTH, self._max_interval)
-        return interval
 
     def _timeout_error(self) -> JobWaitTimeout:
         return JobWaitTimeout(self.job_id, self.last_status, self._timeout)

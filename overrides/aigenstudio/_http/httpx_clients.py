@@ -1,4 +1,5 @@
-"""The httpx clients a ``Client`` hands the generated code, built with httpx's own extension points.
+"""Builds the two httpx clients (sync, async) a ``Client`` hands the generated code, with
+httpx's own extension points; a call passes them in this order:
 
 build_request                   header values and path segments checked before httpx
                                 encodes or normalises them (nothing is sent otherwise)
@@ -7,15 +8,18 @@ event_hooks request             route -> key policy, X-Request-Id, pre-flight va
                                 a path that is no operation of the spec is never sent
 event_hooks response            typed errors for 4xx/5xx and undeclared statuses, 2xx
                                 body checked against the spec
-transport=Guard(Retry(Read(base)))  transport failures typed; safe requests retried;
-                                each attempt bounded by a deadline and a size cap
-                                (every Content-Encoding layer decoded within it; the
-                                Accept-Encoding header names only those encodings);
-                                nothing sent or retried once the pool is closed
+transport=SendingTransport(base)  sending.py: each attempt bounded by a deadline and a
+                                size cap (every Content-Encoding layer decoded within it;
+                                the Accept-Encoding header names only those encodings);
+                                safe requests retried; transport failures typed; nothing
+                                sent or retried once the pool is closed
+base=PoolTransport              wire.py: httpcore's pool from public API, its sync sockets
+                                clamped to the attempt deadline (a caller's transport=
+                                is used as given instead)
 base proxy                      env proxies (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY) or
                                 httpx_args["proxy"], set on the base transport so
-                                proxied requests still pass the whole chain; never for
-                                a loopback base URL (the key would cross a plain hop)
+                                proxied requests still pass the sending transport; never
+                                for a loopback base URL (the key would cross a plain hop)
 """
 
 from __future__ import annotations
@@ -30,24 +34,23 @@ from .._core.errors import ConfigurationError
 from .._core.redaction import fields_repr
 from .auth import BearerAuth
 from .config import DEFAULT_LIMITS, Settings, is_loopback_host
-from .deadline import install as install_deadline
-from .guard import AsyncGuardTransport, GuardTransport
 from .hooks import RequestHooks
 from .inflate import ACCEPT_ENCODING
 from .outgoing import AsyncCheckedHttpClient, CheckedHttpClient
 from .proxies import environment_proxy
-from .reading import AsyncReadingTransport, ReadingTransport
-from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
+from .retries import RetryPolicy
+from .sending import AsyncSendingTransport, SendingTransport
+from .wire import AsyncPoolTransport, PoolTransport
 
-__all__ = ["Chain"]
+__all__ = ["HttpxClients"]
 
 # httpx_args that configure the base transport (httpx ignores them once transport= is set).
-# "proxy" too: httpx mounts its own transport for it (even beside transport=), past our chain.
+# "proxy" too: httpx mounts its own transport for it (even beside transport=), past ours.
 _TRANSPORT_ARGS = ("verify", "cert", "http1", "http2", "limits", "trust_env", "proxy")
 
 
 @dataclass(frozen=True, repr=False)
-class Chain:
+class HttpxClients:
     """Everything the two httpx clients are built from."""
 
     settings: Settings
@@ -66,15 +69,20 @@ class Chain:
     def build_sync(self, is_closed: Callable[[], bool]) -> httpx.Client:
         base = self.transport
         if base is None:
-            base = httpx.HTTPTransport(**self._transport_args())
-            install_deadline(base)  # the whole-attempt deadline reaches every socket read
+            base = PoolTransport(**self._transport_args())
         if not isinstance(base, httpx.BaseTransport):
             raise ConfigurationError("transport= is not a sync httpx transport (httpx.BaseTransport)")
         args, hooks = self._client_args()
-        reading = ReadingTransport(base, self.max_response_size)
+        sending = SendingTransport(
+            base,
+            self.retry_policy,
+            self.max_response_size,
+            is_closed=is_closed,
+            sockets_keep_deadline=isinstance(base, PoolTransport),
+        )
         return CheckedHttpClient(
             parameter_namer=self.hooks.parameter_name,
-            transport=GuardTransport(RetryTransport(reading, self.retry_policy, is_closed=is_closed)),
+            transport=sending,
             event_hooks={
                 "request": [self.hooks.on_request, *hooks.get("request", ())],
                 "response": [self.hooks.on_response, *hooks.get("response", ())],
@@ -85,16 +93,14 @@ class Chain:
     def build_async(self, is_closed: Callable[[], bool]) -> httpx.AsyncClient:
         base = self.transport
         if base is None:
-            base = httpx.AsyncHTTPTransport(**self._transport_args())
+            base = AsyncPoolTransport(**self._transport_args())
         if not isinstance(base, httpx.AsyncBaseTransport):
             raise ConfigurationError("transport= is not an async httpx transport (httpx.AsyncBaseTransport)")
         args, hooks = self._client_args()
-        reading = AsyncReadingTransport(base, self.max_response_size)
+        sending = AsyncSendingTransport(base, self.retry_policy, self.max_response_size, is_closed=is_closed)
         return AsyncCheckedHttpClient(
             parameter_namer=self.hooks.parameter_name,
-            transport=AsyncGuardTransport(
-                AsyncRetryTransport(reading, self.retry_policy, is_closed=is_closed)
-            ),
+            transport=sending,
             event_hooks={
                 "request": [self.hooks.on_request_async, *hooks.get("request", ())],
                 "response": [self.hooks.on_response_async, *hooks.get("response", ())],
@@ -121,7 +127,7 @@ class Chain:
             "headers": headers,
             **args,
             # Proxies are decided in _transport_args, on the base transport: a proxy httpx
-            # mounts itself bypasses our chain. (This flag gates nothing else in httpx 0.27/0.28:
+            # mounts itself bypasses the sending transport. (This flag gates nothing else in httpx 0.27/0.28:
             # netrc is opt-in via NetRCAuth, SSL env vars are read by the transport.)
             "trust_env": False,
         }

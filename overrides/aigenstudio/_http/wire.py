@@ -1,0 +1,184 @@
+"""The default base transport: httpx requests sent on httpcore's connection pool, public API only.
+
+What ``httpx.HTTPTransport`` does, built from httpcore's public classes so that the pool
+can be given our network backend (``deadline.DeadlineBackend``: every sync socket operation
+clamped to the attempt's deadline) through its ``network_backend=`` argument, instead of
+swapping a private attribute: ``httpcore.ConnectionPool`` (or ``HTTPProxy`` /
+``SOCKSProxy`` for a proxy) with ``httpx.create_ssl_context`` for verify/cert, the caller's
+http1/http2 and pool limits; requests, responses and httpcore's exceptions are mapped to
+httpx's as httpx's own transport maps them. Async pools keep httpcore's own backend: an
+async attempt's deadline is a cancel scope. A caller's ``transport=`` is used as given.
+
+The pool construction and the exception table follow httpx 0.28's
+``httpx/_transports/default.py`` (BSD-3-Clause, Copyright (c) 2019, Encode OSS Ltd.).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpcore
+import httpx
+
+from .deadline import DeadlineBackend
+
+__all__ = ["AsyncPoolTransport", "PoolTransport"]
+
+# httpcore's exceptions and the httpx ones they become; a subclass is found before its base.
+_EXCEPTIONS: dict[type[Exception], type[httpx.TransportError]] = {
+    httpcore.ConnectTimeout: httpx.ConnectTimeout,
+    httpcore.ReadTimeout: httpx.ReadTimeout,
+    httpcore.WriteTimeout: httpx.WriteTimeout,
+    httpcore.PoolTimeout: httpx.PoolTimeout,
+    httpcore.TimeoutException: httpx.TimeoutException,
+    httpcore.ConnectError: httpx.ConnectError,
+    httpcore.ReadError: httpx.ReadError,
+    httpcore.WriteError: httpx.WriteError,
+    httpcore.NetworkError: httpx.NetworkError,
+    httpcore.ProxyError: httpx.ProxyError,
+    httpcore.UnsupportedProtocol: httpx.UnsupportedProtocol,
+    httpcore.LocalProtocolError: httpx.LocalProtocolError,
+    httpcore.RemoteProtocolError: httpx.RemoteProtocolError,
+    httpcore.ProtocolError: httpx.ProtocolError,
+}
+
+
+def _httpx_error(exc: Exception) -> httpx.TransportError | None:
+    """The httpx exception for an httpcore one (None: not httpcore's, raise it as it is)."""
+    for kind in type(exc).__mro__:
+        mapped = _EXCEPTIONS.get(kind)
+        if mapped is not None:
+            return mapped(str(exc))
+    return None
+
+
+def _pool(asynchronous: bool, args: dict[str, Any]) -> Any:
+    """An httpcore pool (or proxy pool) for ``args``: the caller's transport settings."""
+    limits: httpx.Limits = args["limits"]
+    common: dict[str, Any] = {
+        "ssl_context": httpx.create_ssl_context(
+            verify=args.get("verify", True), cert=args.get("cert"), trust_env=args.get("trust_env", True)
+        ),
+        "max_connections": limits.max_connections,
+        "max_keepalive_connections": limits.max_keepalive_connections,
+        "keepalive_expiry": limits.keepalive_expiry,
+        "http1": args.get("http1", True),
+        "http2": args.get("http2", False),
+    }
+    if not asynchronous:
+        common["network_backend"] = DeadlineBackend()
+    proxy = args.get("proxy")
+    if proxy is None:
+        return (httpcore.AsyncConnectionPool if asynchronous else httpcore.ConnectionPool)(**common)
+    proxy = proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
+    url = httpcore.URL(
+        scheme=proxy.url.raw_scheme, host=proxy.url.raw_host, port=proxy.url.port, target=proxy.url.raw_path
+    )
+    if proxy.url.scheme in ("socks5", "socks5h"):
+        socks = httpcore.AsyncSOCKSProxy if asynchronous else httpcore.SOCKSProxy
+        return socks(proxy_url=url, proxy_auth=proxy.raw_auth, **common)
+    http_proxy = httpcore.AsyncHTTPProxy if asynchronous else httpcore.HTTPProxy
+    return http_proxy(
+        proxy_url=url,
+        proxy_auth=proxy.raw_auth,
+        proxy_headers=proxy.headers.raw,
+        proxy_ssl_context=proxy.ssl_context,
+        **common,
+    )
+
+
+def _core_request(request: httpx.Request) -> httpcore.Request:
+    url = request.url
+    return httpcore.Request(
+        method=request.method,
+        url=httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path),
+        headers=request.headers.raw,
+        content=request.stream,
+        extensions=request.extensions,
+    )
+
+
+class _BodyStream(httpx.SyncByteStream):
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._inner
+        except Exception as exc:
+            error = _httpx_error(exc)
+            if error is None:
+                raise
+            raise error from exc
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _AsyncBodyStream(httpx.AsyncByteStream):
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for part in self._inner:
+                yield part
+        except Exception as exc:
+            error = _httpx_error(exc)
+            if error is None:
+                raise
+            raise error from exc
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class PoolTransport(httpx.BaseTransport):
+    """``httpx.HTTPTransport``'s job on a pool whose sockets honour the attempt deadline."""
+
+    def __init__(self, **args: Any) -> None:
+        self._pool: httpcore.ConnectionPool = _pool(False, args)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            response = self._pool.handle_request(_core_request(request))
+        except Exception as exc:
+            error = _httpx_error(exc)
+            if error is None:
+                raise
+            raise error from exc
+        return httpx.Response(
+            response.status,
+            headers=response.headers,
+            stream=_BodyStream(response.stream),
+            extensions=response.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+class AsyncPoolTransport(httpx.AsyncBaseTransport):
+    """The async twin of :class:`PoolTransport` (httpcore's own async backend)."""
+
+    def __init__(self, **args: Any) -> None:
+        self._pool: httpcore.AsyncConnectionPool = _pool(True, args)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            response = await self._pool.handle_async_request(_core_request(request))
+        except Exception as exc:
+            error = _httpx_error(exc)
+            if error is None:
+                raise
+            raise error from exc
+        return httpx.Response(
+            response.status,
+            headers=response.headers,
+            stream=_AsyncBodyStream(response.stream),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        await self._pool.aclose()

@@ -1,0 +1,55 @@
+"""The sending transport's answer: an in-memory response read once, within the attempt's limits,
+that still reads like any httpx response."""
+
+from __future__ import annotations
+
+import pickle
+
+import httpx
+from aigenstudio._http.attempt import ReadResponse
+from aigenstudio._http.sending import AsyncSendingTransport, SendingTransport
+
+BODY = b'{"job_id": "3f1c2b4a-0000-4000-8000-000000000001", "status": "queued"}'
+
+
+def _answer(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, content=BODY, headers={"X-Pad": "a"})
+
+
+def test_the_answer_reads_like_an_httpx_response() -> None:
+    with httpx.Client(transport=SendingTransport(httpx.MockTransport(_answer))) as client:
+        response = client.get("https://api.test/x")
+    assert isinstance(response, ReadResponse)
+    assert response.content == BODY
+    assert response.read() == BODY
+    assert response.text == BODY.decode()
+    assert response.json()["status"] == "queued"
+    assert b"".join(response.iter_bytes()) == BODY
+    assert b"".join(response.iter_bytes(7)) == BODY  # again, in pieces: the body is in memory
+    assert list(response.iter_lines()) == [BODY.decode()]
+    assert response.elapsed.total_seconds() >= 0  # the client's timing ended with the read
+    assert response.headers["x-pad"] == "a"
+    copy = pickle.loads(pickle.dumps(response))
+    assert copy.content == BODY
+
+
+async def test_the_async_answer_reads_like_an_httpx_response() -> None:
+    async def answer(request: httpx.Request) -> httpx.Response:
+        return _answer(request)
+
+    transport = AsyncSendingTransport(httpx.MockTransport(answer))
+    async with httpx.AsyncClient(transport=transport) as client:
+        response = await client.get("https://api.test/x")
+    assert await response.aread() == BODY
+    assert b"".join([piece async for piece in response.aiter_bytes(5)]) == BODY
+    assert response.json()["job_id"].startswith("3f1c")
+
+
+def test_an_empty_body_reads_as_empty() -> None:
+    def empty(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(204)
+
+    with httpx.Client(transport=SendingTransport(httpx.MockTransport(empty))) as client:
+        response = client.get("https://api.test/x")
+    assert response.content == b""
+    assert list(response.iter_bytes()) == []
