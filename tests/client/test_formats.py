@@ -12,7 +12,7 @@ Where the Prism mock server (ajv-formats 2.1.1, "full" mode) differs, the RFCs w
 are not date-times; a leap second is valid only at 23:59:60 UTC (Prism: at local 23:59);
 ``http:`` (``path-empty``) is a uri. Year 0000 and leap seconds are valid date-times, as RFC 3339
 says, though Python's ``datetime`` cannot hold them: the response parser refuses those later
-(``_http/guard.py``), the format check does not.
+(``_http/response_check.py``), the format check does not.
 """
 
 from __future__ import annotations

@@ -176,7 +176,7 @@ def test_the_key_object_never_shows_its_text() -> None:
 def _half_built_classes() -> list[type]:
     from aigenstudio._client.base import BaseClient
     from aigenstudio._core.api_key import APIKey
-    from aigenstudio._http import config, hooks, httpx_clients, options, pools, retries, sending, wire
+    from aigenstudio._http import hooks, httpx_clients, pools, retries, sending, settings, wire
     from aigenstudio._http.auth import BearerAuth
 
     return [
@@ -185,8 +185,8 @@ def _half_built_classes() -> list[type]:
         BaseClient,
         APIKey,
         BearerAuth,
-        config.Settings,
-        options.Options,
+        settings.Settings,
+        settings.Options,
         httpx_clients.HttpxClients,
         pools.Pools,
         hooks.RequestHooks,

@@ -20,8 +20,8 @@ from typing import IO, Any
 from .._core.api_facts import ACTIVE_JOBS_PER_ACCOUNT
 from .._core.errors import AigenStudioError, APIError, ConfigurationError, RequestValidationError
 from .._core.server_text import MAX_SERVER_TEXT, server_text
-from .._http.config import API_KEY_ENV
-from .._workflow.facade import ApiClient, call, operations
+from .._http.settings import API_KEY_ENV
+from .._workflow.api_calls import ApiClient, call, operations
 from .._workflow.waiting import MAX_POLL_INTERVAL, POLL_INTERVAL
 from .files import CatalogFileError, count_rows, dry_run, read_rows
 from .journal import (

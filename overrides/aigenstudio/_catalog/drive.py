@@ -29,7 +29,7 @@ from typing import Any
 
 from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 
-from .._workflow.facade import ApiClient
+from .._workflow.api_calls import ApiClient
 from .._workflow.results import JobResults, job_results
 from .._workflow.waiting import wait_for_job, wait_for_job_async
 from .job_events import JobEvents

@@ -29,7 +29,7 @@ from typing import Any
 
 from .._core.api_facts import ACTIVE_JOBS_PER_ACCOUNT
 from .._core.errors import ArgumentTypeError, RequestValidationError
-from .._workflow.facade import ApiClient
+from .._workflow.api_calls import ApiClient
 from .._workflow.waiting import MAX_POLL_INTERVAL, POLL_INTERVAL
 from .drive import BatchOutcome, Waits, drive, drive_async
 from .job_events import JobEvents

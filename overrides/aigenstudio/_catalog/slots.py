@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 from .._core.api_key import key_fingerprint
 from .._core.errors import ConfigurationError, RequestValidationError
-from .._http.config import key_kind
-from .._workflow.facade import ApiClient
+from .._http.settings import key_kind
+from .._workflow.api_calls import ApiClient
 from .job_events import JobEvents
 from .run import Batch
 

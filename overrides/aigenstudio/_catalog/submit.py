@@ -19,7 +19,7 @@ from aigenstudio_client.models.product_photo_job_create_request import ProductPh
 from .._core.api_facts import RETRY_AFTER_HEADER
 from .._core.backoff import Backoff
 from .._core.errors import APIStatusError
-from .._workflow.facade import ApiClient, async_jobs, call, call_async, jobs
+from .._workflow.api_calls import ApiClient, async_jobs, call, call_async, jobs
 from .._workflow.waiting import POLL_GROWTH
 
 __all__ = ["Backpressure", "create_job", "create_job_async", "nothing_created"]

@@ -22,14 +22,21 @@ from .._core.api_key import conceal
 from .._core.errors import PaginationLoopError
 from .._http.attempt import DEFAULT_MAX_RESPONSE_SIZE
 from .._http.auth import BearerAuth
-from .._http.config import DEFAULT_TIMEOUT, Settings, resolve_settings
-from .._http.guard import parse_error
 from .._http.hooks import RequestHooks
 from .._http.httpx_clients import HttpxClients
-from .._http.options import Options, check_counts, checked_httpx_args, checked_timeout
 from .._http.pools import Pools
 from .._http.request_id import RequestIdState
+from .._http.response_check import parse_error
 from .._http.retries import MAX_RETRIES, RetryPolicy
+from .._http.settings import (
+    DEFAULT_TIMEOUT,
+    Options,
+    Settings,
+    check_counts,
+    checked_httpx_args,
+    checked_timeout,
+    resolve_settings,
+)
 from .._version import __version__
 from .copies import Copies
 from .view import ClientView

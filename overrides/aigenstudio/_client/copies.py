@@ -15,8 +15,7 @@ from typing import Any, Self
 import httpx
 
 from .._core.errors import ConfigurationError
-from .._http.config import Settings
-from .._http.options import Options, checked_httpx_args, checked_timeout
+from .._http.settings import Options, Settings, checked_httpx_args, checked_timeout
 
 __all__ = ["Copies"]
 

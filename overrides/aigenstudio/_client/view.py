@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .._http.config import KeyKind, Settings
 from .._http.request_id import RequestIdState
+from .._http.settings import KeyKind, Settings
 
 __all__ = ["ClientView"]
 

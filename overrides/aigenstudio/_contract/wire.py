@@ -136,7 +136,7 @@ def request_instance(
 
 
 _ABSENT = object()
-# Set by the client's build_request (``_outgoing``) to the ``json=`` value of the request.
+# Set by the client's build_request (``_http/request_build.py``) to the ``json=`` value of the request.
 JSON_BODY_EXTENSION = "aigenstudio.json_body"
 
 

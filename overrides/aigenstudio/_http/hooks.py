@@ -27,9 +27,9 @@ from .._contract.spec import OPERATION_EXTENSION, PATH_EXTENSION, Operation, Spe
 from .._core.api_facts import REQUEST_ID_HEADER
 from .._core.errors import RequestValidationError
 from .._core.log import log_request
-from .config import Settings, missing_key_error
-from .guard import EXCHANGE_KEY, Exchange, finish_response
 from .request_id import RequestIdState, check_request_id
+from .response_check import EXCHANGE_KEY, Exchange, finish_response
+from .settings import Settings, missing_key_error
 
 __all__ = ["RequestHooks"]
 

@@ -33,13 +33,13 @@ import httpx
 from .._core.errors import ConfigurationError
 from .._core.redaction import fields_repr
 from .auth import BearerAuth
-from .config import DEFAULT_LIMITS, Settings, is_loopback_host
 from .hooks import RequestHooks
 from .inflate import ACCEPT_ENCODING
-from .outgoing import AsyncCheckedHttpClient, CheckedHttpClient
 from .proxies import environment_proxy
+from .request_build import AsyncCheckedHttpClient, CheckedHttpClient
 from .retries import RetryPolicy
 from .sending import AsyncSendingTransport, SendingTransport
+from .settings import DEFAULT_LIMITS, Settings, is_loopback_host
 from .wire import AsyncPoolTransport, PoolTransport
 
 __all__ = ["HttpxClients"]

@@ -10,7 +10,7 @@
 3. ``Retrying.delay``: retry (``Retry-After`` or backoff, within the call's budget, logged and
    marked ``X-Retry-Attempt``) or stop;
 4. the in-memory response, or the typed error: httpx transport failures become
-   APITimeoutError / APIConnectionError (``guard.transport_error``) raised outside any
+   APITimeoutError / APIConnectionError (``response_check.transport_error``) raised outside any
    ``except`` block, so no ``__context__`` keeps the live request (whose headers hold the key).
 
 An attempt that ends after ``close()`` raises ClientClosedError instead of being retried or
@@ -29,7 +29,7 @@ import httpx
 from .._core.loop import running_asyncio_loop
 from .attempt import DEFAULT_MAX_RESPONSE_SIZE, Attempt, aread_body, attempt_budget, read_body
 from .deadline import EXPIRED, attempt_deadline
-from .guard import transport_error
+from .response_check import transport_error
 from .retries import ATTEMPTS_EXTENSION, Retrying, RetryPolicy
 
 __all__ = ["AsyncSendingTransport", "SendingTransport"]

@@ -17,7 +17,7 @@ from aigenstudio_client.models.product_photo_job_summary import ProductPhotoJobS
 
 from .._contract.spec import load_spec
 from .._core.errors import PaginationLoopError, RequestValidationError
-from .facade import ApiClient, async_jobs, jobs, typed_error
+from .api_calls import ApiClient, async_jobs, jobs, typed_error
 
 __all__ = ["PaginationLoopError", "iter_jobs", "iter_jobs_async"]
 

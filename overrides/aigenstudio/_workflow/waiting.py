@@ -25,7 +25,7 @@ from .._core.backoff import Backoff
 from .._core.errors import AigenStudioError, APIStatusError, APITimeoutError, RequestValidationError
 from .._core.seconds import is_seconds
 from .._http.deadline import time_budget
-from .facade import ApiClient, async_jobs, call, call_async, jobs
+from .api_calls import ApiClient, async_jobs, call, call_async, jobs
 
 __all__ = [
     "MAX_POLL_INTERVAL",

@@ -1,4 +1,4 @@
-"""Where the client may send the key (``_http/config.py``, ``_http/proxies.py``,
+"""Where the client may send the key (``_http/settings.py``, ``_http/proxies.py``,
 ``_client/copies.py``): plain HTTP only to a loopback address (decided by address, not by
 name), never through a proxy for a loopback API, no userinfo kept from ``base_url``, no second
 credential (``Authorization``, ``Cookie``, ``X-Api-Key``, ``auth=``) beside ``api_key=``, and a

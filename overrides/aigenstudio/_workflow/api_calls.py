@@ -31,7 +31,7 @@ from .._contract.spec import load_spec
 from .._core.errors import APIResponseValidationError, PaginationLoopError, status_error_from_response
 from .._core.safe_json import loads_bounded
 from .._core.server_text import response_request_id
-from .._http.guard import transport_error
+from .._http.response_check import transport_error
 
 __all__ = [
     "ApiClient",
