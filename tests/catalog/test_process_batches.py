@@ -12,33 +12,16 @@ from aigenstudio._core.errors import RequestValidationError
 from aigenstudio._http.idempotency import validate_idempotency_key
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 
-from ..workflow.conftest import CLIENT_KINDS, FakeApi, FakeClock, SimulatedCrash, make_client
+from ..workflow import conftest as workflow_fixtures
+from ..workflow.conftest import FakeApi, FakeClock, SimulatedCrash, make_client
 
-
-# The in-memory API of the workflow tests (httpx.MockTransport), for each kind of client.
-@pytest.fixture
-def api() -> FakeApi:
-    return FakeApi()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture(params=CLIENT_KINDS)
-def client_kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def client(client_kind: str, api: FakeApi) -> Any:
-    return make_client(client_kind, api.handler)
-
-
-@pytest.fixture
-def async_client(client_kind: str, api: FakeApi) -> Any:
-    return make_client(client_kind, api.handler, is_async=True)
+# The in-memory API of the workflow tests (httpx.MockTransport), for each kind of client: the
+# workflow tests' own fixtures, bound here by name (they override this folder's ``client``).
+api = workflow_fixtures.api
+clock = workflow_fixtures.clock
+client_kind = workflow_fixtures.client_kind
+client = workflow_fixtures.client
+async_client = workflow_fixtures.async_client
 
 
 def catalog(n: int) -> list[ProductPhotoImageInput]:
