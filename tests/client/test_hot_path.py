@@ -88,6 +88,46 @@ def test_a_request_naming_no_operation_of_the_spec_is_never_sent(recorder: Any) 
     client.close()
 
 
+OTHER_JOB = "11111111-2222-4333-8444-555555555555"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "extensions"),
+    [
+        # a path no operation has, claiming a real operation
+        ("GET", "/admin/secret", {"aigenstudio.operation": "list_product_photo_presets"}),
+        # a traversal that httpx normalises away, claiming the job read
+        (
+            "GET",
+            f"/product-photo-jobs/{JOB_ID}/../../internal",
+            {"aigenstudio.operation": "get_product_photo_job", "aigenstudio.path": {"job_id": JOB_ID}},
+        ),
+        # the right path under the wrong method
+        (
+            "DELETE",
+            f"/product-photo-jobs/{JOB_ID}",
+            {"aigenstudio.operation": "get_product_photo_job", "aigenstudio.path": {"job_id": JOB_ID}},
+        ),
+        # path arguments that do not fill the path sent
+        (
+            "GET",
+            f"/product-photo-jobs/{JOB_ID}",
+            {"aigenstudio.operation": "get_product_photo_job", "aigenstudio.path": {"job_id": OTHER_JOB}},
+        ),
+    ],
+)
+def test_a_request_claiming_an_operation_must_be_that_operation(
+    recorder: Any, method: str, path: str, extensions: dict[str, Any]
+) -> None:
+    # The operation a request names is trusted only for the request that operation builds:
+    # the same method and the path its arguments fill, else nothing is sent (with the key).
+    client = Client(SANDBOX_KEY, base_url=BASE_URL, max_retries=0, transport=recorder.transport())
+    with pytest.raises(RequestValidationError, match="not an operation of the API spec"):
+        client.get_httpx_client().request(method, path, extensions=extensions)
+    assert recorder.requests == []
+    client.close()
+
+
 def test_debug_logs_still_carry_path_and_timing(recorder: Any, caplog: pytest.LogCaptureFixture) -> None:
     client = Client(SANDBOX_KEY, base_url=BASE_URL, max_retries=0, transport=recorder.transport())
     with caplog.at_level(logging.DEBUG, logger="aigenstudio"):

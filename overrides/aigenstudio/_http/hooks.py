@@ -4,7 +4,8 @@ On a request, before anything is sent, in this order (``on_request``):
 
 1. the origin: only the client's base URL;
 2. the operation: a generated call names it (and its path arguments) in the request's
-   extensions, a dict lookup; a request made by hand on the client's httpx client names
+   extensions, a dict lookup, trusted only when the request's method is the operation's and
+   its path is the one those arguments fill; a request made by hand on the client's httpx client names
    none, and only then is its path matched against the spec (``Spec.match``): a path that
    is no operation of the spec is never sent;
 3. the key policy: public operations may go without a key;
@@ -92,11 +93,18 @@ class RequestHooks:
             operation, arguments = self._match(request)
         else:
             named = self.spec().named.get(name)
-            if named is None:
-                raise _not_an_operation(request)
-            operation = named
             given = request.extensions.get(PATH_EXTENSION)
             arguments = given if isinstance(given, Mapping) else {}
+            # Trusted only for the request it builds: its method, and the path its arguments
+            # fill (one string build, no matching), else a hand-made request could claim any
+            # operation and go anywhere with the key.
+            if (
+                named is None
+                or request.method != named.method
+                or self._path_of(request) != named.path_for(arguments)
+            ):
+                raise _not_an_operation(request)
+            operation = named
         if operation.path_parameters:
             operation.validate_path(arguments)
         return operation
@@ -104,15 +112,19 @@ class RequestHooks:
     def _match(self, request: httpx.Request) -> tuple[Operation, Mapping[str, str]]:
         """A hand-made request's operation, from its method and (still percent-encoded) path:
         an encoded "/" inside a path value stays inside that value."""
-        path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
-        if self._base_path and path.startswith(self._base_path):
-            path = path[len(self._base_path) :]
-        found = self.spec().match(request.method, path)
+        found = self.spec().match(request.method, self._path_of(request))
         if found is None:
             # Whatever built it, a request the spec does not describe is not the API's: it is
             # never sent, and above all never with the key.
             raise _not_an_operation(request)
         return found
+
+    def _path_of(self, request: httpx.Request) -> str:
+        """The request's path below the base URL, still percent-encoded."""
+        path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
+        if self._base_path and path.startswith(self._base_path):
+            path = path[len(self._base_path) :]
+        return path
 
     def _request_id_of(self, request: httpx.Request) -> str:
         """The caller's request id, checked, or a fresh one set on the request."""
