@@ -57,6 +57,29 @@ def test_a_bytes_key_refused_by_webhook_verification_stays_out_of_frame_locals(k
     assert_no_secret_in_locals(caught.value)
 
 
+_CREDENTIAL_HEADERS: list[dict[Any, str]] = [
+    {"Authorization": f"Bearer {SANDBOX_KEY}"},
+    {"authorization": f"Bearer {SANDBOX_KEY}"},
+    {"X-Api-Key": SANDBOX_KEY},
+    {"Cookie": f"session={SANDBOX_KEY}", "Prefer": "code=200"},
+    {b"Authorization": f"Bearer {SANDBOX_KEY}"},
+]
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+@pytest.mark.parametrize("headers", _CREDENTIAL_HEADERS, ids=lambda headers: repr(next(iter(headers))))
+def test_a_key_in_a_refused_credential_header_stays_out_of_frame_locals(
+    cls: type[Client] | type[AsyncClient], headers: dict[Any, str]
+) -> None:
+    with pytest.raises(ConfigurationError, match="carry credentials") as caught:
+        cls(SANDBOX_KEY, base_url="https://api.example.com/api/v1", httpx_args={"headers": headers})
+    assert_no_secret_in_locals(caught.value)
+    client = cls(SANDBOX_KEY, base_url="https://api.example.com/api/v1")
+    with pytest.raises(ConfigurationError, match="carry credentials") as caught:
+        client.with_headers(headers)
+    assert_no_secret_in_locals(caught.value)
+
+
 def test_the_key_fingerprint_names_a_key_without_revealing_it() -> None:
     import hashlib
 

@@ -35,6 +35,8 @@ from .._http.settings import (
     check_counts,
     checked_httpx_args,
     checked_timeout,
+    credential_header_names,
+    credential_headers_error,
     resolve_settings,
 )
 from .._version import __version__
@@ -69,6 +71,10 @@ class BaseClient(ClientView, Copies, _GeneratedClient):
         # from the first line on, the key is an APIKey (redacted repr), never text.
         key = conceal(api_key)
         del api_key
+        refused = credential_header_names(httpx_args)  # their values (a key) leave this frame first
+        if refused:
+            del httpx_args
+            raise credential_headers_error(refused)
         settings = resolve_settings(key, base_url, allow_unknown_key_prefix=allow_unknown_key_prefix)
         check_counts(max_retries, retry_policy, max_response_size)
         options = Options(

@@ -15,7 +15,14 @@ from typing import Any, Self
 import httpx
 
 from .._core.errors import ConfigurationError
-from .._http.settings import Options, Settings, checked_httpx_args, checked_timeout
+from .._http.settings import (
+    Options,
+    Settings,
+    checked_httpx_args,
+    checked_timeout,
+    credential_header_names,
+    credential_headers_error,
+)
 
 __all__ = ["Copies"]
 
@@ -38,6 +45,10 @@ class Copies:
 
     def with_headers(self, headers: dict[str, str]) -> Self:
         """A new client like this one that also sends ``headers`` (e.g. Prism's ``Prefer``)."""
+        refused = credential_header_names({"headers": headers})
+        if refused:  # dropped first: no frame of ours keeps a credential's value
+            del headers
+            raise credential_headers_error(refused)
         return self._copy(httpx_args=self._merged_httpx_arg("headers", headers))
 
     def with_cookies(self, cookies: dict[str, str]) -> Self:

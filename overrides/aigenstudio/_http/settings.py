@@ -40,6 +40,8 @@ __all__ = [
     "check_counts",
     "checked_httpx_args",
     "checked_timeout",
+    "credential_header_names",
+    "credential_headers_error",
     "is_loopback_host",
     "key_kind",
     "missing_key_error",
@@ -244,7 +246,6 @@ def checked_httpx_args(httpx_args: object, settings: Settings, *, has_transport:
         problem = header_problem(name, value) if text else "names and values must be strings"
         if problem is not None:
             raise ConfigurationError(f"httpx_args header {name!r}: {problem}")
-    _refuse_credential_headers(headers)
     url = httpx.URL(settings.base_url)
     if not isinstance(extra.get("event_hooks") or {}, Mapping):
         raise ConfigurationError("httpx_args event_hooks must be a dict of 'request'/'response' lists")
@@ -261,15 +262,29 @@ def checked_httpx_args(httpx_args: object, settings: Settings, *, has_transport:
     return extra
 
 
-def _refuse_credential_headers(headers: Mapping[str, str]) -> None:
+def credential_header_names(httpx_args: object) -> list[str]:
+    """The credential headers (``Authorization``, ``Cookie``, ``X-Api-Key``...) among
+    ``httpx_args["headers"]``, by name only; never raises.
+
+    Called first, by the constructor and by ``with_headers``, which drop their argument
+    before raising ``credential_headers_error``: frame-locals capture (Sentry, ``traceback``
+    with ``capture_locals=True``) then finds no header value, the key included, in any frame.
+    """
+    headers = httpx_args.get("headers") if isinstance(httpx_args, Mapping) else None
+    if not isinstance(headers, Mapping):
+        return []
+    names = (n.decode("latin-1") if isinstance(n, bytes) else n for n in headers)
+    found = {name for name in names if isinstance(name, str) and name.lower() in SECRET_HEADERS}
+    return sorted(found, key=str.lower)
+
+
+def credential_headers_error(names: list[str]) -> ConfigurationError:
     """A credential header would bypass the key's rules (origin-only, never over plain HTTP to
     a remote host, sandbox/live kinds) and BearerAuth would overwrite Authorization anyway."""
-    secret = sorted({name for name in headers if name.lower() in SECRET_HEADERS}, key=str.lower)
-    if secret:
-        raise ConfigurationError(
-            f"httpx_args header(s) {', '.join(secret)} carry credentials and are refused: pass the "
-            "API key as api_key= (sent as Authorization: Bearer to the API's own origin only)."
-        )
+    return ConfigurationError(
+        f"httpx_args header(s) {', '.join(names)} carry credentials and are refused: pass the "
+        "API key as api_key= (sent as Authorization: Bearer to the API's own origin only)."
+    )
 
 
 def checked_timeout(timeout: object) -> httpx.Timeout | None:
