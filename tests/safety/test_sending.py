@@ -53,3 +53,60 @@ def test_an_empty_body_reads_as_empty() -> None:
         response = client.get("https://api.test/x")
     assert response.content == b""
     assert list(response.iter_bytes()) == []
+
+
+# -- close() while an attempt runs: a final answer already read is the caller's ---------------
+
+CREATED = b'{"job": {"id": "3f1c2b4a-0000-4000-8000-000000000001"}}'
+
+
+def _closing_transport(status: int, closed: list[bool]) -> httpx.MockTransport:
+    """Answers ``status`` after close() was called (the flag set while the server answered)."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        closed.append(True)
+        return httpx.Response(status, content=CREATED, headers={"Retry-After": "0"})
+
+    return httpx.MockTransport(answer)
+
+
+def _create() -> httpx.Request:
+    return httpx.Request("POST", "https://api.test/jobs", headers={"Idempotency-Key": "idem_12345678"})
+
+
+def test_a_final_answer_read_as_close_runs_is_returned_not_lost() -> None:
+    # A 201 that created (and charged) a job must reach the caller: its job id is the only
+    # record of what was paid for. Only an answer that would be retried becomes the error.
+    closed: list[bool] = []
+    sending = SendingTransport(_closing_transport(201, closed), is_closed=lambda: bool(closed))
+    response = sending.handle_request(_create())
+    assert response.status_code == 201
+    assert response.read() == CREATED
+
+
+def test_an_answer_that_would_be_retried_after_close_is_the_closed_error() -> None:
+    from aigenstudio import ClientClosedError
+
+    closed: list[bool] = []
+    sending = SendingTransport(
+        _closing_transport(503, closed), is_closed=lambda: bool(closed), sleep=lambda s: None
+    )
+    try:
+        sending.handle_request(_create())
+    except ClientClosedError:
+        pass
+    else:
+        raise AssertionError("a 503 after close() was returned or retried")
+    assert closed == [True]  # one attempt: nothing re-sent after close()
+
+
+async def test_the_async_final_answer_read_as_aclose_runs_is_returned() -> None:
+    closed: list[bool] = []
+    inner = _closing_transport(201, closed)
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        return inner.handle_request(request)
+
+    sending = AsyncSendingTransport(httpx.MockTransport(answer), is_closed=lambda: bool(closed))
+    response = await sending.handle_async_request(_create())
+    assert response.status_code == 201

@@ -25,7 +25,8 @@ Rules (issue 4):
   follows a failure with no pause at all (the client's one ``Backoff``, ``_core/backoff.py``);
 * a closed client (``is_closed``) sends nothing more: no attempt starts after ``close()``,
   and an attempt that ends after it (its connection dropped by the close, or an answer
-  that would be retried) raises ClientClosedError instead of being retried or returned;
+  that would be retried) raises ClientClosedError instead of being retried; a final
+  answer already read in full (a 201 holding a paid job's id) is still returned;
 * every attempt keeps the caller's ``X-Request-Id`` (one is added if missing, so a logical
   call is traceable), retries carry ``X-Retry-Attempt: <n>`` and log a WARNING on
   ``aigenstudio.retries`` with ``request_id`` and ``attempt`` extra fields.

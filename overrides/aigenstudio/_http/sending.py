@@ -86,6 +86,8 @@ class SendingTransport(httpx.BaseTransport):
         while True:
             outcome = self._attempt(request, Attempt(request, self._max_size, budget, deadline), timeouts)
             delay = self._retrying.delay(attempt, outcome, deadline) if retryable else None
+            if delay is not None and self._retrying.is_closed():  # nothing is retried after close()
+                outcome, delay = self._retrying.closed_error(request), None
             if delay is None:
                 return _final(request, outcome, attempt if retryable else None)
             attempt += 1
@@ -109,8 +111,9 @@ class SendingTransport(httpx.BaseTransport):
             outcome = error
         if self._retrying.is_closed():
             self._base.close()  # a connection opened while close() ran is closed too
-            return self._retrying.closed_error(request)
-        return outcome
+            if isinstance(outcome, Exception):  # its connection dropped by close(): say so
+                return self._retrying.closed_error(request)
+        return outcome  # an answer read in full is the caller's (a 201 holds a paid job's id)
 
     def close(self) -> None:
         self._base.close()
@@ -145,6 +148,8 @@ class AsyncSendingTransport(httpx.AsyncBaseTransport):
         while True:
             outcome = await self._attempt(request, Attempt(request, self._max_size, budget, deadline))
             delay = self._retrying.delay(attempt, outcome, deadline) if retryable else None
+            if delay is not None and self._retrying.is_closed():  # nothing is retried after aclose()
+                outcome, delay = self._retrying.closed_error(request), None
             if delay is None:
                 return _final(request, outcome, attempt if retryable else None)
             attempt += 1
@@ -161,8 +166,9 @@ class AsyncSendingTransport(httpx.AsyncBaseTransport):
             outcome = error
         if self._retrying.is_closed():
             await self._base.aclose()  # a connection opened while aclose() ran is closed too
-            return self._retrying.closed_error(request)
-        return outcome
+            if isinstance(outcome, Exception):  # its connection dropped by aclose(): say so
+                return self._retrying.closed_error(request)
+        return outcome  # an answer read in full is the caller's (a 201 holds a paid job's id)
 
     async def _bounded(self, request: httpx.Request, limits: Attempt) -> httpx.Response:
         """Send and read under a cancel scope: a true deadline, even for a dripping server."""
