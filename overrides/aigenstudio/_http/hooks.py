@@ -137,7 +137,7 @@ class RequestHooks:
         return str(request_id)
 
     def on_response(self, response: httpx.Response) -> None:
-        response.read()  # in memory already: the reading transport read it, within its limits
+        response.read()  # in memory already: the sending transport read it, within its limits
         finish_response(response)
 
     async def on_request_async(self, request: httpx.Request) -> None:

@@ -112,7 +112,7 @@ class HttpxClients:
         """The httpx client's arguments, and the caller's own event hooks (run after ours)."""
         args = {k: v for k, v in self.httpx_args.items() if k not in _TRANSPORT_ARGS}
         hooks = args.pop("event_hooks", None) or {}
-        # Accept-Encoding: only what the reading layer decodes within max_response_size
+        # Accept-Encoding: only what inflate.py decodes within max_response_size
         # (httpx's default also names br/zstd whenever brotli/zstandard are importable).
         headers = {
             "User-Agent": self.user_agent,

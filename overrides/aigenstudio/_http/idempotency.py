@@ -1,7 +1,7 @@
 """Idempotency keys: the one thing between a network blip and a second paid job.
 
 The API returns the existing job when a create request repeats its ``Idempotency-Key``, so
-a key must be stable across retries of one logical call (the retry transport re-sends the
+a key must be stable across retries of one logical call (the sending transport re-sends the
 same request) and, for a re-run catalog import, across processes: ``idempotency_key_for``
 derives it from a caller namespace plus the request content.
 """

@@ -3,7 +3,7 @@
 ``find_operation("get_product_photo_job")`` is public: a vendor regrouping tags
 (``api.product_photo_api`` becoming ``api.product_photo_jobs``) moves the modules, and code
 that looks them up by name keeps working without an edit. The helpers themselves go through
-the resource facade (``facade.py``).
+the resource facade (``api_calls.py``).
 """
 
 from __future__ import annotations
