@@ -9,8 +9,9 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
+from aigenstudio._core.api_facts import RETRY_ATTEMPT_HEADER
 from aigenstudio._core.retry_after import parse_retry_after
-from aigenstudio._http.retries import ATTEMPT_HEADER, ATTEMPTS_EXTENSION, RetryPolicy
+from aigenstudio._http.retries import ATTEMPTS_EXTENSION, RetryPolicy
 
 from .conftest import Script, Sender, raises_typed
 
@@ -171,7 +172,7 @@ async def test_a_request_id_is_added_when_missing_and_shared_by_all_attempts(sen
 async def test_retries_carry_an_attempt_counter(send: Sender) -> None:
     script = Script([status(503), status(503), ok()])
     await send(script)
-    assert [seen.get(ATTEMPT_HEADER.lower()) for seen in script.seen] == [None, "2", "3"]
+    assert [seen.get(RETRY_ATTEMPT_HEADER.lower()) for seen in script.seen] == [None, "2", "3"]
 
 
 async def test_backoff_is_exponential_with_injected_jitter(send: Sender) -> None:

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from .._core.api_facts import TERMINAL_JOB_STATUSES as _TERMINAL
+from .._core.api_facts import TERMINAL_JOB_STATUSES
 from .._webhooks import WebhookEvent
 
 __all__ = ["JobEvents", "terminal_job_id"]
@@ -32,8 +32,10 @@ def terminal_job_id(payload: Any) -> str | None:
     inner = payload.get("data")
     data: Mapping[str, Any] = inner if isinstance(inner, Mapping) else payload
     status = data.get("status")
-    ended = isinstance(kind, str) and kind.removeprefix("job.") in _TERMINAL
-    if not ended and not (isinstance(kind, str) and kind.startswith("job.") and status in _TERMINAL):
+    ended = isinstance(kind, str) and kind.removeprefix("job.") in TERMINAL_JOB_STATUSES
+    if not ended and not (
+        isinstance(kind, str) and kind.startswith("job.") and status in TERMINAL_JOB_STATUSES
+    ):
         return None
     job = data.get("job")
     nested = job.get("id") if isinstance(job, Mapping) else None

@@ -18,14 +18,12 @@ from aigenstudio_client.models.product_photo_job_create_request import ProductPh
 from aigenstudio_client.types import UNSET, Unset
 
 from .._contract.spec import load_spec
-from .._core.api_facts import IDEMPOTENCY_KEY_HEADER
-from .._core.api_facts import IMAGES_PER_JOB as MAX_IMAGES_PER_JOB
+from .._core.api_facts import IDEMPOTENCY_KEY_HEADER, IMAGES_PER_JOB
 from .._core.errors import ArgumentTypeError, RequestValidationError
 from .._http.idempotency import idempotency_key_for
 
 __all__ = [
     "IMAGE_FIELDS",
-    "MAX_IMAGES_PER_JOB",
     "BodyTemplate",
     "ImageLike",
     "InvalidRowError",
@@ -54,17 +52,17 @@ class InvalidRowError(RequestValidationError):
 
 @functools.cache
 def images_per_job() -> int:
-    """The create body's ``images.maxItems`` from the bundled spec (else MAX_IMAGES_PER_JOB)."""
+    """The create body's ``images.maxItems`` from the bundled spec (else IMAGES_PER_JOB)."""
     spec = load_spec()
     create = spec.operations.get(_CREATE_OPERATION_ID)
     if create is None:
-        return MAX_IMAGES_PER_JOB
+        return IMAGES_PER_JOB
     try:
         body = spec.deref(create.body_schema)
         limit = spec.deref(body["properties"]["images"])["maxItems"]
     except (LookupError, TypeError):
-        return MAX_IMAGES_PER_JOB
-    return limit if isinstance(limit, int) and limit >= 1 else MAX_IMAGES_PER_JOB
+        return IMAGES_PER_JOB
+    return limit if isinstance(limit, int) and limit >= 1 else IMAGES_PER_JOB
 
 
 def checked_image(row: int, image: object) -> ProductPhotoImageInput:

@@ -34,14 +34,13 @@ from .._workflow.waiting import MAX_POLL_INTERVAL, POLL_INTERVAL
 from .drive import BatchOutcome, Waits, drive, drive_async
 from .job_events import JobEvents
 from .outcomes import CatalogSummary, ItemOutcome
-from .planner import MAX_IMAGES_PER_JOB, BodyTemplate, ImageLike, images_per_job
+from .planner import BodyTemplate, ImageLike, images_per_job
 from .progress import CatalogProgress
 from .run import CatalogRun, OnInvalid, Sinks, StepHook
 from .slots import run_key_kind, slot_clients
 
 __all__ = [
     "CATALOG_WAIT_TIMEOUT",
-    "MAX_IMAGES_PER_JOB",
     "BatchOutcome",
     "CatalogSummary",
     "ItemOutcome",

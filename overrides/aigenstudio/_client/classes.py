@@ -22,7 +22,8 @@ _PARAMETERS = """
             (overrides ``max_retries``).
         request_id: An ``X-Request-Id`` for every request (default: a fresh id for each).
         allow_unknown_key_prefix: Accept a key of neither prefix (a self-hosted test server).
-        transport: An httpx transport under the SDK's sending transport, in place of its own connection pool (tests, custom networking).
+        transport: An httpx transport in place of the SDK's connection pool, under its sending
+            transport (tests, custom networking).
         max_response_size: Bytes a response body may have before the read is refused.
         httpx_args: Further ``httpx.Client`` arguments (``headers``, ``limits``, ``proxy``,
             ``verify``, ``event_hooks``...); credential headers and redirects are refused.

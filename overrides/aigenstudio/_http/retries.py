@@ -41,9 +41,12 @@ from dataclasses import dataclass
 
 import httpx
 
-from .._core.api_facts import IDEMPOTENCY_KEY_HEADER as IDEMPOTENCY_HEADER
-from .._core.api_facts import REQUEST_ID_HEADER, RETRY_AFTER_HEADER
-from .._core.api_facts import RETRY_ATTEMPT_HEADER as ATTEMPT_HEADER
+from .._core.api_facts import (
+    IDEMPOTENCY_KEY_HEADER,
+    REQUEST_ID_HEADER,
+    RETRY_AFTER_HEADER,
+    RETRY_ATTEMPT_HEADER,
+)
 from .._core.backoff import Backoff
 from .._core.errors import ClientClosedError, ConfigurationError
 from .._core.seconds import is_seconds
@@ -53,7 +56,6 @@ from .request_id import new_request_id
 
 __all__ = [
     "ATTEMPTS_EXTENSION",
-    "ATTEMPT_HEADER",
     "MAX_RETRIES",
     "RetryPolicy",
     "Retrying",
@@ -116,7 +118,7 @@ def is_retryable_request(request: httpx.Request) -> bool:
     """Safe to send twice: a safe method, or a POST made idempotent by its key; replayable body."""
     method = request.method.upper()
     if method not in _SAFE_METHODS and not (
-        method == "POST" and is_valid_idempotency_key(request.headers.get(IDEMPOTENCY_HEADER))
+        method == "POST" and is_valid_idempotency_key(request.headers.get(IDEMPOTENCY_KEY_HEADER))
     ):
         return False
     # Bytes bodies (json=, content=b"...") replay; generators and files may not.
@@ -185,7 +187,7 @@ class Retrying:
         self, request: httpx.Request, attempt: int, outcome: httpx.Response | Exception, delay: float
     ) -> None:
         """Mark the next attempt on the request and log it (never the headers: they hold the key)."""
-        request.headers[ATTEMPT_HEADER] = str(attempt)
+        request.headers[RETRY_ATTEMPT_HEADER] = str(attempt)
         reason = (
             f"HTTP {outcome.status_code}" if isinstance(outcome, httpx.Response) else type(outcome).__name__
         )

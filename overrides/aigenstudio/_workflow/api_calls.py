@@ -18,7 +18,6 @@ import httpx
 from aigenstudio_client import errors as generated_errors
 from aigenstudio_client.resources import (
     AsyncProductPhotoJobs,
-    AsyncProductPhotoOperations,
     AsyncResources,
     ProductPhotoJobs,
     ProductPhotoOperations,
@@ -36,7 +35,6 @@ from .._http.response_check import transport_error
 __all__ = [
     "ApiClient",
     "async_jobs",
-    "async_operations",
     "call",
     "call_async",
     "jobs",
@@ -71,12 +69,6 @@ def operations(client: ApiClient) -> ProductPhotoOperations:
     if isinstance(client, SyncResources):
         return client.product_photo_operations
     return ProductPhotoOperations(client)  # type: ignore[arg-type]
-
-
-def async_operations(client: ApiClient) -> AsyncProductPhotoOperations:
-    if isinstance(client, AsyncResources):
-        return client.product_photo_operations
-    return AsyncProductPhotoOperations(client)  # type: ignore[arg-type]
 
 
 def call(client: ApiClient, operation: str, verb: Callable[[], RawResponse[T]], **path: Any) -> T:
