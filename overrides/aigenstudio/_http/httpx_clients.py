@@ -40,7 +40,6 @@ from .request_build import AsyncCheckedHttpClient, CheckedHttpClient
 from .retries import RetryPolicy
 from .sending import AsyncSendingTransport, SendingTransport
 from .settings import DEFAULT_LIMITS, Settings, is_loopback_host
-from .wire import AsyncPoolTransport, PoolTransport
 
 __all__ = ["HttpxClients"]
 
@@ -67,9 +66,11 @@ class HttpxClients:
         return fields_repr(self, "settings", "auth", "retry_policy", "timeout", "max_response_size")
 
     def build_sync(self, is_closed: Callable[[], bool]) -> httpx.Client:
+        from . import wire  # with the first pool, not at import: wire loads httpcore (15 ms)
+
         base = self.transport
         if base is None:
-            base = PoolTransport(**self._transport_args())
+            base = wire.PoolTransport(**self._transport_args())
         if not isinstance(base, httpx.BaseTransport):
             raise ConfigurationError("transport= is not a sync httpx transport (httpx.BaseTransport)")
         args, hooks = self._client_args()
@@ -78,7 +79,7 @@ class HttpxClients:
             self.retry_policy,
             self.max_response_size,
             is_closed=is_closed,
-            sockets_keep_deadline=isinstance(base, PoolTransport),
+            sockets_keep_deadline=isinstance(base, wire.PoolTransport),
         )
         return CheckedHttpClient(
             parameter_namer=self.hooks.parameter_name,
@@ -91,9 +92,11 @@ class HttpxClients:
         )
 
     def build_async(self, is_closed: Callable[[], bool]) -> httpx.AsyncClient:
+        from . import wire
+
         base = self.transport
         if base is None:
-            base = AsyncPoolTransport(**self._transport_args())
+            base = wire.AsyncPoolTransport(**self._transport_args())
         if not isinstance(base, httpx.AsyncBaseTransport):
             raise ConfigurationError("transport= is not an async httpx transport (httpx.AsyncBaseTransport)")
         args, hooks = self._client_args()
