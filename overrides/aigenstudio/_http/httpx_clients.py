@@ -66,10 +66,11 @@ class HttpxClients:
         return fields_repr(self, "settings", "auth", "retry_policy", "timeout", "max_response_size")
 
     def build_sync(self, is_closed: Callable[[], bool]) -> httpx.Client:
-        from . import wire  # with the first pool, not at import: wire loads httpcore (15 ms)
-
         base = self.transport
+        own_pool = base is None  # our pool: its sockets keep the attempt deadline
         if base is None:
+            from . import wire  # with the first pool, not at import: wire loads httpcore (15 ms)
+
             base = wire.PoolTransport(**self._transport_args())
         if not isinstance(base, httpx.BaseTransport):
             raise ConfigurationError("transport= is not a sync httpx transport (httpx.BaseTransport)")
@@ -79,7 +80,7 @@ class HttpxClients:
             self.retry_policy,
             self.max_response_size,
             is_closed=is_closed,
-            sockets_keep_deadline=isinstance(base, wire.PoolTransport),
+            sockets_keep_deadline=own_pool,
         )
         return CheckedHttpClient(
             parameter_namer=self.hooks.parameter_name,
@@ -92,10 +93,10 @@ class HttpxClients:
         )
 
     def build_async(self, is_closed: Callable[[], bool]) -> httpx.AsyncClient:
-        from . import wire
-
         base = self.transport
         if base is None:
+            from . import wire
+
             base = wire.AsyncPoolTransport(**self._transport_args())
         if not isinstance(base, httpx.AsyncBaseTransport):
             raise ConfigurationError("transport= is not an async httpx transport (httpx.AsyncBaseTransport)")
