@@ -36,6 +36,7 @@ A top-level resource whose name is an attribute of the generated client (``heade
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import json
 import mimetypes
@@ -60,8 +61,9 @@ FIELD_PREFIX = "field_"  # the generator's default; the config's value is used w
 COLLECTION_VERBS = {"get": "list", "post": "create"}
 ITEM_VERBS = {"get": "get", "put": "replace", "patch": "update", "delete": "delete"}
 ROOT_RESOURCE = "root"
-# Members every resource class has besides its verbs and nested resources.
-RESOURCE_MEMBERS = frozenset({"iter", "with_raw_response"})
+# Members every resource class has besides its verbs and nested resources, and the modules
+# its annotations name (``models.Job``, ``builtins.list``): a member of that name would shadow them.
+RESOURCE_MEMBERS = frozenset({"iter", "with_raw_response", "models", "builtins"})
 # Attributes of the generated Client / AuthenticatedClient (the mixins add resources to them).
 CLIENT_MEMBERS = frozenset(
     {
@@ -289,6 +291,19 @@ def qualify_builtins(code: str, names: frozenset[str] = frozenset({"list", "iter
 
     Tokens, not text: string literals (defaults, Literal[...] values) stay as they are.
     """
+    return _qualify(code, names, "builtins.")
+
+
+def qualify_models(code: str, names: frozenset[str]) -> str:
+    """``Job | None`` -> ``models.Job | None`` for the model and enum class ``names``: the facade
+    names models through the lazy ``models`` package, so importing it loads none of them, while
+    type checkers and ``typing.get_type_hints`` still resolve every annotation (and a default
+    such as ``models.Status.QUEUED`` loads just that enum)."""
+    return _qualify(code, names, "models.")
+
+
+def _qualify(code: str, names: frozenset[str], prefix: str) -> str:
+    """``prefix`` before every name token of ``names`` in ``code`` not already an attribute."""
     source = f"({code}\n)"  # inside brackets line breaks and indents are no tokens of their own
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
@@ -305,7 +320,7 @@ def qualify_builtins(code: str, names: frozenset[str] = frozenset({"list", "iter
         if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
             previous = token.string
     for offset in reversed(edits):
-        code = code[:offset] + "builtins." + code[offset:]
+        code = code[:offset] + prefix + code[offset:]
     return code
 
 
@@ -504,6 +519,8 @@ def render_facade(document: dict[str, Any], document_source: Path | None = None)
         raise FacadeError(f"the generator cannot parse the spec: {openapi.header} {openapi.detail or ''}")
     project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
     project.env.filters["qualify_builtins"] = qualify_builtins
+    models = frozenset(str(model.class_info.name) for model in [*openapi.models, *openapi.enums])
+    project.env.filters["qualify_models"] = functools.partial(qualify_models, names=models)
     resources, operations, imports = plan(openapi, config.field_prefix)
     text = project.env.get_template(TEMPLATE).render(
         resources=resources,

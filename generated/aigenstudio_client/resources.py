@@ -18,36 +18,13 @@ from __future__ import annotations
 
 import datetime
 import functools
+import importlib
 from collections.abc import AsyncIterator, Callable, Iterator, MutableMapping
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from uuid import UUID
 
-from . import errors
-from .api.product_photo_api import (
-    create_product_photo_job as _ep__create_product_photo_job,
-)
-from .api.product_photo_api import get_product_photo_job as _ep__get_product_photo_job
-from .api.product_photo_api import (
-    list_product_photo_jobs as _ep__list_product_photo_jobs,
-)
-from .api.product_photo_api import (
-    list_product_photo_operations as _ep__list_product_photo_operations,
-)
-from .api.product_photo_api import (
-    list_product_photo_presets as _ep__list_product_photo_presets,
-)
+from . import errors, models
 from .client import AuthenticatedClient, Client
-from .models.error_response import ErrorResponse
-from .models.product_photo_job_create_request import ProductPhotoJobCreateRequest
-from .models.product_photo_job_create_response import ProductPhotoJobCreateResponse
-from .models.product_photo_job_list_response import ProductPhotoJobListResponse
-from .models.product_photo_job_status import ProductPhotoJobStatus
-from .models.product_photo_job_status_response import ProductPhotoJobStatusResponse
-from .models.product_photo_job_summary import ProductPhotoJobSummary
-from .models.product_photo_operation_list_response import (
-    ProductPhotoOperationListResponse,
-)
-from .models.product_photo_preset_list_response import ProductPhotoPresetListResponse
 from .types import UNSET, Response, Unset
 
 __all__ = [
@@ -71,6 +48,62 @@ __all__ = [
 _T = TypeVar("_T")
 # iter() stops with errors.pagination_error past this many pages: no listing is this long.
 MAX_PAGES = 100_000
+
+
+class _Endpoint:
+    """A generated endpoint module, imported on the first call that uses it.
+
+    The first attribute looked up imports the module and puts it in this stand-in's place
+    among the module's globals, so later calls find the module itself: no cost per call.
+    """
+
+    __slots__ = ("_global", "_module")
+
+    def __init__(self, global_name: str, module: str) -> None:
+        self._global = global_name
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        module = importlib.import_module(self._module, __package__)
+        globals()[self._global] = module
+        return getattr(module, name)
+
+
+if TYPE_CHECKING:
+    from .api.product_photo_api import (
+        create_product_photo_job as _ep__create_product_photo_job,
+    )
+    from .api.product_photo_api import (
+        get_product_photo_job as _ep__get_product_photo_job,
+    )
+    from .api.product_photo_api import (
+        list_product_photo_jobs as _ep__list_product_photo_jobs,
+    )
+    from .api.product_photo_api import (
+        list_product_photo_operations as _ep__list_product_photo_operations,
+    )
+    from .api.product_photo_api import (
+        list_product_photo_presets as _ep__list_product_photo_presets,
+    )
+else:
+    _ep__create_product_photo_job = _Endpoint(
+        "_ep__create_product_photo_job",
+        ".api.product_photo_api.create_product_photo_job",
+    )
+    _ep__get_product_photo_job = _Endpoint(
+        "_ep__get_product_photo_job", ".api.product_photo_api.get_product_photo_job"
+    )
+    _ep__list_product_photo_jobs = _Endpoint(
+        "_ep__list_product_photo_jobs", ".api.product_photo_api.list_product_photo_jobs"
+    )
+    _ep__list_product_photo_operations = _Endpoint(
+        "_ep__list_product_photo_operations",
+        ".api.product_photo_api.list_product_photo_operations",
+    )
+    _ep__list_product_photo_presets = _Endpoint(
+        "_ep__list_product_photo_presets",
+        ".api.product_photo_api.list_product_photo_presets",
+    )
 
 
 class RawResponse(Generic[_T]):
@@ -126,46 +159,46 @@ def _bound_client(owner: object) -> AuthenticatedClient | Client:
 
 
 def _parse__create_product_photo_job(
-    response: Response[ErrorResponse | ProductPhotoJobCreateResponse],
-) -> ProductPhotoJobCreateResponse:
+    response: Response[models.ErrorResponse | models.ProductPhotoJobCreateResponse],
+) -> models.ProductPhotoJobCreateResponse:
     parsed = response.parsed
-    if not isinstance(parsed, ProductPhotoJobCreateResponse):
+    if not isinstance(parsed, models.ProductPhotoJobCreateResponse):
         raise errors.UnexpectedStatus(response.status_code, response.content)
     return parsed
 
 
 def _parse__get_product_photo_job(
-    response: Response[ErrorResponse | ProductPhotoJobStatusResponse],
-) -> ProductPhotoJobStatusResponse:
+    response: Response[models.ErrorResponse | models.ProductPhotoJobStatusResponse],
+) -> models.ProductPhotoJobStatusResponse:
     parsed = response.parsed
-    if not isinstance(parsed, ProductPhotoJobStatusResponse):
+    if not isinstance(parsed, models.ProductPhotoJobStatusResponse):
         raise errors.UnexpectedStatus(response.status_code, response.content)
     return parsed
 
 
 def _parse__list_product_photo_jobs(
-    response: Response[ErrorResponse | ProductPhotoJobListResponse],
-) -> ProductPhotoJobListResponse:
+    response: Response[models.ErrorResponse | models.ProductPhotoJobListResponse],
+) -> models.ProductPhotoJobListResponse:
     parsed = response.parsed
-    if not isinstance(parsed, ProductPhotoJobListResponse):
+    if not isinstance(parsed, models.ProductPhotoJobListResponse):
         raise errors.UnexpectedStatus(response.status_code, response.content)
     return parsed
 
 
 def _parse__list_product_photo_operations(
-    response: Response[ProductPhotoOperationListResponse],
-) -> ProductPhotoOperationListResponse:
+    response: Response[models.ProductPhotoOperationListResponse],
+) -> models.ProductPhotoOperationListResponse:
     parsed = response.parsed
-    if not isinstance(parsed, ProductPhotoOperationListResponse):
+    if not isinstance(parsed, models.ProductPhotoOperationListResponse):
         raise errors.UnexpectedStatus(response.status_code, response.content)
     return parsed
 
 
 def _parse__list_product_photo_presets(
-    response: Response[ProductPhotoPresetListResponse],
-) -> ProductPhotoPresetListResponse:
+    response: Response[models.ProductPhotoPresetListResponse],
+) -> models.ProductPhotoPresetListResponse:
     parsed = response.parsed
-    if not isinstance(parsed, ProductPhotoPresetListResponse):
+    if not isinstance(parsed, models.ProductPhotoPresetListResponse):
         raise errors.UnexpectedStatus(response.status_code, response.content)
     return parsed
 
@@ -184,10 +217,10 @@ class ProductPhotoJobs:
     def create(
         self,
         *,
-        body: ProductPhotoJobCreateRequest,
+        body: models.ProductPhotoJobCreateRequest,
         idempotency_key: str,
         x_request_id: str | Unset = UNSET,
-    ) -> ProductPhotoJobCreateResponse:
+    ) -> models.ProductPhotoJobCreateResponse:
         """Create a Product Photo job
 
         ``POST /product-photo-jobs`` (``create_product_photo_job``)
@@ -205,7 +238,7 @@ class ProductPhotoJobs:
         job_id: UUID,
         *,
         x_request_id: str | Unset = UNSET,
-    ) -> ProductPhotoJobStatusResponse:
+    ) -> models.ProductPhotoJobStatusResponse:
         """Get Product Photo job status
 
         ``GET /product-photo-jobs/{job_id}`` (``get_product_photo_job``)
@@ -222,9 +255,9 @@ class ProductPhotoJobs:
         *,
         limit: int | Unset = 20,
         cursor: datetime.datetime | Unset = UNSET,
-        status: ProductPhotoJobStatus | Unset = UNSET,
+        status: models.ProductPhotoJobStatus | Unset = UNSET,
         x_request_id: str | Unset = UNSET,
-    ) -> ProductPhotoJobListResponse:
+    ) -> models.ProductPhotoJobListResponse:
         """List Product Photo jobs
 
         ``GET /product-photo-jobs`` (``list_product_photo_jobs``)
@@ -242,9 +275,9 @@ class ProductPhotoJobs:
         self,
         *,
         limit: int | Unset = 20,
-        status: ProductPhotoJobStatus | Unset = UNSET,
+        status: models.ProductPhotoJobStatus | Unset = UNSET,
         x_request_id: str | Unset = UNSET,
-    ) -> Iterator[ProductPhotoJobSummary]:
+    ) -> Iterator[models.ProductPhotoJobSummary]:
         """List Product Photo jobs: every item, page after page
 
         ``GET /product-photo-jobs`` (``list_product_photo_jobs``)
@@ -281,10 +314,10 @@ class ProductPhotoJobsWithRawResponse:
     def create(
         self,
         *,
-        body: ProductPhotoJobCreateRequest,
+        body: models.ProductPhotoJobCreateRequest,
         idempotency_key: str,
         x_request_id: str | Unset = UNSET,
-    ) -> RawResponse[ProductPhotoJobCreateResponse]:
+    ) -> RawResponse[models.ProductPhotoJobCreateResponse]:
         """Create a Product Photo job
 
         ``POST /product-photo-jobs`` (``create_product_photo_job``)
@@ -302,7 +335,7 @@ class ProductPhotoJobsWithRawResponse:
         job_id: UUID,
         *,
         x_request_id: str | Unset = UNSET,
-    ) -> RawResponse[ProductPhotoJobStatusResponse]:
+    ) -> RawResponse[models.ProductPhotoJobStatusResponse]:
         """Get Product Photo job status
 
         ``GET /product-photo-jobs/{job_id}`` (``get_product_photo_job``)
@@ -319,9 +352,9 @@ class ProductPhotoJobsWithRawResponse:
         *,
         limit: int | Unset = 20,
         cursor: datetime.datetime | Unset = UNSET,
-        status: ProductPhotoJobStatus | Unset = UNSET,
+        status: models.ProductPhotoJobStatus | Unset = UNSET,
         x_request_id: str | Unset = UNSET,
-    ) -> RawResponse[ProductPhotoJobListResponse]:
+    ) -> RawResponse[models.ProductPhotoJobListResponse]:
         """List Product Photo jobs
 
         ``GET /product-photo-jobs`` (``list_product_photo_jobs``)
@@ -350,10 +383,10 @@ class AsyncProductPhotoJobs:
     async def create(
         self,
         *,
-        body: ProductPhotoJobCreateRequest,
+        body: models.ProductPhotoJobCreateRequest,
         idempotency_key: str,
         x_request_id: str | Unset = UNSET,
-    ) -> ProductPhotoJobCreateResponse:
+    ) -> models.ProductPhotoJobCreateResponse:
         """Create a Product Photo job
 
         ``POST /product-photo-jobs`` (``create_product_photo_job``)
@@ -371,7 +404,7 @@ class AsyncProductPhotoJobs:
         job_id: UUID,
         *,
         x_request_id: str | Unset = UNSET,
-    ) -> ProductPhotoJobStatusResponse:
+    ) -> models.ProductPhotoJobStatusResponse:
         """Get Product Photo job status
 
         ``GET /product-photo-jobs/{job_id}`` (``get_product_photo_job``)
@@ -388,9 +421,9 @@ class AsyncProductPhotoJobs:
         *,
         limit: int | Unset = 20,
         cursor: datetime.datetime | Unset = UNSET,
-        status: ProductPhotoJobStatus | Unset = UNSET,
+        status: models.ProductPhotoJobStatus | Unset = UNSET,
         x_request_id: str | Unset = UNSET,
-    ) -> ProductPhotoJobListResponse:
+    ) -> models.ProductPhotoJobListResponse:
         """List Product Photo jobs
 
         ``GET /product-photo-jobs`` (``list_product_photo_jobs``)
@@ -408,9 +441,9 @@ class AsyncProductPhotoJobs:
         self,
         *,
         limit: int | Unset = 20,
-        status: ProductPhotoJobStatus | Unset = UNSET,
+        status: models.ProductPhotoJobStatus | Unset = UNSET,
         x_request_id: str | Unset = UNSET,
-    ) -> AsyncIterator[ProductPhotoJobSummary]:
+    ) -> AsyncIterator[models.ProductPhotoJobSummary]:
         """List Product Photo jobs: every item, page after page
 
         ``GET /product-photo-jobs`` (``list_product_photo_jobs``)
@@ -448,10 +481,10 @@ class AsyncProductPhotoJobsWithRawResponse:
     async def create(
         self,
         *,
-        body: ProductPhotoJobCreateRequest,
+        body: models.ProductPhotoJobCreateRequest,
         idempotency_key: str,
         x_request_id: str | Unset = UNSET,
-    ) -> RawResponse[ProductPhotoJobCreateResponse]:
+    ) -> RawResponse[models.ProductPhotoJobCreateResponse]:
         """Create a Product Photo job
 
         ``POST /product-photo-jobs`` (``create_product_photo_job``)
@@ -469,7 +502,7 @@ class AsyncProductPhotoJobsWithRawResponse:
         job_id: UUID,
         *,
         x_request_id: str | Unset = UNSET,
-    ) -> RawResponse[ProductPhotoJobStatusResponse]:
+    ) -> RawResponse[models.ProductPhotoJobStatusResponse]:
         """Get Product Photo job status
 
         ``GET /product-photo-jobs/{job_id}`` (``get_product_photo_job``)
@@ -486,9 +519,9 @@ class AsyncProductPhotoJobsWithRawResponse:
         *,
         limit: int | Unset = 20,
         cursor: datetime.datetime | Unset = UNSET,
-        status: ProductPhotoJobStatus | Unset = UNSET,
+        status: models.ProductPhotoJobStatus | Unset = UNSET,
         x_request_id: str | Unset = UNSET,
-    ) -> RawResponse[ProductPhotoJobListResponse]:
+    ) -> RawResponse[models.ProductPhotoJobListResponse]:
         """List Product Photo jobs
 
         ``GET /product-photo-jobs`` (``list_product_photo_jobs``)
@@ -518,7 +551,7 @@ class ProductPhotoOperations:
         self,
         *,
         x_request_id: str | Unset = UNSET,
-    ) -> ProductPhotoOperationListResponse:
+    ) -> models.ProductPhotoOperationListResponse:
         """List Product Photo operations
 
         ``GET /product-photo-operations`` (``list_product_photo_operations``)
@@ -540,7 +573,7 @@ class ProductPhotoOperationsWithRawResponse:
         self,
         *,
         x_request_id: str | Unset = UNSET,
-    ) -> RawResponse[ProductPhotoOperationListResponse]:
+    ) -> RawResponse[models.ProductPhotoOperationListResponse]:
         """List Product Photo operations
 
         ``GET /product-photo-operations`` (``list_product_photo_operations``)
@@ -567,7 +600,7 @@ class AsyncProductPhotoOperations:
         self,
         *,
         x_request_id: str | Unset = UNSET,
-    ) -> ProductPhotoOperationListResponse:
+    ) -> models.ProductPhotoOperationListResponse:
         """List Product Photo operations
 
         ``GET /product-photo-operations`` (``list_product_photo_operations``)
@@ -589,7 +622,7 @@ class AsyncProductPhotoOperationsWithRawResponse:
         self,
         *,
         x_request_id: str | Unset = UNSET,
-    ) -> RawResponse[ProductPhotoOperationListResponse]:
+    ) -> RawResponse[models.ProductPhotoOperationListResponse]:
         """List Product Photo operations
 
         ``GET /product-photo-operations`` (``list_product_photo_operations``)
@@ -616,7 +649,7 @@ class ProductPhotoPresets:
         self,
         *,
         x_request_id: str | Unset = UNSET,
-    ) -> ProductPhotoPresetListResponse:
+    ) -> models.ProductPhotoPresetListResponse:
         """List Product Photo presets
 
         ``GET /product-photo-presets`` (``list_product_photo_presets``)
@@ -638,7 +671,7 @@ class ProductPhotoPresetsWithRawResponse:
         self,
         *,
         x_request_id: str | Unset = UNSET,
-    ) -> RawResponse[ProductPhotoPresetListResponse]:
+    ) -> RawResponse[models.ProductPhotoPresetListResponse]:
         """List Product Photo presets
 
         ``GET /product-photo-presets`` (``list_product_photo_presets``)
@@ -665,7 +698,7 @@ class AsyncProductPhotoPresets:
         self,
         *,
         x_request_id: str | Unset = UNSET,
-    ) -> ProductPhotoPresetListResponse:
+    ) -> models.ProductPhotoPresetListResponse:
         """List Product Photo presets
 
         ``GET /product-photo-presets`` (``list_product_photo_presets``)
@@ -687,7 +720,7 @@ class AsyncProductPhotoPresetsWithRawResponse:
         self,
         *,
         x_request_id: str | Unset = UNSET,
-    ) -> RawResponse[ProductPhotoPresetListResponse]:
+    ) -> RawResponse[models.ProductPhotoPresetListResponse]:
         """List Product Photo presets
 
         ``GET /product-photo-presets`` (``list_product_photo_presets``)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tools.facade import name_operation, public_surface, qualify_builtins, render_facade
+from tools.facade import name_operation, public_surface, qualify_builtins, qualify_models, render_facade
 
 from .conftest import NEXT_SPEC, ROOT, RepoCopy
 
@@ -81,6 +81,15 @@ def test_builtins_in_annotations_are_qualified_outside_string_literals() -> None
     )
     nested = "builtins.list[dict[str, list[A]]]"
     assert qualify_builtins(nested) == "builtins.list[dict[str, builtins.list[A]]]"
+
+
+def test_models_in_annotations_are_named_through_the_models_package() -> None:
+    names = frozenset({"Job", "Status"})
+    code = 'x: Job | None = None,\ny: Status | Unset = Status.QUEUED,\nz: Literal["Job"] = "Job",\nw: a.Job\n'
+    assert qualify_models(code, names) == (
+        "x: models.Job | None = None,\ny: models.Status | Unset = models.Status.QUEUED,\n"
+        'z: Literal["Job"] = "Job",\nw: a.Job\n'
+    )
 
 
 # -- a whole spec ------------------------------------------------------------------------
@@ -298,32 +307,45 @@ def test_arguments_mirror_the_generated_functions(facade: str) -> None:
         for sig in methods
         for name in [sig.split("(", 1)[0].removeprefix("async ")]
     }
-    assert signatures["JobsItems", "get"] == "get(self, job_id: str, item_id: int) -> Item"
+    assert signatures["JobsItems", "get"] == "get(self, job_id: str, item_id: int) -> models.Item"
     assert signatures["Jobs", "cancel"] == (
-        "cancel(self, job_id: str, *, x_request_id: str | Unset=UNSET) -> Job"
+        "cancel(self, job_id: str, *, x_request_id: str | Unset=UNSET) -> models.Job"
     )
     assert signatures["Jobs", "list"] == (
         "list(self, *, cursor: str | Unset=UNSET, limit: int | Unset=2,"
-        " tags: builtins.list[str] | Unset=UNSET) -> JobPage"
+        " tags: builtins.list[str] | Unset=UNSET) -> models.JobPage"
     )
     # iter: list's arguments without the cursor, yielding the page's one list of models
     assert signatures["Jobs", "iter"] == (
-        "iter(self, *, limit: int | Unset=2, tags: builtins.list[str] | Unset=UNSET) -> Iterator[Job]"
+        "iter(self, *, limit: int | Unset=2, tags: builtins.list[str] | Unset=UNSET) -> Iterator[models.Job]"
     )
     assert signatures["AsyncJobs", "iter"].startswith("async iter(self, *, limit")
-    assert signatures["AsyncJobs", "iter"].endswith("-> AsyncIterator[Job]")
-    assert signatures["JobsItems", "list"] == "list(self, job_id: str) -> builtins.list[Item]"
-    assert signatures["JobsItemsWithRawResponse", "get"].endswith("-> RawResponse[Item]")
+    assert signatures["AsyncJobs", "iter"].endswith("-> AsyncIterator[models.Job]")
+    assert signatures["JobsItems", "list"] == "list(self, job_id: str) -> builtins.list[models.Item]"
+    assert signatures["JobsItemsWithRawResponse", "get"].endswith("-> RawResponse[models.Item]")
     assert signatures["Jobs", "delete"].endswith("-> None")  # a 204 without content
+
+
+# The endpoint modules, named where the facade imports them: the TYPE_CHECKING imports and
+# the stand-ins that import each on first use (the only lines that name a tag package).
+ENDPOINT_IMPORTS = re.compile(r"^if TYPE_CHECKING:\n(?:    .*\n|\n)*?else:\n(?:    .*\n)+", re.MULTILINE)
+
+
+def _endpoint_modules(text: str) -> list[tuple[str, str]]:
+    """(global name, module) of each endpoint stand-in, without its tag package."""
+    found = re.findall(r'(_ep__\w+) = _Endpoint\(\s*"\1",\s*"\.api\.\w+\.(\w+)"', text)
+    return sorted(found)
 
 
 def test_a_tag_regrouping_leaves_the_facade_unchanged_but_its_imports(facade: str) -> None:
     regrouped = render_facade(yaml.safe_load(REGROUPED_SPEC))
     assert public_surface(regrouped) == public_surface(facade)
-    imports = re.compile(r"^from \.api\.\w+ import (\w+ as \w+|\(\n\s+\w+ as \w+,\n\))$", re.MULTILINE)
-    assert imports.sub("", regrouped) == imports.sub("", facade)
+    assert len(ENDPOINT_IMPORTS.findall(facade)) == 1
+    assert ENDPOINT_IMPORTS.sub("", regrouped) == ENDPOINT_IMPORTS.sub("", facade)
+    assert _endpoint_modules(regrouped) == _endpoint_modules(facade) != []
     assert "from .api.work import" in regrouped
     assert "from .api.jobs import" in facade
+    assert '".api.work.' in regrouped
 
 
 def test_the_vendor_tag_regrouping_leaves_the_facade_unchanged_but_its_imports() -> None:
@@ -333,11 +355,56 @@ def test_the_vendor_tag_regrouping_leaves_the_facade_unchanged_but_its_imports()
     regrouped = render_facade(load_document(NEXT_SPEC))
     assert public_surface(regrouped) == public_surface(today)
     assert today == (ROOT / "generated" / "aigenstudio_client" / "resources.py").read_text()
-    differing = [
-        (old, new) for old, new in zip(today.splitlines(), regrouped.splitlines(), strict=False) if old != new
+    assert regrouped != today  # the endpoint modules did move...
+    # ...and only the imports changed
+    assert ENDPOINT_IMPORTS.sub("", regrouped) == ENDPOINT_IMPORTS.sub("", today)
+    assert _endpoint_modules(regrouped) == _endpoint_modules(today) != []
+    assert "product_photo_api" in today
+    assert "product_photo_api" not in ENDPOINT_IMPORTS.sub("", today)
+
+
+LAZY_SPEC = """\
+openapi: 3.1.0
+info: {title: Lazy, version: 1.0.0}
+paths:
+  /studios/{studioId}:
+    get:
+      operationId: getStudio
+      parameters:
+        - {name: studioId, in: path, required: true, schema: {type: string}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Studio'}}}}
+  /studios/{studioId}/models:
+    get:
+      operationId: listStudioModels
+      parameters:
+        - {name: studioId, in: path, required: true, schema: {type: string}}
+        - {name: status, in: query, schema: {type: string, enum: [queued, done], default: queued}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Studio'}}}}
+components:
+  schemas:
+    Studio: {type: object, required: [id], properties: {id: {type: string}}}
+"""
+
+
+def test_the_facade_imports_no_endpoint_module_and_no_model_at_import() -> None:
+    text = render_facade(yaml.safe_load(LAZY_SPEC))
+    compile(text, "resources.py", "exec")
+    outside = ENDPOINT_IMPORTS.sub("", text)  # the TYPE_CHECKING imports and the stand-ins
+    assert ".api." not in outside
+    assert "from .models" not in outside
+    assert _endpoint_modules(text) == [
+        ("_ep__get_studio", "get_studio"),
+        ("_ep__list_studio_models", "list_studio_models"),
     ]
-    assert differing  # the endpoint modules did move...
-    assert all("product_photo_api" in old for old, _ in differing)  # ...and only the imports changed
+    assert "from . import errors, models\n" in text
+    # models are named through the lazy package; an enum default loads that enum alone
+    assert "-> models.Studio:" in text
+    assert "= models.ListStudioModelsStatus.QUEUED," in text
+    # a nested resource named `models` would shadow the package in its class: it gets a "_"
+    assert "def models_(self) -> StudiosModels:" in text
+    assert "def models(" not in text
 
 
 def test_the_rendered_text_is_stable(facade: str) -> None:

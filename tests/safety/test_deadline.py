@@ -10,7 +10,8 @@ from typing import Any
 import httpcore
 import pytest
 from aigenstudio import AsyncClient, Client
-from aigenstudio._http.deadline import DeadlineBackend, attempt_deadline, current_deadline, time_budget
+from aigenstudio._http.deadline import attempt_deadline, current_deadline, time_budget
+from aigenstudio._http.wire import DeadlineBackend
 
 BASE_URL = "https://api.example.test/api/v1"
 KEY = "aigen_test_" + "d3adl1n3" * 3

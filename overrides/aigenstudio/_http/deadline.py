@@ -10,23 +10,21 @@ A single context variable (per thread and per asyncio task) holds the absolute
 - ``attempt_deadline(deadline)``: the sending transport runs each sync attempt inside it.
   httpcore gives every socket read of a phase the same read timeout, so a server that sends
   a byte every half second is never "timed out"; a sync call has no cancel scope, so the
-  default pool's network streams (``DeadlineBackend``, given to httpcore's public
-  ``network_backend=`` argument) clamp every connect, read and write to the time left and
-  refuse to start one once it has passed. Async attempts use a cancel scope instead.
+  default pool's network streams (``wire.DeadlineBackend``, given to httpcore's public
+  ``network_backend=`` argument) clamp every connect, read and write to the time left
+  (``clamp_timeout``) and refuse to start one once it has passed. Async attempts use a
+  cancel scope instead. (httpcore is imported with the pool, in wire.py, not here.)
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
 
-import httpcore
-
-__all__ = ["EXPIRED", "DeadlineBackend", "attempt_deadline", "current_deadline", "time_budget"]
+__all__ = ["EXPIRED", "attempt_deadline", "clamp_timeout", "current_deadline", "time_budget"]
 
 _DEADLINE: ContextVar[float] = ContextVar("aigenstudio_deadline", default=math.inf)
 EXPIRED = "the request's overall timeout elapsed"
@@ -66,7 +64,8 @@ class attempt_deadline:  # used as a function: ``with attempt_deadline(t):``
         _DEADLINE.reset(self._token)
 
 
-def _clamp(timeout: float | None, expired: type[Exception]) -> float | None:
+def clamp_timeout(timeout: float | None, expired: type[Exception]) -> float | None:
+    """``timeout`` cut to the time the running attempt has left; ``expired`` once none is left."""
     deadline = _DEADLINE.get()
     if deadline == math.inf:
         return timeout
@@ -74,57 +73,3 @@ def _clamp(timeout: float | None, expired: type[Exception]) -> float | None:
     if left <= 0:
         raise expired(EXPIRED)
     return left if timeout is None else min(timeout, left)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
-    ) -> Any:
-        inner = self._inner.start_tls(ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout))
-        return _DeadlineStream(inner)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's sync backend with every stream clamped to the running attempt's deadline."""
-
-    def __init__(self, inner: httpcore.NetworkBackend | None = None) -> None:
-        self._inner = inner or httpcore.SyncBackend()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        stream = self._inner.connect_tcp(
-            host, port, _clamp(timeout, httpcore.ConnectTimeout), local_address, socket_options
-        )
-        return _DeadlineStream(stream)
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
-        stream = self._inner.connect_unix_socket(
-            path, _clamp(timeout, httpcore.ConnectTimeout), socket_options
-        )
-        return _DeadlineStream(stream)
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)

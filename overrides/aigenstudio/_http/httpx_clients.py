@@ -40,7 +40,6 @@ from .request_build import AsyncCheckedHttpClient, CheckedHttpClient
 from .retries import RetryPolicy
 from .sending import AsyncSendingTransport, SendingTransport
 from .settings import DEFAULT_LIMITS, Settings, is_loopback_host
-from .wire import AsyncPoolTransport, PoolTransport
 
 __all__ = ["HttpxClients"]
 
@@ -68,8 +67,11 @@ class HttpxClients:
 
     def build_sync(self, is_closed: Callable[[], bool]) -> httpx.Client:
         base = self.transport
+        own_pool = base is None  # our pool: its sockets keep the attempt deadline
         if base is None:
-            base = PoolTransport(**self._transport_args())
+            from . import wire  # with the first pool, not at import: wire loads httpcore (15 ms)
+
+            base = wire.PoolTransport(**self._transport_args())
         if not isinstance(base, httpx.BaseTransport):
             raise ConfigurationError("transport= is not a sync httpx transport (httpx.BaseTransport)")
         args, hooks = self._client_args()
@@ -78,7 +80,7 @@ class HttpxClients:
             self.retry_policy,
             self.max_response_size,
             is_closed=is_closed,
-            sockets_keep_deadline=isinstance(base, PoolTransport),
+            sockets_keep_deadline=own_pool,
         )
         return CheckedHttpClient(
             parameter_namer=self.hooks.parameter_name,
@@ -93,7 +95,9 @@ class HttpxClients:
     def build_async(self, is_closed: Callable[[], bool]) -> httpx.AsyncClient:
         base = self.transport
         if base is None:
-            base = AsyncPoolTransport(**self._transport_args())
+            from . import wire
+
+            base = wire.AsyncPoolTransport(**self._transport_args())
         if not isinstance(base, httpx.AsyncBaseTransport):
             raise ConfigurationError("transport= is not an async httpx transport (httpx.AsyncBaseTransport)")
         args, hooks = self._client_args()

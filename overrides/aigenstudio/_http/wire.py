@@ -1,7 +1,7 @@
 """The default base transport: httpx requests sent on httpcore's connection pool, public API only.
 
 What ``httpx.HTTPTransport`` does, built from httpcore's public classes so that the pool
-can be given our network backend (``deadline.DeadlineBackend``: every sync socket operation
+can be given our network backend (``DeadlineBackend``, below: every sync socket operation
 clamped to the attempt's deadline) through its ``network_backend=`` argument, instead of
 swapping a private attribute: ``httpcore.ConnectionPool`` (or ``HTTPProxy`` /
 ``SOCKSProxy`` for a proxy) with ``httpx.create_ssl_context`` for verify/cert, the caller's
@@ -15,15 +15,15 @@ The pool construction and the exception table follow httpx 0.28's
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import httpcore
 import httpx
 
-from .deadline import DeadlineBackend
+from .deadline import clamp_timeout
 
-__all__ = ["AsyncPoolTransport", "PoolTransport"]
+__all__ = ["AsyncPoolTransport", "DeadlineBackend", "PoolTransport"]
 
 # httpcore's exceptions and the httpx ones they become; a subclass is found before its base.
 _EXCEPTIONS: dict[type[Exception], type[httpx.TransportError]] = {
@@ -51,6 +51,61 @@ def _httpx_error(exc: Exception) -> httpx.TransportError | None:
         if mapped is not None:
             return mapped(str(exc))
     return None
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, clamp_timeout(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, clamp_timeout(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> Any:
+        timeout = clamp_timeout(timeout, httpcore.ConnectTimeout)
+        inner = self._inner.start_tls(ssl_context, server_hostname, timeout)
+        return _DeadlineStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's sync backend with every stream clamped to the running attempt's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(
+            host, port, clamp_timeout(timeout, httpcore.ConnectTimeout), local_address, socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_unix_socket(
+            path, clamp_timeout(timeout, httpcore.ConnectTimeout), socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
 
 
 def _pool(asynchronous: bool, args: dict[str, Any]) -> Any:
