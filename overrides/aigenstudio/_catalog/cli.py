@@ -31,7 +31,8 @@ from .journal import (
     JournalMismatchError,
     check_key_kind,
     journal_error,
-    open_read_only,
+    read_meta,
+    read_status,
     same_file,
 )
 from .planner import BodyTemplate
@@ -257,13 +258,9 @@ def _journal_meta(journal: str) -> dict[str, str]:
     if not os.path.exists(journal):
         return {}
     try:
-        db = open_read_only(journal)
+        return read_meta(journal)
     except (JournalFileError, JournalBusyError):
         return {}  # the run (or the dry run's lookup) says what is wrong with it
-    try:
-        return dict(db.execute("SELECT name, value FROM meta").fetchall())
-    finally:
-        db.close()
 
 
 def _run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str]) -> int:
@@ -333,17 +330,8 @@ def _credits_per_image(client: ApiClient, operation: str) -> int | None:
 def _status(journal: str, out: IO[str]) -> int:
     if not os.path.exists(journal):
         return _fail(out, f"error: no journal at {journal}", "input")
-    db = open_read_only(journal)
-    try:
-        meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
-        items = dict(db.execute("SELECT status, COUNT(*) FROM items GROUP BY status").fetchall())
-        jobs = dict(db.execute("SELECT status, COUNT(*) FROM batches GROUP BY status").fetchall())
-        credits = _total_credits(db)
-        open_jobs = db.execute(
-            "SELECT seq, job_id FROM batches WHERE status IN ('planned', 'submitted') ORDER BY seq"
-        ).fetchall()
-    finally:
-        db.close()
+    status = read_status(journal)
+    meta, items = status.meta, status.items
     _say(
         out,
         f"journal {journal}: namespace {meta.get('namespace')}, options {meta.get('options')}, "
@@ -354,14 +342,11 @@ def _status(journal: str, out: IO[str]) -> int:
         f"images: {items.get('completed', 0)} completed, {items.get('failed', 0)} failed, "
         f"{items.get('pending', 0)} in open jobs",
     )
-    finished = sum(n for status, n in jobs.items() if status not in ("planned", "submitted"))
-    _say(out, f"jobs: {finished} finished, {len(open_jobs)} open; credits used: {credits}")
-    for seq, job_id in open_jobs:
+    _say(
+        out,
+        f"jobs: {status.finished_jobs} finished, {len(status.open_jobs)} open; "
+        f"credits used: {status.credits_used}",
+    )
+    for seq, job_id in status.open_jobs:
         _say(out, f"  open batch {seq}: job {job_id or '(not created yet)'}; a rerun re-attaches to it")
     return EXIT_CODES["done"]
-
-
-def _total_credits(db: sqlite3.Connection) -> int:
-    """The credits of every batch, summed in Python: SQL's SUM stops at 64 bits, and each
-    batch may hold up to that much (the journal clamps a larger count there)."""
-    return sum(credits for (credits,) in db.execute("SELECT credits_used FROM batches") if credits)

@@ -49,10 +49,13 @@ __all__ = [
     "JournalKindMismatchError",
     "JournalMismatchError",
     "JournalRecord",
+    "JournalStatus",
     "OpenBatch",
     "check_key_kind",
     "journal_error",
     "open_read_only",
+    "read_meta",
+    "read_status",
     "same_file",
 ]
 
@@ -440,7 +443,7 @@ class Journal(JournalWriter):
         if key_kind is not None:
             wanted["key_kind"] = key_kind
         with self._tx():
-            stored = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
+            stored = _meta(self._db)
             check_key_kind(self.path, stored, key_kind)
             for name, value in wanted.items():
                 if name in stored and stored[name] != value:
@@ -534,6 +537,50 @@ def open_read_only(path: str) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+@dataclass(frozen=True, slots=True)
+class JournalStatus:
+    """What ``catalog status`` shows: the run's settings, counts, and the batches left open."""
+
+    meta: dict[str, Any]
+    items: dict[str, int]  # item status -> count
+    finished_jobs: int
+    open_jobs: list[tuple[int, str | None]]  # (batch, job id: None before its create answered)
+    credits_used: int
+
+
+def read_status(path: str) -> JournalStatus:
+    """The journal at ``path`` summed up, read-only (checked as ``open_read_only`` does); an
+    open batch is one whose status is not terminal, as for a rerun (``open_batches``)."""
+    db = open_read_only(path)
+    try:
+        jobs = db.execute("SELECT seq, job_id, status, credits_used FROM batches ORDER BY seq").fetchall()
+        terminal = set(TERMINAL)
+        return JournalStatus(
+            meta=_meta(db),
+            items=dict(db.execute("SELECT status, COUNT(*) FROM items GROUP BY status").fetchall()),
+            finished_jobs=sum(1 for _, _, status, _ in jobs if status in terminal),
+            open_jobs=[(seq, job_id) for seq, job_id, status, _ in jobs if status not in terminal],
+            # Summed here, not by SQL: SUM stops at 64 bits, and each batch may hold up to that
+            # much (the journal clamps a larger count there).
+            credits_used=sum(credits for _, _, _, credits in jobs if credits),
+        )
+    finally:
+        db.close()
+
+
+def read_meta(path: str) -> dict[str, Any]:
+    """What the journal at ``path`` was started with (namespace, options, key kind, runs)."""
+    db = open_read_only(path)
+    try:
+        return _meta(db)
+    finally:
+        db.close()
+
+
+def _meta(db: sqlite3.Connection) -> dict[str, Any]:
+    return dict(db.execute("SELECT name, value FROM meta").fetchall())
 
 
 def journal_error(path: str, error: sqlite3.DatabaseError) -> AigenStudioError:
