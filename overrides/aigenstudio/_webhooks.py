@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ._core.api_facts import WEBHOOK_EVENT_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER
 from ._core.api_key import APIKey, check_key_characters, conceal
 from ._core.errors import AigenStudioError, ConfigurationError
 
@@ -45,9 +46,9 @@ __all__ = [
     "verify_webhook",
 ]
 
-SIGNATURE_HEADER = "X-Aigen-Signature"
-TIMESTAMP_HEADER = "X-Aigen-Timestamp"
-EVENT_ID_HEADER = "X-Aigen-Event-Id"
+SIGNATURE_HEADER = WEBHOOK_SIGNATURE_HEADER
+TIMESTAMP_HEADER = WEBHOOK_TIMESTAMP_HEADER
+EVENT_ID_HEADER = WEBHOOK_EVENT_ID_HEADER
 DEFAULT_TOLERANCE = 300
 # Event ids a WebhookDeduplicator remembers by default (the oldest are forgotten first).
 DEFAULT_MAX_EVENTS = 100_000

@@ -19,6 +19,9 @@ __all__ = [
     "RETRY_AFTER_HEADER",
     "RETRY_ATTEMPT_HEADER",
     "TERMINAL_JOB_STATUSES",
+    "WEBHOOK_EVENT_ID_HEADER",
+    "WEBHOOK_SIGNATURE_HEADER",
+    "WEBHOOK_TIMESTAMP_HEADER",
 ]
 
 # -- headers (HTTP header names are case-insensitive; httpx compares them so) -----------------
@@ -29,6 +32,11 @@ IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 REQUEST_ID_HEADER = "X-Request-Id"
 # Seconds (or an HTTP date) to wait before asking again, on a 429, 503 or a retryable 409.
 RETRY_AFTER_HEADER = "Retry-After"
+# A webhook delivery's headers: the signature (``v1=<hex HMAC-SHA256>``, a credential: a
+# valid one lets anyone replay the body), the unix time it was signed at, and the event's id.
+WEBHOOK_SIGNATURE_HEADER = "X-Aigen-Signature"
+WEBHOOK_TIMESTAMP_HEADER = "X-Aigen-Timestamp"
+WEBHOOK_EVENT_ID_HEADER = "X-Aigen-Event-Id"
 # Ours, not the vendor's (outside its X-Aigen-* namespace): the attempt number on a retry,
 # a tracing aid for the server's logs.
 RETRY_ATTEMPT_HEADER = "X-Retry-Attempt"

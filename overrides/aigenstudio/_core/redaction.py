@@ -13,6 +13,8 @@ import re
 
 import httpx
 
+from .api_facts import WEBHOOK_SIGNATURE_HEADER
+
 __all__ = [
     "ENCODING_HEADERS",
     "REDACTED",
@@ -27,7 +29,14 @@ __all__ = [
 REDACTED = "[redacted]"
 # Headers whose value is a credential, in either direction.
 SECRET_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-aigen-signature"}
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        WEBHOOK_SIGNATURE_HEADER.lower(),
+    }
 )
 # Headers that describe the bytes on the wire, not a decoded body held in memory.
 ENCODING_HEADERS = (b"content-encoding", b"transfer-encoding", b"content-length")
