@@ -53,3 +53,19 @@ def test_an_empty_body_reads_as_empty() -> None:
         response = client.get("https://api.test/x")
     assert response.content == b""
     assert list(response.iter_bytes()) == []
+
+
+def test_every_attempt_starts_from_the_callers_timeouts() -> None:
+    # A caller's own transport gets its body-phase timeouts cut to the time left; a retry must
+    # not inherit them: each attempt starts from the caller's values again.
+    seen: list[dict[str, float | None]] = []
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        seen.append(dict(request.extensions["timeout"]))
+        return httpx.Response(503 if len(seen) == 1 else 200, content=BODY)
+
+    transport = SendingTransport(httpx.MockTransport(flaky), sleep=lambda seconds: None)
+    timeout = httpx.Timeout(30.0, connect=5.0)
+    with httpx.Client(transport=transport, timeout=timeout) as client:
+        assert client.get("https://api.test/x").status_code == 200
+    assert seen == [timeout.as_dict(), timeout.as_dict()]
