@@ -11,7 +11,7 @@ import httpx
 import pytest
 from aigenstudio import Client, RequestValidationError
 
-from .conftest import BASE_URL, JOB_ID, SANDBOX_KEY, Api
+from .conftest import BASE_URL, JOB_ID, SANDBOX_KEY, Api, default_handler
 
 
 async def test_a_bad_job_id_is_refused_every_time(api: Api) -> None:
@@ -167,3 +167,28 @@ def _captured_limits(monkeypatch: pytest.MonkeyPatch, **client_args: Any) -> lis
 def test_pool_limits_reach_both_transports(monkeypatch: pytest.MonkeyPatch) -> None:
     mine = httpx.Limits(max_connections=7, max_keepalive_connections=3)
     assert _captured_limits(monkeypatch, httpx_args={"limits": mine}) == [mine, mine]
+
+
+async def test_cookies_a_response_sets_are_kept_and_a_response_without_any_changes_nothing(
+    api: Api,
+) -> None:
+    # The cookie jar skips its work for a response with no Set-Cookie header (most of them):
+    # one that has one is still stored and sent back, and the caller's cookies still go out.
+    def handler(request: httpx.Request) -> httpx.Response:
+        response = default_handler(request)
+        if request.url.path.endswith("/product-photo-presets"):
+            response.headers["Set-Cookie"] = "route=eu-1; Path=/"
+        return response
+
+    api.recorder.handler = handler
+    client = api.client(SANDBOX_KEY, httpx_args={"cookies": {"mine": "1"}})
+    await api.call("list_product_photo_operations", client)
+    assert api.recorder.last.headers["Cookie"] == "mine=1"
+    await api.call("list_product_photo_presets", client)
+    await api.call("list_product_photo_operations", client)
+    assert sorted(api.recorder.last.headers["Cookie"].split("; ")) == ["mine=1", "route=eu-1"]
+    http = client.get_httpx_client() if api.mode == "sync" else client.get_async_httpx_client()
+    assert dict(http.cookies) == {"mine": "1", "route": "eu-1"}
+    http.cookies = {"other": "2"}  # httpx's setter still replaces the jar
+    await api.call("list_product_photo_operations", client)
+    assert api.recorder.last.headers["Cookie"] == "other=2"

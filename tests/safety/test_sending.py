@@ -110,3 +110,19 @@ async def test_the_async_final_answer_read_as_aclose_runs_is_returned() -> None:
     sending = AsyncSendingTransport(httpx.MockTransport(answer), is_closed=lambda: bool(closed))
     response = await sending.handle_async_request(_create())
     assert response.status_code == 201
+
+
+def test_every_attempt_starts_from_the_callers_timeouts() -> None:
+    # A caller's own transport gets its body-phase timeouts cut to the time left; a retry must
+    # not inherit them: each attempt starts from the caller's values again.
+    seen: list[dict[str, float | None]] = []
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        seen.append(dict(request.extensions["timeout"]))
+        return httpx.Response(503 if len(seen) == 1 else 200, content=BODY)
+
+    transport = SendingTransport(httpx.MockTransport(flaky), sleep=lambda seconds: None)
+    timeout = httpx.Timeout(30.0, connect=5.0)
+    with httpx.Client(transport=transport, timeout=timeout) as client:
+        assert client.get("https://api.test/x").status_code == 200
+    assert seen == [timeout.as_dict(), timeout.as_dict()]

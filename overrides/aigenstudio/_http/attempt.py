@@ -99,26 +99,44 @@ class ReadResponse(httpx.Response):
 
 def attempt_budget(timeouts: Mapping[str, float | None]) -> float | None:
     """Seconds one attempt may take: the largest of the request's timeouts; None: unbounded."""
-    return max((v for v in timeouts.values() if v is not None), default=None)
+    budget: float | None = None
+    for value in timeouts.values():
+        if value is not None and (budget is None or value > budget):
+            budget = value
+    return budget
 
 
 class Attempt:
     """The deadline and size bookkeeping of one attempt of ``request``."""
 
-    __slots__ = ("deadline", "max_size", "request")
+    __slots__ = ("_cut_before_sending", "deadline", "max_size", "request")
 
     def __init__(
         self, request: httpx.Request, max_size: int, budget: float | None, call_deadline: float
     ) -> None:
         self.request = request
         self.max_size = max_size
-        self.deadline = call_deadline if budget is None else min(time.monotonic() + budget, call_deadline)
+        own = math.inf if budget is None else time.monotonic() + budget
+        self.deadline = min(own, call_deadline)
+        # Unless the attempt's own budget (the largest timeout) is what ends it, the timeouts
+        # are cut to the time left before sending: the call's deadline (total_timeout, a
+        # helper's time budget) comes first, or no time is left at all.
+        self._cut_before_sending = not (budget is not None and budget > 0 and own < call_deadline)
 
     def remaining(self) -> float:
         left = self.deadline - time.monotonic()
         if left <= 0:
             raise httpx.ReadTimeout(EXPIRED, request=self.request)
         return left
+
+    def start(self, timeouts: dict[str, float | None]) -> None:
+        """The request's timeouts for sending: the caller's, each cut to the time left when the
+        call's deadline binds; while the attempt's own budget does (the largest of them), every
+        phase fits in it already."""
+        if self._cut_before_sending:
+            self.shrink_timeouts(timeouts)
+        else:
+            self.request.extensions["timeout"] = timeouts  # a retry starts from the caller's again
 
     def shrink_timeouts(self, timeouts: Mapping[str, float | None]) -> None:
         """Give every phase of ``timeouts`` at most the time left (httpcore reads them per phase)."""

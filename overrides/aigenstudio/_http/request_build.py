@@ -9,6 +9,11 @@ RequestValidationError naming the argument: nothing is sent.
 A generated call checks its own path arguments (in ``_get_kwargs``, by their names) and names
 its operation in the request's extensions; only the path of a request made by hand (no
 operation named) is checked here, as a whole ("path").
+
+The same classes keep the client's cookies in a ``SetCookieJar``: httpx hands every response
+to the cookie jar, and the standard library's builds a urllib request and an email message
+from all its headers first (about as much work as the rest of our response checks); a
+response that sets no cookie skips that and changes nothing, one that does is stored as before.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from .request_id import header_value_problem
 __all__ = [
     "AsyncCheckedHttpClient",
     "CheckedHttpClient",
+    "SetCookieJar",
     "check_outgoing",
     "header_problem",
 ]
@@ -101,12 +107,37 @@ def check_outgoing(url: Any, headers: Any, extensions: Any, namer: HeaderNamer |
         _check_path(url)  # a generated call checked its path arguments by name
 
 
+_SET_COOKIE = (b"set-cookie", b"set-cookie2")  # the headers http.cookiejar reads
+
+
+class SetCookieJar(httpx.Cookies):
+    """httpx's cookies, read from a response only when it has a ``Set-Cookie`` header."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        for name, _ in response.headers.raw:
+            if name.lower() in _SET_COOKIE:
+                super().extract_cookies(response)
+                return
+
+
 class _CheckedBuild:
     """``build_request`` with the checks first; mixed into httpx's sync and async clients."""
 
-    def __init__(self, *, parameter_namer: HeaderNamer | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *, parameter_namer: HeaderNamer | None = None, cookies: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self._parameter_namer = parameter_namer
+        self._jar = SetCookieJar(cookies)
+
+    # httpx reads and sets its client's cookies through this public property only.
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._jar
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        self._jar = SetCookieJar(cookies)
 
     def build_request(self, method: str, url: Any, **kwargs: Any) -> httpx.Request:
         check_outgoing(url, kwargs.get("headers"), kwargs.get("extensions"), self._parameter_namer)

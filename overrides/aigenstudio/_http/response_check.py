@@ -30,7 +30,7 @@ from .._core.errors import (
 )
 from .._core.log import log_response
 from .._core.redaction import redacted_request
-from .._core.safe_json import IntegralFloats, JSONTooDeep, loads_bounded
+from .._core.safe_json import JSONTooDeep, loads_bounded, loads_noting_integral_floats
 from .._core.server_text import response_request_id, server_request_id
 from .attempt import ReadResponse
 from .request_id import RequestIdState
@@ -107,9 +107,8 @@ def finish_response(response: httpx.Response) -> None:
     if not operation.has_response_schema(status):
         _record(exchange, request, status, header_id)
         return
-    floats = IntegralFloats()
     try:
-        body = loads_bounded(response.content, parse_float=floats)
+        body, integral_floats = loads_noting_integral_floats(response.content)
     except ValueError as exc:
         _record(exchange, request, status, header_id)
         problem = f"nests too deeply ({exc})" if isinstance(exc, JSONTooDeep) else "is not valid JSON"
@@ -122,7 +121,7 @@ def finish_response(response: httpx.Response) -> None:
     if invalid is None and isinstance(response, ReadResponse):
         # The generated parser reads this instead of parsing again, with integers as int
         # (walked only for a body that wrote an integral number as a float: rare, and slow).
-        response.remember_json(operation.response_value(status, body) if floats.seen else body)
+        response.remember_json(operation.response_value(status, body) if integral_floats else body)
     if invalid is not None:
         raise APIResponseValidationError(
             f"HTTP {status} response does not match the API spec: {invalid.describe()}",

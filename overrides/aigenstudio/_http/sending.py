@@ -80,7 +80,7 @@ class SendingTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         retryable, deadline = self._retrying.plan(request)
-        timeouts = dict(request.extensions.get("timeout") or {})  # the caller's, before shrinking
+        timeouts = request.extensions.get("timeout") or {}  # the caller's (shrinking makes new ones)
         budget = attempt_budget(timeouts)
         attempt = 1
         while True:
@@ -101,7 +101,7 @@ class SendingTransport(httpx.BaseTransport):
         body_timeouts = timeouts if self._shrink_body_timeouts else None
         outcome: Outcome
         try:
-            limits.shrink_timeouts(timeouts)
+            limits.start(timeouts)
             if limits.deadline == math.inf:
                 outcome = read_body(self._base.handle_request(request), limits, body_timeouts)
             else:
