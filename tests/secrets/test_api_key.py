@@ -217,7 +217,6 @@ def _half_built_classes() -> list[type]:
         sending.SendingTransport,
         sending.AsyncSendingTransport,
         wire.PoolTransport,
-        wire.AsyncPoolTransport,
     ]
 
 

@@ -14,8 +14,8 @@ transport=SendingTransport(base)  sending.py: each attempt bounded by a deadline
                                 safe requests retried; transport failures typed; nothing
                                 sent or retried once the pool is closed
 base=PoolTransport              wire.py: httpcore's pool from public API, its sync sockets
-                                clamped to the attempt deadline (a caller's transport=
-                                is used as given instead)
+                                clamped to the attempt deadline; async: httpx's own
+                                AsyncHTTPTransport (a caller's transport= is used as given)
 base proxy                      env proxies (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY) or
                                 httpx_args["proxy"], set on the base transport so
                                 proxied requests still pass the sending transport; never
@@ -94,10 +94,8 @@ class HttpxClients:
 
     def build_async(self, is_closed: Callable[[], bool]) -> httpx.AsyncClient:
         base = self.transport
-        if base is None:
-            from . import wire
-
-            base = wire.AsyncPoolTransport(**self._transport_args())
+        if base is None:  # httpx's own: the async deadline is a cancel scope, no socket clamp
+            base = httpx.AsyncHTTPTransport(**self._transport_args())
         if not isinstance(base, httpx.AsyncBaseTransport):
             raise ConfigurationError("transport= is not an async httpx transport (httpx.AsyncBaseTransport)")
         args, hooks = self._client_args()

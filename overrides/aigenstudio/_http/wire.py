@@ -6,8 +6,9 @@ clamped to the attempt's deadline) through its ``network_backend=`` argument, in
 swapping a private attribute: ``httpcore.ConnectionPool`` (or ``HTTPProxy`` /
 ``SOCKSProxy`` for a proxy) with ``httpx.create_ssl_context`` for verify/cert, the caller's
 http1/http2 and pool limits; requests, responses and httpcore's exceptions are mapped to
-httpx's as httpx's own transport maps them. Async pools keep httpcore's own backend: an
-async attempt's deadline is a cancel scope. A caller's ``transport=`` is used as given.
+httpx's as httpx's own transport maps them. Sync only: an async attempt's deadline is a
+cancel scope, so the async client keeps ``httpx.AsyncHTTPTransport`` as it is. A caller's
+``transport=`` is used as given.
 
 The pool construction and the exception table follow httpx 0.28's
 ``httpx/_transports/default.py`` (BSD-3-Clause, Copyright (c) 2019, Encode OSS Ltd.).
@@ -15,7 +16,7 @@ The pool construction and the exception table follow httpx 0.28's
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import httpcore
@@ -23,7 +24,7 @@ import httpx
 
 from .deadline import clamp_timeout
 
-__all__ = ["AsyncPoolTransport", "DeadlineBackend", "PoolTransport"]
+__all__ = ["DeadlineBackend", "PoolTransport"]
 
 # httpcore's exceptions and the httpx ones they become; a subclass is found before its base.
 _EXCEPTIONS: dict[type[Exception], type[httpx.TransportError]] = {
@@ -108,7 +109,7 @@ class DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def _pool(asynchronous: bool, args: dict[str, Any]) -> Any:
+def _pool(args: dict[str, Any]) -> httpcore.ConnectionPool:
     """An httpcore pool (or proxy pool) for ``args``: the caller's transport settings."""
     limits: httpx.Limits = args["limits"]
     common: dict[str, Any] = {
@@ -120,21 +121,18 @@ def _pool(asynchronous: bool, args: dict[str, Any]) -> Any:
         "keepalive_expiry": limits.keepalive_expiry,
         "http1": args.get("http1", True),
         "http2": args.get("http2", False),
+        "network_backend": DeadlineBackend(),
     }
-    if not asynchronous:
-        common["network_backend"] = DeadlineBackend()
     proxy = args.get("proxy")
     if proxy is None:
-        return (httpcore.AsyncConnectionPool if asynchronous else httpcore.ConnectionPool)(**common)
+        return httpcore.ConnectionPool(**common)
     proxy = proxy if isinstance(proxy, httpx.Proxy) else httpx.Proxy(proxy)
     url = httpcore.URL(
         scheme=proxy.url.raw_scheme, host=proxy.url.raw_host, port=proxy.url.port, target=proxy.url.raw_path
     )
     if proxy.url.scheme in ("socks5", "socks5h"):
-        socks = httpcore.AsyncSOCKSProxy if asynchronous else httpcore.SOCKSProxy
-        return socks(proxy_url=url, proxy_auth=proxy.raw_auth, **common)
-    http_proxy = httpcore.AsyncHTTPProxy if asynchronous else httpcore.HTTPProxy
-    return http_proxy(
+        return httpcore.SOCKSProxy(proxy_url=url, proxy_auth=proxy.raw_auth, **common)
+    return httpcore.HTTPProxy(
         proxy_url=url,
         proxy_auth=proxy.raw_auth,
         proxy_headers=proxy.headers.raw,
@@ -171,29 +169,11 @@ class _BodyStream(httpx.SyncByteStream):
         self._inner.close()
 
 
-class _AsyncBodyStream(httpx.AsyncByteStream):
-    def __init__(self, inner: Any) -> None:
-        self._inner = inner
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
-            async for part in self._inner:
-                yield part
-        except Exception as exc:
-            error = _httpx_error(exc)
-            if error is None:
-                raise
-            raise error from exc
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
 class PoolTransport(httpx.BaseTransport):
     """``httpx.HTTPTransport``'s job on a pool whose sockets honour the attempt deadline."""
 
     def __init__(self, **args: Any) -> None:
-        self._pool: httpcore.ConnectionPool = _pool(False, args)
+        self._pool = _pool(args)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         try:
@@ -212,28 +192,3 @@ class PoolTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self._pool.close()
-
-
-class AsyncPoolTransport(httpx.AsyncBaseTransport):
-    """The async twin of :class:`PoolTransport` (httpcore's own async backend)."""
-
-    def __init__(self, **args: Any) -> None:
-        self._pool: httpcore.AsyncConnectionPool = _pool(True, args)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        try:
-            response = await self._pool.handle_async_request(_core_request(request))
-        except Exception as exc:
-            error = _httpx_error(exc)
-            if error is None:
-                raise
-            raise error from exc
-        return httpx.Response(
-            response.status,
-            headers=response.headers,
-            stream=_AsyncBodyStream(response.stream),
-            extensions=response.extensions,
-        )
-
-    async def aclose(self) -> None:
-        await self._pool.aclose()
