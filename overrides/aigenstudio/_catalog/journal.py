@@ -32,7 +32,8 @@ import sqlite3
 import time
 import urllib.parse
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -500,18 +501,12 @@ def _open(real: str, path: str) -> sqlite3.Connection:
     the file is our journal, an empty database or a new file; the records are checked too.
     """
     db = sqlite3.connect(real, isolation_level=None, timeout=BUSY_TIMEOUT)
-    try:
+    with _closed_on_error(db, path):
         _check_ours(db, path)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(_SCHEMA)
         _check_records(db, path)
-    except sqlite3.DatabaseError as error:
-        db.close()
-        raise journal_error(path, error) from None
-    except BaseException:
-        db.close()
-        raise
     return db
 
 
@@ -526,17 +521,24 @@ def open_read_only(path: str) -> sqlite3.Connection:
         db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
     except sqlite3.DatabaseError as error:
         raise journal_error(path, error) from None
-    try:
+    with _closed_on_error(db, path):
         if not _check_ours(db, path):
             raise JournalFileError(f"{path} holds no catalog journal yet (an empty database)")
         _check_records(db, path)
+    return db
+
+
+@contextmanager
+def _closed_on_error(db: sqlite3.Connection, path: str) -> Iterator[None]:
+    """Close ``db`` if the block fails; an SQLite error becomes what it means for the journal."""
+    try:
+        yield
     except sqlite3.DatabaseError as error:
         db.close()
         raise journal_error(path, error) from None
     except BaseException:
         db.close()
         raise
-    return db
 
 
 @dataclass(frozen=True, slots=True)
