@@ -15,7 +15,6 @@ import asyncio
 import functools
 import json
 import socket
-import threading
 import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ import pytest
 from aigenstudio import APIConnectionError, AsyncClient, Client
 
 from tests.client.conftest import SANDBOX_KEY
+from tests.servers.raw_socket import RawSocketServer
 
 BOMB_SIZE = 1 << 30  # what each bomb would inflate to
 ZEROS = b"\0" * (16 << 20)
@@ -146,46 +146,26 @@ def _response(kind: str, case: str) -> bytes:
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
 
-class EncodingServer:
+class EncodingServer(RawSocketServer):
     """Answers ``/<kind>/<case>/api/v1/...`` with that prepared response, then closes."""
 
     def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
         self.requests: list[bytes] = []
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        super().__init__()
 
     def url(self, kind: str, case: str) -> str:
         return f"http://127.0.0.1:{self.port}/{kind}/{case}/api/v1"
 
-    def _serve(self) -> None:
-        self.sock.settimeout(0.1)
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
+    def answer(self, conn: socket.socket) -> None:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += conn.recv(65536)
+        self.requests.append(head)
         try:
-            head = b""
-            while b"\r\n\r\n" not in head:
-                head += conn.recv(65536)
-            self.requests.append(head)
             _, kind, case, *_ = head.split(b" ", 2)[1].decode().split("/")
-            conn.sendall(_response(kind, case))
-        except (OSError, ValueError):
-            pass  # the client refused the body and hung up
-        finally:
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
+        except ValueError:
+            return
+        conn.sendall(_response(kind, case))
 
 
 @pytest.fixture(scope="module")

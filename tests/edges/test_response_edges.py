@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import socket
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -31,6 +30,7 @@ from aigenstudio import (
 )
 
 from tests.client.conftest import JOB_ID, SANDBOX_KEY, Api, create_body, job_summary
+from tests.servers.raw_socket import RawSocketServer
 
 OPERATIONS = [
     ("list_product_photo_operations", {}),
@@ -161,53 +161,31 @@ def test_max_response_size_must_be_a_positive_integer(size: Any) -> None:
 # -- 9. timeout is a deadline -----------------------------------------------------------
 
 
-class DrippingServer:
+class DrippingServer(RawSocketServer):
     """A loopback server that answers slowly, a byte at a time, for up to ``limit`` seconds."""
 
     def __init__(self, *, drip_headers: bool, interval: float = 0.2, limit: float = 20.0) -> None:
         self.drip_headers = drip_headers
         self.interval = interval
         self.limit = limit
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/api/v1"
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        super().__init__()
+        self.url = f"http://127.0.0.1:{self.port}/api/v1"
 
-    def _serve(self) -> None:
-        self.sock.settimeout(0.1)
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
+    def answer(self, conn: socket.socket) -> None:
         body = b'{"operations": [], "request_id": "r"}' + b" " * 1000
         head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
         started = time.monotonic()
-        try:
-            conn.recv(65536)
-            if self.drip_headers:
-                payload = head + b"X-Pad: " + b"a" * 1000 + b"\r\n\r\n" + body
-            else:
-                conn.sendall(head + b"\r\n")
-                payload = body
-            for index in range(len(payload)):
-                if self.stop.is_set() or time.monotonic() - started > self.limit:
-                    break
-                conn.sendall(payload[index : index + 1])
-                time.sleep(self.interval)
-        except OSError:
-            pass
-        finally:
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
+        conn.recv(65536)
+        if self.drip_headers:
+            payload = head + b"X-Pad: " + b"a" * 1000 + b"\r\n\r\n" + body
+        else:
+            conn.sendall(head + b"\r\n")
+            payload = body
+        for index in range(len(payload)):
+            if self.stop.is_set() or time.monotonic() - started > self.limit:
+                break
+            conn.sendall(payload[index : index + 1])
+            time.sleep(self.interval)
 
 
 @pytest.fixture
