@@ -20,7 +20,8 @@ PIPELINE_FILES = [
     "tools/facade.py",
     "tools/__init__.py",
 ]
-PIPELINE_DIRS = ["overrides/templates", "generated"]
+# The hand-written package too: a regenerated copy type-checks our helpers against its client.
+PIPELINE_DIRS = ["overrides/templates", "overrides/aigenstudio", "generated"]
 
 
 class RepoCopy:
@@ -61,6 +62,26 @@ class RepoCopy:
             [sys.executable, "-c", script], cwd=workdir, env=env, capture_output=True, text=True, check=False
         )
         assert (ran.returncode, ran.stdout) == (0, "ok\n"), ran.stdout + ran.stderr
+
+    def typecheck_overrides(self, cache: Path) -> subprocess.CompletedProcess[str]:
+        """``mypy --strict`` on the copy's hand-written package against the copy's generated one."""
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mypy",
+                "--strict",
+                "--explicit-package-bases",
+                "--cache-dir",
+                str(cache),
+                "aigenstudio",
+            ],
+            cwd=self.root / "overrides",
+            env={**os.environ, "MYPYPATH": str(self.root / "generated")},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
     def snapshot(self) -> dict[str, bytes]:
         return {

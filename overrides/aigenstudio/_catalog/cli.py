@@ -11,11 +11,19 @@ URLs, file names, the journal's namespace) has its control and bidi characters e
 from __future__ import annotations
 
 import argparse
+import enum
 import os
 import sqlite3
 import sys
 from collections.abc import Callable
 from typing import IO, Any
+
+from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
+from aigenstudio_client.models.product_photo_job_create_request_preservation_level import (
+    ProductPhotoJobCreateRequestPreservationLevel as PreservationLevel,
+)
+from aigenstudio_client.models.product_photo_operation_id import ProductPhotoOperationId
+from aigenstudio_client.types import UNSET, Unset
 
 from .._core.api_facts import ACTIVE_JOBS_PER_ACCOUNT
 from .._core.errors import AigenStudioError, APIError, ConfigurationError, RequestValidationError
@@ -35,7 +43,7 @@ from .journal import (
     read_status,
     same_file,
 )
-from .planner import BodyTemplate
+from .planner import IMAGE_FIELDS, BodyTemplate, job_options
 from .process import CATALOG_WAIT_TIMEOUT, process_catalog
 from .progress import ProgressBar
 from .slots import run_key_kind
@@ -81,11 +89,16 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument("catalog", help="a .csv (source_url[, external_id] columns) or .jsonl file")
-    run.add_argument("--operation", required=True, help="e.g. marketplace_clean")
-    run.add_argument("--preset", help="a preset id (GET /product-photo-presets)")
+    source, external = IMAGE_FIELDS
+    run.add_argument("catalog", help=f"a .csv ({source}[, {external}] columns) or .jsonl file")
+    # Choices from the generated enums: a value the spec drops is no longer offered.
+    operations = _values(ProductPhotoOperationId)
+    run.add_argument(
+        "--operation", required=True, choices=operations, metavar="ID", help=", ".join(operations)
+    )
+    run.add_argument("--preset", help="a preset id (see the API's list of presets)")
     run.add_argument("--instructions", help="free-text instructions for every image")
-    run.add_argument("--preservation-level", choices=["strict", "balanced", "creative"])
+    run.add_argument("--preservation-level", choices=_values(PreservationLevel))
     run.add_argument("--journal", required=True, help="SQLite file recording the run (created if missing)")
     run.add_argument("--results", help="write one line per row to this .jsonl or .csv file")
     run.add_argument(
@@ -131,6 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     status = catalog.add_parser("status", help="summarise the run recorded in a journal")
     status.add_argument("--journal", required=True)
     return parser
+
+
+def _values(choices: type[enum.Enum]) -> list[str]:
+    return [str(member.value) for member in choices]
 
 
 def _at_least_one(text: str) -> int:
@@ -237,12 +254,22 @@ def _fail(out: IO[str], message: str, kind: str, *more: str) -> int:
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "operation": args.operation,
-        "preset": args.preset,
-        "instructions": args.instructions,
-        "preservation_level": args.preservation_level,
-    }
+    """The job options given on the command line, built through the generated create body:
+    a field the spec renames, removes or retypes fails mypy here, not a run."""
+    chosen = ProductPhotoJobCreateRequest(
+        images=[],
+        operation=ProductPhotoOperationId(args.operation),
+        preset=_given(args.preset),
+        instructions=_given(args.instructions),
+        preservation_level=UNSET
+        if args.preservation_level is None
+        else PreservationLevel(args.preservation_level),
+    )
+    return job_options(chosen)
+
+
+def _given(text: str | None) -> str | Unset:
+    return UNSET if text is None else text
 
 
 def _namespace(args: argparse.Namespace) -> str:

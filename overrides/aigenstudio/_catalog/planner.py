@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
 from aigenstudio_client.types import UNSET, Unset
@@ -30,14 +31,19 @@ __all__ = [
     "checked_image",
     "images_per_job",
     "item_key",
+    "job_options",
 ]
 
 _CREATE_OPERATION_ID = "createProductPhotoJob"
-_PROBE_IMAGE = {"source_url": "https://example.com/probe.jpg"}
+_PROBE_IMAGE = ProductPhotoImageInput(source_url="https://example.com/probe.jpg")
 # The image input's fields (the spec's ProductPhotoImageInput): all a row sends, and all the
-# journal records of it.
-IMAGE_FIELDS = ("source_url", "external_id")
-_IMAGE_FIELD = re.compile(r"^body\.images\[(\d+)\](.*)$")
+# journal records of it. Named through the generated model, so a renamed field fails mypy.
+_IMAGE_INPUT = attrs.fields(ProductPhotoImageInput)
+IMAGE_FIELDS = (_IMAGE_INPUT.source_url.name, _IMAGE_INPUT.external_id.name)
+# The create body's list of images: its key in the job options' dict (the typed home of the
+# field is ``_with_images``, whose evolve() mypy checks against the generated model).
+_IMAGES = attrs.fields(ProductPhotoJobCreateRequest).images.name
+_IMAGE_FIELD = re.compile(rf"^body\.{_IMAGES}\[(\d+)\](.*)$")
 
 ImageLike = ProductPhotoImageInput | Mapping[str, Any]
 
@@ -120,11 +126,18 @@ class BodyTemplate:
             if isinstance(text, str):
                 _check_text(name, text)
         self._create = load_spec().operations.get(_CREATE_OPERATION_ID)
-        probe = self._model([_PROBE_IMAGE])
+        probe = ProductPhotoJobCreateRequest.from_dict({**self.options, _IMAGES: [_PROBE_IMAGE.to_dict()]})
         if probe.additional_properties:
             unknown = ", ".join(sorted(probe.additional_properties))
             raise ArgumentTypeError("job_options", f"unknown job option(s): {unknown}")
         self._validate(probe.to_dict(), rows=[0])
+        self._options_model = probe
+
+    @property
+    def webhook_url(self) -> str | None:
+        """Where the API sends this run's job events (None when no job option sets it)."""
+        url = self._options_model.webhook_url
+        return url if isinstance(url, str) and url else None
 
     def body(self, images: list[ProductPhotoImageInput], rows: list[int]) -> tuple[dict[str, Any], str]:
         """The batch's wire body and its idempotency key, after the spec's checks.
@@ -132,17 +145,18 @@ class BodyTemplate:
         The key hashes the namespace and the body (the journal's batch record), never a
         row's position: the same batch gets the same key in any rerun.
         """
-        model = self._model([image.to_dict() for image in images])
-        body = model.to_dict()
+        body = self._with_images(images).to_dict()
         self._validate(body, rows)
         return body, idempotency_key_for(self.namespace, body)
 
     def body_of_record(self, images: list[ProductPhotoImageInput]) -> dict[str, Any]:
         """The body of a batch the journal recorded (checked when it was first built)."""
-        return self._model([image.to_dict() for image in images]).to_dict()
+        return self._with_images(images).to_dict()
 
-    def _model(self, images: list[dict[str, Any]]) -> ProductPhotoJobCreateRequest:
-        return ProductPhotoJobCreateRequest.from_dict({**self.options, "images": images})
+    def _with_images(self, images: list[ProductPhotoImageInput]) -> ProductPhotoJobCreateRequest:
+        # The checked options with this batch's images, typed: a renamed or retyped field fails
+        # mypy here. Options were read once; each batch only swaps its images in.
+        return attrs.evolve(self._options_model, images=images)
 
     def _validate(self, body: dict[str, Any], rows: list[int]) -> None:
         if self._create is None:
@@ -151,6 +165,13 @@ class BodyTemplate:
             self._create.validate_arguments(json=body, headers={IDEMPOTENCY_KEY_HEADER: "k" * 16})
         except RequestValidationError as error:
             raise _on_row(error, rows) from None
+
+
+def job_options(chosen: ProductPhotoJobCreateRequest) -> dict[str, Any]:
+    """The job options (wire names and values) of a create body built with no images."""
+    options = chosen.to_dict()
+    del options[_IMAGES]
+    return options
 
 
 def _on_row(error: RequestValidationError, rows: list[int]) -> RequestValidationError:

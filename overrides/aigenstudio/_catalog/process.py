@@ -58,15 +58,13 @@ CATALOG_WAIT_TIMEOUT = 1800.0
 
 def _start(
     images: Iterable[ImageLike | None],
-    namespace: str,
+    template: BodyTemplate,
     journal: PathLike | None,
     sinks: Sinks,
     on_invalid: OnInvalid,
     clock: Callable[[], float],
-    job_options: dict[str, Any],
     clients: Sequence[ApiClient],
 ) -> CatalogRun:
-    template = BodyTemplate(namespace, job_options)
     return CatalogRun(images, template, journal, sinks, on_invalid, clock, run_key_kind(clients))
 
 
@@ -74,14 +72,14 @@ def _clients_and_waits(
     client: ApiClient | Sequence[ApiClient],
     max_active_jobs: int,
     job_events: JobEvents | None,
-    job_options: dict[str, Any],
+    template: BodyTemplate,
     waits: tuple[float, float, float, Callable[[], float]],
 ) -> tuple[list[ApiClient], Waits]:
     clients = slot_clients(client, max_active_jobs)
     if job_events is not None:
         if not isinstance(job_events, JobEvents):
             raise ArgumentTypeError("job_events", "a JobEvents fed by your webhook receiver")
-        if not job_options.get("webhook_url"):
+        if template.webhook_url is None:
             raise RequestValidationError("job_events", "needs webhook_url= (where the API sends the events)")
     return clients, Waits(*waits, events=job_events)
 
@@ -113,11 +111,12 @@ def iter_catalog(
     Closing the generator early stops the run (the workers leave at their next pause); the
     journal keeps what was recorded, and a rerun re-attaches to the jobs left running.
     """
+    template = BodyTemplate(namespace, job_options)
     clients, waits = _clients_and_waits(
-        client, max_active_jobs, job_events, job_options, (wait_timeout, poll_interval, max_interval, clock)
+        client, max_active_jobs, job_events, template, (wait_timeout, poll_interval, max_interval, clock)
     )
     sinks = Sinks(on_item, results, on_progress, on_step)
-    run = _start(images, namespace, journal, sinks, on_invalid, clock, job_options, clients)
+    run = _start(images, template, journal, sinks, on_invalid, clock, clients)
     failed = True
     try:
         yield from drive(run, clients, max_active_jobs, waits, sleep, on_batch)
@@ -229,11 +228,12 @@ async def process_catalog_async(
 ) -> CatalogSummary:
     """The async twin of :func:`process_catalog`: one task per job in flight, everything else
     (the journal's short local writes, the callbacks) in the calling event loop."""
+    template = BodyTemplate(namespace, job_options)
     clients, waits = _clients_and_waits(
-        client, max_active_jobs, job_events, job_options, (wait_timeout, poll_interval, max_interval, clock)
+        client, max_active_jobs, job_events, template, (wait_timeout, poll_interval, max_interval, clock)
     )
     sinks = Sinks(on_item, results, on_progress, on_step)
-    run = _start(images, namespace, journal, sinks, on_invalid, clock, job_options, clients)
+    run = _start(images, template, journal, sinks, on_invalid, clock, clients)
     pause = sleep if sleep is not None else asyncio.sleep
     failed = True
     try:
