@@ -10,6 +10,8 @@ must simply stop being offered (the CLI reads its choices from the generated enu
 
 from __future__ import annotations
 
+import ast
+import json
 import os
 import subprocess
 import sys
@@ -20,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .conftest import RepoCopy
+from .conftest import ROOT, RepoCopy
 
 pytestmark = pytest.mark.slow
 
@@ -169,3 +171,46 @@ def test_a_dropped_enum_value_is_no_longer_offered_by_the_cli(repo: RepoCopy, my
     assert "creative" not in choices["preservation_level"]
     assert "premium_ad" not in choices["operation"]
     assert choices["preservation_level"] == {"strict", "balanced"}
+
+
+# -- operation names: strings no type checker sees, so a test holds them to the contract --------
+
+
+def _named_operations(overrides: Path) -> dict[str, str]:
+    """Every ``*_OPERATION = "<generated function name>"`` in the package -> where it is written."""
+    named: dict[str, str] = {}
+    for path in sorted((overrides / "aigenstudio").rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id.endswith("_OPERATION")
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
+                named[node.value.value] = f"{path.relative_to(overrides).as_posix()}:{node.lineno}"
+    return named
+
+
+def _unknown_operations(root: Path) -> list[str]:
+    contract = json.loads((root / "generated" / "aigenstudio_client" / "contract.json").read_text())
+    modules = {operation["module"] for operation in contract["operations"].values()}
+    named = _named_operations(root / "overrides")
+    return [f"{where}: {name}" for name, where in named.items() if name not in modules]
+
+
+def test_every_operation_a_helper_names_is_in_the_contract() -> None:
+    named = _named_operations(ROOT / "overrides")
+    assert len(named) >= 4  # list jobs, get job, create job, list operations
+    assert _unknown_operations(ROOT) == []
+
+
+def test_a_renamed_operation_id_is_reported_at_the_helper(repo: RepoCopy) -> None:
+    def rename(spec: Spec) -> None:
+        spec["paths"]["/product-photo-jobs/{jobId}"]["get"]["operationId"] = "fetchProductPhotoJob"
+
+    _regenerated(repo, rename)
+    [unknown] = _unknown_operations(repo.root)
+    assert unknown.startswith("aigenstudio/_workflow/waiting.py:")
+    assert unknown.endswith(": get_product_photo_job")

@@ -50,6 +50,8 @@ from .slots import run_key_kind
 
 __all__ = ["EXIT_CODES", "main"]
 
+# The generated function's name of GET /product-photo-operations (for a bare client's errors).
+_LIST_OPERATIONS_OPERATION = "list_product_photo_operations"
 EXIT_CODES = {"done": 0, "failed_items": 1, "input": 2, "api": 3, "journal": 4, "interrupted": 130}
 # Called with no argument (the key from the environment) or with api_key= for each key given.
 ClientFactory = Callable[..., ApiClient]
@@ -347,7 +349,7 @@ def _dry_run(args: argparse.Namespace, make_client: ClientFactory, out: IO[str])
 
 def _credits_per_image(client: ApiClient, operation: str) -> int | None:
     resource = operations(client).with_raw_response
-    listed = call(client, "list_product_photo_operations", lambda: resource.list())
+    listed = call(client, _LIST_OPERATIONS_OPERATION, lambda: resource.list())
     for described in listed.operations:
         if str(described.id) == operation:
             return described.credits_per_image

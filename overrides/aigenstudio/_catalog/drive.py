@@ -31,7 +31,7 @@ from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 
 from .._workflow.api_calls import ApiClient
 from .._workflow.results import JobResults, job_results
-from .._workflow.waiting import wait_for_job, wait_for_job_async
+from .._workflow.waiting import Progress, wait_for_job, wait_for_job_async
 from .job_events import JobEvents
 from .outcomes import ItemOutcome
 from .run import Batch, CatalogRun
@@ -74,15 +74,10 @@ class Waits:
     def backpressure(self) -> Backpressure:
         return Backpressure(self.timeout, self.poll_interval, self.max_interval, self.clock)
 
-    def polling(self) -> dict[str, Any]:
+    @property
+    def first_poll_interval(self) -> float:
         # With webhook events, a poll waits for the job's event, at most max_interval.
-        interval = self.max_interval if self.events is not None else self.poll_interval
-        return {
-            "timeout": self.timeout,
-            "poll_interval": interval,
-            "max_interval": self.max_interval,
-            "clock": self.clock,
-        }
+        return self.max_interval if self.events is not None else self.poll_interval
 
 
 def _batch_outcome(batch: Batch, job: ProductPhotoJob) -> BatchOutcome:
@@ -109,7 +104,14 @@ def _job_in_thread(
         if waits.events is not None:
             pause = job_pause(pause, waits.events, job_id, stop)
         return wait_for_job(
-            client, job_id, on_progress=lambda p: report("poll", p), sleep=pause, **waits.polling()
+            client,
+            job_id,
+            timeout=waits.timeout,
+            poll_interval=waits.first_poll_interval,
+            max_interval=waits.max_interval,
+            on_progress=lambda p: report("poll", p),
+            clock=waits.clock,
+            sleep=pause,
         )
 
     return run
@@ -251,12 +253,21 @@ async def _job_in_task(
         job_id = uuid.UUID(batch.job_id)
     run.record.created(batch, job_id)
 
-    def on_poll(progress: Any) -> None:
+    def on_poll(progress: Progress) -> None:
         run.record.progress.job_progress(progress, batch.seq)
         run.record.step("polling", batch)
 
     wait = pause if waits.events is None else _async_job_pause(pause, waits.events, job_id)
-    return await wait_for_job_async(client, job_id, on_progress=on_poll, sleep=wait, **waits.polling())
+    return await wait_for_job_async(
+        client,
+        job_id,
+        timeout=waits.timeout,
+        poll_interval=waits.first_poll_interval,
+        max_interval=waits.max_interval,
+        on_progress=on_poll,
+        clock=waits.clock,
+        sleep=wait,
+    )
 
 
 def _async_job_pause(

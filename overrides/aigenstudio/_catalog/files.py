@@ -23,11 +23,18 @@ from aigenstudio_client.models.product_photo_image_input import ProductPhotoImag
 
 from .._core.errors import RequestValidationError
 from .journal import open_read_only
-from .planner import BodyTemplate, InvalidRowError, checked_image, images_per_job, item_key
+from .planner import (
+    IMAGE_FIELDS,
+    SOURCE_URL,
+    BodyTemplate,
+    InvalidRowError,
+    checked_image,
+    images_per_job,
+    item_key,
+)
 
 __all__ = ["CatalogFileError", "DryRun", "count_rows", "dry_run", "read_rows"]
 
-_COLUMNS = ("source_url", "external_id")
 _MAX_LISTED = 20
 
 
@@ -59,11 +66,11 @@ def read_rows(path: str | os.PathLike[str]) -> Iterator[dict[str, Any] | None]:
 
 def _csv_rows(name: str, handle: IO[str]) -> Iterator[dict[str, Any] | None]:
     reader = csv.DictReader(handle)
-    if "source_url" not in (reader.fieldnames or []):
-        raise CatalogFileError(f"{name}: the first line must name the columns, including source_url")
+    if SOURCE_URL not in (reader.fieldnames or []):
+        raise CatalogFileError(f"{name}: the first line must name the columns, including {SOURCE_URL}")
     try:
         for row in reader:
-            yield {k: row[k] or None for k in _COLUMNS if k in row}
+            yield {k: row[k] or None for k in IMAGE_FIELDS if k in row}
     except csv.Error as error:
         raise CatalogFileError(f"{name}, line {reader.line_num}: not readable as CSV ({error})") from None
 

@@ -24,7 +24,10 @@ from .._core.errors import ArgumentTypeError, RequestValidationError
 from .._http.idempotency import idempotency_key_for
 
 __all__ = [
+    "CREATE_OPERATION",
+    "EXTERNAL_ID",
     "IMAGE_FIELDS",
+    "SOURCE_URL",
     "BodyTemplate",
     "ImageLike",
     "InvalidRowError",
@@ -34,12 +37,13 @@ __all__ = [
     "job_options",
 ]
 
-_CREATE_OPERATION_ID = "createProductPhotoJob"
+# The generated function's name (the contract's Spec.named key), as every helper names one.
+CREATE_OPERATION = "create_product_photo_job"
 _PROBE_IMAGE = ProductPhotoImageInput(source_url="https://example.com/probe.jpg")
 # The image input's fields (the spec's ProductPhotoImageInput): all a row sends, and all the
 # journal records of it. Named through the generated model, so a renamed field fails mypy.
 _IMAGE_INPUT = attrs.fields(ProductPhotoImageInput)
-IMAGE_FIELDS = (_IMAGE_INPUT.source_url.name, _IMAGE_INPUT.external_id.name)
+SOURCE_URL, EXTERNAL_ID = IMAGE_FIELDS = (_IMAGE_INPUT.source_url.name, _IMAGE_INPUT.external_id.name)
 # The create body's list of images: its key in the job options' dict (the typed home of the
 # field is ``_with_images``, whose evolve() mypy checks against the generated model).
 _IMAGES = attrs.fields(ProductPhotoJobCreateRequest).images.name
@@ -60,12 +64,12 @@ class InvalidRowError(RequestValidationError):
 def images_per_job() -> int:
     """The create body's ``images.maxItems`` from the bundled spec (else IMAGES_PER_JOB)."""
     spec = load_spec()
-    create = spec.operations.get(_CREATE_OPERATION_ID)
+    create = spec.named.get(CREATE_OPERATION)
     if create is None:
         return IMAGES_PER_JOB
     try:
         body = spec.deref(create.body_schema)
-        limit = spec.deref(body["properties"]["images"])["maxItems"]
+        limit = spec.deref(body["properties"][_IMAGES])["maxItems"]
     except (LookupError, TypeError):
         return IMAGES_PER_JOB
     return limit if isinstance(limit, int) and limit >= 1 else IMAGES_PER_JOB
@@ -125,7 +129,7 @@ class BodyTemplate:
         for name, text in {"namespace": namespace, **self.options}.items():  # hashed into every key
             if isinstance(text, str):
                 _check_text(name, text)
-        self._create = load_spec().operations.get(_CREATE_OPERATION_ID)
+        self._create = load_spec().named.get(CREATE_OPERATION)
         probe = ProductPhotoJobCreateRequest.from_dict({**self.options, _IMAGES: [_PROBE_IMAGE.to_dict()]})
         if probe.additional_properties:
             unknown = ", ".join(sorted(probe.additional_properties))

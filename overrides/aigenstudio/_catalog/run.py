@@ -21,7 +21,7 @@ from typing import Any, Literal, Protocol
 
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 from aigenstudio_client.models.product_photo_job import ProductPhotoJob
-from aigenstudio_client.types import Unset
+from aigenstudio_client.types import UNSET, Unset
 
 from .._core.errors import RequestValidationError
 from .journal import (
@@ -32,7 +32,15 @@ from .journal import (
     same_file,
 )
 from .outcomes import CatalogSummary, ItemOutcome, ResultsWriter, utf8_text
-from .planner import BodyTemplate, InvalidRowError, checked_image, images_per_job, item_key
+from .planner import (
+    EXTERNAL_ID,
+    SOURCE_URL,
+    BodyTemplate,
+    InvalidRowError,
+    checked_image,
+    images_per_job,
+    item_key,
+)
 from .progress import CatalogProgress, ProgressTracker
 
 __all__ = ["Batch", "CatalogRun", "KeySlots", "OnInvalid", "Recorder", "Sinks"]
@@ -212,7 +220,7 @@ class CatalogRun:
         key = item_key(image)
         record = None if key in buffer else self.journal.lookup(key)
         if key in buffer or (record is not None and record.run == self.journal.run):
-            name = "external_id" if isinstance(image.external_id, str) else "source_url"
+            name = EXTERNAL_ID if isinstance(image.external_id, str) else SOURCE_URL
             repeated = RequestValidationError(f"images[{row}].{name}", f"unique (repeats {key!r})")
             return self._invalid(row, raw, repeated)
         if record is None:
@@ -292,7 +300,7 @@ def _check_keys(journal: Journal, fingerprints: Sequence[str | None]) -> list[Op
 
 def _reopened(template: BodyTemplate, open_batch: OpenBatch) -> Batch:
     """A batch a previous run recorded, rebuilt from the journal (its body and key as sent)."""
-    images = [ProductPhotoImageInput.from_dict(_image(url, ext)) for url, ext in open_batch.images]
+    images = [_image(url, ext) for url, ext in open_batch.images]
     body = template.body_of_record(images)
     seq, key, job_id = open_batch.seq, open_batch.idempotency_key, open_batch.job_id
     return Batch(seq, key, body, images, [None] * len(images), job_id, open_batch.key_fingerprint)
@@ -386,14 +394,14 @@ def _skipped(record: JournalRecord, row: int) -> ItemOutcome:
 
 def _identity(raw: Any) -> tuple[str | None, str | None]:
     if isinstance(raw, Mapping):
-        return _text(raw.get("source_url")), _text(raw.get("external_id"))
+        return _text(raw.get(SOURCE_URL)), _text(raw.get(EXTERNAL_ID))
     if isinstance(raw, ProductPhotoImageInput):
         return _text(raw.source_url), _text(raw.external_id)
     return None, None
 
 
-def _image(url: str, external: str | None) -> dict[str, str]:
-    return {"source_url": url} if external is None else {"source_url": url, "external_id": external}
+def _image(url: str, external: str | None) -> ProductPhotoImageInput:
+    return ProductPhotoImageInput(source_url=url, external_id=UNSET if external is None else external)
 
 
 def _printable(text: str | None) -> str | None:

@@ -21,10 +21,10 @@ from .._core.backoff import Backoff
 from .._core.errors import APIStatusError
 from .._workflow.api_calls import ApiClient, async_jobs, call, call_async, jobs
 from .._workflow.waiting import POLL_GROWTH
+from .planner import CREATE_OPERATION
 
 __all__ = ["Backpressure", "create_job", "create_job_async", "nothing_created"]
 
-_CREATE_OPERATION = "create_product_photo_job"
 _LIMIT_STATUSES = frozenset({409, 429, 503})
 # 4xx answers that may stand for a job that exists (a conflict, a timeout, a retry later).
 _MAYBE_CREATED = frozenset({408, 409, 425, 429})
@@ -76,7 +76,7 @@ def create_job(
     while True:
         try:
             created = call(
-                client, _CREATE_OPERATION, lambda: resource.create(body=request, idempotency_key=key)
+                client, CREATE_OPERATION, lambda: resource.create(body=request, idempotency_key=key)
             )
         except APIStatusError as error:
             sleep(backpressure.delay(error))
@@ -97,7 +97,7 @@ async def create_job_async(
     while True:
         try:
             created = await call_async(
-                client, _CREATE_OPERATION, lambda: resource.create(body=request, idempotency_key=key)
+                client, CREATE_OPERATION, lambda: resource.create(body=request, idempotency_key=key)
             )
         except APIStatusError as error:
             await sleep(backpressure.delay(error))

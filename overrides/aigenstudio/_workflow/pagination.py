@@ -21,8 +21,10 @@ from .api_calls import ApiClient, async_jobs, jobs, typed_error
 
 __all__ = ["PaginationLoopError", "iter_jobs", "iter_jobs_async"]
 
+# The generated function's name: the contract's key for the operation (Spec.named), and the
+# name an error from a bare client describes. tests/pipeline/test_helpers_typed.py checks that
+# every operation a helper names is in the contract.
 _LIST_OPERATION = "list_product_photo_jobs"
-_LIST_OPERATION_ID = "listProductPhotoJobs"
 
 
 def _strict_status(status: ProductPhotoJobStatus | str) -> ProductPhotoJobStatus:
@@ -38,7 +40,7 @@ def _checked_page_size(page_size: int) -> int:
     if isinstance(page_size, bool) or not isinstance(page_size, int):
         raise RequestValidationError("page_size", "an integer")
     # The spec's own bounds for `limit` (1-100 today), checked now rather than at the first page.
-    operation = load_spec().operations.get(_LIST_OPERATION_ID)
+    operation = load_spec().named.get(_LIST_OPERATION)
     if operation is not None:
         try:
             operation.validate_arguments(params={"limit": page_size})
