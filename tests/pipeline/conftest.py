@@ -18,6 +18,7 @@ PIPELINE_FILES = [
     "tools/generate.py",
     "tools/contract.py",
     "tools/facade.py",
+    "tools/media_types.py",
     "tools/__init__.py",
 ]
 PIPELINE_DIRS = ["overrides/templates", "generated"]

@@ -66,8 +66,8 @@ class _Budget:
         return httpx.DecodingError(str(exc), request=self.request)
 
 
-def too_large(limit: int, request: httpx.Request) -> ResponseTooLarge:
-    message = f"response body exceeds max_response_size ({limit} bytes decoded)"
+def too_large(limit: int, request: httpx.Request, setting: str = "max_response_size") -> ResponseTooLarge:
+    message = f"response body exceeds {setting} ({limit} bytes decoded)"
     return ResponseTooLarge(message, request=request)
 
 
