@@ -216,7 +216,7 @@ class Options:
 
 
 def check_counts(
-    max_retries: object, retry_policy: object, max_response_size: object, max_download_size: object = 1
+    max_retries: object, retry_policy: object, max_response_size: object, max_download_size: object
 ) -> None:
     """The retry and size options: integers in range, one retry count."""
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
