@@ -195,10 +195,12 @@ def _operation(
     for status, response in (raw.get("responses") or {}).items():
         code = str(status).upper()
         if code.isdigit():
-            schema = _json_schema(document, response, for_response=True)
-            responses[code] = {"schema": schema}
             if first_media_type_is_bytes((_deref(document, response) or {}).get("content")):
-                responses[code]["download"] = True  # bytes, streamed to the caller (media_types.py)
+                # Bytes, streamed to the caller (media_types.py): no JSON schema is checked,
+                # even if a JSON media type is listed after the bytes one.
+                responses[code] = {"schema": None, "download": True}
+            else:
+                responses[code] = {"schema": _json_schema(document, response, for_response=True)}
         elif len(code) == 3 and code[0].isdigit() and code.endswith("XX"):
             classes.append(int(code[0]))
     body = None

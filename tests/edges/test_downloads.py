@@ -8,6 +8,7 @@ tracemalloc in the client process; no timing is asserted.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -32,6 +33,8 @@ KEY = "aigen_test_" + "x" * 24
 BLOCK = 64 * 1024
 BIG = 50 * 1024 * 1024  # 800 blocks
 PDF = b"%PDF-1.7\n" + b"0" * 1000 + b"\n%%EOF\n"
+ZEROS = BIG
+GZIPPED = gzip.compress(bytes(ZEROS))  # 50 KiB on the wire
 
 
 def _block(index: int) -> bytes:
@@ -96,6 +99,11 @@ class DownloadServer(RawSocketServer):
             {"Content-Type": "application/json", "Content-Length": str(len(body))},
         )
         conn.sendall(body)
+
+    def _exports_gzipped_download(self, conn: socket.socket) -> None:
+        headers = {"Content-Type": "application/zip", "Content-Encoding": "gzip"}
+        self._head(conn, "200 OK", {**headers, "Content-Length": str(len(GZIPPED))})
+        conn.sendall(GZIPPED)
 
     def _invoices_inv_1(self, conn: socket.socket) -> None:
         self._head(conn, "200 OK", {"Content-Type": "application/pdf", "Content-Length": str(len(PDF))})
@@ -231,3 +239,14 @@ def test_a_short_body_is_a_typed_error_async(generated: Path, server: DownloadSe
     found = _run(generated, server, "async_error", "short")
     assert found["error"] == "APIConnectionError"
     assert server.requests["/exports/short/download"] == 1
+
+
+def test_an_encoded_download_is_decoded_within_max_download_size(
+    generated: Path, server: DownloadServer
+) -> None:
+    found = _run(generated, server, "stream_sync", "gzipped")
+    assert (found["sha256"], found["size"]) == (hashlib.sha256(bytes(ZEROS)).hexdigest(), ZEROS)
+    assert found["peak"] < ZEROS // 10, found["peak"]
+    bomb = _run(generated, server, "error", "gzipped", str(1024 * 1024))  # 50 KiB inflating to 50 MiB
+    assert bomb["error"] == "APIConnectionError"
+    assert "max_download_size (1048576 bytes decoded)" in bomb["message"]

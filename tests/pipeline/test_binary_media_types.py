@@ -35,6 +35,7 @@ RESPONSES: dict[str, tuple[dict[str, Any], bool]] = {
     "csv_export": ({"text/csv": BINARY}, True),
     "plain_text": ({"text/plain": {"schema": {"type": "string"}}}, False),
     "json_then_png": ({"application/json": {"schema": {"type": "object"}}, "image/png": BINARY}, False),
+    "png_then_json": ({"image/png": BINARY, "application/json": {"schema": {"type": "object"}}}, True),
 }
 # Request bodies: (media type) -> the body is a File.
 UPLOADS = {"upload_png": "image/png", "upload_octet": "application/octet-stream", "upload_any": "*/*"}
@@ -102,7 +103,7 @@ def test_the_pinned_generator_alone_refuses_a_bytes_response(repo: RepoCopy, tmp
     from tools.generate import generator_command
 
     spec = tmp_path / "spec.yaml"
-    spec.write_text(yaml.safe_dump(_spec()))
+    spec.write_text(yaml.safe_dump(_spec(), sort_keys=False))
     done = subprocess.run(
         generator_command(spec, tmp_path / "out", repo.root), capture_output=True, text=True, check=False
     )
@@ -112,7 +113,7 @@ def test_the_pinned_generator_alone_refuses_a_bytes_response(repo: RepoCopy, tmp
 
 def test_every_bytes_media_type_generates_a_streamed_download(repo: RepoCopy, tmp_path: Path) -> None:
     spec = tmp_path / "spec.yaml"
-    spec.write_text(yaml.safe_dump(_spec()))
+    spec.write_text(yaml.safe_dump(_spec(), sort_keys=False))
     done = repo.run("generate", "--spec", str(spec))
     assert done.returncode == 0, done.stdout + done.stderr
     contract = json.loads((repo.package / "contract.json").read_text())
@@ -122,6 +123,12 @@ def test_every_bytes_media_type_generates_a_streamed_download(repo: RepoCopy, tm
         if op["path"].startswith("/media/")
     }
     assert downloads == {f"get_{name}": is_download for name, (_, is_download) in RESPONSES.items()}
+    # A download's body is never checked as JSON, whatever is listed after its bytes type.
+    assert [
+        op["responses"]["200"]["schema"]
+        for op in contract["operations"].values()
+        if op["module"] == "get_png_then_json"
+    ] == [None]
     facade = (repo.package / "resources.py").read_text()
     for name, (_, is_download) in RESPONSES.items():
         returns = _facade_return(facade, f"get_{name}")

@@ -156,11 +156,12 @@ class Attempt:
 class Head:
     """A response's headers in one pass: those kept, and the body's encoding and length."""
 
-    __slots__ = ("encoding", "kept")
+    __slots__ = ("encoding", "kept", "setting")
 
     def __init__(
         self, response: httpx.Response, attempt: Attempt, setting: str = "max_response_size"
     ) -> None:
+        self.setting = setting  # the option that bounds the body, named when it is exceeded
         kept: list[tuple[bytes, bytes]] = []
         encodings: list[bytes] = []
         lengths: list[bytes] = []
@@ -182,7 +183,7 @@ class Head:
     def decoder(self, attempt: Attempt) -> BoundedDecoder | None:
         if self.encoding is None:  # the usual unencoded body is read straight from the stream
             return None
-        return decoder_for(self.encoding, attempt.request, attempt.max_size)
+        return decoder_for(self.encoding, attempt.request, attempt.max_size, self.setting)
 
     def response(self, response: httpx.Response, chunks: list[bytes]) -> ReadResponse:
         body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
