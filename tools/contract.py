@@ -6,10 +6,10 @@ JSON file and compiles JSON Schema validators (jsonschema-rs, Draft 2020-12) fro
 
 The contract holds, per operation: the generated endpoint module's name, method, path
 template, whether it is public (``security: []``), its parameters (location, wire name,
-Python argument name, required, schema), its
-JSON request body, its JSON response schemas per declared status, and the declared status
-classes (``2XX``). Component schemas live once under ``schemas`` (``$ref``s rewritten to
-``#/$defs/<name>``); parameter, request body and response ``$ref``s are inlined. Responses
+Python argument name, required, schema), its JSON request body, its JSON response schemas
+per declared status (``download``: a body of bytes, streamed to the caller), and the
+declared status classes (``2XX``). Component schemas live once under ``schemas`` (``$ref``s
+rewritten to ``#/$defs/<name>``); parameter, request body and response ``$ref``s are inlined. Responses
 use a second copy, ``response_schemas``, made forward-compatible the way the generated
 models are: no ``enum`` (a new value parses as an unknown member) and no
 ``additionalProperties: false`` (a new field is not an error).
@@ -29,6 +29,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tools.media_types import first_media_type_is_bytes
 
 __all__ = ["FORMAT", "ContractError", "GeneratedNames", "compile_contract", "dumps", "generated_names"]
 
@@ -65,7 +67,8 @@ def generated_names(document: Mapping[str, Any]) -> dict[tuple[str, str], Genera
 
     from tools.facade import _config  # generator-config.yaml, read as the generator's CLI does
 
-    parsed = GeneratorData.from_dict(copy.deepcopy(dict(document)), config=_config(_SPEC_SOURCE))
+    config = _config(_SPEC_SOURCE, dict(document))
+    parsed = GeneratorData.from_dict(copy.deepcopy(dict(document)), config=config)
     if not isinstance(parsed, GeneratorData):
         raise ContractError(f"the generator cannot parse the spec: {parsed.header} {parsed.detail or ''}")
     names: dict[tuple[str, str], GeneratedNames] = {}
@@ -192,8 +195,12 @@ def _operation(
     for status, response in (raw.get("responses") or {}).items():
         code = str(status).upper()
         if code.isdigit():
-            schema = _json_schema(document, response, for_response=True)
-            responses[code] = {"schema": schema}
+            if first_media_type_is_bytes((_deref(document, response) or {}).get("content")):
+                # Bytes, streamed to the caller (media_types.py): no JSON schema is checked,
+                # even if a JSON media type is listed after the bytes one.
+                responses[code] = {"schema": None, "download": True}
+            else:
+                responses[code] = {"schema": _json_schema(document, response, for_response=True)}
         elif len(code) == 3 and code[0].isdigit() and code.endswith("XX"):
             classes.append(int(code[0]))
     body = None

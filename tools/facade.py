@@ -93,7 +93,9 @@ CLIENT_MEMBERS = frozenset(
 MODULE_NAMES = frozenset(
     {
         "Any",
+        "AsyncBinaryResponse",
         "AsyncIterator",
+        "BinaryResponse",
         "AsyncResources",
         "AuthenticatedClient",
         "Callable",
@@ -216,6 +218,7 @@ class Operation:
     failure: str = ""  # a condition on `response.status_code`: none of the success statuses
     page: Page | None = None  # cursor pagination: `iter` is generated
     page_endpoint: Endpoint | None = None  # the endpoint without its `cursor` parameter
+    download: bool = False  # a success is bytes (tools/media_types.py): a streamed BinaryResponse
 
     @property
     def response_type(self) -> str:
@@ -347,8 +350,21 @@ def _successes(endpoint: Endpoint) -> list[Any]:
     ]
 
 
+def _is_download(response: Any) -> bool:
+    """Whether a generator Response's body is bytes, by the rule of tools/media_types.py."""
+    from tools.media_types import first_media_type_is_bytes
+
+    content: dict[str, Any] = {}
+    for media_type, media in (getattr(response.data, "content", None) or {}).items():
+        found = getattr(media.media_type_schema, "schema_format", None)
+        schema_format = found.get_untrusted_value() if found is not None else None
+        content[media_type.get_untrusted_value()] = {"schema": {"format": schema_format}}
+    return first_media_type_is_bytes(content)
+
+
 def _describe_success(operation: Operation) -> None:
     responses = _successes(operation.endpoint)
+    operation.download = any(_is_download(r) for r in responses)
     operation.failure = _failure_condition([r.status_code.range for r in responses if r.status_code.range])
     # A response without content: the generated code's `parsed` is None for it (typed Any).
     empty = [r for r in responses if r.source["attribute"] == "None"]
@@ -404,10 +420,13 @@ def _describe_pages(operation: Operation, imports: set[str]) -> None:
 # -- the whole facade ---------------------------------------------------------------------
 
 
-def _config(document_source: Path) -> Any:
+def _config(document_source: Path, document: dict[str, Any]) -> Any:
     from openapi_python_client.config import Config, ConfigFile, MetaType
 
-    config_file = ConfigFile.load_from_path(path=CONFIG)  # as the CLI's --config does
+    from tools.media_types import derived_config
+
+    # As the CLI's --config reads the config tools/generate.py derives (bytes media types).
+    config_file = ConfigFile.model_validate(derived_config(CONFIG, document))
     return Config.from_sources(config_file, MetaType.NONE, document_source, "utf-8", False, None)
 
 
@@ -498,8 +517,10 @@ def _ruff(arguments: list[str], text: str) -> str:
     return done.stdout
 
 
-def _exported(resources: list[Resource]) -> list[str]:
+def _exported(resources: list[Resource], downloads: bool = False) -> list[str]:
     names = {"AsyncResources", "RawResponse", "SyncResources"}
+    if downloads:
+        names.update({"AsyncBinaryResponse", "BinaryResponse"})
     pending = list(resources)
     while pending:
         resource = pending.pop()
@@ -513,7 +534,7 @@ def render_facade(document: dict[str, Any], document_source: Path | None = None)
     from openapi_python_client import Project
     from openapi_python_client.parser import GeneratorData
 
-    config = _config(document_source or ROOT / "openapi.yaml")
+    config = _config(document_source or ROOT / "openapi.yaml", document)
     openapi = GeneratorData.from_dict(document, config=config)
     if not isinstance(openapi, GeneratorData):
         raise FacadeError(f"the generator cannot parse the spec: {openapi.header} {openapi.detail or ''}")
@@ -525,8 +546,9 @@ def render_facade(document: dict[str, Any], document_source: Path | None = None)
     text = project.env.get_template(TEMPLATE).render(
         resources=resources,
         operations=operations,
+        downloads=any(operation.download for operation in operations),
         imports=sorted(imports),
-        exported=_exported(resources),
+        exported=_exported(resources, any(operation.download for operation in operations)),
     )
     text = _ruff(["check", "--fix-only", "--select", "I,F401,UP", "--target-version", "py311"], text)
     return _ruff(["format"], text)

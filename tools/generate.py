@@ -31,6 +31,7 @@ if __package__ in (None, ""):  # run as a script (make generate): make the repo 
 
 from tools.contract import ContractError, compile_contract, dumps
 from tools.facade import FacadeError, load_document, render_facade
+from tools.media_types import derived_config
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "aigenstudio_client"
@@ -41,6 +42,7 @@ GENERATED = ROOT / "generated"
 STAMP = ROOT / ".venv" / "generate.stamp"
 CONTRACT_NAME = "contract.json"
 CONTRACT_COMPILER = ROOT / "tools" / "contract.py"
+MEDIA_TYPES = ROOT / "tools" / "media_types.py"
 FACADE_NAME = "resources.py"
 FACADE_RENDERER = ROOT / "tools" / "facade.py"
 # The OpenAPI versions the pinned generator reads (openapi-python-client: 3.0 and 3.1).
@@ -164,13 +166,14 @@ def check_openapi_version(spec: Path, document: dict[Any, Any]) -> None:
         )
 
 
-def generator_command(spec: Path, output: Path, root: Path = ROOT) -> list[str]:
-    """The openapi-python-client call, with the config and templates of the checkout at `root`."""
+def generator_command(spec: Path, output: Path, root: Path = ROOT, config: Path | None = None) -> list[str]:
+    """The openapi-python-client call, with the config (default: the checkout's at `root`,
+    else the one derived for the spec, see `write_derived_config`) and templates of `root`."""
     return [
         str(Path(sys.executable).parent / "openapi-python-client"),
         "generate",
         "--path", str(spec),
-        "--config", str(root / CONFIG.relative_to(ROOT)),
+        "--config", str(config or root / CONFIG.relative_to(ROOT)),
         "--custom-template-path", str(root / TEMPLATES.relative_to(ROOT)),
         "--meta", "none",
         "--output-path", str(output),
@@ -178,10 +181,23 @@ def generator_command(spec: Path, output: Path, root: Path = ROOT) -> list[str]:
     ]  # fmt: skip
 
 
+def write_derived_config(spec: Path, workdir: Path) -> Path:
+    """generator-config.yaml plus a `content_type_overrides` entry for every bytes media type
+    of `spec` (tools/media_types.py), written into `workdir`: the generator reads an
+    `image/png` or `application/pdf` response as a File instead of refusing the spec."""
+    import yaml
+
+    document = read_spec_document(spec)
+    config = derived_config(CONFIG, document if isinstance(document, dict) else {})
+    path = workdir / "generator-config.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=True, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def _start_generator(spec: Path, output: Path) -> subprocess.Popen[str]:
     venv_bin = str(Path(sys.executable).parent)
     env = dict(os.environ, PATH=venv_bin + os.pathsep + os.environ.get("PATH", ""))
-    command = generator_command(spec, output)
+    command = generator_command(spec, output, config=write_derived_config(spec, output.parent))
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -259,7 +275,7 @@ def _inputs_digest(spec: Path) -> str:
     digest.update(metadata.version("openapi-python-client").encode())
     digest.update(metadata.version("ruff").encode())
     templates = sorted(p for p in TEMPLATES.rglob("*") if p.is_file())  # the facade template too
-    for path in [spec, CONFIG, CONTRACT_COMPILER, FACADE_RENDERER, *templates]:
+    for path in [spec, CONFIG, CONTRACT_COMPILER, FACADE_RENDERER, MEDIA_TYPES, *templates]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -18,6 +18,7 @@ PIPELINE_FILES = [
     "tools/generate.py",
     "tools/contract.py",
     "tools/facade.py",
+    "tools/media_types.py",
     "tools/__init__.py",
 ]
 # The hand-written package too: a regenerated copy type-checks our helpers against its client.

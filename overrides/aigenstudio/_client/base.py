@@ -22,6 +22,7 @@ from .._core.api_key import conceal
 from .._core.errors import PaginationLoopError
 from .._http.attempt import DEFAULT_MAX_RESPONSE_SIZE
 from .._http.auth import BearerAuth
+from .._http.download import DEFAULT_MAX_DOWNLOAD_SIZE
 from .._http.hooks import RequestHooks
 from .._http.httpx_clients import HttpxClients
 from .._http.pools import Pools
@@ -66,6 +67,7 @@ class BaseClient(ClientView, Copies, _GeneratedClient):
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         httpx_args: dict[str, Any] | None = None,
+        max_download_size: int = DEFAULT_MAX_DOWNLOAD_SIZE,
     ) -> None:
         # Error trackers and traceback(capture_locals=True) record every local of this frame:
         # from the first line on, the key is an APIKey (redacted repr), never text.
@@ -76,7 +78,7 @@ class BaseClient(ClientView, Copies, _GeneratedClient):
             del httpx_args
             raise credential_headers_error(refused)
         settings = resolve_settings(key, base_url, allow_unknown_key_prefix=allow_unknown_key_prefix)
-        check_counts(max_retries, retry_policy, max_response_size)
+        check_counts(max_retries, retry_policy, max_response_size, max_download_size)
         options = Options(
             timeout=checked_timeout(timeout),
             # retry_policy= tunes backoff and caps too; max_retries= is the common shorthand.
@@ -84,6 +86,7 @@ class BaseClient(ClientView, Copies, _GeneratedClient):
             request_id=request_id,
             transport=transport,
             max_response_size=max_response_size,
+            max_download_size=max_download_size,
             httpx_args=checked_httpx_args(httpx_args, settings, has_transport=transport is not None),
         )
         self._build(settings, options)
@@ -104,6 +107,7 @@ class BaseClient(ClientView, Copies, _GeneratedClient):
             transport=options.transport,
             httpx_args=options.httpx_args,
             max_response_size=options.max_response_size,
+            max_download_size=options.max_download_size,
             user_agent=USER_AGENT,
         )
         self._pools = Pools(type(self).__name__, clients.build_sync, clients.build_async)

@@ -25,6 +25,9 @@ _PARAMETERS = """
         transport: An httpx transport in place of the SDK's connection pool, under its sending
             transport (tests, custom networking).
         max_response_size: Bytes a response body may have before the read is refused.
+        max_download_size: Bytes a download (an image, a PDF, an archive: a body of bytes the
+            caller streams) may have: a larger declared length is refused up front, a longer
+            body is cut off at the limit.
         httpx_args: Further ``httpx.Client`` arguments (``headers``, ``limits``, ``proxy``,
             ``verify``, ``event_hooks``...); credential headers and redirects are refused.
 """

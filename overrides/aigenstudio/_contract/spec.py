@@ -71,6 +71,8 @@ class Operation:
     has_query: bool = False
     # Whether a request can break a rule its path alone does not decide (query, headers, body).
     has_checks_beyond_path: bool = False
+    # Statuses whose body is bytes (an image, a PDF, a ZIP): streamed to the caller, never read here.
+    download_statuses: frozenset[int] = frozenset()
     _validators: dict[str, Validator] = field(default_factory=dict, repr=False)
     _rule_paths: list[RulePath] | None = field(default=None, repr=False)
 
@@ -152,6 +154,10 @@ class Operation:
         return self._rule_paths
 
     # -- responses ----------------------------------------------------------------------------
+
+    def streams(self, status: int) -> bool:
+        """Whether a ``status`` answer's body is a download (bytes the caller streams)."""
+        return status in self.download_statuses
 
     def has_response_schema(self, status: int) -> bool:
         return self.response_schemas.get(status) is not None
@@ -257,6 +263,7 @@ def build_spec(contract: Mapping[str, Any]) -> Spec:
             path_parameters=tuple(sorted((p for p in params if p.position >= 0), key=lambda p: p.position)),
             has_query=any(p.location == "query" for p in params),
             has_checks_beyond_path=raw["body"] is not None or any(p.location != "path" for p in params),
+            download_statuses=frozenset(int(k) for k, v in raw["responses"].items() if v.get("download")),
         )
         spec.operations[operation_id] = op
         spec.named[op.module] = op

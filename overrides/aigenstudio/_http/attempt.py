@@ -34,6 +34,7 @@ from .inflate import BoundedDecoder, decoder_for, too_large
 __all__ = [
     "DEFAULT_MAX_RESPONSE_SIZE",
     "Attempt",
+    "Head",
     "ReadResponse",
     "aread_body",
     "attempt_budget",
@@ -152,12 +153,15 @@ class Attempt:
             raise too_large(self.max_size, self.request)
 
 
-class _Head:
+class Head:
     """A response's headers in one pass: those kept, and the body's encoding and length."""
 
-    __slots__ = ("encoding", "kept")
+    __slots__ = ("encoding", "kept", "setting")
 
-    def __init__(self, response: httpx.Response, attempt: Attempt) -> None:
+    def __init__(
+        self, response: httpx.Response, attempt: Attempt, setting: str = "max_response_size"
+    ) -> None:
+        self.setting = setting  # the option that bounds the body, named when it is exceeded
         kept: list[tuple[bytes, bytes]] = []
         encodings: list[bytes] = []
         lengths: list[bytes] = []
@@ -172,18 +176,30 @@ class _Head:
                 lengths.append(value)
         self.kept = kept
         self.encoding = b", ".join(encodings).decode("latin-1") if encodings else None
-        if self.encoding is None and len(lengths) == 1 and lengths[0].isdigit():
-            attempt.check_size(int(lengths[0]))  # refused before a byte of it is read
+        declared = int(lengths[0]) if len(lengths) == 1 and lengths[0].isdigit() else None
+        if self.encoding is None and declared is not None and declared > attempt.max_size:
+            raise too_large(attempt.max_size, attempt.request, setting)  # before a byte is read
 
     def decoder(self, attempt: Attempt) -> BoundedDecoder | None:
         if self.encoding is None:  # the usual unencoded body is read straight from the stream
             return None
-        return decoder_for(self.encoding, attempt.request, attempt.max_size)
+        return decoder_for(self.encoding, attempt.request, attempt.max_size, self.setting)
 
     def response(self, response: httpx.Response, chunks: list[bytes]) -> ReadResponse:
-        extensions = {k: v for k, v in response.extensions.items() if k in _KEPT_EXTENSIONS}
         body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        return ReadResponse(response.status_code, self.kept, body, extensions)
+        return ReadResponse(response.status_code, self.kept, body, _kept_extensions(response))
+
+    def streaming_response(
+        self, response: httpx.Response, stream: httpx.SyncByteStream | httpx.AsyncByteStream
+    ) -> httpx.Response:
+        """A response of these headers whose body is ``stream``, read later by the caller."""
+        return httpx.Response(
+            response.status_code, headers=self.kept, stream=stream, extensions=_kept_extensions(response)
+        )
+
+
+def _kept_extensions(response: httpx.Response) -> dict[str, Any]:
+    return {k: v for k, v in response.extensions.items() if k in _KEPT_EXTENSIONS}
 
 
 def read_body(
@@ -195,7 +211,7 @@ def read_body(
     sockets do not honour ``deadline.attempt_deadline``); None when they do.
     """
     try:
-        head = _Head(response, attempt)
+        head = Head(response, attempt)
         if timeouts is not None:
             attempt.shrink_timeouts(timeouts)  # the body phase starts with the time that is left
         stream: Iterable[bytes] = response.stream  # type: ignore[assignment]
@@ -217,7 +233,7 @@ def read_body(
 async def aread_body(response: httpx.Response, attempt: Attempt) -> ReadResponse:
     """The async twin of :func:`read_body` (the cancel scope around it keeps the deadline)."""
     try:
-        head = _Head(response, attempt)
+        head = Head(response, attempt)
         stream: AsyncIterable[bytes] = response.stream  # type: ignore[assignment]
         decoder = head.decoder(attempt)
         if decoder is not None:

@@ -28,6 +28,7 @@ from .._contract.spec import OPERATION_EXTENSION, PATH_EXTENSION, Operation, Spe
 from .._core.api_facts import REQUEST_ID_HEADER
 from .._core.errors import RequestValidationError
 from .._core.log import log_request
+from .download import is_download
 from .request_id import RequestIdState, check_request_id
 from .response_check import EXCHANGE_KEY, Exchange, finish_response
 from .settings import Settings, missing_key_error
@@ -137,14 +138,16 @@ class RequestHooks:
         return str(request_id)
 
     def on_response(self, response: httpx.Response) -> None:
-        response.read()  # in memory already: the sending transport read it, within its limits
+        if not is_download(response.request, response):  # a download's body is the caller's
+            response.read()  # in memory already: the sending transport read it, within its limits
         finish_response(response)
 
     async def on_request_async(self, request: httpx.Request) -> None:
         self.on_request(request)
 
     async def on_response_async(self, response: httpx.Response) -> None:
-        await response.aread()
+        if not is_download(response.request, response):
+            await response.aread()
         finish_response(response)
 
 

@@ -33,6 +33,7 @@ import httpx
 from .._core.errors import ConfigurationError
 from .._core.redaction import fields_repr
 from .auth import BearerAuth
+from .download import DEFAULT_MAX_DOWNLOAD_SIZE
 from .hooks import RequestHooks
 from .inflate import ACCEPT_ENCODING
 from .proxies import environment_proxy
@@ -61,6 +62,7 @@ class HttpxClients:
     httpx_args: dict[str, Any]
     max_response_size: int
     user_agent: str
+    max_download_size: int = DEFAULT_MAX_DOWNLOAD_SIZE
 
     def __repr__(self) -> str:  # no key (Settings and BearerAuth hide it), no httpx_args
         return fields_repr(self, "settings", "auth", "retry_policy", "timeout", "max_response_size")
@@ -81,6 +83,7 @@ class HttpxClients:
             self.max_response_size,
             is_closed=is_closed,
             sockets_keep_deadline=own_pool,
+            max_download_size=self.max_download_size,
         )
         return CheckedHttpClient(
             parameter_namer=self.hooks.parameter_name,
@@ -99,7 +102,13 @@ class HttpxClients:
         if not isinstance(base, httpx.AsyncBaseTransport):
             raise ConfigurationError("transport= is not an async httpx transport (httpx.AsyncBaseTransport)")
         args, hooks = self._client_args()
-        sending = AsyncSendingTransport(base, self.retry_policy, self.max_response_size, is_closed=is_closed)
+        sending = AsyncSendingTransport(
+            base,
+            self.retry_policy,
+            self.max_response_size,
+            is_closed=is_closed,
+            max_download_size=self.max_download_size,
+        )
         return AsyncCheckedHttpClient(
             parameter_namer=self.hooks.parameter_name,
             transport=sending,

@@ -50,24 +50,26 @@ class UnsupportedEncoding(httpx.DecodingError):
 
 
 class _Budget:
-    """The bytes one layer may still produce: ``max_response_size`` in all."""
+    """The bytes one layer may still produce: ``max_response_size`` (a download's
+    ``max_download_size``) in all."""
 
-    def __init__(self, limit: int, request: httpx.Request) -> None:
+    def __init__(self, limit: int, request: httpx.Request, setting: str) -> None:
         self.left = limit
         self.limit = limit
         self.request = request
+        self.setting = setting
 
     def spend(self, size: int) -> None:
         self.left -= size
         if self.left < 0:
-            raise too_large(self.limit, self.request)
+            raise too_large(self.limit, self.request, self.setting)
 
     def error(self, exc: Exception) -> httpx.DecodingError:
         return httpx.DecodingError(str(exc), request=self.request)
 
 
-def too_large(limit: int, request: httpx.Request) -> ResponseTooLarge:
-    message = f"response body exceeds max_response_size ({limit} bytes decoded)"
+def too_large(limit: int, request: httpx.Request, setting: str = "max_response_size") -> ResponseTooLarge:
+    message = f"response body exceeds {setting} ({limit} bytes decoded)"
     return ResponseTooLarge(message, request=request)
 
 
@@ -256,7 +258,9 @@ def _fed(layer: _Layer, pieces: Iterable[bytes]) -> Iterator[bytes]:
         yield from layer.feed(piece)
 
 
-def decoder_for(content_encoding: str, request: httpx.Request, limit: int) -> BoundedDecoder | None:
+def decoder_for(
+    content_encoding: str, request: httpx.Request, limit: int, setting: str = "max_response_size"
+) -> BoundedDecoder | None:
     """The decoder for a Content-Encoding value (several headers arrive comma-joined).
 
     None for identity. Raises ``UnsupportedEncoding`` for a chain it cannot decode within
@@ -280,5 +284,5 @@ def decoder_for(content_encoding: str, request: httpx.Request, limit: int) -> Bo
                 f"decodes within max_response_size ({ACCEPT_ENCODING})",
                 request=request,
             )
-        layers.append(factory(_Budget(limit, request)))
+        layers.append(factory(_Budget(limit, request, setting)))
     return BoundedDecoder(layers)

@@ -9,7 +9,8 @@
    cancel scope) send on the base transport and read the body within the size cap;
 3. ``Retrying.delay``: retry (``Retry-After`` or backoff, within the call's budget, logged and
    marked ``X-Retry-Attempt``) or stop;
-4. the in-memory response, or the typed error: httpx transport failures become
+4. the in-memory response (a download's success: its body unread, streamed to the caller
+   within ``max_download_size``, ``download.py``), or the typed error: httpx transport failures become
    APITimeoutError / APIConnectionError (``response_check.transport_error``) raised outside any
    ``except`` block, so no ``__context__`` keeps the live request (whose headers hold the key).
 
@@ -29,6 +30,7 @@ import httpx
 from .._core.loop import running_asyncio_loop
 from .attempt import DEFAULT_MAX_RESPONSE_SIZE, Attempt, aread_body, attempt_budget, read_body
 from .deadline import EXPIRED, attempt_deadline
+from .download import DEFAULT_MAX_DOWNLOAD_SIZE, astreamed, is_download, streamed
 from .response_check import transport_error
 from .retries import ATTEMPTS_EXTENSION, Retrying, RetryPolicy
 
@@ -65,9 +67,11 @@ class SendingTransport(httpx.BaseTransport):
         random: Callable[[], float] = _random.random,
         is_closed: Callable[[], bool] = _never_closed,
         sockets_keep_deadline: bool = False,
+        max_download_size: int = DEFAULT_MAX_DOWNLOAD_SIZE,
     ) -> None:
         self._base = base
         self._max_size = max_response_size
+        self._max_download = max_download_size
         self._retrying = Retrying(policy or RetryPolicy(), random, is_closed)
         self._sleep = sleep
         # True for our own pool (wire.PoolTransport): its sockets honour attempt_deadline, so
@@ -103,10 +107,10 @@ class SendingTransport(httpx.BaseTransport):
         try:
             limits.start(timeouts)
             if limits.deadline == math.inf:
-                outcome = read_body(self._base.handle_request(request), limits, body_timeouts)
+                outcome = self._answer(self._base.handle_request(request), limits, body_timeouts)
             else:
                 with attempt_deadline(limits.deadline):
-                    outcome = read_body(self._base.handle_request(request), limits, body_timeouts)
+                    outcome = self._answer(self._base.handle_request(request), limits, body_timeouts)
         except Exception as error:
             outcome = error
         if self._retrying.is_closed():
@@ -114,6 +118,14 @@ class SendingTransport(httpx.BaseTransport):
             if isinstance(outcome, Exception):  # its connection dropped by close(): say so
                 return self._retrying.closed_error(request)
         return outcome  # an answer read in full is the caller's (a 201 holds a paid job's id)
+
+    def _answer(
+        self, response: httpx.Response, limits: Attempt, timeouts: dict[str, float | None] | None
+    ) -> httpx.Response:
+        """The answer read within the attempt's limits; a download's success left to the caller."""
+        if is_download(request := limits.request, response):
+            return streamed(response, request, self._max_download)
+        return read_body(response, limits, timeouts)
 
     def close(self) -> None:
         self._base.close()
@@ -131,9 +143,11 @@ class AsyncSendingTransport(httpx.AsyncBaseTransport):
         sleep: Callable[[float], Awaitable[None]] | None = None,
         random: Callable[[], float] = _random.random,
         is_closed: Callable[[], bool] = _never_closed,
+        max_download_size: int = DEFAULT_MAX_DOWNLOAD_SIZE,
     ) -> None:
         self._base = base
         self._max_size = max_response_size
+        self._max_download = max_download_size
         self._retrying = Retrying(policy or RetryPolicy(), random, is_closed)
         self._sleep = sleep or _async_sleep
 
@@ -173,7 +187,7 @@ class AsyncSendingTransport(httpx.AsyncBaseTransport):
     async def _bounded(self, request: httpx.Request, limits: Attempt) -> httpx.Response:
         """Send and read under a cancel scope: a true deadline, even for a dripping server."""
         if limits.deadline == math.inf:
-            return await aread_body(await self._base.handle_async_request(request), limits)
+            return await self._answer(await self._base.handle_async_request(request), limits)
         left = limits.deadline - time.monotonic()
         loop = running_asyncio_loop()
         if loop is not None:  # asyncio's own scope (3.11+) costs a fraction of anyio's
@@ -181,15 +195,20 @@ class AsyncSendingTransport(httpx.AsyncBaseTransport):
 
             try:
                 async with asyncio.timeout_at(loop.time() + left):
-                    return await aread_body(await self._base.handle_async_request(request), limits)
+                    return await self._answer(await self._base.handle_async_request(request), limits)
             except TimeoutError:
                 pass
             raise httpx.ReadTimeout(EXPIRED, request=request)
         import anyio  # here, not at import: sync callers never need it; anyio covers trio
 
         with anyio.move_on_after(left):
-            return await aread_body(await self._base.handle_async_request(request), limits)
+            return await self._answer(await self._base.handle_async_request(request), limits)
         raise httpx.ReadTimeout(EXPIRED, request=request)
+
+    async def _answer(self, response: httpx.Response, limits: Attempt) -> httpx.Response:
+        if is_download(limits.request, response):
+            return await astreamed(response, limits.request, self._max_download)
+        return await aread_body(response, limits)
 
     async def aclose(self) -> None:
         await self._base.aclose()

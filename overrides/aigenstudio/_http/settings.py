@@ -207,17 +207,23 @@ class Options:
     transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None
     max_response_size: int
     httpx_args: dict[str, Any]
+    max_download_size: int
 
     def __repr__(self) -> str:  # not httpx_args: cookies are credentials too
-        return fields_repr(self, "timeout", "retry_policy", "request_id", "max_response_size")
+        return fields_repr(
+            self, "timeout", "retry_policy", "request_id", "max_response_size", "max_download_size"
+        )
 
 
-def check_counts(max_retries: object, retry_policy: object, max_response_size: object) -> None:
+def check_counts(
+    max_retries: object, retry_policy: object, max_response_size: object, max_download_size: object
+) -> None:
     """The retry and size options: integers in range, one retry count."""
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
         raise ConfigurationError(f"max_retries must be an integer >= 0 (got {max_retries!r})")
-    if isinstance(max_response_size, bool) or not isinstance(max_response_size, int) or max_response_size < 1:
-        raise ConfigurationError(f"max_response_size must be a positive integer (got {max_response_size!r})")
+    for name, size in (("max_response_size", max_response_size), ("max_download_size", max_download_size)):
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ConfigurationError(f"{name} must be a positive integer (got {size!r})")
     if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
         raise ConfigurationError(f"retry_policy must be a RetryPolicy (got {type(retry_policy).__name__})")
     if retry_policy is not None and max_retries not in (MAX_RETRIES, retry_policy.max_retries):
