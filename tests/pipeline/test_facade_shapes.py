@@ -62,10 +62,16 @@ paths:
       parameters:
         - {name: thing_id, in: path, required: true, schema: {type: string}}
         - {name: id, in: query, schema: {type: integer}}
+        - {name: since, in: query, schema: {type: string, format: date-time}}
       responses: {'200': {description: ok, content: {application/json: {schema: {type: string}}}}}
   /things/{thing_id}/models:
     get:
       operationId: listThingModels
+      parameters: [{name: thing_id, in: path, required: true, schema: {type: string}}]
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: string}}}}}
+  /things/{thing_id}/datetime:
+    get:
+      operationId: getThingDatetime
       parameters: [{name: thing_id, in: path, required: true, schema: {type: string}}]
       responses: {'200': {description: ok, content: {application/json: {schema: {type: string}}}}}
   /things/{thing_id}/with-raw-response:
@@ -74,8 +80,11 @@ paths:
       parameters: [{name: thing_id, in: path, required: true, schema: {type: string}}]
       responses: {'200': {description: ok, content: {application/json: {schema: {type: string}}}}}
   /labels:
+    parameters: [{$ref: '#/components/parameters/Locale'}]
     get:
       operationId: listLabels
+      deprecated: true
+      description: "Use GET /tags: it says \\"labels\\" in 'any' language,\\n  with \\\\ escapes"
       parameters: [{name: cursor, in: query, schema: {type: integer}}]
       responses:
         '200':
@@ -105,6 +114,9 @@ paths:
                     items: {oneOf: [{$ref: '#/components/schemas/Note'}, {type: string}]}
                   next_cursor: {type: string}
 components:
+  parameters:
+    Locale:
+      {name: locale, in: query, deprecated: true, description: Ignored since 1.1., schema: {type: string}}
   schemas:
     Note: {type: object, required: [text], properties: {text: {type: string}}}
 """
@@ -179,6 +191,7 @@ TABLE = [
     (_edges, "POST /things/{thing_id}/format", "client.things.format"),
     (_edges, "GET /things/{thing_id}/models", "client.things.models_.list"),  # our own member
     (_edges, "GET /things/{thing_id}/with-raw-response", "client.things.with_raw_response_.list"),
+    (_edges, "GET /things/{thing_id}/datetime", "client.things.datetime_.list"),  # annotations read it
     (_edges, "GET /labels", "client.labels.iter"),  # a cursor list of strings
     (_edges, "GET /notes", "client.notes.iter"),  # a cursor list of plain oneOf items
 ]
@@ -208,9 +221,12 @@ def test_no_facade_name_carries_the_generators_builtin_suffix() -> None:
             for name in members:
                 if name.endswith("_") and not name.startswith("_"):
                     base = name[:-1]
-                    assert keyword.iskeyword(base) or base in {"headers", "models", "with_raw_response"}, (
-                        f"{cls}.{name}"
-                    )
+                    assert keyword.iskeyword(base) or base in {
+                        "headers",
+                        "models",
+                        "with_raw_response",
+                        "datetime",
+                    }, f"{cls}.{name}"
                     assert not (hasattr(builtins, base) and not keyword.iskeyword(base)), f"{cls}.{name}"
 
 
@@ -237,7 +253,9 @@ def test_iter_yields_the_generated_item_type_of_every_cursor_list() -> None:
     )
     # `str` is a member there (things.str): annotations name the builtin through `builtins`
     edges = public_surface(_edges())
-    assert [s for s in edges["Labels"] if s.startswith("iter(")] == ["iter(self) -> Iterator[builtins.str]"]
+    assert [s for s in edges["Labels"] if s.startswith("iter(")] == [
+        "iter(self, *, locale: builtins.str | Unset=UNSET) -> Iterator[builtins.str]"
+    ]
     assert [s for s in edges["Notes"] if s.startswith("iter(")] == [
         "iter(self) -> Iterator[models.Note | builtins.str]"
     ]
@@ -255,6 +273,25 @@ def test_a_deprecated_operation_is_marked_for_type_checkers_and_documented() -> 
         assert doc.startswith("Deprecated: Get the sandbox balance"), doc
         assert "Replaced by GET /sandbox/credits" in doc
     assert not classes["SandboxCredits"]["list"].decorator_list
+
+
+def test_a_deprecated_cursor_list_warns_once_from_iter_and_quotes_the_spec_safely() -> None:
+    classes = _classes(_edges())
+    message = (
+        """GET /labels is deprecated: Use GET /tags: it says "labels" in 'any' language, with \\ escapes"""
+    )
+    for cls, verb in (("Labels", "list"), ("Labels", "iter"), ("AsyncLabels", "iter")):
+        method = classes[cls][verb]
+        assert [ast.literal_eval(d.args[0]) for d in method.decorator_list if isinstance(d, ast.Call)] == [
+            message
+        ]
+        warns = [
+            n for n in ast.walk(method) if isinstance(n, ast.Call) and ast.unparse(n.func) == "warnings.warn"
+        ]
+        assert [ast.literal_eval(w.args[0]) for w in warns] == [message], cls
+        assert "``locale``: deprecated. Ignored since 1.1." in (ast.get_docstring(method) or "")
+    # iter reads the pages through the endpoint, not through the deprecated list (one warning)
+    assert "self.list(" not in ast.unparse(classes["Labels"]["iter"])
 
 
 def test_a_deprecated_parameter_is_documented() -> None:
@@ -427,9 +464,33 @@ def test_the_generated_edge_names_type_check(repo: RepoCopy, tmp_path: Path) -> 
     spec.write_text(EDGES_SPEC)
     generated = repo.run("generate", "--spec", str(spec))
     assert generated.returncode == 0, generated.stdout + generated.stderr
-    repo.assert_typed_and_runs(
-        tmp_path,
-        "from aigenstudio_client.resources import SyncResources as S\n"
-        "assert {'help', 'things', 'headers_', 'class_', 'labels', 'notes', 'reports'} <= set(vars(S))\n"
-        "print('ok')\n",
-    )
+    repo.assert_typed_and_runs(tmp_path, EDGES_SCRIPT)
+
+
+EDGES_SCRIPT = """\
+import warnings
+import httpx
+from aigenstudio_client.client import Client
+from aigenstudio_client.resources import SyncResources
+
+assert {"help", "things", "headers_", "class_", "labels", "notes", "reports"} <= set(vars(SyncResources))
+PAGES = {None: (["a"], 1), "1": (["b"], None)}
+
+
+def handler(request):
+    labels, cursor = PAGES[request.url.params.get("cursor")]
+    return httpx.Response(200, json={"labels": labels, "next_cursor": cursor})
+
+
+class Sync(Client, SyncResources):
+    pass
+
+
+client = Sync(base_url="http://api.test", httpx_args={"transport": httpx.MockTransport(handler)})
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    assert list(client.labels.iter()) == ["a", "b"]
+assert [(w.category, w.filename) for w in caught] == [(DeprecationWarning, "<string>")], caught
+assert client.labels.list.__deprecated__.startswith("GET /labels is deprecated")
+print("ok")
+"""
