@@ -33,7 +33,7 @@ Attribute names are snake_case without the generator's suffix on builtins' names
 trailing underscore (``class_``), and so does a name that would collide with the facade's own:
 at the top level an attribute of the clients (``headers``, ``close``, ``request_id``...), below
 it a member of every resource class (``iter``, ``with_raw_response``) or a name its
-annotations read (``models``, ``builtins``, ``functools``, ``datetime``...). A member named
+annotations read (``models``, ``builtins``, ``functools``, ``datetime``). A member named
 like a builtin (``list``, ``type``, ``str``) shadows it in its class, so annotations name
 those builtins as ``builtins.<name>``. Class names that would shadow a model get a
 ``Resource`` suffix.
@@ -76,8 +76,10 @@ ITEM_VERBS = {"get": "get", "put": "replace", "patch": "update", "delete": "dele
 ROOT_RESOURCE = "root"
 # Members every resource class has besides its verbs and nested resources, and the modules
 # its annotations name (``models.Job``, ``builtins.list``): a member of that name would shadow them.
-# ``functools`` too: the resources' ``@functools.cached_property`` is read in the class body.
-RESOURCE_MEMBERS = frozenset({"iter", "with_raw_response", "models", "builtins", "functools"})
+# ``functools`` too: the resources' ``@functools.cached_property`` is read in the class body, and
+# ``datetime``, the one module the generated types name (``datetime.date``). A fixed set: an
+# attribute's name never depends on what other operations of the spec import.
+RESOURCE_MEMBERS = frozenset({"iter", "with_raw_response", "models", "builtins", "functools", "datetime"})
 # Attributes of the generated Client / AuthenticatedClient and of aigenstudio's Client and
 # AsyncClient (the mixins add resources to them; tests/pipeline/test_facade_shapes.py checks
 # that every public attribute of aigenstudio's clients is here).
@@ -290,23 +292,21 @@ class Resource:
         }
 
 
-def _resolve_collisions(
-    operations: list[Operation], children: dict[tuple[str, ...], set[str]], reserved: frozenset[str]
-) -> None:
+def _resolve_collisions(operations: list[Operation], children: dict[tuple[str, ...], set[str]]) -> None:
     by_name: dict[tuple[tuple[str, ...], str], list[Operation]] = defaultdict(list)
     for operation in operations:
         by_name[operation.chain, operation.verb].append(operation)
     for (chain, verb), group in by_name.items():
-        if len(group) > 1 or verb in reserved or verb in children.get(chain, set()):
+        if len(group) > 1 or verb in RESOURCE_MEMBERS or verb in children.get(chain, set()):
             for operation in group:
-                operation.verb = _member(operation.fallback, reserved)
+                operation.verb = _member(operation.fallback, RESOURCE_MEMBERS)
     seen: dict[tuple[tuple[str, ...], str], Operation] = {}
     for operation in operations:
         key = (operation.chain, operation.verb)
         clash = seen.get(key)
         if (
             clash is not None
-            or operation.verb in reserved
+            or operation.verb in RESOURCE_MEMBERS
             or operation.verb in children.get(operation.chain, set())
         ):
             other = clash.module if clash is not None else "a member of the resource class"
@@ -590,8 +590,6 @@ def plan(
         tag = str(endpoint.tags[0])
         operations.append(Operation(endpoint, module, tag, chain, verb or fallback, fallback))
         imports.update(line.replace("from ...", "from .", 1) for line in endpoint.relative_imports)
-    # A member shadows, in its class body, the names the annotations read (``datetime``...).
-    reserved = RESOURCE_MEMBERS | _imported_names(imports)
 
     resources: dict[tuple[str, ...], Resource] = {}
     for operation in sorted(operations, key=lambda o: (o.chain, o.endpoint.path.get_untrusted_value())):
@@ -599,14 +597,14 @@ def plan(
         for depth in range(1, len(operation.chain) + 1):
             chain = operation.chain[:depth]
             if chain not in resources:
-                attribute = _member(chain[-1], CLIENT_MEMBERS if depth == 1 else reserved)
+                attribute = _member(chain[-1], CLIENT_MEMBERS if depth == 1 else RESOURCE_MEMBERS)
                 literal = [i for i, s in enumerate(segments) if not _is_parameter(s)]
                 end = literal[depth - 1] + 1 if len(literal) >= depth else len(segments)
                 resources[chain] = Resource(chain, attribute, "/" + "/".join(segments[:end]))
                 if depth > 1:
                     resources[chain[:-1]].children.append(resources[chain])
     children = {chain: {child.attribute for child in r.children} for chain, r in resources.items()}
-    _resolve_collisions(operations, children, reserved)
+    _resolve_collisions(operations, children)
     for operation in operations:
         _describe_success(operation)
         _describe_pages(operation, imports)
