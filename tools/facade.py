@@ -28,9 +28,21 @@ Naming (``name_operation``), from the path and the method only, never tags or op
   falls back to the operation id in snake_case (the generated module's name), on the same
   resource. A path with no literal segment at all lives on the resource ``root``.
 
-A top-level resource whose name is an attribute of the generated client (``headers``,
-``close``...) gets a trailing underscore; class names that would shadow a model get a
+Attribute names are snake_case without the generator's suffix on builtins' names
+(``/sandbox/credits`` -> ``sandbox.credits``, ``/license`` -> ``license``): a keyword gets a
+trailing underscore (``class_``), and so does a name that would collide with the facade's own:
+at the top level an attribute of the clients (``headers``, ``close``, ``request_id``...), below
+it a member of every resource class (``iter``, ``with_raw_response``) or a name its
+annotations read (``models``, ``builtins``, ``functools``, ``datetime``). A member named
+like a builtin (``list``, ``type``, ``str``) shadows it in its class, so annotations name
+those builtins as ``builtins.<name>``. Class names that would shadow a model get a
 ``Resource`` suffix.
+
+A list with a ``cursor`` parameter whose response has a ``next_cursor`` of the same type and
+one list of items (whatever their type: models, a ``oneOf``'s union, scalars) also gets
+``iter``. An operation marked ``deprecated: true`` is decorated with
+``typing_extensions.deprecated`` for type checkers, warns ``DeprecationWarning`` at its caller
+and says so in its docstring; a deprecated parameter is named in the docstring.
 """
 
 from __future__ import annotations
@@ -39,6 +51,7 @@ import dataclasses
 import functools
 import io
 import json
+import keyword
 import mimetypes
 import subprocess
 import sys
@@ -63,11 +76,27 @@ ITEM_VERBS = {"get": "get", "put": "replace", "patch": "update", "delete": "dele
 ROOT_RESOURCE = "root"
 # Members every resource class has besides its verbs and nested resources, and the modules
 # its annotations name (``models.Job``, ``builtins.list``): a member of that name would shadow them.
-RESOURCE_MEMBERS = frozenset({"iter", "with_raw_response", "models", "builtins"})
-# Attributes of the generated Client / AuthenticatedClient (the mixins add resources to them).
+# ``functools`` too: the resources' ``@functools.cached_property`` is read in the class body, and
+# ``datetime``, the one module the generated types name (``datetime.date``). A fixed set: an
+# attribute's name never depends on what other operations of the spec import.
+RESOURCE_MEMBERS = frozenset({"iter", "with_raw_response", "models", "builtins", "functools", "datetime"})
+# Attributes of the generated Client / AuthenticatedClient and of aigenstudio's Client and
+# AsyncClient (the mixins add resources to them; tests/pipeline/test_facade_shapes.py checks
+# that every public attribute of aigenstudio's clients is here).
 CLIENT_MEMBERS = frozenset(
     {
         "auth_header_name",
+        "convert_invalid_argument",
+        "convert_pagination_error",
+        "convert_parse_error",
+        "functools",
+        "has_api_key",
+        "is_sandbox",
+        "key_fingerprint",
+        "key_kind",
+        "last_request_id",
+        "request_id",
+        "request_id_scope",
         "base_url",
         "close",
         "aclose",
@@ -126,10 +155,28 @@ def _is_parameter(segment: str) -> bool:
     return segment.startswith("{") and segment.endswith("}") and segment.count("{") == 1
 
 
-def _identifier(value: str, prefix: str) -> str:
-    from openapi_python_client.strings import PythonIdentifier
+def attribute_name(value: str, prefix: str = FIELD_PREFIX) -> str:
+    """A path segment or an operation id as a facade attribute: snake_case as the generator
+    writes identifiers, but without its suffix on the names of builtins (``credits``,
+    ``license``, ``type``, ``format``, ``id`` stay): an attribute shadows no builtin. A keyword
+    gets ``_`` (``class_``); what is no identifier gets the generator's prefix (``field_2fa``).
 
-    return str(PythonIdentifier(value, prefix))
+    >>> attribute_name("credits"), attribute_name("Webhook-Endpoints"), attribute_name("class")
+    ('credits', 'webhook_endpoints', 'class_')
+    """
+    from openapi_python_client.strings import sanitize, snake_case
+
+    name = snake_case(value)
+    if keyword.iskeyword(name):
+        name += "_"
+    if not name.isidentifier() or sanitize(value).startswith("_"):
+        name = f"{prefix}{name}"
+    return name
+
+
+def _member(name: str, reserved: Iterable[str]) -> str:
+    """``name``, with ``_`` when it would shadow a name the facade itself defines or reads."""
+    return f"{name}_" if name in reserved else name
 
 
 def _shape(path: str) -> str:
@@ -178,7 +225,7 @@ def name_operation(
             continue  # leading parameters name nothing
         if "{" in segment or "}" in segment:  # a literal mixed with a parameter: /{id}:cancel
             return tuple(chain) or (ROOT_RESOURCE,), None
-        name = _identifier(segment, prefix)
+        name = attribute_name(segment, prefix)
         if (
             state == "item"
             and last
@@ -209,16 +256,20 @@ class Operation:
     """One endpoint as the facade shows it."""
 
     endpoint: Endpoint
-    module: str  # the generated module's name (and the fallback verb)
+    module: str  # the generated module's name
     tag: str  # the tag package the generated module lives in
     chain: tuple[str, ...]
     verb: str
+    fallback: str  # the verb when the rule names none: the operation id as an attribute
     returns: str = "Any"
     check: str = ""  # isinstance() types, else "" (then `failure` is checked)
     failure: str = ""  # a condition on `response.status_code`: none of the success statuses
     page: Page | None = None  # cursor pagination: `iter` is generated
     page_endpoint: Endpoint | None = None  # the endpoint without its `cursor` parameter
     download: bool = False  # a success is bytes (tools/media_types.py): a streamed BinaryResponse
+    deprecated: str = ""  # `deprecated: true`: the warning's text (a Python string literal)
+    deprecation: str = ""  # and its reason, the spec's description
+    deprecated_parameters: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (name, why)
 
     @property
     def response_type(self) -> str:
@@ -251,7 +302,7 @@ def _resolve_collisions(operations: list[Operation], children: dict[tuple[str, .
     for (chain, verb), group in by_name.items():
         if len(group) > 1 or verb in RESOURCE_MEMBERS or verb in children.get(chain, set()):
             for operation in group:
-                operation.verb = operation.module
+                operation.verb = _member(operation.fallback, RESOURCE_MEMBERS)
     seen: dict[tuple[tuple[str, ...], str], Operation] = {}
     for operation in operations:
         key = (operation.chain, operation.verb)
@@ -315,13 +366,17 @@ def _qualify(code: str, names: frozenset[str], prefix: str) -> str:
     offsets = [0]
     for line in source.splitlines(keepends=True):
         offsets.append(offsets[-1] + len(line))
+    significant = [t for t in tokens if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT)]
     edits: list[int] = []
-    previous = ""
-    for token in tokens:
-        if token.type == tokenize.NAME and token.string in names and previous != ".":
+    neighbours = zip([None, *significant], significant, [*significant[1:], None], strict=False)
+    for previous, token, following in neighbours:
+        if (
+            token.type == tokenize.NAME
+            and token.string in names
+            and getattr(previous, "string", "") != "."
+            and getattr(following, "string", "") != ":"  # a parameter's name (`id: int`) stays
+        ):
             edits.append(offsets[token.start[0] - 1] + token.start[1] - 1)  # -1: the "(" added
-        if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
-            previous = token.string
     for offset in reversed(edits):
         code = code[:offset] + prefix + code[offset:]
     return code
@@ -379,9 +434,22 @@ def _describe_success(operation: Operation) -> None:
         operation.check = instances[0] if len(instances) == 1 else f"({', '.join(instances)})"
 
 
+def _items_field(fields: list[Property]) -> Property | None:
+    """A page's list of items: its one list field, else its one list of models or unions
+    (``jobs`` beside ``labels: list[str]``); None when that is no single field."""
+    from openapi_python_client.parser.properties import ModelProperty
+    from openapi_python_client.parser.properties.list_property import ListProperty
+    from openapi_python_client.parser.properties.union import UnionProperty
+
+    lists = [p for p in fields if isinstance(p, ListProperty)]
+    if len(lists) > 1:
+        lists = [p for p in lists if isinstance(p.inner_property, ModelProperty | UnionProperty)]
+    return lists[0] if len(lists) == 1 else None
+
+
 def _describe_pages(operation: Operation, imports: set[str]) -> None:
     """Cursor pagination: a `cursor` query parameter, a model with `next_cursor` of the same
-    type and exactly one list-of-models field."""
+    type and one list of items, whatever their type (models, a oneOf's union, strings)."""
     endpoint = operation.endpoint
     cursors = [p for p in endpoint.query_parameters if p.python_name == "cursor"]
     models = {_code(r.prop.get_type_string()): r.prop for r in _successes(endpoint)}
@@ -395,14 +463,13 @@ def _describe_pages(operation: Operation, imports: set[str]) -> None:
         return
     fields: list[Property] = [*(model.required_properties or []), *(model.optional_properties or [])]
     next_cursor = [p for p in fields if p.python_name == "next_cursor"]
-    lists = [p for p in fields if isinstance(p, ListProperty) and isinstance(p.inner_property, ModelProperty)]
+    items = _items_field(fields)
     cursor_type = _code(cursors[0].get_type_string(no_optional=True))
-    if len(next_cursor) != 1 or len(lists) != 1 or cursor_type not in CURSOR_TYPES:
+    if len(next_cursor) != 1 or items is None or cursor_type not in CURSOR_TYPES:
         return
     next_types = _code(next_cursor[0].get_type_string(no_optional=True)).split(" | ")
     if [t for t in next_types if t != "None"] != [cursor_type]:
         return
-    (items,) = lists
     assert isinstance(items, ListProperty)
     imports.update(items.inner_property.get_imports(prefix="."))
     imports.update(items.inner_property.get_lazy_imports(prefix="."))
@@ -415,6 +482,77 @@ def _describe_pages(operation: Operation, imports: set[str]) -> None:
     operation.page_endpoint = dataclasses.replace(
         endpoint, query_parameters=[p for p in endpoint.query_parameters if p.python_name != "cursor"]
     )
+
+
+# -- deprecation --------------------------------------------------------------------------
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _dereferenced(document: dict[str, Any], value: object) -> dict[str, Any]:
+    """A parameter object, through a local ``$ref`` (``#/components/parameters/X``)."""
+    value = _mapping(value)
+    reference = value.get("$ref")
+    if isinstance(reference, str) and reference.startswith("#/"):
+        target: object = document
+        for key in reference[2:].split("/"):
+            target = _mapping(target).get(key.replace("~1", "/").replace("~0", "~"))
+        return _mapping(target)
+    return value
+
+
+def _spec_operation(document: dict[str, Any], endpoint: Endpoint) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(path item, operation) of ``endpoint`` in the document: the generator renames the path's
+    parameters (``{jobId}`` -> ``{job_id}``), so the path is found by its shape."""
+    shape = _shape(endpoint.path.get_untrusted_value())
+    for path, item in _mapping(document.get("paths")).items():
+        if isinstance(path, str) and _shape(path) == shape:
+            return _mapping(item), _mapping(_mapping(item).get(endpoint.method.lower()))
+    return {}, {}
+
+
+def _plain(text: object) -> str:
+    """A description on one line (the warning's text, never more than 300 characters)."""
+    words = " ".join(str(text or "").split())
+    return words if len(words) <= 300 else words[:299] + "\u2026"
+
+
+def _describe_deprecation(operation: Operation, document: dict[str, Any]) -> None:
+    """``deprecated: true`` on the operation (the facade method warns, is marked for type
+    checkers and says so) and on its parameters (the docstring says so)."""
+    endpoint = operation.endpoint
+    item, spec = _spec_operation(document, endpoint)
+    if spec.get("deprecated") is True:
+        operation.deprecation = reason = _plain(spec.get("description"))
+        message = f"{endpoint.method.upper()} {endpoint.path.get_untrusted_value()} is deprecated"
+        operation.deprecated = repr(f"{message}: {reason}" if reason else message)
+    declared = [
+        _dereferenced(document, p) for p in [*_list(item.get("parameters")), *_list(spec.get("parameters"))]
+    ]
+    deprecated = {
+        (p.get("name"), p.get("in")): _plain(p.get("description"))
+        for p in declared
+        if p.get("deprecated") is True
+    }
+    locations = {
+        "query": endpoint.query_parameters,
+        "path": endpoint.path_parameters,
+        "header": endpoint.header_parameters,
+        "cookie": endpoint.cookie_parameters,
+    }
+    operation.deprecated_parameters = [
+        (str(parameter.python_name), deprecated[name, location])
+        for location, parameters in locations.items()
+        for parameter in parameters
+        for name in [parameter.name.get_untrusted_value()]
+        if (name, location) in deprecated
+    ]
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 # -- the whole facade ---------------------------------------------------------------------
@@ -446,7 +584,9 @@ def load_document(spec: Path) -> dict[str, Any]:
     return document
 
 
-def plan(openapi: Any, prefix: str) -> tuple[list[Resource], list[Operation], set[str]]:
+def plan(
+    openapi: Any, prefix: str, document: dict[str, Any]
+) -> tuple[list[Resource], list[Operation], set[str]]:
     """Every resource (top level first, children nested), every operation, the imports."""
     from openapi_python_client.strings import PythonIdentifier
 
@@ -465,7 +605,9 @@ def plan(openapi: Any, prefix: str) -> tuple[list[Resource], list[Operation], se
             raise FacadeError(f"two operations generate the module {module}: {modules[module]}, {path}")
         modules[module] = path
         chain, verb = name_operation(path, endpoint.method, spec, prefix)
-        operations.append(Operation(endpoint, module, str(endpoint.tags[0]), chain, verb or module))
+        fallback = attribute_name(endpoint.name, prefix)
+        tag = str(endpoint.tags[0])
+        operations.append(Operation(endpoint, module, tag, chain, verb or fallback, fallback))
         imports.update(line.replace("from ...", "from .", 1) for line in endpoint.relative_imports)
 
     resources: dict[tuple[str, ...], Resource] = {}
@@ -474,10 +616,7 @@ def plan(openapi: Any, prefix: str) -> tuple[list[Resource], list[Operation], se
         for depth in range(1, len(operation.chain) + 1):
             chain = operation.chain[:depth]
             if chain not in resources:
-                attribute = chain[-1]
-                reserved = CLIENT_MEMBERS if depth == 1 else RESOURCE_MEMBERS
-                if attribute in reserved:
-                    attribute += "_"
+                attribute = _member(chain[-1], CLIENT_MEMBERS if depth == 1 else RESOURCE_MEMBERS)
                 literal = [i for i, s in enumerate(segments) if not _is_parameter(s)]
                 end = literal[depth - 1] + 1 if len(literal) >= depth else len(segments)
                 resources[chain] = Resource(chain, attribute, "/" + "/".join(segments[:end]))
@@ -488,18 +627,41 @@ def plan(openapi: Any, prefix: str) -> tuple[list[Resource], list[Operation], se
     for operation in operations:
         _describe_success(operation)
         _describe_pages(operation, imports)
+        _describe_deprecation(operation, document)
         resources[operation.chain].operations.append(operation)
     for resource in resources.values():
         resource.operations.sort(key=lambda o: o.verb)
         resource.children.sort(key=lambda r: r.attribute)
 
-    taken = set(MODULE_NAMES)
+    taken = set(MODULE_NAMES) | _imported_names(imports)
     taken.update(str(model.class_info.name) for model in [*openapi.models, *openapi.enums])
-    for line in imports:
-        taken.update(name.strip().split(" as ")[-1] for name in line.split(" import ", 1)[-1].split(","))
     _class_names(list(resources.values()), taken, prefix)
     top = sorted((r for r in resources.values() if len(r.chain) == 1), key=lambda r: r.attribute)
     return top, sorted(operations, key=lambda o: o.module), imports
+
+
+def _imported_names(imports: Iterable[str]) -> frozenset[str]:
+    """The names ``import x`` / ``from m import a, b as c`` lines bind."""
+    names: set[str] = set()
+    for line in imports:
+        bound = line.split(" import ", 1)[-1] if line.startswith("from ") else line.removeprefix("import ")
+        names.update(name.strip().split(" as ")[-1].split(".")[0] for name in bound.split(","))
+    return frozenset(names)
+
+
+def builtin_members(resources: Iterable[Resource]) -> frozenset[str]:
+    """Members named like a builtin (``list``, ``iter``, ``type``, ``str``...): in their class
+    they shadow it, so the facade's annotations name every one of them as ``builtins.<name>``."""
+    import builtins
+
+    names = {"list", "iter"}
+    pending = list(resources)
+    while pending:
+        resource = pending.pop()
+        names.update(child.attribute for child in resource.children)
+        names.update(operation.verb for operation in resource.operations)
+        pending.extend(resource.children)
+    return frozenset(name for name in names if hasattr(builtins, name))
 
 
 def _ruff(arguments: list[str], text: str) -> str:
@@ -538,11 +700,12 @@ def render_facade(document: dict[str, Any], document_source: Path | None = None)
     openapi = GeneratorData.from_dict(document, config=config)
     if not isinstance(openapi, GeneratorData):
         raise FacadeError(f"the generator cannot parse the spec: {openapi.header} {openapi.detail or ''}")
+    resources, operations, imports = plan(openapi, config.field_prefix, document)
     project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
-    project.env.filters["qualify_builtins"] = qualify_builtins
+    builtin_names = builtin_members(resources)
+    project.env.filters["qualify_builtins"] = functools.partial(qualify_builtins, names=builtin_names)
     models = frozenset(str(model.class_info.name) for model in [*openapi.models, *openapi.enums])
     project.env.filters["qualify_models"] = functools.partial(qualify_models, names=models)
-    resources, operations, imports = plan(openapi, config.field_prefix)
     text = project.env.get_template(TEMPLATE).render(
         resources=resources,
         operations=operations,

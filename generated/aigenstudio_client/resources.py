@@ -5,7 +5,10 @@ the resource is the first path segment in snake_case and later segments nest; on
 GET is ``list`` and POST ``create``; on ``/{id}`` GET, PUT, PATCH and DELETE are ``get``,
 ``replace``, ``update`` and ``delete``; POST to a last segment after ``/{id}`` is that action
 (``cancel``) unless the spec also uses that path as a collection; anything else, or a
-collision, is the operation id in snake_case.
+collision, is the operation id in snake_case. Names carry no suffix but after a keyword or
+a name of the facade's own (``class_``, ``headers_``, ``with_raw_response_``).
+A list with a ``cursor`` and a ``next_cursor`` also has ``iter``, yielding its items across pages.
+A deprecated operation warns ``DeprecationWarning`` (and is marked for type checkers).
 
 Each verb takes the generated function's arguments (path parameters positional, the rest
 keyword-only) and returns the success model only: any other response raises (with the
@@ -286,11 +289,14 @@ class ProductPhotoJobs:
         followed: set[datetime.datetime] = set()
         pages = 0
         while True:
-            page = self.list(
-                cursor=cursor,
-                limit=limit,
-                status=status,
-                x_request_id=x_request_id,
+            page = _parse__list_product_photo_jobs(
+                _ep__list_product_photo_jobs.sync_detailed(
+                    client=self._client,
+                    limit=limit,
+                    cursor=cursor,
+                    status=status,
+                    x_request_id=x_request_id,
+                )
             )
             items = page.jobs
             yield from items
@@ -452,11 +458,14 @@ class AsyncProductPhotoJobs:
         followed: set[datetime.datetime] = set()
         pages = 0
         while True:
-            page = await self.list(
-                cursor=cursor,
-                limit=limit,
-                status=status,
-                x_request_id=x_request_id,
+            page = _parse__list_product_photo_jobs(
+                await _ep__list_product_photo_jobs.asyncio_detailed(
+                    client=self._client,
+                    limit=limit,
+                    cursor=cursor,
+                    status=status,
+                    x_request_id=x_request_id,
+                )
             )
             items = page.jobs
             for item in items:
