@@ -6,6 +6,7 @@ enums (IntEnum, tests/fixtures/specs/v1.1/integer-enums.yaml's job priority).
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,15 @@ def test_unknown_job_status_inside_allof_model_parses() -> None:
     assert parsed.job.status.is_known is False
 
 
+def test_a_response_with_an_unknown_value_survives_pickling() -> None:
+    # A parsed response handed to another process (multiprocessing, a cache) keeps its value.
+    parsed = ProductPhotoOperationListResponse.from_dict(OPERATIONS)
+    copied = pickle.loads(pickle.dumps(parsed))
+    unknown, known = copied.operations
+    assert (unknown.id.value, unknown.id.is_known) == ("new_op", False)
+    assert known.id is ProductPhotoOperationId.STUDIO_PACKSHOT
+
+
 def test_constructing_an_enum_stays_strict() -> None:
     with pytest.raises(ValueError, match="new_op"):
         ProductPhotoOperationId("new_op")
@@ -74,6 +84,8 @@ def test_request_models_only_take_known_members_by_construction() -> None:
 # nothing leaves the process. `priority` is the integer enum (1, 2, 3) in a response model, a
 # path parameter and a query parameter.
 INTEGER_ENUM_SCRIPT = """
+import pickle
+
 import httpx
 from aigenstudio_client import Client, errors
 from aigenstudio_client.api.product_photo_api import get_product_photo_queue, list_product_photo_jobs
@@ -91,6 +103,9 @@ unknown = ProductPhotoQueueResponse.from_dict(queue(7)).queue.priority
 assert isinstance(unknown, Priority) and unknown == 7 and unknown.value == 7
 assert unknown.is_known is False and str(unknown) == "7"
 assert ProductPhotoQueueResponse.from_dict(queue(7)).to_dict() == queue(7)
+copied = pickle.loads(pickle.dumps(ProductPhotoQueueResponse.from_dict(queue(7))))
+assert copied.queue.priority == 7 and copied.queue.priority.is_known is False
+assert pickle.loads(pickle.dumps(Priority.VALUE_2)) is Priority.VALUE_2
 
 for wrong in (True, "3", 3.5, None):  # not integers on the wire: the response does not parse
     try:
