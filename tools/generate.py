@@ -66,6 +66,7 @@ FACADE_RENDERER = ROOT / "tools" / "facade.py"
 # The OpenAPI versions the pinned generator reads (openapi-python-client: 3.0 and 3.1).
 SUPPORTED_OPENAPI = re.compile(r"3\.[01]\.\d+")
 _T = TypeVar("_T")
+LISTED_PROBLEMS = 100  # validation problems shown, in a warning each or in a strict refusal
 
 
 class SpecError(Exception):
@@ -141,13 +142,26 @@ def validate_spec(spec: Path, *, strict: bool = True) -> ValidatedSpec:
     _refuse_non_string_keys(spec, document)
     _refuse_unresolvable_refs(spec, document)
     problems = validation_problems(document)
-    unresolvable = [problem for problem in problems if "unresolvable $ref" in problem]
+    unresolvable = [problem for problem in problems if problem.startswith("at $: unresolvable $ref")]
     if unresolvable or (strict and problems):
         shown = unresolvable or problems
         count = f"{len(shown)} validation problem{'s' if len(shown) != 1 else ''}"
         mode = "" if unresolvable else " (strict mode: make generate without STRICT=1 generates anyway)"
-        raise SpecError(f"{spec}: {count}{mode}:\n" + "\n".join(f"  {problem}" for problem in shown))
+        raise SpecError(f"{spec}: {count}{mode}:\n" + "\n".join(f"  {line}" for line in listed(shown)))
     return ValidatedSpec(document, problems)
+
+
+def listed(lines: list[str]) -> list[str]:
+    """The first LISTED_PROBLEMS of `lines`, then how many more there are."""
+    more = len(lines) - LISTED_PROBLEMS
+    return lines if more <= 0 else [*lines[:LISTED_PROBLEMS], f"... and {more} more"]
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """`text` as one printable line of at most `limit` characters: a spec's keys and values,
+    quoted in a message, cannot move the terminal's cursor or forge a line of the log."""
+    shown = "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 def validation_problems(document: dict[str, Any]) -> list[str]:
@@ -156,7 +170,8 @@ def validation_problems(document: dict[str, Any]) -> list[str]:
     from tools.apidiff.loader import normalise
     from tools.apidiff.validation import validate
 
-    return [f"at {problem.location}: {problem.message}" for problem in validate(normalise(document)[0])]
+    problems = validate(normalise(document)[0])
+    return [one_line(f"at {problem.location}: {problem.message}") for problem in problems]
 
 
 # Values that are data, not schema: a `$ref` key inside an example is part of the example.
@@ -288,8 +303,8 @@ def generate_into(
     generator = _start_generator(spec, output)
     try:
         document, warnings = validate_spec(spec, strict=strict)
-        for warning in warnings:
-            if warn is not None:
+        if warn is not None:
+            for warning in listed(warnings):
                 warn(f"{spec} {warning}")
         contract = _attempt(lambda: compile_contract(document))
         # The resource facade (client.<resource>.<verb>), from the generator's own parse.

@@ -9,11 +9,13 @@ out) is refused in both modes. The rule is in tools/generate.py's docstring.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from .conftest import ROOT, RepoCopy
 
@@ -158,3 +160,26 @@ def test_make_passes_strict_to_generate_and_check(strict: str, flag: bool) -> No
         line = next(line for line in dry.stdout.splitlines() if "tools/generate.py" in line)
         assert line.split()[2] == target
         assert ("--strict" in line.split()) == flag, line
+
+
+def test_warnings_are_printable_single_lines_and_capped(repo: RepoCopy, tmp_path: Path) -> None:
+    document = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+    # 150 problems, each quoting a key that would clear the screen and forge a log line.
+    document["components"]["examples"] = {
+        f"Example{number}": {"value": number, "\x1b[2J\nerror: forged": True} for number in range(150)
+    }
+    spec = tmp_path / "hostile.json"
+    spec.write_text(json.dumps(document))
+    result = repo.run("generate", "--spec", str(spec))
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert all(line.startswith("warning: ") for line in lines), lines[:3]
+    assert "\x1b" not in result.stderr
+    assert len(lines) == 101
+    assert lines[-1] == f"warning: {spec} ... and 50 more"
+    assert "('\\x1b[2J" in lines[0]
+    strict = repo.run("generate", "--spec", str(spec), "--strict")
+    assert strict.returncode == 2
+    assert "\x1b" not in strict.stderr
+    assert f"error: {spec}: 150 validation problems" in strict.stderr
+    assert strict.stderr.rstrip().endswith("  ... and 50 more")
