@@ -44,7 +44,6 @@ from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
-from urllib.parse import unquote
 
 if __package__ in (None, ""):  # run as a script (make generate): make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -174,43 +173,13 @@ def validation_problems(document: dict[str, Any]) -> list[str]:
     return [one_line(f"at {problem.location}: {problem.message}") for problem in problems]
 
 
-# Values that are data, not schema: a `$ref` key inside an example is part of the example.
-_DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
-# Mappings whose keys are names (a property may well be called "default" or "example").
-_NAMED = frozenset({"properties", "patternProperties", "$defs", "definitions", "paths", "responses"})
-
-
-def _refs(node: object, path: str = "$", named: bool = False) -> Iterator[tuple[str, object]]:
-    """(JSON path, value) of every `$ref` in `node`, not counting example and default data."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            at = f"{path}.{key}" if str(key).isidentifier() else f"{path}['{key}']"
-            if key == "$ref" and not named:
-                yield f"{path}.$ref", value
-            elif named or (key not in _DATA_KEYS and not str(key).startswith("x-")):
-                yield from _refs(value, at, key in _NAMED and not named)
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _refs(value, f"{path}[{index}]")
-
-
-def _pointer_target(document: object, ref: str) -> bool:
-    """True when the local reference `ref` (`#/components/...`) names a node of `document`."""
-    node = document
-    for part in ref[1:].split("/")[1:]:
-        part = unquote(part).replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False
-    return True
-
-
 def _refuse_unresolvable_refs(spec: Path, document: dict[str, Any]) -> None:
     """A `$ref` naming nothing would leave a type out of the client: refused where it is."""
-    for at, ref in _refs(document):
+    from tools.apidiff.loader import lookup, references
+    from tools.apidiff.validation import json_path
+
+    for parts, ref in references(document):
+        at = f"{json_path(list(parts))}.$ref"
         if not isinstance(ref, str):
             raise SpecError(f"{spec} at {at}: a $ref must be a string, not {type(ref).__name__}")
         if not ref.startswith("#"):
@@ -218,8 +187,10 @@ def _refuse_unresolvable_refs(spec: Path, document: dict[str, Any]) -> None:
                 f"{spec} at {at}: $ref {ref!r} points outside this document "
                 "(the generator reads one self-contained file)"
             )
-        if not _pointer_target(document, ref):
-            raise SpecError(f"{spec} at {at}: unresolvable $ref {ref!r} (no such component)")
+        try:
+            lookup(document, ref)
+        except KeyError:
+            raise SpecError(f"{spec} at {at}: unresolvable $ref {ref!r} (no such component)") from None
 
 
 def _refuse_non_string_keys(spec: Path, document: dict[Any, Any]) -> None:

@@ -183,3 +183,14 @@ def test_warnings_are_printable_single_lines_and_capped(repo: RepoCopy, tmp_path
     assert "\x1b" not in strict.stderr
     assert f"error: {spec}: 150 validation problems" in strict.stderr
     assert strict.stderr.rstrip().endswith("  ... and 50 more")
+
+
+def test_a_reference_segment_is_read_as_written_then_percent_decoded() -> None:
+    from tools.apidiff.loader import lookup
+
+    paths = {"/jobs/{id}": {"get": {"operationId": "getJob"}}}
+    assert lookup({"paths": paths}, "#/paths/~1jobs~1%7Bid%7D/get/operationId") == "getJob"
+    assert lookup({"a%20b": 1, "a b": 2}, "#/a%20b") == 1
+    for missing in ("#/a%20c", "#", "#paths", "other.yaml#/a"):
+        with pytest.raises(KeyError):
+            lookup({"a b": 2}, missing)
