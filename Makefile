@@ -14,6 +14,9 @@ PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 SPEC ?= openapi.yaml
 BASE ?=
+# STRICT=1: make generate / make check refuse a spec with any validation problem (default: warn).
+STRICT ?=
+STRICT_FLAG := $(if $(filter-out 0,$(STRICT)),--strict)
 PORT ?=
 OUR_CODE := overrides/aigenstudio tools tests bench examples
 # The runtime dependencies' wheels at the pinned versions, for make distcheck's offline install.
@@ -56,11 +59,11 @@ node_modules/.installed: package.json package-lock.json
 
 node: node_modules/.installed ## Install the pinned Prism mock server from package-lock.json (automatic)
 
-generate: $(VENV)/.installed ## Validate the spec and regenerate generated/ (SPEC=path takes in another spec)
-	$(PY) tools/generate.py generate --spec "$(SPEC)"
+generate: $(VENV)/.installed ## Validate the spec and regenerate generated/ (SPEC=path takes in another spec; STRICT=1 refuses any validation problem)
+	$(PY) tools/generate.py generate --spec "$(SPEC)" $(STRICT_FLAG)
 
-check: $(VENV)/.installed ## Drift check: fail if generated/ differs from what openapi.yaml generates
-	$(PY) tools/generate.py check
+check: $(VENV)/.installed ## Drift check: fail if generated/ differs from what openapi.yaml generates (STRICT=1 as for generate)
+	$(PY) tools/generate.py check $(STRICT_FLAG)
 
 lint: $(VENV)/.installed ## ruff on our code (generated/ is the generator's)
 	$(VENV)/bin/ruff check $(OUR_CODE)

@@ -1,13 +1,32 @@
 """Regenerate generated/aigenstudio_client from openapi.yaml, atomically and reproducibly.
 
 Usage (normally through make):
-    python tools/generate.py generate [--spec OTHER.yaml]   # validate, generate, swap in
-    python tools/generate.py check                           # drift check, changes nothing
+    python tools/generate.py generate [--spec OTHER.yaml] [--strict]  # validate, generate, swap in
+    python tools/generate.py check [--strict]                          # drift check, changes nothing
 
 The spec is validated first (openapi-spec-validator), the generator runs into a temporary
 directory next to generated/, and only a successful run replaces generated/aigenstudio_client.
-A stamp (spec, config, templates, generator version and the output tree hashes) lets a
+A stamp (spec, config, templates, generator version, the mode and the output tree hashes) lets a
 no-change run return at once.
+
+What is refused, and what is only a warning. Vendors publish specs with small violations of
+the OpenAPI schema that the generator reads as meant (a `const` in a 3.0 document, a `title`
+on an operation, a `default` of another type than its schema). Every problem the validator
+finds is printed as a warning with its JSON path (all of them, not only the first), and the
+client is generated. A spec is refused (exit 2, generated/ untouched) only for what would make
+the generated client wrong or leave part of the spec out of it:
+  - it is not a YAML/JSON mapping, declares no OpenAPI 3.0/3.1 version (the ones the pinned
+    generator reads), or has a mapping key that is not a string (an unquoted `200:`);
+  - a `$ref` names nothing in the document (or another file: one self-contained document);
+  - the generator refuses it (a document its parser rejects: a missing `info.version`, a
+    `type: strng`, a negative `maxLength`...) or warns about it (`--fail-on-warning`: an
+    operation or a model it would leave out, such as a path whose parameters do not match its
+    template, an optional path parameter, an unknown media type or an enum of mixed types);
+  - the runtime contract (tools/contract.py) or the resource facade (tools/facade.py) cannot
+    be built from it.
+Either way a refusal comes after the warnings, which often say why. `--strict` (make generate
+STRICT=1, make check STRICT=1, for a CI that wants a clean spec) refuses any validation
+problem, listing them all.
 """
 
 from __future__ import annotations
@@ -21,10 +40,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 if __package__ in (None, ""):  # run as a script (make generate): make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -47,6 +66,8 @@ FACADE_NAME = "resources.py"
 FACADE_RENDERER = ROOT / "tools" / "facade.py"
 # The OpenAPI versions the pinned generator reads (openapi-python-client: 3.0 and 3.1).
 SUPPORTED_OPENAPI = re.compile(r"3\.[01]\.\d+")
+_T = TypeVar("_T")
+LISTED_PROBLEMS = 100  # validation problems shown, in a warning each or in a strict refusal
 
 
 class SpecError(Exception):
@@ -104,30 +125,74 @@ def read_spec_document(spec: Path, label: str | None = None) -> object:
         raise SpecError(f"{name}{where}: invalid YAML: {problem.splitlines()[0]}") from exc
 
 
-def validate_spec(spec: Path) -> dict[str, Any]:
-    """The parsed spec; SpecError names the file and the JSON path of the first problem."""
-    from openapi_spec_validator import validate
-    from referencing.exceptions import Unresolvable
+class ValidatedSpec(NamedTuple):
+    document: dict[str, Any]
+    warnings: list[str]  # "at <JSON path>: <problem>", one per validation problem
 
+
+def validate_spec(spec: Path, *, strict: bool = True) -> ValidatedSpec:
+    """The parsed spec and its validation problems (see the module docstring for the rule).
+
+    SpecError (naming the file and the JSON path) for what would make the client wrong; with
+    `strict`, also for any validation problem, all of them listed.
+    """
     document = read_spec_document(spec)
     if not isinstance(document, dict):
         raise SpecError(f"{spec}: not an OpenAPI document (top level is not a mapping)")
     check_openapi_version(spec, document)
     _refuse_non_string_keys(spec, document)
-    try:
-        validate(document)
-        return document
-    except Unresolvable as exc:
-        ref = str(getattr(exc, "ref", None) or str(exc).split(" does not exist")[0].strip("'"))
-        target = ref if ref.startswith("#") else f"#{ref}"
-        sites = [path for path, n in _walk(document) if isinstance(n, dict) and n.get("$ref") == target]
-        at = f" at {sites[0]}.$ref" if sites else ""
-        raise SpecError(f"{spec}{at}: unresolvable $ref {target!r} (no such component)") from exc
-    except Exception as exc:  # jsonschema ValidationError and friends
-        json_path = getattr(exc, "json_path", "$")
-        # The first line: openapi-spec-validator's jsonschema-rs backend appends the schema path.
-        message = str(getattr(exc, "message", exc)).split("\n", 1)[0]
-        raise SpecError(f"{spec} at {json_path}: {message}") from exc
+    _refuse_unresolvable_refs(spec, document)
+    problems = validation_problems(document)
+    unresolvable = [problem for problem in problems if problem.startswith("at $: unresolvable $ref")]
+    if unresolvable or (strict and problems):
+        shown = unresolvable or problems
+        count = f"{len(shown)} validation problem{'s' if len(shown) != 1 else ''}"
+        mode = "" if unresolvable else " (strict mode: make generate without STRICT=1 generates anyway)"
+        raise SpecError(f"{spec}: {count}{mode}:\n" + "\n".join(f"  {line}" for line in listed(shown)))
+    return ValidatedSpec(document, problems)
+
+
+def listed(lines: list[str]) -> list[str]:
+    """The first LISTED_PROBLEMS of `lines`, then how many more there are."""
+    more = len(lines) - LISTED_PROBLEMS
+    return lines if more <= 0 else [*lines[:LISTED_PROBLEMS], f"... and {more} more"]
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """`text` as one printable line of at most `limit` characters: a spec's keys and values,
+    quoted in a message, cannot move the terminal's cursor or forge a line of the log."""
+    shown = "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def validation_problems(document: dict[str, Any]) -> list[str]:
+    """Every problem openapi-spec-validator finds, each as "at <JSON path>: <message>"."""
+    # Imported here: tools.apidiff reads specs through this module.
+    from tools.apidiff.loader import normalise
+    from tools.apidiff.validation import validate
+
+    problems = validate(normalise(document)[0])
+    return [one_line(f"at {problem.location}: {problem.message}") for problem in problems]
+
+
+def _refuse_unresolvable_refs(spec: Path, document: dict[str, Any]) -> None:
+    """A `$ref` naming nothing would leave a type out of the client: refused where it is."""
+    from tools.apidiff.loader import lookup, references
+    from tools.apidiff.validation import json_path
+
+    for parts, ref in references(document):
+        at = f"{json_path(list(parts))}.$ref"
+        if not isinstance(ref, str):
+            raise SpecError(f"{spec} at {at}: a $ref must be a string, not {type(ref).__name__}")
+        if not ref.startswith("#"):
+            raise SpecError(
+                f"{spec} at {at}: $ref {ref!r} points outside this document "
+                "(the generator reads one self-contained file)"
+            )
+        try:
+            lookup(document, ref)
+        except KeyError:
+            raise SpecError(f"{spec} at {at}: unresolvable $ref {ref!r} (no such component)") from None
 
 
 def _refuse_non_string_keys(spec: Path, document: dict[Any, Any]) -> None:
@@ -201,37 +266,48 @@ def _start_generator(spec: Path, output: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def generate_into(spec: Path, workdir: Path) -> Path:
+def _attempt(build: Callable[[], _T]) -> _T | Exception:
+    """build()'s result, or the exception it raised (reported once the generator has run)."""
+    try:
+        return build()
+    except Exception as exc:
+        return exc
+
+
+def generate_into(
+    spec: Path, workdir: Path, *, strict: bool = False, warn: Callable[[str], None] | None = None
+) -> Path:
     """Validate `spec` and generate the package into workdir; returns the package path.
 
+    `warn` is called with each validation problem (a line naming the file and the JSON path)
+    the generation goes on despite; with `strict` any such problem stops it (SpecError).
     The generator runs while the spec is validated (validation alone costs about half a
-    generator run) and the resource facade is rendered; their output is used only when
-    validation passed and the generator succeeded.
+    generator run) and the contract and the resource facade are built; their output is used
+    only when validation passed and the generator succeeded. For a spec the generator
+    refuses, its own message says more than a contract or facade failure would.
     """
     output = workdir / PACKAGE
     generator = _start_generator(spec, output)
-    facade: str | Exception
     try:
-        document = validate_spec(spec)
-        contract = compile_contract(document)
-        # The resource facade (client.<resource>.<verb>), from the generator's own parse of the
-        # spec. A failure counts once the generator succeeded: for a spec the generator
-        # refuses, its own message says more.
-        try:
-            facade = render_facade(load_document(spec), spec)
-        except Exception as exc:
-            facade = exc
-    except ContractError as exc:
-        generator.kill()
-        generator.communicate()
-        raise SpecError(f"{spec}: cannot compile the runtime contract: {exc}") from exc
+        document, warnings = validate_spec(spec, strict=strict)
+        if warn is not None:
+            for warning in listed(warnings):
+                warn(f"{spec} {warning}")
+        contract = _attempt(lambda: compile_contract(document))
+        # The resource facade (client.<resource>.<verb>), from the generator's own parse.
+        facade = _attempt(lambda: render_facade(load_document(spec), spec))
     except BaseException:
         generator.kill()
         generator.communicate()
         raise
     log, _ = generator.communicate()
     if generator.returncode != 0 or not (output / "__init__.py").is_file():
-        raise SpecError(f"{spec}: the generator failed:\n{log}".rstrip())
+        why = f"\n(the {len(warnings)} validation warning(s) above may say why)" if warnings else ""
+        raise SpecError(f"{spec}: the generator failed:\n{log}".rstrip() + why)
+    if isinstance(contract, ContractError):
+        raise SpecError(f"{spec}: cannot compile the runtime contract: {contract}") from contract
+    if isinstance(contract, Exception):
+        raise contract
     if isinstance(facade, FacadeError):
         raise SpecError(f"{spec}: cannot render the resource facade: {facade}") from facade
     if isinstance(facade, Exception):
@@ -270,8 +346,9 @@ def compare_trees(expected: Path, actual: Path) -> list[str]:
     return problems
 
 
-def _inputs_digest(spec: Path) -> str:
+def _inputs_digest(spec: Path, strict: bool) -> str:
     digest = hashlib.sha256()
+    digest.update(b"strict" if strict else b"lenient")  # a strict run validates a warned spec
     digest.update(metadata.version("openapi-python-client").encode())
     digest.update(metadata.version("ruff").encode())
     templates = sorted(p for p in TEMPLATES.rglob("*") if p.is_file())  # the facade template too
@@ -280,12 +357,16 @@ def _inputs_digest(spec: Path) -> str:
     return digest.hexdigest()
 
 
-def command_generate(spec: Path) -> int:
+def _print_warning(line: str) -> None:
+    print(f"warning: {line}", file=sys.stderr)
+
+
+def command_generate(spec: Path, strict: bool = False) -> int:
     check_spec_file(spec)
     target = GENERATED / PACKAGE
     if target.exists() and not target.is_dir():
         raise SpecError(f"{target.relative_to(ROOT)}: is not a directory (remove it, then make generate)")
-    stamp = _inputs_digest(spec)
+    stamp = _inputs_digest(spec, strict)
     if target.is_dir() and STAMP.is_file() and STAMP.read_text() == f"{stamp}\n{tree_digest(target)}\n":
         if spec.resolve() != SPEC.resolve() and spec.read_bytes() != SPEC.read_bytes():
             shutil.copyfile(spec, SPEC)
@@ -293,7 +374,7 @@ def command_generate(spec: Path) -> int:
         return 0
     GENERATED.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".generate-", dir=ROOT) as work:
-        fresh = generate_into(spec, Path(work))
+        fresh = generate_into(spec, Path(work), strict=strict, warn=_print_warning)
         # Swap: both renames are on one filesystem; a failure above leaves target as it was.
         old = Path(work) / "previous"
         if target.exists():
@@ -318,10 +399,10 @@ def stray_outside_package() -> list[str]:
     ]
 
 
-def command_check() -> int:
+def command_check(strict: bool = False) -> int:
     check_spec_file(SPEC)
     with tempfile.TemporaryDirectory(prefix="aigen-check-") as work:
-        fresh = generate_into(SPEC, Path(work))
+        fresh = generate_into(SPEC, Path(work), strict=strict, warn=_print_warning)
         problems = compare_trees(fresh, GENERATED / PACKAGE) + stray_outside_package()
     if problems:
         print(f"generated/{PACKAGE} differs from what the pinned generator makes of openapi.yaml:")
@@ -337,11 +418,17 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     gen = sub.add_parser("generate", help="validate the spec and regenerate generated/")
     gen.add_argument("--spec", default=str(SPEC), help="spec to take in (copied over openapi.yaml)")
-    sub.add_parser("check", help="fail if generated/ differs from a fresh generation")
+    check = sub.add_parser("check", help="fail if generated/ differs from a fresh generation")
+    for command in (gen, check):
+        command.add_argument(
+            "--strict", action="store_true", help="refuse a spec with any validation problem"
+        )
     args = parser.parse_args(argv)
     # Exit codes: 0 done (or no drift), 1 drift found by check, 2 cannot run (bad spec, bad input).
     try:
-        return command_generate(Path(args.spec)) if args.command == "generate" else command_check()
+        if args.command == "generate":
+            return command_generate(Path(args.spec), strict=args.strict)
+        return command_check(strict=args.strict)
     except SpecError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

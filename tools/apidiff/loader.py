@@ -17,8 +17,10 @@ as oasdiff does, and so are date values.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from tools.generate import SpecError, read_spec_document
 
@@ -27,9 +29,9 @@ REF_KEY = "x-apidiff-ref"  # on a resolved reference target: the `$ref` that nam
 ALL_OF_KEY = "x-apidiff-all-of"  # on a merged schema: its parts, by `$ref` or "inline N"
 _PRIVATE = (REF_KEY, ALL_OF_KEY)
 # Values that are data, not schema: a `$ref` key inside an example is part of the example.
-_LITERAL = frozenset({"example", "default", "enum", "const"})
+LITERAL_KEYS = frozenset({"example", "default", "enum", "const"})
 # Mappings whose keys are names (a property may well be called "default" or "example").
-_NAMED = frozenset(
+NAMED_MAPPINGS = frozenset(
     {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "paths", "responses"}
     | {"content", "headers", "callbacks", "links", "encoding", "variables", "mapping"}
 )
@@ -100,12 +102,18 @@ def load_spec(path: Path, label: str | None = None) -> Spec:
     return resolve_document(document, label or str(path))
 
 
-def _lookup(document: Spec, ref: str) -> Any:
+def lookup(document: Spec, ref: str) -> Any:
+    """The node the local reference `ref` (`#/components/schemas/Pet`) names; KeyError if none.
+
+    A segment is also tried percent-decoded (`#/paths/~1pets~1%7Bid%7D`: the reference is a
+    URI fragment), after the segment as written (a name may well contain `%`)."""
     if not ref.startswith("#/"):
         raise KeyError(ref)  # only local refs: the vendor ships one self-contained file
     node: Any = document
-    for part in ref[2:].split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
+    for written in ref[2:].split("/"):
+        part = written.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part not in node and "%" in part:
+            part = unquote(written).replace("~1", "/").replace("~0", "~")
         if isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         elif isinstance(node, dict) and part in node:
@@ -113,6 +121,24 @@ def _lookup(document: Spec, ref: str) -> Any:
         else:
             raise KeyError(ref)
     return node
+
+
+def references(
+    node: Any, parts: tuple[Any, ...] = (), named: bool = False
+) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """(path, value) of every `$ref` in `node` that is a reference: the ones the resolver
+    follows, not a `$ref` key inside example or default data, nor a property named `$ref`."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from references(item, (*parts, index))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if named:  # keys are names, values are objects
+                yield from references(value, (*parts, key))
+            elif key == "$ref":
+                yield parts, value
+            elif not (key in LITERAL_KEYS or str(key).startswith("x-")):
+                yield from references(value, (*parts, key), named=key in NAMED_MAPPINGS)
 
 
 def mapping(node: dict[str, Any], key: str) -> dict[str, Any]:
@@ -197,14 +223,14 @@ class RefResolver:
         return resolved
 
     def _value(self, key: str, value: Any) -> Any:
-        if key in _LITERAL or key.startswith("x-"):
+        if key in LITERAL_KEYS or key.startswith("x-"):
             return value
-        return self._walk(value, named=key in _NAMED)
+        return self._walk(value, named=key in NAMED_MAPPINGS)
 
     def _expand(self, ref: str) -> Any:
         if ref in self._done:
             return self._done[ref]
-        target = _lookup(self.document, ref)
+        target = lookup(self.document, ref)
         if isinstance(target, dict) and isinstance(target.get("$ref"), str):
             if ref in self._aliasing:  # a cycle of bare aliases names nothing
                 return {"$ref": ref}

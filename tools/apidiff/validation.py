@@ -19,6 +19,7 @@ through the pure-Python check, for the pipeline's own message.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, partial
@@ -230,7 +231,73 @@ def validate(document: Spec) -> list[Problem]:
         if not compiles(pattern):  # translated from ECMA-262 first: `[\w-./:]` compiles
             message = f"pattern {pattern!r} cannot be compiled; compared as text"
             problems.append(Problem(json_path(list(parts)), message, tolerated=True))
-    return problems
+    return _explain_branch_problems(document, problems)
+
+
+_NO_BRANCH = " is not valid under any of the "  # a oneOf/anyOf mismatch, in either backend
+
+
+def _explain_branch_problems(document: Spec, problems: list[Problem]) -> list[Problem]:
+    """Each `oneOf`/`anyOf` mismatch replaced by what is wrong inside it, and where.
+
+    The structural check says only that a node fits no branch (a response that is neither a
+    Response nor a Reference), quoting the whole node; the pure-Python validator (whose
+    errors keep their branches' errors) finds the innermost one: a `const` in a 3.0 schema is
+    reported at the schema that holds it, as the key that is not allowed there."""
+    if not any(_NO_BRANCH in problem.message for problem in problems):
+        return problems
+    explained = _innermost_errors(document)
+    return [
+        explained.get(problem.location, problem) if _NO_BRANCH in problem.message else problem
+        for problem in problems
+    ]
+
+
+def _innermost_errors(document: Spec) -> dict[str, Problem]:
+    """Location of each structural error with branches -> its innermost branch error."""
+    from openapi_spec_validator.schemas import schema_v30, schema_v31
+    from openapi_spec_validator.schemas.backend.jsonschema import create_validator
+
+    version = str(document.get("openapi", ""))
+    meta = {"3.0": schema_v30, "3.1": schema_v31}.get(version[:3])
+    if meta is None:
+        return {}
+    meta = dict(meta)
+    innermost: dict[str, Problem] = {}
+    for error in create_validator(meta).iter_errors(document):  # the pure-Python backend
+        inner = error
+        while inner.context:  # the deepest error of any branch, the first one on a tie
+            inner = max(inner.context, key=lambda branch: len(branch.absolute_path))
+        if inner is not error:
+            location = _structural_path(error.absolute_path)
+            innermost[location] = Problem(_structural_path(inner.absolute_path), _plain_message(inner))
+    return innermost
+
+
+def _structural_path(parts: Any) -> str:
+    """json_path as the structural check spells it: a status code key as `[200]`."""
+    return json_path([int(part) if isinstance(part, str) and part.isdigit() else part for part in parts])
+
+
+def _plain_message(error: Any) -> str:
+    """jsonschema's message, except that a key an object may not have is named as such
+    (the meta-schemas say "'const' does not match any of the regexes: '^x-'")."""
+    if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(
+        error.instance, dict
+    ):
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        known = set(schema.get("properties", {}))
+        patterns = list(schema.get("patternProperties", {}))
+        extra = [
+            key
+            for key in error.instance
+            if key not in known and not any(re.search(pattern, key) for pattern in patterns)
+        ]
+        if extra:
+            names = f"{', '.join(map(repr, extra))} {'is' if len(extra) == 1 else 'are'}"
+            added = f" (only keys matching {', '.join(patterns)} may be added)" if patterns else ""
+            return f"{names} not allowed here{added}"
+    return str(error.message).split("\n", 1)[0]
 
 
 def summary(name: str, problems: list[Problem]) -> str:

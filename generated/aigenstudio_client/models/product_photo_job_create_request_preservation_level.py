@@ -1,5 +1,5 @@
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self
 
 
 class ProductPhotoJobCreateRequestPreservationLevel(StrEnum):
@@ -33,3 +33,7 @@ class ProductPhotoJobCreateRequestPreservationLevel(StrEnum):
     def is_known(self) -> bool:
         """False for a value the API sent that this client's spec does not list."""
         return self._value_ in type(self)._value2member_map_
+
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, ...]:
+        """Pickled by value through from_api_value, so that an unknown value unpickles too."""
+        return type(self).from_api_value, (self._value_,)
