@@ -216,17 +216,36 @@ class Spec:
         return None
 
 
+def _items_type(spec: Spec, schema: Mapping[str, Any]) -> Any:
+    """The resolved ``type`` of an array schema's items (``"string"`` if untyped); None if no array."""
+    if "array" not in str(schema.get("type")) and "items" not in schema:
+        return None
+    items = spec.deref(schema.get("items") or {})
+    return items.get("type", "string") if isinstance(items, Mapping) else "string"
+
+
+def _property_types(spec: Spec, schema: Mapping[str, Any]) -> dict[str, tuple[Any, Any]] | None:
+    """An object's properties as query keys: name -> (type, items' type); None if no object."""
+    if "object" not in str(schema.get("type")) and "properties" not in schema:
+        return None
+    properties = {name: spec.deref(prop) for name, prop in (schema.get("properties") or {}).items()}
+    return {name: (prop.get("type"), _items_type(spec, prop)) for name, prop in properties.items()}
+
+
 def _parameter(spec: Spec, raw: Mapping[str, Any], path_names: tuple[str, ...]) -> Parameter:
     schema = raw["schema"]
     name, location = raw["name"], raw["in"]
+    resolved = spec.deref(schema)
     return Parameter(
         name=name,
         location=location,
         field=raw["argument"],
         required=raw["required"],
         schema=schema,
-        schema_type=spec.deref(schema).get("type"),
+        schema_type=resolved.get("type"),
         position=path_names.index(name) if location == "path" and name in path_names else -1,
+        items_type=_items_type(spec, resolved) if location == "query" else None,
+        property_types=_property_types(spec, resolved) if location == "query" else None,
     )
 
 

@@ -1,8 +1,19 @@
-"""A request's wire form: parameter values as the server receives them, and the JSON body.
+"""A request's wire form: parameter values as the server receives them, and the body.
 
 Query, path and header values travel as text; they are coerced to the schema's type the way
 the reference validator (Prism, with ajv's ``coerceTypes``) does before validation, so
 ``limit=1.0`` is the integer 1 and ``limit=abc`` is "must be integer".
+
+The generated code sends a query array as repeated keys and a query object as its properties'
+keys (``style: form, explode: true``; tools/contract.py refuses a spec whose parameters declare
+a style the server would read otherwise), so they are read back that way: every value of the
+key, each coerced to the item's type (``?status=queued&status=processing`` is
+``["queued", "processing"]``, ``?batch=7`` is ``[7]``), and an absent key (an empty list sends
+none) is an absent parameter. Where Prism reads otherwise: it takes a form array whose spec
+omits ``explode`` as ``explode: false`` (the last value, split at commas), though OpenAPI's
+default for ``form`` is ``explode: true`` (so the fixture specs spell it out); it drops an
+empty value (``?sku=`` is no ``sku`` for Prism, one empty SKU here); and it reads an object
+parameter none of whose keys is sent as ``{}`` (absent here, as the generated code means it).
 """
 
 from __future__ import annotations
@@ -58,6 +69,33 @@ class Parameter:
     schema: Mapping[str, Any]
     schema_type: Any  # the resolved schema's "type", for coercing wire strings
     position: int = -1  # index among the path's {names}, for path parameters
+    items_type: Any = None  # an array's items' resolved "type" (None: not an array)
+    # An object's properties (sent as query keys of their own): name -> (type, items' type).
+    property_types: Mapping[str, tuple[Any, Any]] | None = None
+
+
+def _coerced(values: list[str], schema_type: Any, items_type: Any) -> Any:
+    """Every wire value of one key: an array's items each coerced, else the one value."""
+    if items_type is not None or "array" in str(schema_type):
+        return [wire_value(value, items_type) for value in values]
+    return wire_value(values[-1], schema_type)
+
+
+def query_value(param: Parameter, query: httpx.QueryParams) -> Any:
+    """``param`` as the server reads it from the query string, or ``_ABSENT``."""
+    if param.property_types is not None:  # an object: its properties are keys of their own
+        found = {
+            name: _coerced(query.get_list(name), kind, items)
+            for name, (kind, items) in param.property_types.items()
+            if name in query
+        }
+        return found or _ABSENT
+    values = query.get_list(param.name)
+    if not values:
+        return _ABSENT
+    if len(values) > 1 and param.items_type is None and "array" not in str(param.schema_type):
+        raise Invalid(param.field, "must be given once (the query repeats it)")
+    return _coerced(values, param.schema_type, param.items_type)
 
 
 def object_of(params: list[Parameter]) -> dict[str, Any]:
@@ -118,16 +156,13 @@ def request_instance(
     instance: dict[str, Any] = {"query": {}, "header": {}}
     for param in operation.parameters:
         if param.location == "query" and query is not None:
-            values = query.get_list(param.name)
-            if len(values) > 1 and "array" not in str(param.schema_type):
-                raise Invalid(param.field, "must be given once (the query repeats it)")
-            raw = values[0] if values else None
+            value = query_value(param, query)
+            if value is not _ABSENT:
+                instance["query"][param.name] = value
         elif param.location == "header":
             raw = request.headers.get(param.name)
-        else:
-            continue
-        if raw is not None:
-            instance[param.location][param.name] = wire_value(raw, param.schema_type)
+            if raw is not None:
+                instance["header"][param.name] = wire_value(raw, param.schema_type)
     if operation.body_schema is not None:
         body = json_body(request, from_bytes=from_bytes)
         if body is not _ABSENT:
