@@ -55,6 +55,9 @@ def _without_leading_comment(template: str) -> str:
     return template.split("-#}\n", 1)[1]
 
 
+RANDOM_BOUNDARY = "# httpx sets the multipart Content-Type itself, with a random boundary per request"
+
+
 def test_endpoint_override_is_upstream_plus_the_argument_checks_and_the_operation() -> None:
     ours = _without_leading_comment((OVERRIDES / "endpoint_module.py.jinja").read_text())
     upstream = (UPSTREAM / "endpoint_module.py.jinja").read_text()
@@ -113,6 +116,7 @@ def test_endpoint_override_is_upstream_plus_the_argument_checks_and_the_operatio
             signature_end, signature_end.replace("\n", "\n    {{ argument_checks(endpoint) | indent(4) }}\n")
         )
         .replace(serialise, "{{ serialise_body(body) | indent(")
+        .replace('headers["Content-Type"] = "multipart/form-data; boundary=+++"', RANDOM_BOUNDARY)
         .replace(call, guarded_call)
         .replace(build, guarded_build)
         .replace(kwargs_start, "    {{ path_arguments(endpoint) | indent(4) }}\n" + kwargs_start)

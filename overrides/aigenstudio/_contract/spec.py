@@ -32,9 +32,20 @@ import httpx
 from .._core.errors import ConfigurationError
 from .prose_rules import RulePath, documented_problem, rule_paths
 from .schema import Invalid, PathPart, Validator, compile_validator, first_problem, integers_as_int
-from .wire import JSON_BODY_EXTENSION, Parameter, field_name, request_instance, request_schema, wire_value
+from .wire import (
+    FORM_BODY_EXTENSION,
+    JSON_BODY_EXTENSION,
+    FormBody,
+    Parameter,
+    field_name,
+    form_media_type,
+    request_instance,
+    request_schema,
+    wire_value,
+)
 
 __all__ = [
+    "FORM_BODY_EXTENSION",
     "JSON_BODY_EXTENSION",
     "OPERATION_EXTENSION",
     "PATH_EXTENSION",
@@ -65,6 +76,7 @@ class Operation:
     body_required: bool
     response_schemas: dict[int, Mapping[str, Any] | None]
     status_classes: frozenset[int]
+    forms: dict[str, FormBody]  # form bodies by media type
     spec: Spec = field(repr=False)
     path_names: tuple[str, ...] = ()
     path_parameters: tuple[Parameter, ...] = ()  # in the template's order
@@ -131,15 +143,17 @@ class Operation:
     def validate_beyond_path(self, request: httpx.Request) -> None:
         """The query, header and body rules (everything but the path)."""
         try:
+            media_type = form_media_type(self, request)
+            key = "rest" if media_type is None else f"rest {media_type}"
             instance = request_instance(self, request)
             try:
-                problem = first_problem(self._validator("rest"), instance, "", self._field)
+                problem = first_problem(self._validator(key), instance, "", self._field)
             except ValueError:
                 # jsonschema-rs takes JSON types only (no str subclasses such as numpy.str_,
                 # no int keys): check the JSON httpx actually serialised instead.
                 instance = request_instance(self, request, from_bytes=True)
-                problem = first_problem(self._validator("rest"), instance, "", self._field)
-            if problem is None and "body" in instance:
+                problem = first_problem(self._validator(key), instance, "", self._field)
+            if problem is None and media_type is None and "body" in instance:
                 problem = documented_problem(instance["body"], self._body_rule_paths())
         except Invalid as invalid:
             problem = invalid
@@ -232,6 +246,11 @@ def _property_types(spec: Spec, schema: Mapping[str, Any]) -> dict[str, tuple[An
     return {name: (prop.get("type"), _items_type(spec, prop)) for name, prop in properties.items()}
 
 
+def _form(spec: Spec, raw: Mapping[str, Any]) -> FormBody:
+    fields = _property_types(spec, raw["schema"]) or {}
+    return FormBody(raw["schema"], fields, {name: tuple(types) for name, types in raw["files"].items()})
+
+
 def _parameter(spec: Spec, raw: Mapping[str, Any], path_names: tuple[str, ...]) -> Parameter:
     schema = raw["schema"]
     name, location = raw["name"], raw["in"]
@@ -271,6 +290,9 @@ def build_spec(contract: Mapping[str, Any]) -> Spec:
             body_required=bool((raw["body"] or {}).get("required")),
             response_schemas={int(k): v["schema"] for k, v in raw["responses"].items()},
             status_classes=frozenset(raw["status_classes"]),
+            forms={
+                media: _form(spec, form) for media, form in ((raw["body"] or {}).get("forms") or {}).items()
+            },
             spec=spec,
             path_names=path_names,
             path_parameters=tuple(sorted((p for p in params if p.position >= 0), key=lambda p: p.position)),

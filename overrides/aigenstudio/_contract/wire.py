@@ -18,6 +18,7 @@ parameter none of whose keys is sent as ``{}`` (absent here, as the generated co
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,10 +30,15 @@ from .._core.safe_json import MAX_JSON_DEPTH, JSONTooDeep, loads_bounded
 from .schema import Invalid, PathPart, render_path
 
 __all__ = [
+    "FORM_BODY_EXTENSION",
     "JSON_BODY_EXTENSION",
+    "FilePart",
+    "FormBody",
     "Parameter",
     "WireForm",
     "field_name",
+    "form_fields",
+    "form_media_type",
     "json_body",
     "object_of",
     "request_instance",
@@ -106,26 +112,47 @@ def object_of(params: list[Parameter]) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class FormBody:
+    """A ``multipart/form-data`` or ``application/x-www-form-urlencoded`` body of the spec."""
+
+    schema: Mapping[str, Any]  # its fields (a file part's schema is {})
+    field_types: Mapping[str, tuple[Any, Any]]  # name -> (type, items' type), to coerce text
+    files: Mapping[str, tuple[str, ...]]  # file part -> the content types encoding allows
+
+
+@dataclass(frozen=True, slots=True)
+class FilePart:
+    """A file in a multipart body: what the server reads of it before its bytes."""
+
+    content_type: str
+
+
 class WireForm(Protocol):
     """What the wire form needs of an operation."""
 
     parameters: tuple[Parameter, ...]
     body_schema: Mapping[str, Any] | None
     body_required: bool
+    forms: dict[str, FormBody]
     has_query: bool
     response_schemas: dict[int, Mapping[str, Any] | None]
 
 
 def request_schema(operation: WireForm, key: str) -> Mapping[str, Any]:
-    """The schema of ``path`` values, of the ``rest`` (query, header, body), or of a status's body."""
+    """The schema of ``path`` values, of the ``rest`` (query, header, body; ``rest <media type>``
+    with that form body), or of a status's body."""
     if key == "path":
         return object_of([p for p in operation.parameters if p.location == "path"])
-    if key == "rest":
+    if key.startswith("rest"):
         props: dict[str, Any] = {
             loc: object_of([p for p in operation.parameters if p.location == loc])
             for loc in ("query", "header")
         }
-        if operation.body_schema is not None:
+        media_type = key[len("rest ") :]
+        if media_type:
+            props["body"] = operation.forms[media_type].schema
+        elif operation.body_schema is not None:
             props["body"] = operation.body_schema
         required = ["query", "header"] + (["body"] if operation.body_required else [])
         return {"type": "object", "properties": props, "required": required}
@@ -163,11 +190,100 @@ def request_instance(
             raw = request.headers.get(param.name)
             if raw is not None:
                 instance["header"][param.name] = wire_value(raw, param.schema_type)
-    if operation.body_schema is not None:
+    media_type = form_media_type(operation, request)
+    if media_type is not None:
+        instance["body"] = form_body(operation.forms[media_type], request)
+    elif operation.body_schema is not None:
         body = json_body(request, from_bytes=from_bytes)
         if body is not _ABSENT:
             instance["body"] = body
     return instance
+
+
+# -- form bodies ------------------------------------------------------------------------------
+#
+# The generated code passes a form body to httpx as data (``data=`` for urlencoded, ``files=``
+# for multipart, text fields as ``(None, bytes, "text/plain")``); the client's build_request
+# records the fields as the server will read them (``form_fields``) before httpx encodes them.
+# httpx picks the multipart boundary (os.urandom, one per request). Prism reads a field given
+# twice as its last value; a field that is not an array must be given once here.
+
+# Set by the client's build_request (``_http/request_build.py``) to ``form_fields(data, files)``.
+FORM_BODY_EXTENSION = "aigenstudio.form_body"
+
+
+def _form_text(value: Any) -> str:
+    """A form value as httpx writes it (its documented primitive conversion)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def _file_part(file: Any) -> str | FilePart:
+    """A ``files=`` value: a text field (no file name, as the generated code sends its text
+    fields) or a file, with the content type httpx will send for it."""
+    if isinstance(file, tuple):
+        filename = file[0]
+        if filename is None and isinstance(file[1], bytes | str):
+            return _form_text(file[1])
+        if len(file) > 2 and file[2]:
+            return FilePart(str(file[2]))
+    else:
+        filename = getattr(file, "name", None)
+    guessed = mimetypes.guess_type(str(filename))[0] if filename else None
+    return FilePart(guessed or "application/octet-stream")
+
+
+def form_fields(data: Any, files: Any) -> list[tuple[str, str | FilePart]]:
+    """Every field of a form body, in order, as the server reads it: (name, text or file)."""
+    fields: list[tuple[str, str | FilePart]] = []
+    for name, value in (data or {}).items() if isinstance(data, Mapping) else ():
+        for one in value if isinstance(value, list | tuple) else [value]:
+            fields.append((str(name), _form_text(one)))
+    for name, file in files.items() if isinstance(files, Mapping) else files or ():
+        fields.append((str(name), _file_part(file)))
+    return fields
+
+
+def form_media_type(operation: WireForm, request: httpx.Request) -> str | None:
+    """The form media type of the spec ``request`` is sent as, or None (JSON, or no form)."""
+    if not operation.forms:
+        return None
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return media_type if media_type in operation.forms else None
+
+
+def form_body(form: FormBody, request: httpx.Request) -> dict[str, Any]:
+    """The fields of a form body by name, coerced to their types (an array: every value)."""
+    fields = request.extensions.get(FORM_BODY_EXTENSION)
+    if fields is None:
+        raise Invalid("body", "must be form data given as data= or files=, not encoded by hand")
+    values: dict[str, list[str | FilePart]] = {}
+    for name, value in fields:
+        values.setdefault(name, []).append(value)
+    body: dict[str, Any] = {}
+    for name, given in values.items():
+        kind, items = form.field_types.get(name, (None, None))
+        if len(given) > 1 and items is None:
+            raise Invalid(f"body.{name}", "must be given once (the form repeats it)")
+        files = [one for one in given if isinstance(one, FilePart)]
+        allowed = form.files.get(name) or ()
+        for file in files:
+            if allowed and not any(_media_matches(file.content_type, one) for one in allowed):
+                raise Invalid(f"body.{name}", "must be sent as " + " or ".join(allowed), file.content_type)
+        texts = [one for one in given if isinstance(one, str)]
+        body[name] = "" if files else _coerced(texts, kind, items)
+    return body
+
+
+def _media_matches(content_type: str, allowed: str) -> bool:
+    """``image/png`` matches ``image/png``, ``image/*`` and ``*/*`` (case-insensitively)."""
+    content_type, allowed = content_type.split(";", 1)[0].strip().lower(), allowed.lower()
+    if allowed in ("*/*", content_type):
+        return True
+    return allowed.endswith("/*") and content_type.startswith(allowed[:-1])
 
 
 _ABSENT = object()
