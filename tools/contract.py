@@ -197,9 +197,22 @@ def _style_problem(location: str, param: Mapping[str, Any], kind: str) -> str | 
 
 
 def _is_file(document: Mapping[str, Any], schema: Any) -> bool:
-    """A part the generator sends as a ``File`` (``format: binary``), whatever its bytes."""
+    """A part the generator sends as a ``File`` (``format: binary``, or an array of them)."""
     schema = _deref(document, schema)
+    if isinstance(schema, Mapping) and _schema_kind(document, schema) == "array":
+        schema = _deref(document, schema.get("items"))
     return isinstance(schema, Mapping) and schema.get("format") == "binary"
+
+
+def _urlencoded_problem(document: Mapping[str, Any], name: str, schema: Any) -> str | None:
+    """Why the server cannot read a urlencoded field as the generated code sends it, or None:
+    an object (or array of objects) goes out as Python's text of a dict (httpx's ``data=``)."""
+    kind = _schema_kind(document, schema)
+    if kind == "array":
+        kind = _schema_kind(document, (_deref(document, schema) or {}).get("items"))
+    if kind == "object":
+        return f"field {name!r} holds objects (the generated code sends Python's text of them)"
+    return None
 
 
 def _form_bodies(document: Mapping[str, Any], request_body: Mapping[str, Any]) -> dict[str, Any]:
@@ -211,6 +224,10 @@ def _form_bodies(document: Mapping[str, Any], request_body: Mapping[str, Any]) -
             continue
         schema = _deref(document, media["schema"])
         properties = schema.get("properties") or {}
+        for name, prop in properties.items():
+            problem = media_type == _FORMS[1] and _urlencoded_problem(document, name, prop)
+            if problem:
+                raise ContractError(f"a {media_type} body's {problem}: not supported")
         files = {
             name: [
                 t.strip()

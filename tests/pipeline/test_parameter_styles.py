@@ -1,9 +1,11 @@
-"""A parameter style the generated code does not send is refused when the contract is compiled.
+"""A parameter style (or form field) the generated code does not send is refused when the contract
+is compiled.
 
 The pinned generator (openapi-python-client 0.29.1) ignores ``style`` and ``explode``: a query
 array goes out as repeated keys, a query object as its properties' keys, a path value as
 ``str()`` of it. A spec declaring a style the server would read otherwise would give a client
-that sends what the server cannot read: ``make generate`` stops, naming the parameter.
+that sends what the server cannot read: ``make generate`` stops, naming the parameter. So does
+an object field of a urlencoded form (httpx's ``data=`` writes ``str()`` of a dict).
 """
 
 from __future__ import annotations
@@ -103,3 +105,30 @@ def test_styles_the_server_would_read_otherwise_are_refused(
     message = str(refused.value)
     assert f"parameter {parameter['name']!r}" in message, message
     assert problem in message, message
+
+
+def _form_spec(field: dict[str, Any], media_type: str) -> dict[str, Any]:
+    form = {"type": "object", "properties": {"crop": field}}
+    body = {"required": True, "content": {media_type: {"schema": form}}}
+    operation = {"operationId": "upload", "requestBody": body, "responses": {"204": {"description": "ok"}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Forms", "version": "1.0.0"},
+        "paths": {"/uploads": {"post": operation}},
+    }
+
+
+@pytest.mark.parametrize(
+    "field", [OBJECT, {"type": "array", "items": OBJECT}], ids=["object", "array of objects"]
+)
+def test_an_object_in_a_urlencoded_form_is_refused(field: dict[str, Any]) -> None:
+    # httpx's data= writes a dict value as Python's str() of it: no server reads that.
+    with pytest.raises(ContractError, match="field 'crop' holds objects"):
+        compile_contract(_form_spec(field, "application/x-www-form-urlencoded"))
+
+
+def test_an_object_in_a_multipart_form_compiles() -> None:
+    # The generated code sends it as one application/json part, which the checks read as JSON.
+    contract = compile_contract(_form_spec(OBJECT, "multipart/form-data"))
+    form = contract["operations"]["upload"]["body"]["forms"]["multipart/form-data"]
+    assert form["schema"]["properties"]["crop"]["type"] == "object"

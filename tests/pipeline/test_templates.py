@@ -49,6 +49,17 @@ def test_enum_property_override_differs_from_upstream_only_in_the_construct_call
     )
 
 
+def test_boolean_property_override_sends_json_booleans_in_multipart_parts() -> None:
+    # Upstream writes str(True): a multipart part "True", which a server reading the spec's
+    # boolean ("true"/"false", as the query and headers already send it) refuses.
+    ours = (OVERRIDES / "property_templates" / "boolean_property.py.jinja").read_text()
+    upstream = (UPSTREAM / "property_templates" / "boolean_property.py.jinja").read_text()
+    assert ours == upstream.replace(
+        "(None, str({{source}}).encode(), ",
+        '(None, ("true" if {{ source }} else "false").encode(), ',
+    )
+
+
 def _without_leading_comment(template: str) -> str:
     """An override minus its leading Jinja comment (the explanation of its diff to upstream)."""
     assert template.startswith("{#-"), "an override starts with a comment explaining its diff"

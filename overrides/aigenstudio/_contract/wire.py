@@ -128,6 +128,13 @@ class FilePart:
     content_type: str
 
 
+@dataclass(frozen=True, slots=True)
+class JsonPart:
+    """A multipart part sent as ``application/json`` (the generated code's object fields)."""
+
+    value: Any
+
+
 class WireForm(Protocol):
     """What the wire form needs of an operation."""
 
@@ -221,12 +228,22 @@ def _form_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _file_part(file: Any) -> str | FilePart:
+FormValue = str | FilePart | JsonPart
+
+
+def _file_part(file: Any) -> FormValue:
     """A ``files=`` value: a text field (no file name, as the generated code sends its text
-    fields) or a file, with the content type httpx will send for it."""
+    fields; JSON data if sent as ``application/json``, as it sends an object field) or a file,
+    with the content type httpx will send for it."""
     if isinstance(file, tuple):
         filename = file[0]
         if filename is None and isinstance(file[1], bytes | str):
+            declared = str(file[2]).split(";", 1)[0].strip().lower() if len(file) > 2 and file[2] else ""
+            if declared == "application/json" or declared.endswith("+json"):
+                try:
+                    return JsonPart(loads_bounded(file[1]))
+                except ValueError:  # JSONTooDeep too: then it is checked as the text it is
+                    pass
             return _form_text(file[1])
         if len(file) > 2 and file[2]:
             return FilePart(str(file[2]))
@@ -236,9 +253,9 @@ def _file_part(file: Any) -> str | FilePart:
     return FilePart(guessed or "application/octet-stream")
 
 
-def form_fields(data: Any, files: Any) -> list[tuple[str, str | FilePart]]:
-    """Every field of a form body, in order, as the server reads it: (name, text or file)."""
-    fields: list[tuple[str, str | FilePart]] = []
+def form_fields(data: Any, files: Any) -> list[tuple[str, FormValue]]:
+    """Every field of a form body, in order, as the server reads it: (name, text, JSON or file)."""
+    fields: list[tuple[str, FormValue]] = []
     for name, value in (data or {}).items() if isinstance(data, Mapping) else ():
         for one in value if isinstance(value, list | tuple) else [value]:
             fields.append((str(name), _form_text(one)))
@@ -260,7 +277,7 @@ def form_body(form: FormBody, request: httpx.Request) -> dict[str, Any]:
     fields = request.extensions.get(FORM_BODY_EXTENSION)
     if fields is None:
         raise Invalid("body", "must be form data given as data= or files=, not encoded by hand")
-    values: dict[str, list[str | FilePart]] = {}
+    values: dict[str, list[FormValue]] = {}
     for name, value in fields:
         values.setdefault(name, []).append(value)
     body: dict[str, Any] = {}
@@ -273,9 +290,19 @@ def form_body(form: FormBody, request: httpx.Request) -> dict[str, Any]:
         for file in files:
             if allowed and not any(_media_matches(file.content_type, one) for one in allowed):
                 raise Invalid(f"body.{name}", "must be sent as " + " or ".join(allowed), file.content_type)
-        texts = [one for one in given if isinstance(one, str)]
-        body[name] = "" if files else _coerced(texts, kind, items)
+        if name in form.files:
+            body[name] = ""  # its schema is {}: present is all a file part is checked for
+        elif items is not None or "array" in str(kind):
+            body[name] = [_form_value(one, items) for one in given]
+        else:
+            body[name] = _form_value(given[-1], kind)
     return body
+
+
+def _form_value(value: FormValue, kind: Any) -> Any:
+    if isinstance(value, JsonPart):
+        return value.value
+    return wire_value(value if isinstance(value, str) else "", kind)
 
 
 def _media_matches(content_type: str, allowed: str) -> bool:
