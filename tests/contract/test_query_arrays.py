@@ -123,3 +123,46 @@ def test_arrays_and_parameters_the_spec_refuses_send_nothing(
     assert outcome["sent"] == 0, outcome
     assert outcome["field"] == field, outcome
     assert rule in str(outcome["refused"]), outcome
+
+
+def test_a_query_object_is_read_from_its_properties_keys() -> None:
+    # The generated code sends a model query parameter as its fields' own keys (params.update),
+    # form style with explode: true: ?min_credits=2&tag=a&tag=b.
+    from aigenstudio import RequestValidationError
+    from aigenstudio._contract.spec import build_spec
+
+    from tools.contract import compile_contract
+
+    window = {
+        "type": "object",
+        "required": ["min_credits"],
+        "properties": {
+            "min_credits": {"type": "integer", "minimum": 1},
+            "tag": {"type": "array", "items": {"type": "string"}, "maxItems": 2},
+        },
+    }
+    parameter = {"name": "window", "in": "query", "required": True, "schema": window}
+    operation = {
+        "operationId": "listThings",
+        "parameters": [parameter],
+        "responses": {"204": {"description": "ok"}},
+    }
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {"/things": {"get": operation}},
+    }
+    things = build_spec(compile_contract(document)).operations["listThings"]
+
+    things.validate_arguments(params={"min_credits": "2", "tag": ["a", "b"]})
+    refusals = []
+    for params in ({"min_credits": "0"}, {"min_credits": "2", "tag": ["a", "b", "c"]}, {}, {"tag": "a"}):
+        with pytest.raises(RequestValidationError) as refused:
+            things.validate_arguments(params=params)
+        refusals.append(f"{refused.value.field}: {refused.value.limit}")
+    assert refusals == [
+        "window.min_credits: at least 1",
+        "window.tag: at most 2 items",
+        "window: is required",
+        "window.min_credits: is required",
+    ]

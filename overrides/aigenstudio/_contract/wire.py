@@ -9,11 +9,10 @@ keys (``style: form, explode: true``; tools/contract.py refuses a spec whose par
 a style the server would read otherwise), so they are read back that way: every value of the
 key, each coerced to the item's type (``?status=queued&status=processing`` is
 ``["queued", "processing"]``, ``?batch=7`` is ``[7]``), and an absent key (an empty list sends
-none) is an absent parameter. Where Prism reads otherwise: it takes a form array whose spec
-omits ``explode`` as ``explode: false`` (the last value, split at commas), though OpenAPI's
-default for ``form`` is ``explode: true`` (so the fixture specs spell it out); it drops an
-empty value (``?sku=`` is no ``sku`` for Prism, one empty SKU here); and it reads an object
-parameter none of whose keys is sent as ``{}`` (absent here, as the generated code means it).
+none) is an absent parameter; a comma is part of a value (``?batch=1,2`` is one item), as
+Prism reads it too. Where Prism reads otherwise (tests/contract/test_query_arrays_prism.py):
+it drops an empty value (``?sku=`` is no ``sku`` for Prism, one empty SKU here). An object
+parameter none of whose keys is sent is absent here, as the generated code means it.
 """
 
 from __future__ import annotations
