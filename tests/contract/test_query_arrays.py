@@ -166,3 +166,48 @@ def test_a_query_object_is_read_from_its_properties_keys() -> None:
         "window: is required",
         "window.min_credits: is required",
     ]
+
+
+def test_a_cookie_parameter_is_read_from_the_cookie_header() -> None:
+    # The generated code sends a cookie parameter in the Cookie header (cookies=). Prism checks
+    # no cookie at all; the server reads the header, and so do the checks.
+    import httpx
+    from aigenstudio import RequestValidationError
+    from aigenstudio._contract.spec import build_spec
+
+    from tools.contract import compile_contract
+
+    region = {
+        "name": "region",
+        "in": "cookie",
+        "required": True,
+        "schema": {"type": "string", "enum": ["eu", "us"]},
+    }
+    shard = {"name": "shard", "in": "cookie", "schema": {"type": "integer", "maximum": 7}}
+    operation = {
+        "operationId": "listThings",
+        "parameters": [region, shard],
+        "responses": {"204": {"description": "ok"}},
+    }
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {"/things": {"get": operation}},
+    }
+    things = build_spec(compile_contract(document)).operations["listThings"]
+
+    def rule(cookie: str | None) -> str | None:
+        headers = {} if cookie is None else {"Cookie": cookie}
+        try:
+            things.validate_beyond_path(
+                httpx.Request("GET", "https://api.example.test/things", headers=headers)
+            )
+        except RequestValidationError as error:
+            return f"{error.field}: {error.limit}"
+        return None
+
+    assert rule("region=eu; shard=3") is None
+    assert rule("other=1; region=us") is None
+    assert rule(None) == "region: is required"
+    assert rule("region=mars") == "region: must be one of 'eu', 'us'"
+    assert rule("region=eu; shard=8") == "shard: at most 7"

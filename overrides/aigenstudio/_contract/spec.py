@@ -9,11 +9,12 @@ httpx client carries neither; ``Spec.match`` finds its operation from the method
 The contract is compiled from the vendored spec by ``make generate`` and ships inside the
 generated package as ``aigenstudio_client/contract.json``; it is read on first use (never at
 import time, never YAML). Each operation checks a request on its wire form -- the path
-values, query string and headers as the server receives them, and the JSON body -- with
-jsonschema-rs validators compiled once per operation, and checks 2xx bodies the same way.
+values, query string, headers and cookies as the server receives them, and the JSON or form
+body -- with jsonschema-rs validators compiled once per operation, and checks 2xx bodies the
+same way.
 
-The wire form (coercion of parameter strings, the JSON body) is ``wire.py``; the rules the
-API documents in prose are ``prose_rules.py``.
+The wire form (coercion of parameter strings, query arrays, the JSON and form bodies) is
+``wire.py``; the rules the API documents in prose are ``prose_rules.py``.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ __all__ = [
 ]
 
 CONTRACT_FORMAT = "aigenstudio-contract/2"
-_LOCATIONS = ("path", "query", "header")
+_LOCATIONS = ("path", "query", "header", "cookie")
 # Set by every generated ``_get_kwargs`` (overrides/templates/endpoint_module.py.jinja): the
 # operation's generated module name, and its path arguments as str by argument name.
 OPERATION_EXTENSION = "aigenstudio.operation"

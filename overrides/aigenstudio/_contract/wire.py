@@ -1,6 +1,6 @@
 """A request's wire form: parameter values as the server receives them, and the body.
 
-Query, path and header values travel as text; they are coerced to the schema's type the way
+Query, path, header and cookie values travel as text; they are coerced to the schema's type the way
 the reference validator (Prism, with ajv's ``coerceTypes``) does before validation, so
 ``limit=1.0`` is the integer 1 and ``limit=abc`` is "must be integer".
 
@@ -40,6 +40,7 @@ __all__ = [
     "form_media_type",
     "json_body",
     "object_of",
+    "request_cookies",
     "request_instance",
     "request_schema",
     "wire_value",
@@ -153,14 +154,14 @@ def request_schema(operation: WireForm, key: str) -> Mapping[str, Any]:
     if key.startswith("rest"):
         props: dict[str, Any] = {
             loc: object_of([p for p in operation.parameters if p.location == loc])
-            for loc in ("query", "header")
+            for loc in ("query", "header", "cookie")
         }
         media_type = key[len("rest ") :]
         if media_type:
             props["body"] = operation.forms[media_type].schema
         elif operation.body_schema is not None:
             props["body"] = operation.body_schema
-        required = ["query", "header"] + (["body"] if operation.body_required else [])
+        required = ["query", "header", "cookie"] + (["body"] if operation.body_required else [])
         return {"type": "object", "properties": props, "required": required}
     return operation.response_schemas[int(key)] or {}
 
@@ -181,21 +182,38 @@ def field_name(parameters: tuple[Parameter, ...], parts: list[PathPart]) -> str:
     return render_path(str(location), rest)
 
 
+def request_cookies(request: httpx.Request) -> dict[str, str]:
+    """The cookies of ``request`` as the server reads its ``Cookie`` header (the first of a name)."""
+    found: dict[str, str] = {}
+    for header in request.headers.get_list("cookie"):
+        for pair in header.split(";"):
+            name, _, value = pair.strip().partition("=")
+            found.setdefault(name.strip(), value.strip())
+    return found
+
+
 def request_instance(
     operation: WireForm, request: httpx.Request, *, from_bytes: bool = False
 ) -> dict[str, Any]:
-    """The request as the validators see it: query and header values coerced, and the body."""
+    """The request as the validators see it: query, header and cookie values coerced, and the body."""
     query = request.url.params if operation.has_query else None
-    instance: dict[str, Any] = {"query": {}, "header": {}}
+    cookies: dict[str, str] | None = None
+    instance: dict[str, Any] = {"query": {}, "header": {}, "cookie": {}}
     for param in operation.parameters:
         if param.location == "query" and query is not None:
             value = query_value(param, query)
             if value is not _ABSENT:
                 instance["query"][param.name] = value
-        elif param.location == "header":
+            continue
+        if param.location == "header":
             raw = request.headers.get(param.name)
-            if raw is not None:
-                instance["header"][param.name] = wire_value(raw, param.schema_type)
+        elif param.location == "cookie":
+            cookies = request_cookies(request) if cookies is None else cookies
+            raw = cookies.get(param.name)
+        else:
+            continue
+        if raw is not None:
+            instance[param.location][param.name] = wire_value(raw, param.schema_type)
     media_type = form_media_type(operation, request)
     if media_type is not None:
         instance["body"] = form_body(operation.forms[media_type], request)
