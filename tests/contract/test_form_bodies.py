@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -226,4 +227,67 @@ def test_an_array_field_is_every_part_of_its_name() -> None:
     assert _form_problem([("tags", (None, b"1", "text/plain")), ("tags", (None, b"2", "text/plain"))]) is None
     assert _form_problem([("tags", (None, b"1", "text/plain")), ("tags", (None, b"x", "text/plain"))]) == (
         "body.tags[1]: must be integer (got string)"
+    )
+
+
+@pytest.fixture(scope="module")
+def forms_spec() -> Any:
+    from aigenstudio._contract.spec import build_spec
+
+    from tools.contract import compile_contract
+    from tools.generate import validate_spec
+
+    return build_spec(compile_contract(validate_spec(SPECS / "forms.yaml")))
+
+
+def _sent_by_hand(forms_spec: Any, operation_id: str, **body: Any) -> str | None:
+    """What the checks say of a form request built as the client builds one (None: it may go out)."""
+    from aigenstudio import RequestValidationError
+    from aigenstudio._contract.wire import FORM_BODY_EXTENSION, form_fields
+
+    request = httpx.Request("POST", "https://api.example.test/v1/x", **body)
+    if "content" not in body:
+        request.extensions[FORM_BODY_EXTENSION] = form_fields(body.get("data"), body.get("files"))
+    try:
+        forms_spec.operations[operation_id].validate_beyond_path(request)
+    except RequestValidationError as error:
+        return str(error)
+    return None
+
+
+def test_a_missing_required_part_is_refused(forms_spec: Any) -> None:
+    image = ("image", ("a.png", b"\x89PNG", "image/png"))
+    name = ("filename", (None, b"a.png", "text/plain"))
+    assert _sent_by_hand(forms_spec, "createUpload", files=[image, name]) is None
+    assert _sent_by_hand(forms_spec, "createUpload", files=[name]) == "body.image: is required"
+    assert _sent_by_hand(forms_spec, "createUpload", files=[image]) == "body.filename: is required"
+    # A text field where the image goes is present, though no file: the spec's "binary" is any bytes.
+    assert (
+        _sent_by_hand(forms_spec, "createUpload", files=[("image", (None, b"xx", "text/plain")), name])
+        is None
+    )
+    assert _sent_by_hand(forms_spec, "createProductPhotoJobFeedback", data={"comment": "ok"}) == (
+        "body.rating: is required"
+    )
+
+
+def test_a_form_encoded_by_hand_is_read_as_the_server_reads_it(forms_spec: Any) -> None:
+    # A urlencoded form encoded by hand is read as the server parses it; multipart is not.
+    urlencoded = {"Content-Type": "application/x-www-form-urlencoded"}
+    feedback = "createProductPhotoJobFeedback"
+    assert _sent_by_hand(forms_spec, feedback, content=b"rating=5&comment=ok", headers=urlencoded) is None
+    assert (
+        _sent_by_hand(forms_spec, feedback, content=b"rating=9", headers=urlencoded)
+        == "body.rating: at most 5 (got 9)"
+    )
+    multipart = {"Content-Type": "multipart/form-data; boundary=x"}
+    assert _sent_by_hand(forms_spec, "createUpload", content=b"--x--\r\n", headers=multipart) == (
+        "body: must be multipart data given as files= (and data=), not encoded by hand"
+    )
+    assert _sent_by_hand(forms_spec, "createProductPhotoJobFeedback", data={"rating": ["5", "1"]}) == (
+        "body.rating: must be given once (the form repeats it)"
+    )
+    # A JSON body where the spec takes only a form: the server would find no form in it.
+    assert _sent_by_hand(forms_spec, "createProductPhotoJobFeedback", json={"rating": 5}) == (
+        "body: must be sent as application/x-www-form-urlencoded (got application/json)"
     )

@@ -22,6 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import parse_qsl
 
 import httpx
 
@@ -217,6 +218,9 @@ def request_instance(
     media_type = form_media_type(operation, request)
     if media_type is not None:
         instance["body"] = form_body(operation.forms[media_type], request)
+    elif operation.forms and operation.body_schema is None and "content-type" in request.headers:
+        media_types = " or ".join(sorted(operation.forms))
+        raise Invalid("body", f"must be sent as {media_types}", request.headers["content-type"])
     elif operation.body_schema is not None:
         body = json_body(request, from_bytes=from_bytes)
         if body is not _ABSENT:
@@ -293,7 +297,7 @@ def form_body(form: FormBody, request: httpx.Request) -> dict[str, Any]:
     """The fields of a form body by name, coerced to their types (an array: every value)."""
     fields = request.extensions.get(FORM_BODY_EXTENSION)
     if fields is None:
-        raise Invalid("body", "must be form data given as data= or files=, not encoded by hand")
+        fields = _urlencoded_fields(request)
     values: dict[str, list[FormValue]] = {}
     for name, value in fields:
         values.setdefault(name, []).append(value)
@@ -314,6 +318,21 @@ def form_body(form: FormBody, request: httpx.Request) -> dict[str, Any]:
         else:
             body[name] = _form_value(given[-1], kind)
     return body
+
+
+def _urlencoded_fields(request: httpx.Request) -> list[tuple[str, FormValue]]:
+    """The fields of a form encoded by hand (``content=``): urlencoded is read as the server
+    parses it; a multipart stream is not parsed back (give its parts as ``files=``)."""
+    if not request.headers.get("content-type", "").lower().startswith(_URLENCODED):
+        raise Invalid("body", "must be multipart data given as files= (and data=), not encoded by hand")
+    try:
+        text = request.content.decode("ascii")
+    except (httpx.RequestNotRead, UnicodeDecodeError):
+        raise Invalid("body", "must be urlencoded ASCII given as data (data= or content= bytes)") from None
+    return [(name, value) for name, value in parse_qsl(text, keep_blank_values=True)]
+
+
+_URLENCODED = "application/x-www-form-urlencoded"
 
 
 def _form_value(value: FormValue, kind: Any) -> Any:
