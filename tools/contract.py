@@ -6,13 +6,26 @@ JSON file and compiles JSON Schema validators (jsonschema-rs, Draft 2020-12) fro
 
 The contract holds, per operation: the generated endpoint module's name, method, path
 template, whether it is public (``security: []``), its parameters (location, wire name,
-Python argument name, required, schema), its JSON request body, its JSON response schemas
-per declared status (``download``: a body of bytes, streamed to the caller), and the
-declared status classes (``2XX``). Component schemas live once under ``schemas`` (``$ref``s
-rewritten to ``#/$defs/<name>``); parameter, request body and response ``$ref``s are inlined. Responses
-use a second copy, ``response_schemas``, made forward-compatible the way the generated
-models are: no ``enum`` (a new value parses as an unknown member) and no
-``additionalProperties: false`` (a new field is not an error).
+Python argument name, required, schema), its
+JSON request body and its form bodies (``multipart/form-data``,
+``application/x-www-form-urlencoded``: ``body.forms``, a file part's schema replaced by ``{}``
+and listed in ``files`` with the content types its ``encoding`` allows), its JSON response
+schemas per declared status (``download``: a body of bytes, streamed to the caller), and the
+declared status classes (``2XX``).
+
+Parameters are read on the wire as the generated code sends them, which is one serialisation
+per location whatever the spec's ``style``/``explode`` say (the pinned generator ignores both):
+a query array as repeated keys, a query object as its properties' keys (both ``form`` with
+``explode: true``), any other value as one string. A parameter whose declared style the server
+would read differently (a query array with ``explode: false`` or ``pipeDelimited`` without explode,
+a ``deepObject``, a ``label``/``matrix`` path, an array or object in a path, header or cookie) is
+refused here (``ContractError``): the generated client would send what the server cannot read.
+
+Component schemas live once under ``schemas`` (``$ref``s rewritten to ``#/$defs/<name>``);
+parameter, request body and response ``$ref``s are inlined. Responses use a second copy,
+``response_schemas``, made forward-compatible the way the generated models are: no ``enum``
+(a new value parses as an unknown member) and no ``additionalProperties: false`` (a new field
+is not an error).
 
 Names (module, argument) are read from the pinned generator's own parse of the spec
 (``GeneratorData``, with generator-config.yaml), not recomputed: its naming function and its
@@ -149,6 +162,94 @@ def _json_schema(document: Mapping[str, Any], holder: Any, *, for_response: bool
     return None
 
 
+_FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+_DEFAULT_STYLE = {"query": "form", "cookie": "form", "path": "simple", "header": "simple"}
+
+
+def _schema_kind(document: Mapping[str, Any], schema: Any) -> str:
+    """``array``, ``object`` or ``primitive``: how a parameter's value is serialised."""
+    seen: set[str] = set()
+    while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str) and schema["$ref"] not in seen:
+        seen.add(schema["$ref"])
+        schema = _lookup(document, schema["$ref"])
+    if not isinstance(schema, Mapping):
+        return "primitive"
+    kind = schema.get("type")
+    kinds = set(kind) if isinstance(kind, list) else {kind}
+    if "array" in kinds or "items" in schema:
+        return "array"
+    if "object" in kinds or "properties" in schema:
+        return "object"
+    return "primitive"
+
+
+def _style_problem(location: str, param: Mapping[str, Any], kind: str) -> str | None:
+    """Why the server would read this parameter otherwise than the generated code sends it."""
+    style = str(param.get("style") or _DEFAULT_STYLE[location])
+    explode = bool(param.get("explode", style == "form"))
+    if location == "path" and style != "simple":
+        return f"style {style!r} (the generated code sends the bare value)"
+    if location in ("path", "header", "cookie") and kind != "primitive":
+        return f"an {kind} (the generated code sends Python's text of it, not the {style} style)"
+    if kind == "primitive":
+        return None  # one value: every query style reads it the same
+    if style == "deepObject" or (kind == "object" and style != "form"):
+        return f"an {kind} in style {style!r} (the generated code sends it as form, explode: true)"
+    if not explode:
+        return f"an {kind} with explode: false (the generated code repeats the key: explode: true)"
+    return None
+
+
+def _is_file(document: Mapping[str, Any], schema: Any) -> bool:
+    """A part the generator sends as a ``File`` (``format: binary``, or an array of them)."""
+    schema = _deref(document, schema)
+    if isinstance(schema, Mapping) and _schema_kind(document, schema) == "array":
+        schema = _deref(document, schema.get("items"))
+    return isinstance(schema, Mapping) and schema.get("format") == "binary"
+
+
+def _urlencoded_problem(document: Mapping[str, Any], name: str, schema: Any) -> str | None:
+    """Why the server cannot read a urlencoded field as the generated code sends it, or None:
+    an object (or array of objects) goes out as Python's text of a dict (httpx's ``data=``)."""
+    kind = _schema_kind(document, schema)
+    if kind == "array":
+        kind = _schema_kind(document, (_deref(document, schema) or {}).get("items"))
+    if kind == "object":
+        return f"field {name!r} holds objects (the generated code sends Python's text of them)"
+    return None
+
+
+def _form_bodies(document: Mapping[str, Any], request_body: Mapping[str, Any]) -> dict[str, Any]:
+    """Each form media type's body: its fields' schema (file parts: ``{}``), its file parts and
+    the content types their ``encoding`` allows (none listed: any)."""
+    forms: dict[str, Any] = {}
+    for media_type, media in sorted((request_body.get("content") or {}).items()):
+        if media_type not in _FORMS or not isinstance((media or {}).get("schema"), Mapping):
+            continue
+        schema = _deref(document, media["schema"])
+        properties = schema.get("properties") or {}
+        for name, prop in properties.items():
+            problem = media_type == _FORMS[1] and _urlencoded_problem(document, name, prop)
+            if problem:
+                raise ContractError(f"a {media_type} body's {problem}: not supported")
+        files = {
+            name: [
+                t.strip()
+                for t in str(((media.get("encoding") or {}).get(name) or {}).get("contentType") or "").split(
+                    ","
+                )
+                if t.strip()
+            ]
+            for name, prop in properties.items()
+            if _is_file(document, prop)
+        }
+        compiled = _schema(schema, for_response=False)
+        for name in files:
+            compiled["properties"][name] = {}  # a file's bytes are not checked as a string
+        forms[media_type] = {"schema": compiled, "files": files}
+    return forms
+
+
 def _argument(names: GeneratedNames, location: str, name: str) -> str:
     argument = names.arguments.get((location, name))
     if argument is None:
@@ -167,8 +268,9 @@ def _parameters(
         merged[(param["in"], param["name"])] = param
     out = []
     for (location, name), param in merged.items():
-        if location == "cookie":
-            continue  # the SDK sends no cookies
+        problem = _style_problem(location, param, _schema_kind(document, param.get("schema")))
+        if problem is not None:
+            raise ContractError(f"{names.module}: {location} parameter {name!r} is {problem}: not supported")
         out.append(
             {
                 "in": location,
@@ -207,8 +309,11 @@ def _operation(
     if raw.get("requestBody") is not None:
         request_body = _deref(document, raw["requestBody"])
         schema = _json_schema(document, request_body, for_response=False)
-        if schema is not None:
+        forms = _form_bodies(document, request_body)
+        if schema is not None or forms:
             body = {"required": bool(request_body.get("required")), "schema": schema}
+            if forms:
+                body["forms"] = forms
     operation_id = str(raw.get("operationId") or f"{method.upper()} {template}")
     return operation_id, {
         # The generated endpoint module's name: generated calls name their operation by it.

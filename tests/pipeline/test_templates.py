@@ -49,10 +49,24 @@ def test_enum_property_override_differs_from_upstream_only_in_the_construct_call
     )
 
 
+def test_boolean_property_override_sends_json_booleans_in_multipart_parts() -> None:
+    # Upstream writes str(True): a multipart part "True", which a server reading the spec's
+    # boolean ("true"/"false", as the query and headers already send it) refuses.
+    ours = (OVERRIDES / "property_templates" / "boolean_property.py.jinja").read_text()
+    upstream = (UPSTREAM / "property_templates" / "boolean_property.py.jinja").read_text()
+    assert ours == upstream.replace(
+        "(None, str({{source}}).encode(), ",
+        '(None, ("true" if {{ source }} else "false").encode(), ',
+    )
+
+
 def _without_leading_comment(template: str) -> str:
     """An override minus its leading Jinja comment (the explanation of its diff to upstream)."""
     assert template.startswith("{#-"), "an override starts with a comment explaining its diff"
     return template.split("-#}\n", 1)[1]
+
+
+RANDOM_BOUNDARY = "# httpx sets the multipart Content-Type itself, with a random boundary per request"
 
 
 def test_endpoint_override_is_upstream_plus_the_argument_checks_and_the_operation() -> None:
@@ -113,6 +127,7 @@ def test_endpoint_override_is_upstream_plus_the_argument_checks_and_the_operatio
             signature_end, signature_end.replace("\n", "\n    {{ argument_checks(endpoint) | indent(4) }}\n")
         )
         .replace(serialise, "{{ serialise_body(body) | indent(")
+        .replace('headers["Content-Type"] = "multipart/form-data; boundary=+++"', RANDOM_BOUNDARY)
         .replace(call, guarded_call)
         .replace(build, guarded_build)
         .replace(kwargs_start, "    {{ path_arguments(endpoint) | indent(4) }}\n" + kwargs_start)

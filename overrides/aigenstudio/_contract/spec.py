@@ -9,11 +9,12 @@ httpx client carries neither; ``Spec.match`` finds its operation from the method
 The contract is compiled from the vendored spec by ``make generate`` and ships inside the
 generated package as ``aigenstudio_client/contract.json``; it is read on first use (never at
 import time, never YAML). Each operation checks a request on its wire form -- the path
-values, query string and headers as the server receives them, and the JSON body -- with
-jsonschema-rs validators compiled once per operation, and checks 2xx bodies the same way.
+values, query string, headers and cookies as the server receives them, and the JSON or form
+body -- with jsonschema-rs validators compiled once per operation, and checks 2xx bodies the
+same way.
 
-The wire form (coercion of parameter strings, the JSON body) is ``wire.py``; the rules the
-API documents in prose are ``prose_rules.py``.
+The wire form (coercion of parameter strings, query arrays, the JSON and form bodies) is
+``wire.py``; the rules the API documents in prose are ``prose_rules.py``.
 """
 
 from __future__ import annotations
@@ -32,9 +33,20 @@ import httpx
 from .._core.errors import ConfigurationError
 from .prose_rules import RulePath, documented_problem, rule_paths
 from .schema import Invalid, PathPart, Validator, compile_validator, first_problem, integers_as_int
-from .wire import JSON_BODY_EXTENSION, Parameter, field_name, request_instance, request_schema, wire_value
+from .wire import (
+    FORM_BODY_EXTENSION,
+    JSON_BODY_EXTENSION,
+    FormBody,
+    Parameter,
+    field_name,
+    form_media_type,
+    request_instance,
+    request_schema,
+    wire_value,
+)
 
 __all__ = [
+    "FORM_BODY_EXTENSION",
     "JSON_BODY_EXTENSION",
     "OPERATION_EXTENSION",
     "PATH_EXTENSION",
@@ -46,7 +58,7 @@ __all__ = [
 ]
 
 CONTRACT_FORMAT = "aigenstudio-contract/2"
-_LOCATIONS = ("path", "query", "header")
+_LOCATIONS = ("path", "query", "header", "cookie")
 # Set by every generated ``_get_kwargs`` (overrides/templates/endpoint_module.py.jinja): the
 # operation's generated module name, and its path arguments as str by argument name.
 OPERATION_EXTENSION = "aigenstudio.operation"
@@ -65,6 +77,7 @@ class Operation:
     body_required: bool
     response_schemas: dict[int, Mapping[str, Any] | None]
     status_classes: frozenset[int]
+    forms: dict[str, FormBody]  # form bodies by media type
     spec: Spec = field(repr=False)
     path_names: tuple[str, ...] = ()
     path_parameters: tuple[Parameter, ...] = ()  # in the template's order
@@ -133,15 +146,17 @@ class Operation:
     def validate_beyond_path(self, request: httpx.Request) -> None:
         """The query, header and body rules (everything but the path)."""
         try:
+            media_type = form_media_type(self, request)
+            key = "rest" if media_type is None else f"rest {media_type}"
             instance = request_instance(self, request)
             try:
-                problem = first_problem(self._validator("rest"), instance, "", self._field)
+                problem = first_problem(self._validator(key), instance, "", self._field)
             except ValueError:
                 # jsonschema-rs takes JSON types only (no str subclasses such as numpy.str_,
                 # no int keys): check the JSON httpx actually serialised instead.
                 instance = request_instance(self, request, from_bytes=True)
-                problem = first_problem(self._validator("rest"), instance, "", self._field)
-            if problem is None and "body" in instance:
+                problem = first_problem(self._validator(key), instance, "", self._field)
+            if problem is None and media_type is None and "body" in instance:
                 problem = documented_problem(instance["body"], self._body_rule_paths())
         except Invalid as invalid:
             problem = invalid
@@ -222,17 +237,41 @@ class Spec:
         return None
 
 
+def _items_type(spec: Spec, schema: Mapping[str, Any]) -> Any:
+    """The resolved ``type`` of an array schema's items (``"string"`` if untyped); None if no array."""
+    if "array" not in str(schema.get("type")) and "items" not in schema:
+        return None
+    items = spec.deref(schema.get("items") or {})
+    return items.get("type", "string") if isinstance(items, Mapping) else "string"
+
+
+def _property_types(spec: Spec, schema: Mapping[str, Any]) -> dict[str, tuple[Any, Any]] | None:
+    """An object's properties as query keys: name -> (type, items' type); None if no object."""
+    if "object" not in str(schema.get("type")) and "properties" not in schema:
+        return None
+    properties = {name: spec.deref(prop) for name, prop in (schema.get("properties") or {}).items()}
+    return {name: (prop.get("type"), _items_type(spec, prop)) for name, prop in properties.items()}
+
+
+def _form(spec: Spec, raw: Mapping[str, Any]) -> FormBody:
+    fields = _property_types(spec, raw["schema"]) or {}
+    return FormBody(raw["schema"], fields, {name: tuple(types) for name, types in raw["files"].items()})
+
+
 def _parameter(spec: Spec, raw: Mapping[str, Any], path_names: tuple[str, ...]) -> Parameter:
     schema = raw["schema"]
     name, location = raw["name"], raw["in"]
+    resolved = spec.deref(schema)
     return Parameter(
         name=name,
         location=location,
         field=raw["argument"],
         required=raw["required"],
         schema=schema,
-        schema_type=spec.deref(schema).get("type"),
+        schema_type=resolved.get("type"),
         position=path_names.index(name) if location == "path" and name in path_names else -1,
+        items_type=_items_type(spec, resolved) if location == "query" else None,
+        property_types=_property_types(spec, resolved) if location == "query" else None,
     )
 
 
@@ -258,6 +297,9 @@ def build_spec(contract: Mapping[str, Any]) -> Spec:
             body_required=bool((raw["body"] or {}).get("required")),
             response_schemas={int(k): v["schema"] for k, v in raw["responses"].items()},
             status_classes=frozenset(raw["status_classes"]),
+            forms={
+                media: _form(spec, form) for media, form in ((raw["body"] or {}).get("forms") or {}).items()
+            },
             spec=spec,
             path_names=path_names,
             path_parameters=tuple(sorted((p for p in params if p.position >= 0), key=lambda p: p.position)),

@@ -23,7 +23,8 @@ from typing import Any
 
 import httpx
 
-from .._contract.spec import JSON_BODY_EXTENSION, OPERATION_EXTENSION
+from .._contract.spec import FORM_BODY_EXTENSION, JSON_BODY_EXTENSION, OPERATION_EXTENSION
+from .._contract.wire import form_fields
 from .._core.errors import RequestValidationError
 from .request_id import header_value_problem
 
@@ -151,6 +152,9 @@ class _CheckedBuild:
             if kwargs.get("json") is not None:
                 # The body as data: the request checks read this, not the bytes parsed back.
                 built.extensions[JSON_BODY_EXTENSION] = kwargs["json"]
+            elif kwargs.get("data") is not None or kwargs.get("files") is not None:
+                # A form body's fields as the server reads them (no re-parsing a multipart stream).
+                built.extensions[FORM_BODY_EXTENSION] = form_fields(kwargs.get("data"), kwargs.get("files"))
             return built
         raise error
 
