@@ -237,7 +237,7 @@ def forms_spec() -> Any:
     from tools.contract import compile_contract
     from tools.generate import validate_spec
 
-    return build_spec(compile_contract(validate_spec(SPECS / "forms.yaml")))
+    return build_spec(compile_contract(validate_spec(SPECS / "forms.yaml").document))
 
 
 def _sent_by_hand(forms_spec: Any, operation_id: str, **body: Any) -> str | None:

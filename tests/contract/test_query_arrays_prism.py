@@ -55,7 +55,7 @@ def prism(spec_without_batch_explode: Path) -> Iterator[PrismServer]:
 
 @pytest.fixture(scope="module")
 def operation(spec_without_batch_explode: Path) -> Operation:
-    spec = build_spec(compile_contract(validate_spec(spec_without_batch_explode)))
+    spec = build_spec(compile_contract(validate_spec(spec_without_batch_explode).document))
     return spec.operations["listCatalogProductPhotoJobs"]
 
 
