@@ -25,16 +25,18 @@ if __package__ in (None, ""):  # run as a script: make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tools.apidiff.code_diff import diff_trees
+from tools.apidiff.grouping import operation_modules
 from tools.apidiff.http_diff import diff_http
 from tools.apidiff.loader import Spec, SpecLoadError, read_document, resolve_document
-from tools.apidiff.python_diff import diff_python, find_usages, generate_pair
-from tools.apidiff.report import render
+from tools.apidiff.python_diff import check_handwritten, diff_python, find_usages, generate_pair
+from tools.apidiff.report import CUT_NOTE, render
 from tools.apidiff.report_json import render_json
 from tools.apidiff.review import EXIT_INTERNAL, EXIT_USAGE, Review
 from tools.apidiff.validation import summary, validate
 from tools.generate import SPEC, SpecError
 
 ROOT = SPEC.parent
+HANDWRITTEN = ROOT / "overrides" / "aigenstudio"
 DEFAULT_OUTPUT = ROOT / "reports" / "api-diff.md"
 OUR_CODE = ("overrides", "tools", "bench", "tests")
 NOT_SCANNED = (ROOT / "tools" / "apidiff", ROOT / "tests" / "diff")  # they name old paths on purpose
@@ -96,6 +98,12 @@ def load_checked(spec: Path, label: str, *, http_only: bool) -> tuple[Spec, list
     return resolved, warnings
 
 
+def spec_version(spec: Spec) -> str:
+    info = spec.get("info")
+    version = info.get("version") if isinstance(info, dict) else None
+    return str(version) if isinstance(version, (str, int, float)) else ""
+
+
 def our_python_files() -> list[Path]:
     """The hand-written code a Python-surface break can hit (generated/ is regenerated anyway)."""
     return [
@@ -138,6 +146,7 @@ def _python_side(
             return
         review.python = diff_python(old_package, new_package, specs)
         review.usages = find_usages(review.python, our_python_files(), ROOT)
+        review.handwritten = check_handwritten(review.python, HANDWRITTEN, ROOT, review.operations)
         review.code = diff_trees(old_package, new_package, prefix="generated/")
 
 
@@ -145,6 +154,8 @@ def build_review(old: Path, new: Path, old_label: str, new_label: str, *, http_o
     old_spec, old_warnings = load_checked(old, old_label, http_only=http_only)
     new_spec, new_warnings = load_checked(new, new_label, http_only=http_only)
     review = Review(old_label, new_label, diff_http(old_spec, new_spec), warnings=old_warnings + new_warnings)
+    review.operations = operation_modules((old_spec, new_spec))
+    review.spec_versions = (spec_version(old_spec), spec_version(new_spec))
     if not http_only:
         _python_side(review, old, new, (old_label, new_label), (old_spec, new_spec))
     return review
@@ -193,6 +204,10 @@ def run(args: argparse.Namespace) -> int:
     print(report, end="")
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(report, encoding="utf-8")
+    full = output.with_name(f"{output.stem}.full.md")
+    if args.format == "markdown" and CUT_NOTE in report:  # cut to fit a comment: keep the whole
+        full.write_text(render(review, limit=None), encoding="utf-8")
+        print(f"whole report written to {_label(full)}", file=sys.stderr)
     if review.generator_failed:
         print(f"error: Python surface not computed: {review.python_note}", file=sys.stderr)
     print(f"report written to {_label(output)}", file=sys.stderr)

@@ -36,6 +36,7 @@ class Change:
     location: str
     message: str
     oasdiff: str = ""  # "" when oasdiff has no rule for it
+    operation: str = ""  # Python rows: the `METHOD /path` a facade method calls, when known
 
     @property
     def is_addition(self) -> bool:
