@@ -81,7 +81,7 @@ demo: $(VENV)/.installed node_modules/.installed ## The main job: regenerate if 
 diff: $(VENV)/.installed ## Review report of an API change: make diff SPEC=new.yaml, or make diff BASE=<git ref>
 	$(PY) tools/apidiff/cli.py $(if $(BASE),--base "$(BASE)",--new "$(SPEC)")
 
-bump: $(VENV)/.installed ## Next version + CHANGELOG entry from the review of openapi.yaml against BASE (default: the last v* tag)
+bump: $(VENV)/.installed ## Next version + CHANGELOG entry from the review of openapi.yaml against BASE (default: the last release: v* tag, else CHANGELOG)
 	$(PY) tools/bump.py $(if $(BASE),--base "$(BASE)")
 
 bench: $(VENV)/.installed ## Benchmarks: client overhead vs raw httpx, import time, regeneration cost

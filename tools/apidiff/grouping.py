@@ -75,8 +75,9 @@ class ApiChange:
             return f"Stop passing `{param}=` to {calls or 'the calls above'}; filter or set it yourself."
         if kind in ("parameter-added", "new-required-parameter") or "required" in kind:
             return f"Pass the new required value{f' `{param}=`' if param else ''} in every call of {calls}."
-        if kind == "module-moved":
-            target = re.search(r"`([^`]+)`", self.head.message)
+        moved = next((c for c in [self.head, *self.python] if c.kind == "module-moved"), None)
+        if moved is not None:
+            target = re.search(r"`([^`]+)`", moved.message)
             return f"Import from `{target.group(1) if target else 'the new path'}` instead."
         if kind.endswith("-removed"):
             return f"Stop using {calls or f'`{self.head.location}`'}: it is gone from the API."
@@ -111,6 +112,8 @@ def _belongs(http: Change, py: Change, operations: dict[str, str]) -> bool:
     module = operations.get(operation, "")
     py_operation = _TEMPLATE.sub("{}", py.operation) or _module_of(py.location)
     same_operation = bool(module) and py_operation in (module, _TEMPLATE.sub("{}", operation))
+    if http.kind == "tags-changed":  # the endpoint module moves with the operation's first tag
+        return same_operation and py.kind == "module-moved"
     if http.kind in ("endpoint-added", "endpoint-removed"):
         return same_operation and parameter_of(py) == ""
     if http.kind.startswith("parameter-"):
