@@ -146,6 +146,7 @@ OASDIFF_IDS = frozenset(
         "request-body-added-required",
         "request-body-added-optional",
         "request-body-became-required",
+        "request-body-removed",
         "request-body-became-optional",
         "request-body-media-type-added",
         "request-body-media-type-removed",
