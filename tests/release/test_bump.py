@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.release.repo_copy import copy_repo
 from tools import bump
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -221,21 +222,6 @@ def test_the_entry_goes_below_unreleased_and_ignores_headings_in_code(tmp_path: 
 # in the working tree), committed with no tag: the CHANGELOG records 0.1.0, as here.
 
 
-def _copy_repo(target: Path) -> Path:
-    listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
-    ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file() and not source.is_symlink():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    _git(target, "init", "-q")
-    _git(target, "add", "-A")
-    _git(target, "commit", "-q", "-m", "release 0.1.0")
-    return target
-
-
 def _make_bump(repo: Path) -> subprocess.CompletedProcess[str]:
     """`make bump` as the Makefile runs it (tools/bump.py of the copy, no arguments)."""
     return subprocess.run(
@@ -258,7 +244,7 @@ def _state(repo: Path) -> tuple[str, str]:
 def bumped_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     from tests.diff.vendor_update import write_vendor_update
 
-    repo = _copy_repo(tmp_path_factory.mktemp("repo"))
+    repo = copy_repo(tmp_path_factory.mktemp("repo"))
     write_vendor_update(repo / "openapi.yaml", repo / "openapi.yaml")
     return repo, _make_bump(repo)
 
