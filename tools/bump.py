@@ -29,7 +29,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script (make bump): make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tools.apidiff.cli import UsageError, build_review, spec_at_ref
+from tools.apidiff.cli import UsageError, build_review, package_at_ref, spec_at_ref
 from tools.apidiff.grouping import ApiChange, operation_ids
 from tools.apidiff.loader import SpecLoadError, load_spec, mapping
 from tools.apidiff.review import EXIT_USAGE, Review
@@ -251,6 +251,8 @@ def entry_sections(review: Review, summaries: dict[str, str]) -> dict[str, list[
     """Keep a Changelog section -> its lines, each API change once, breaking ones first."""
     sections: dict[str, list[str]] = {}
     for group in review.groups():
+        if group.http is None and all(c in review.own_changes for c in group.python):
+            continue  # our hand-written API's own changes: described by hand under [Unreleased]
         line = _wording(group, summaries)
         if group.level is Level.BREAKING:
             line = f"**Breaking:** {line} {group.action}"
@@ -258,11 +260,16 @@ def entry_sections(review: Review, summaries: dict[str, str]) -> dict[str, list[
     return sections
 
 
-def _spec_line(review: Review) -> str:
+def _spec_line(review: Review) -> list[str]:
     old, new = review.spec_versions
     if old and new and old != new:
-        return f"The vendor's API specification went from {old} to {new}; the client follows it."
-    return f"The client follows the vendor's API specification{f' {new}' if new else ''} as updated."
+        return [f"The vendor's API specification went from {old} to {new}; the client follows it.", ""]
+    if review.http or review.python:
+        return [
+            f"The client follows the vendor's API specification{f' {new}' if new else ''} as updated.",
+            "",
+        ]
+    return []
 
 
 def changelog_entry(
@@ -271,7 +278,7 @@ def changelog_entry(
     """The CHANGELOG section for `version` in Keep a Changelog's order, with what
     `## [Unreleased]` held merged into its sections."""
     generated = entry_sections(review, summaries)
-    lines = [f"## [{version}] - {date}", "", _spec_line(review), ""]
+    lines = [f"## [{version}] - {date}", "", *_spec_line(review)]
     for title in SECTIONS:
         items = generated.get(title, [])
         more = [f"- … and {len(items) - SHOWN} more (see `make diff`)"] if len(items) > SHOWN else []
@@ -332,11 +339,14 @@ def prepend_entry(path: Path, entry: str, version: str) -> None:
 def _review_against(release: Release, args: argparse.Namespace) -> tuple[Review, dict[str, str]]:
     new: Path = args.new
     with tempfile.TemporaryDirectory(prefix="aigen-bump-") as work:
+        base = None
         if release.ref is None:
             old, old_label = args.old, args.old.name
         else:
             old, old_label = spec_at_ref(new, release.ref, Path(work)), f"{new.name}@{release.ref[:12]}"
-        review = build_review(old, new, old_label, new.name, http_only=False)
+            package = package_at_ref(new, release.ref, Path(work))
+            base = (package, release.ref[:12]) if package is not None else None
+        review = build_review(old, new, old_label, new.name, http_only=False, handwritten_base=base)
         summaries = {**operation_summaries(old), **operation_summaries(new)}
     if review.generator_failed:
         raise BumpError(f"cannot choose the bump: Python surface not computed ({review.python_note})")
@@ -377,6 +387,8 @@ def bump(args: argparse.Namespace) -> str:
     prepend_entry(args.changelog, entry, bumped)
     write_version(args.version_file, target)
     why = f"{level}{' (below 1.0.0: the minor)' if level == 'major' and release.version[0] == 0 else ''}"
+    if review.own_changes:
+        why += f"; {len(review.own_changes)} change(s) of the hand-written API count too"
     return f"version {last} -> {bumped} ({why}, since {release.found}); {args.changelog.name}: entry added"
 
 

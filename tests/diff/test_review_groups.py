@@ -111,3 +111,60 @@ def test_any_report_fits_one_comment_and_points_to_the_rest() -> None:
     assert "reports/api-diff.full.md" in text
     assert text.count("<details>") == text.count("</details>")
     assert text.startswith("## API change review")
+
+
+def _package(root: Path, init: str, impl: str) -> Path:
+    package = root / "aigenstudio"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(init, encoding="utf-8")
+    (package / "_impl.py").write_text(impl, encoding="utf-8")
+    return package
+
+
+def test_our_public_api_is_diffed_under_the_names_callers_import() -> None:
+    import tempfile
+
+    from tools.apidiff.python_diff import diff_handwritten
+
+    init = "from ._impl import CatalogReport, iter_jobs\n\n__all__ = ['CatalogReport', 'iter_jobs']\n"
+    with tempfile.TemporaryDirectory() as work:
+        old = _package(
+            Path(work) / "old",
+            init,
+            "class CatalogReport:\n    pass\n\n\n"
+            "def iter_jobs(client, *, status=None, page_size=None, _cache=None):\n    return []\n",
+        )
+        new = _package(
+            Path(work) / "new",
+            "from ._impl import iter_jobs\n\n__all__ = ['iter_jobs']\n",
+            "def iter_jobs(client, *, page_size=None):\n    return []\n",
+        )
+        rows = {(c.kind, c.location) for c in diff_handwritten(old, new)}
+    assert rows == {
+        ("object-removed", "aigenstudio.CatalogReport"),
+        ("parameter-removed", "aigenstudio.iter_jobs(status)"),  # `_cache` is private: not listed
+    }
+
+
+def test_make_diff_base_lists_our_api_changes_since_the_base(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.release.repo_copy import copy_repo
+
+    repo = copy_repo(tmp_path)
+    pagination = repo / "overrides" / "aigenstudio" / "_workflow" / "pagination.py"
+    text = pagination.read_text(encoding="utf-8")
+    text = text.replace("    page_size: int | None = None,\n) -> Iterator", ") -> Iterator", 1)
+    text = text.replace("iter(**_arguments(status, page_size))", "iter(**_arguments(status, None))", 1)
+    pagination.write_text(text, encoding="utf-8")  # iter_jobs loses `page_size`
+    result = subprocess.run(
+        [sys.executable, str(repo / "tools" / "apidiff" / "cli.py"), "--base", "HEAD"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "| **breaking** | `aigenstudio.iter_jobs(page_size)`: Parameter was removed |" in result.stdout
+    assert "Its public API since `HEAD`: 1 change(s) (rows above)." in result.stdout

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -500,12 +500,70 @@ def find_usages(changes: list[Change], files: list[Path], base: Path) -> list[Us
 @dataclass(frozen=True)
 class HandWritten:
     """What the review means for our hand-written package (overrides/aigenstudio): how many of
-    its lines use a generated name or parameter the review changes, those a break hits, and
-    its public functions that pass a removed parameter on (they break for their callers too)."""
+    its lines use a generated name or parameter the review changes, those a break hits, its
+    public functions that pass a removed parameter on (they break for their callers too), and
+    (against a git base) its own public API's changes since that base."""
 
     checked: int
     affected: list[Usage]
     surface: list[Change]
+    changes: list[Change] = field(default_factory=list)
+    base: str = ""  # the git ref `changes` are counted from ("" when not compared)
+
+
+def _load_package(package: Path) -> Any:
+    return griffe.load(
+        package.name,
+        search_paths=[package.parent],
+        modules_collection=griffe.ModulesCollection(),
+        allow_inspection=False,
+    )
+
+
+def _public_modules(root: Any) -> list[Any]:
+    """The package and its public submodules (`aigenstudio`, `aigenstudio.aio`)."""
+    return [root, *(m for n, m in root.members.items() if _is_public(n) and not m.is_alias and m.is_module)]
+
+
+def _public_names(root: Any) -> dict[str, str]:
+    """Where a re-exported object is defined -> how callers import it (`aigenstudio.iter_jobs`)."""
+    names: dict[str, str] = {}
+    modules = [
+        root,
+        *(m for n, m in root.members.items() if _is_public(n) and not m.is_alias and m.is_module),
+    ]
+    for module in modules:
+        for name, member in module.members.items():
+            if _is_public(name) and member.is_alias and member.target_path.startswith(root.path + "."):
+                names.setdefault(member.target_path, f"{module.path}.{name}")
+    return names
+
+
+def _publicly_named(change: Change, public: dict[str, str]) -> Change | None:
+    """The change under the name callers use, or None when nothing public reaches it."""
+    dotted, _, rest = change.location.partition("(")
+    for target in sorted(public, key=len, reverse=True):
+        if dotted == target or dotted.startswith(target + "."):
+            location = public[target] + dotted[len(target) :] + (f"({rest}" if rest else "")
+            return Change(change.kind, change.level, location, change.message)
+    parts = dotted.split(".")
+    return change if all(_is_public(part) for part in parts) else None
+
+
+def diff_handwritten(base_package: Path, package: Path) -> list[Change]:
+    """Our hand-written package's public API at a base against now (griffe's breaking changes),
+    named as callers import it; private parameters and objects nothing public reaches left out."""
+    old, new = _load_package(base_package), _load_package(package)
+    public = {**_public_names(old), **_public_names(new)}
+    rows: list[Change] = []
+    for breakage in griffe.find_breaking_changes(old, new):
+        change = _breakage_change(breakage)
+        if change.location.endswith(")") and change.location.rpartition("(")[2].startswith("_"):
+            continue
+        named = _publicly_named(change, public)
+        if named is not None and named not in rows:
+            rows.append(named)
+    return sorted(rows, key=order)
 
 
 # Parts of a generated path that name no particular operation or model.
@@ -594,22 +652,13 @@ def _exposed(package: Path, hit_files: dict[Path, set[str]], changes: list[Chang
     passes a removed parameter on, and taking that parameter themselves."""
     if not hit_files:
         return []
-    root: Any = griffe.load(
-        package.name,
-        search_paths=[package.parent],
-        modules_collection=griffe.ModulesCollection(),
-        allow_inspection=False,
-    )
+    root = _load_package(package)
     callers: dict[str, Change] = {}
     for change in sorted(changes, key=lambda c: (not c.operation, "(`client." not in c.message)):
         if change.kind in _PARAMETER_BREAKS:  # a facade row first: it names the call callers write
             callers.setdefault(change.location.rpartition("(")[2].rstrip(")"), change)
     rows: list[Change] = []
-    modules = [
-        root,
-        *(m for n, m in root.members.items() if _is_public(n) and not m.is_alias and m.is_module),
-    ]
-    for module in modules:
+    for module in _public_modules(root):
         for name, member in module.members.items():
             if not _is_public(name) or (
                 member.is_alias and not member.target_path.startswith(root.path + ".")

@@ -152,10 +152,15 @@ def handwritten_status(review: Review) -> str:
     if own is None:
         return "Hand-written code (`aigenstudio`): not checked (the Python surface was not computed)."
     hits = len(own.affected) + len(own.surface)
+    since = ""
+    if own.base:
+        count = len(own.changes)
+        where = " (rows above)" if count else ""
+        since = f" Its public API since `{own.base}`: {count or 'no'} change(s){where}."
     if not hits:
-        return f"Hand-written code (`aigenstudio`): {own.checked} uses checked, none affected."
+        return f"Hand-written code (`aigenstudio`): {own.checked} uses checked, none affected.{since}"
     checked = f"Hand-written code (`aigenstudio`): {own.checked} uses checked"
-    return f"{checked}, {hits} affected (fix before merging):"
+    return f"{checked}, {hits} affected (fix before merging).{since}"
 
 
 def _handwritten(review: Review) -> list[str]:

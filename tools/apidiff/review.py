@@ -34,10 +34,15 @@ class Review:
     def groups(self) -> list[ApiChange]:
         """One entry per API change, its Python fan-out under it (tools/apidiff/grouping.py)."""
         own = self.handwritten.surface if self.handwritten else []
-        return group(self.http, [*(self.python or []), *own], self.operations)
+        return group(self.http, [*(self.python or []), *own, *self.own_changes], self.operations)
+
+    @property
+    def own_changes(self) -> list[Change]:
+        """Our hand-written package's public API changes since the git base (when compared)."""
+        return self.handwritten.changes if self.handwritten else []
 
     def all_changes(self) -> list[Change]:
-        return [*self.http, *(self.python or [])]
+        return [*self.http, *(self.python or []), *self.own_changes]
 
     def count(self, level: Level, changes: list[Change] | None = None) -> int:
         pool = self.all_changes() if changes is None else changes
