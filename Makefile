@@ -17,6 +17,7 @@ BASE ?=
 # STRICT=1: make generate / make check refuse a spec with any validation problem (default: warn).
 STRICT ?=
 STRICT_FLAG := $(if $(filter-out 0,$(STRICT)),--strict)
+SPEC_URL ?=
 PORT ?=
 OUR_CODE := overrides/aigenstudio tools tests bench examples
 # The runtime dependencies' wheels at the pinned versions, for make distcheck's offline install.
@@ -35,7 +36,7 @@ $(error $(SPEC_PROBLEM))
 endif
 endif
 
-.PHONY: help venv node generate check lint typecheck pytest test demo diff bump bench dist distcheck docs mock clean
+.PHONY: help venv node generate check lint typecheck pytest test demo diff bump update-spec bench dist distcheck docs mock clean
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -84,8 +85,11 @@ demo: $(VENV)/.installed node_modules/.installed ## The main job: regenerate if 
 diff: $(VENV)/.installed ## Review report of an API change: make diff SPEC=new.yaml, or make diff BASE=<git ref>
 	$(PY) tools/apidiff/cli.py $(if $(BASE),--base "$(BASE)",--new "$(SPEC)")
 
-bump: $(VENV)/.installed ## Next version + CHANGELOG entry from the review of openapi.yaml against BASE (default: the last v* tag)
+bump: $(VENV)/.installed ## Next version + CHANGELOG entry from the review of openapi.yaml against BASE (default: the last release: v* tag, else CHANGELOG)
 	$(PY) tools/bump.py $(if $(BASE),--base "$(BASE)")
+
+update-spec: $(VENV)/.installed ## Fetch the vendor's spec (SPEC_URL=url, else env AIGENSTUDIO_SPEC_URL), review it, make generate, make bump
+	$(PY) tools/update_spec.py $(if $(SPEC_URL),--url "$(SPEC_URL)")
 
 bench: $(VENV)/.installed ## Benchmarks: client overhead vs raw httpx, import time, regeneration cost
 	$(PY) bench/run.py

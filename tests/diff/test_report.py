@@ -39,8 +39,9 @@ def test_bump_and_exit_code(http: list[Change], python: list[Change], bump: str,
 
 def test_summary_counts_each_side() -> None:
     text = render(Review("old.yaml", "new.yaml", [BREAK, WARN, ADD, NOTE], [BREAK], []))
+    assert "**Summary:** 5 API change(s): 2 breaking, 1 warning, 2 info." in text
     assert (
-        "**Summary:** 2 breaking, 1 warning, 2 info (HTTP API: 1 breaking, 1 warning, 2 info; "
+        "Findings: 2 breaking, 1 warning, 2 info (HTTP API: 1 breaking, 1 warning, 2 info; "
         "Python surface: 1 breaking, 0 warning, 0 info)."
     ) in text
 

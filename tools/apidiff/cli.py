@@ -15,26 +15,37 @@ working tree is never touched.
 from __future__ import annotations
 
 import argparse
+import io
 import subprocess
 import sys
+import tarfile
 import tempfile
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tools.apidiff.code_diff import diff_trees
+from tools.apidiff.grouping import operation_modules
 from tools.apidiff.http_diff import diff_http
 from tools.apidiff.loader import Spec, SpecLoadError, read_document, resolve_document
-from tools.apidiff.python_diff import diff_python, find_usages, generate_pair
-from tools.apidiff.report import render
+from tools.apidiff.python_diff import (
+    check_handwritten,
+    diff_handwritten,
+    diff_python,
+    find_usages,
+    generate_pair,
+)
+from tools.apidiff.report import CUT_NOTE, render
 from tools.apidiff.report_json import render_json
 from tools.apidiff.review import EXIT_INTERNAL, EXIT_USAGE, Review
 from tools.apidiff.validation import summary, validate
 from tools.generate import SPEC, SpecError
 
 ROOT = SPEC.parent
+HANDWRITTEN = ROOT / "overrides" / "aigenstudio"
 DEFAULT_OUTPUT = ROOT / "reports" / "api-diff.md"
 OUR_CODE = ("overrides", "tools", "bench", "tests")
 NOT_SCANNED = (ROOT / "tools" / "apidiff", ROOT / "tests" / "diff")  # they name old paths on purpose
@@ -96,6 +107,12 @@ def load_checked(spec: Path, label: str, *, http_only: bool) -> tuple[Spec, list
     return resolved, warnings
 
 
+def spec_version(spec: Spec) -> str:
+    info = spec.get("info")
+    version = info.get("version") if isinstance(info, dict) else None
+    return str(version) if isinstance(version, (str, int, float)) else ""
+
+
 def our_python_files() -> list[Path]:
     """The hand-written code a Python-surface break can hit (generated/ is regenerated anyway)."""
     return [
@@ -120,10 +137,38 @@ def generator_cause(message: str) -> str:
     return lines[0] if len(lines) == 1 else f"{lines[0].rstrip(':')}: {lines[1]}"
 
 
+def package_at_ref(spec: Path, ref: str, workdir: Path) -> Path | None:
+    """Our hand-written package as committed at git `ref`, extracted under workdir; None when
+    the spec is not in this repository or the ref has no such package."""
+    top = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"],
+        cwd=spec.resolve().parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if top.returncode != 0 or Path(top.stdout.strip()).resolve() != ROOT.resolve():
+        return None
+    name = HANDWRITTEN.relative_to(ROOT).as_posix()
+    archive = subprocess.run(["git", "archive", ref, "--", name], cwd=ROOT, capture_output=True, check=False)
+    if archive.returncode != 0:
+        return None
+    target = workdir / "handwritten"
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")
+    package = target / name
+    return package if (package / "__init__.py").is_file() else None
+
+
 def _python_side(
-    review: Review, old: Path, new: Path, labels: tuple[str, str], specs: tuple[Spec, Spec]
+    review: Review,
+    old: Path,
+    new: Path,
+    labels: tuple[str, str],
+    specs: tuple[Spec, Spec],
+    handwritten_base: tuple[Path, str] | None,
 ) -> None:
-    if old.read_bytes() == new.read_bytes():
+    if old.read_bytes() == new.read_bytes() and handwritten_base is None:
         review.python, review.code = [], []  # same input, same pinned generator: same output
         return
     with tempfile.TemporaryDirectory(prefix="aigen-diff-") as work:
@@ -138,15 +183,31 @@ def _python_side(
             return
         review.python = diff_python(old_package, new_package, specs)
         review.usages = find_usages(review.python, our_python_files(), ROOT)
+        review.handwritten = check_handwritten(review.python, HANDWRITTEN, ROOT, review.operations)
+        if handwritten_base is not None:
+            own = diff_handwritten(handwritten_base[0], HANDWRITTEN)
+            review.handwritten = replace(review.handwritten, changes=own, base=handwritten_base[1])
         review.code = diff_trees(old_package, new_package, prefix="generated/")
 
 
-def build_review(old: Path, new: Path, old_label: str, new_label: str, *, http_only: bool) -> Review:
+def build_review(
+    old: Path,
+    new: Path,
+    old_label: str,
+    new_label: str,
+    *,
+    http_only: bool,
+    handwritten_base: tuple[Path, str] | None = None,
+) -> Review:
+    """The review of `new` against `old`; with `handwritten_base` (our package as committed at
+    a git ref, and that ref) also our hand-written package's API changes since then."""
     old_spec, old_warnings = load_checked(old, old_label, http_only=http_only)
     new_spec, new_warnings = load_checked(new, new_label, http_only=http_only)
     review = Review(old_label, new_label, diff_http(old_spec, new_spec), warnings=old_warnings + new_warnings)
+    review.operations = operation_modules((old_spec, new_spec))
+    review.spec_versions = (spec_version(old_spec), spec_version(new_spec))
     if not http_only:
-        _python_side(review, old, new, (old_label, new_label), (old_spec, new_spec))
+        _python_side(review, old, new, (old_label, new_label), (old_spec, new_spec), handwritten_base)
     return review
 
 
@@ -178,13 +239,18 @@ def run(args: argparse.Namespace) -> int:
     new: Path = args.new
     try:
         with tempfile.TemporaryDirectory(prefix="aigen-diff-base-") as work:
+            base = None
             if args.base:
                 old = spec_at_ref(new, args.base, Path(work))
                 old_label = f"{_label(new)}@{args.base}"
+                package = package_at_ref(new, args.base, Path(work))
+                base = (package, args.base) if package is not None else None
             else:
                 old = args.old or SPEC
                 old_label = _label(old)
-            review = build_review(old, new, old_label, _label(new), http_only=args.http_only)
+            review = build_review(
+                old, new, old_label, _label(new), http_only=args.http_only, handwritten_base=base
+            )
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -193,6 +259,10 @@ def run(args: argparse.Namespace) -> int:
     print(report, end="")
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(report, encoding="utf-8")
+    full = output.with_name(f"{output.stem}.full.md")
+    if args.format == "markdown" and CUT_NOTE in report:  # cut to fit a comment: keep the whole
+        full.write_text(render(review, limit=None), encoding="utf-8")
+        print(f"whole report written to {_label(full)}", file=sys.stderr)
     if review.generator_failed:
         print(f"error: Python surface not computed: {review.python_note}", file=sys.stderr)
     print(f"report written to {_label(output)}", file=sys.stderr)

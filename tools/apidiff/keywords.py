@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tools.apidiff.loader import ALL_OF_KEY, REF_KEY, ref_name
+from tools.apidiff.loader import ALL_OF_KEY, ALL_OF_SHAPES_KEY, REF_KEY, ref_name
 from tools.apidiff.rules import Context, Level, known, schema_id
 
 Schema = dict[str, Any]
@@ -266,16 +266,30 @@ def _parts(schema: Schema) -> list[str]:
     return [schema[REF_KEY]] if isinstance(schema.get(REF_KEY), str) else []
 
 
+def _shape(schema: Schema, name: str) -> str | None:
+    labels, shapes = schema.get(ALL_OF_KEY), schema.get(ALL_OF_SHAPES_KEY)
+    if not (isinstance(labels, list) and isinstance(shapes, list) and name in labels):
+        return None
+    return str(shapes[labels.index(name)])
+
+
+def _shapes(schema: Schema, names: list[str]) -> set[str]:
+    return {shape for name in names if (shape := _shape(schema, name)) is not None}
+
+
 def all_of_change(old: Schema, new: Schema, ctx: Context) -> Iterator[Found]:
     """allOf parts added or removed (the loader merged them and listed them in ALL_OF_KEY); a
     schema without allOf counts as its own one part."""
     if ALL_OF_KEY not in old and ALL_OF_KEY not in new:
         return
     before, after = _parts(old), _parts(new)
-    for event, names in (
-        ("added", [n for n in after if n not in before]),
-        ("removed", [n for n in before if n not in after]),
-    ):
+    added = [n for n in after if n not in before]
+    removed = [n for n in before if n not in after]
+    # A part moved between inline and a named component, its content unchanged: no change.
+    moved = _shapes(new, added) & _shapes(old, removed)
+    added = [n for n in added if _shape(new, n) not in moved]
+    removed = [n for n in removed if _shape(old, n) not in moved]
+    for event, names in (("added", added), ("removed", removed)):
         if names:
             shown = ", ".join(ref_name(n) if n.startswith("#/") else n for n in names)
             # A new part may require more of a request body: oasdiff calls it breaking.

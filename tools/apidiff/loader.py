@@ -17,6 +17,7 @@ as oasdiff does, and so are date values.
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,10 @@ from tools.generate import SpecError, read_spec_document
 Spec = dict[str, Any]
 REF_KEY = "x-apidiff-ref"  # on a resolved reference target: the `$ref` that named it
 ALL_OF_KEY = "x-apidiff-all-of"  # on a merged schema: its parts, by `$ref` or "inline N"
-_PRIVATE = (REF_KEY, ALL_OF_KEY)
+# On a merged schema: each part's content as written (a `$ref` part: its target's), so a part
+# moved between inline and a named component with the same content is no change.
+ALL_OF_SHAPES_KEY = "x-apidiff-all-of-shapes"
+_PRIVATE = (REF_KEY, ALL_OF_KEY, ALL_OF_SHAPES_KEY)
 # Values that are data, not schema: a `$ref` key inside an example is part of the example.
 LITERAL_KEYS = frozenset({"example", "default", "enum", "const"})
 # Mappings whose keys are names (a property may well be called "default" or "example").
@@ -162,6 +166,25 @@ def ref_name(ref: str) -> str:
     return ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
 
 
+def _all_of_shapes(parts: list[Any], document: Spec) -> list[str]:
+    """Each allOf part's content as written, annotations left out: an inline part, or the
+    target of a `$ref` part (its own nested `$ref`s stay names)."""
+    shapes: list[str] = []
+    for part in parts:
+        ref = part.get("$ref") if isinstance(part, dict) else None
+        try:
+            content = lookup(document, ref) if isinstance(ref, str) else part
+        except KeyError:
+            content = part
+        if isinstance(content, dict):
+            content = {k: v for k, v in content.items() if k not in _ANNOTATIONS and not k.startswith("x-")}
+        shapes.append(json.dumps(content, sort_keys=True, default=str))
+    return shapes
+
+
+_ANNOTATIONS = frozenset({"description", "title", "example", "examples", "externalDocs"})
+
+
 def _all_of_labels(parts: list[Any]) -> list[str]:
     """A name per `allOf` part: its `$ref`, or `inline N` counting inline parts only (so a
     part inserted before an inline one does not rename it)."""
@@ -219,6 +242,7 @@ class RefResolver:
         resolved = {key: self._value(key, value) for key, value in node.items()}
         if isinstance(node.get("allOf"), list):
             resolved[ALL_OF_KEY] = _all_of_labels(node["allOf"])
+            resolved[ALL_OF_SHAPES_KEY] = _all_of_shapes(node["allOf"], self.document)
             return self._merge(resolved, {})
         return resolved
 
@@ -251,6 +275,7 @@ class RefResolver:
         resolved[REF_KEY] = ref
         if isinstance(target.get("allOf"), list):
             resolved[ALL_OF_KEY] = _all_of_labels(target["allOf"])
+            resolved[ALL_OF_SHAPES_KEY] = _all_of_shapes(target["allOf"], self.document)
             self._merge(resolved, node)
         else:
             self._fill(node, resolved)

@@ -127,9 +127,9 @@ def request_body_changes(
         )
         return
     if not isinstance(after, dict):
-        # Servers mostly ignore a body they no longer read; the generated function loses its
-        # `body` argument (a Python-surface break). oasdiff has no rule for it.
-        yield _change("request-body-removed", WARNING, where, "request body removed")
+        # oasdiff request-body-removed (ERR): a server may refuse a body it no longer reads, and
+        # the generated function loses its `body` argument (a Python-surface break too).
+        yield _change("request-body-removed", BREAKING, where, "request body removed", "request-body-removed")
         return
     was, now = bool(before.get("required")), bool(after.get("required"))
     if now != was:

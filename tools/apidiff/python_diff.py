@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -366,7 +366,33 @@ def diff_surfaces(old: Surface, new: Surface) -> list[Change]:
             if change.kind == "object-removed" and _under(breakage.obj.path, covered):
                 continue  # already listed above, with the move target where there is one
             changes.append(change)
-    return sorted(_facade_names(changes, {**_facade_paths(old), **_facade_paths(new)}), key=order)
+    named = _facade_names(changes, {**_facade_paths(old), **_facade_paths(new)})
+    routes = {**_facade_routes(old), **_facade_routes(new)}
+    return sorted([_with_operation(c, routes) for c in named], key=order)
+
+
+_ROUTE = re.compile(r"``([A-Z]+ /[^`]*)``")
+
+
+def _facade_routes(surface: Surface) -> dict[str, str]:
+    """Facade method path -> the `METHOD /path` its docstring names (the facade template
+    documents each method's operation so)."""
+    routes: dict[str, str] = {}
+    for path, kind in surface.objects.items():
+        if kind != "function" or ".resources." not in path:
+            continue
+        docstring = _relative(surface, path).docstring
+        found = _ROUTE.search(docstring.value) if docstring is not None else None
+        if found:
+            routes[path] = found.group(1)
+    return routes
+
+
+def _with_operation(change: Change, routes: dict[str, str]) -> Change:
+    route = routes.get(change.location.split("(", 1)[0])
+    if route is None:
+        return change
+    return Change(change.kind, change.level, change.location, change.message, change.oasdiff, route)
 
 
 _ENTRY_CLASSES = {"SyncResources": "client", "AsyncResources": "async_client"}
@@ -392,6 +418,12 @@ def _facade_paths(surface: Surface) -> dict[str, str]:
                 if member.is_attribute and member.annotation is not None and _is_public(name):
                     paths.setdefault(str(member.annotation), f"{reached}.{name}")
     return paths
+
+
+def caller_of(change: Change) -> str:
+    """`client.product_photo_jobs.list` when the row names a facade call, else its dotted path."""
+    called = re.search(r"\(`((?:async_)?client\.[\w.]+)`\)$", change.message)
+    return called.group(1) if called else change.location.split("(", 1)[0]
 
 
 def _facade_names(changes: list[Change], paths: dict[str, str]) -> list[Change]:
@@ -463,3 +495,192 @@ def find_usages(changes: list[Change], files: list[Path], base: Path) -> list[Us
             if hit:
                 usages.append(Usage(path.relative_to(base).as_posix(), number, hit, text.strip()))
     return usages
+
+
+@dataclass(frozen=True)
+class HandWritten:
+    """What the review means for our hand-written package (overrides/aigenstudio): how many of
+    its lines use a generated name or parameter the review changes, those a break hits, its
+    public functions that pass a removed parameter on (they break for their callers too), and
+    (against a git base) its own public API's changes since that base."""
+
+    checked: int
+    affected: list[Usage]
+    surface: list[Change]
+    changes: list[Change] = field(default_factory=list)
+    base: str = ""  # the git ref `changes` are counted from ("" when not compared)
+
+
+def _load_package(package: Path) -> Any:
+    return griffe.load(
+        package.name,
+        search_paths=[package.parent],
+        modules_collection=griffe.ModulesCollection(),
+        allow_inspection=False,
+    )
+
+
+def _public_modules(root: Any) -> list[Any]:
+    """The package and its public submodules (`aigenstudio`, `aigenstudio.aio`)."""
+    return [root, *(m for n, m in root.members.items() if _is_public(n) and not m.is_alias and m.is_module)]
+
+
+def _public_names(root: Any) -> dict[str, str]:
+    """Where a re-exported object is defined -> how callers import it (`aigenstudio.iter_jobs`)."""
+    names: dict[str, str] = {}
+    modules = [
+        root,
+        *(m for n, m in root.members.items() if _is_public(n) and not m.is_alias and m.is_module),
+    ]
+    for module in modules:
+        for name, member in module.members.items():
+            if _is_public(name) and member.is_alias and member.target_path.startswith(root.path + "."):
+                names.setdefault(member.target_path, f"{module.path}.{name}")
+    return names
+
+
+def _publicly_named(change: Change, public: dict[str, str]) -> Change | None:
+    """The change under the name callers use, or None when nothing public reaches it."""
+    dotted, _, rest = change.location.partition("(")
+    for target in sorted(public, key=len, reverse=True):
+        if dotted == target or dotted.startswith(target + "."):
+            location = public[target] + dotted[len(target) :] + (f"({rest}" if rest else "")
+            return Change(change.kind, change.level, location, change.message)
+    parts = dotted.split(".")
+    return change if all(_is_public(part) for part in parts) else None
+
+
+def diff_handwritten(base_package: Path, package: Path) -> list[Change]:
+    """Our hand-written package's public API at a base against now (griffe's breaking changes),
+    named as callers import it; private parameters and objects nothing public reaches left out."""
+    old, new = _load_package(base_package), _load_package(package)
+    public = {**_public_names(old), **_public_names(new)}
+    rows: list[Change] = []
+    for breakage in griffe.find_breaking_changes(old, new):
+        change = _breakage_change(breakage)
+        if change.location.endswith(")") and change.location.rpartition("(")[2].startswith("_"):
+            continue
+        named = _publicly_named(change, public)
+        if named is not None and named not in rows:
+            rows.append(named)
+    return sorted(rows, key=order)
+
+
+# Parts of a generated path that name no particular operation or model.
+_GENERIC_PARTS = frozenset(
+    {
+        "api",
+        "models",
+        "resources",
+        "sync",
+        "sync_detailed",
+        "asyncio",
+        "asyncio_detailed",
+        "with_raw_response",
+    }
+)
+_PARAMETER_BREAKS = ("parameter-removed", "parameter-changed-kind", "parameter-changed-name")
+
+
+def _touched_names(changes: list[Change], modules: dict[str, str]) -> set[str]:
+    """The generated names a change touches, as hand-written code would spell them: endpoint
+    modules, classes, functions, members (`list_product_photo_jobs`, `ProductPhotoJobStatus`)."""
+    names: set[str] = set()
+    for change in changes:
+        dotted = change.location.split("(", 1)[0].split(".")[1:]
+        names.update(part for part in dotted if part not in _GENERIC_PARTS)
+        if change.operation in modules:
+            names.add(modules[change.operation])
+    return {name for name in names if "_" in name or name[:1].isupper()}
+
+
+def _broken_parameters(changes: list[Change], modules: dict[str, str]) -> dict[str, set[str]]:
+    """Endpoint module name -> parameters removed (or renamed) from its Python functions."""
+    found: dict[str, set[str]] = {}
+    for change in changes:
+        param = change.location.rpartition("(")[2].rstrip(")") if "(" in change.location else ""
+        if change.kind not in _PARAMETER_BREAKS or not param:
+            continue
+        parts = change.location.split("(", 1)[0].split(".")
+        module = modules.get(change.operation) or (parts[3] if len(parts) > 3 and parts[1] == "api" else "")
+        if module:
+            found.setdefault(module, set()).add(param)
+    return found
+
+
+def _words(names: set[str]) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    return re.compile(
+        r"(?<![\w])(?:" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?!\w)"
+    )
+
+
+def _parameter_uses(text: str, params: set[str]) -> str | None:
+    for param in sorted(params):
+        name = re.escape(param)  # `status=...`, `args["status"]`, `{"status": ...}`
+        if re.search(rf"(?<![\w.]){name}\s*=(?!=)|\[\s*[\"']{name}[\"']\s*\]|[\"']{name}[\"']\s*:", text):
+            return param
+    return None
+
+
+def check_handwritten(
+    changes: list[Change], package: Path, base: Path, modules: dict[str, str]
+) -> HandWritten:
+    """Scan the hand-written package for uses of what `changes` touch; `modules` maps
+    `METHOD /path` to the endpoint module name."""
+    touched = _words(_touched_names(changes, modules))
+    gone = find_usages(changes, sorted(package.rglob("*.py")), base)
+    broken = _broken_parameters(changes, modules)
+    checked, affected = 0, list(gone)
+    hit_files: dict[Path, set[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        lines = text.splitlines()
+        checked += sum(1 for line in lines if touched and touched.search(line))
+        params = set().union(*(p for m, p in broken.items() if re.search(rf"\b{re.escape(m)}\b", text)))
+        for number, line in enumerate(lines, 1):
+            param = _parameter_uses(line, params) if not line.lstrip().startswith("#") else None
+            if param:
+                affected.append(Usage(path.relative_to(base).as_posix(), number, param, line.strip()))
+                hit_files.setdefault(path.resolve(), set()).add(param)
+    return HandWritten(checked, affected, _exposed(package, hit_files, changes))
+
+
+def _exposed(package: Path, hit_files: dict[Path, set[str]], changes: list[Change]) -> list[Change]:
+    """Public functions of the hand-written package (griffe, statically) defined in a file that
+    passes a removed parameter on, and taking that parameter themselves."""
+    if not hit_files:
+        return []
+    root = _load_package(package)
+    callers: dict[str, Change] = {}
+    for change in sorted(changes, key=lambda c: (not c.operation, "(`client." not in c.message)):
+        if change.kind in _PARAMETER_BREAKS:  # a facade row first: it names the call callers write
+            callers.setdefault(change.location.rpartition("(")[2].rstrip(")"), change)
+    rows: list[Change] = []
+    for module in _public_modules(root):
+        for name, member in module.members.items():
+            if not _is_public(name) or (
+                member.is_alias and not member.target_path.startswith(root.path + ".")
+            ):
+                continue  # private, or a re-export of another package (`annotations`, httpx...)
+            target = member.final_target if member.is_alias else member
+            if not target.is_function:
+                continue
+            params = hit_files.get(Path(str(target.filepath)).resolve(), set())
+            for param in sorted(params & set(_parameter_names(target))):
+                source = callers[param]
+                message = (
+                    f"passes `{param}` on to `{caller_of(source)}`, which no longer takes it: "
+                    f"calls with `{param}=` raise TypeError"
+                )
+                rows.append(
+                    Change(
+                        "parameter-broken",
+                        Level.BREAKING,
+                        f"{member.path}({param})",
+                        message,
+                        operation=source.operation,
+                    )
+                )
+    return rows

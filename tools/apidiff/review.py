@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tools.apidiff.code_diff import FileDiff
-from tools.apidiff.python_diff import Usage
+from tools.apidiff.grouping import ApiChange, group
+from tools.apidiff.python_diff import HandWritten, Usage
 from tools.apidiff.rules import Change, Level
 
 EXIT_OK = 0  # nothing breaking
@@ -26,9 +27,22 @@ class Review:
     warnings: list[str] = field(default_factory=list)  # about the input: validation problems...
     python_note: str = "--http-only"  # why the Python side was not computed
     generator_failed: bool = False
+    operations: dict[str, str] = field(default_factory=dict)  # `METHOD /path` -> module name
+    spec_versions: tuple[str, str] = ("", "")  # the specs' info.version, old and new
+    handwritten: HandWritten | None = None  # our package's surface and uses (None: not checked)
+
+    def groups(self) -> list[ApiChange]:
+        """One entry per API change, its Python fan-out under it (tools/apidiff/grouping.py)."""
+        own = self.handwritten.surface if self.handwritten else []
+        return group(self.http, [*(self.python or []), *own, *self.own_changes], self.operations)
+
+    @property
+    def own_changes(self) -> list[Change]:
+        """Our hand-written package's public API changes since the git base (when compared)."""
+        return self.handwritten.changes if self.handwritten else []
 
     def all_changes(self) -> list[Change]:
-        return [*self.http, *(self.python or [])]
+        return [*self.http, *(self.python or []), *self.own_changes]
 
     def count(self, level: Level, changes: list[Change] | None = None) -> int:
         pool = self.all_changes() if changes is None else changes

@@ -36,6 +36,7 @@ class Change:
     location: str
     message: str
     oasdiff: str = ""  # "" when oasdiff has no rule for it
+    operation: str = ""  # Python rows: the `METHOD /path` a facade method calls, when known
 
     @property
     def is_addition(self) -> bool:
@@ -145,6 +146,7 @@ OASDIFF_IDS = frozenset(
         "request-body-added-required",
         "request-body-added-optional",
         "request-body-became-required",
+        "request-body-removed",
         "request-body-became-optional",
         "request-body-media-type-added",
         "request-body-media-type-removed",
