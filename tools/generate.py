@@ -254,6 +254,7 @@ def write_derived_config(spec: Path, workdir: Path) -> Path:
 
     document = read_spec_document(spec)
     config = derived_config(CONFIG, document if isinstance(document, dict) else {})
+    workdir.mkdir(parents=True, exist_ok=True)  # generate_into may be given a fresh workdir
     path = workdir / "generator-config.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=True, allow_unicode=True), encoding="utf-8")
     return path
