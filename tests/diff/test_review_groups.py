@@ -5,7 +5,6 @@ hand-written package checked, and a report that fits one pull-request comment.""
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 from pathlib import Path
 
