@@ -17,6 +17,8 @@ the few deliberate differences are matched by the predicates in ``ALLOWLIST``.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import calendar
 import copy
 import ipaddress
@@ -24,6 +26,8 @@ import json
 import random
 import re
 import socket
+import sys
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -34,11 +38,17 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 import yaml
-from aigenstudio import APIConnectionError, APIStatusError, RequestValidationError
+from aigenstudio import APIConnectionError, APIStatusError, AsyncClient, Client, RequestValidationError
+
+from tests.contract.clients import SANDBOX_KEY
+from tests.servers.counting import AsyncCountingTransport, CountingTransport
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "openapi.yaml"
 REPORT_PATH = ROOT / "reports" / "differential.json"
+# Generated cases on top of the boundary cases, shared among the operations by how many
+# inputs each has. Each case is three requests; Prism answers one in 1-3 ms.
+GENERATED_CASES = 900
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -200,12 +210,19 @@ def _short(text: str, limit: int = 300) -> str:
 
 
 def to_wire(value: Any) -> str:
-    """A parameter value as it travels in a query, path or header."""
+    """A scalar parameter value as it travels in a query, path or header."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def param_wire(value: Any) -> Any:
+    """A parameter value's wire form: a string, or for an array one string per item."""
+    if isinstance(value, list):
+        return [to_wire(item) for item in value]
+    return to_wire(value)
 
 
 # Values of a format, each (label, value); the oracle (Prism) decides which are valid.
@@ -366,8 +383,11 @@ def valid_value(schema: dict[str, Any], *, full: bool) -> Any:
     if kind == "boolean":
         return True
     if kind == "array":
+        count = max(1, schema.get("minItems", 1))
+        if schema.get("uniqueItems"):
+            return distinct_valid(schema.get("items") or {}, count)
         item = valid_value(schema.get("items") or {}, full=full)
-        return [copy.deepcopy(item) for _ in range(max(1, schema.get("minItems", 1)))]
+        return [copy.deepcopy(item) for _ in range(count)]
     if kind == "object":
         required = set(schema.get("required", ()))
         return {
@@ -495,10 +515,49 @@ def param_values(param: Param) -> list[tuple[str, Any]]:
         values = [("empty", "")]
     if kind == "integer":
         values += integer_values(schema)
+    elif kind == "array":
+        values += array_values(param)
     elif kind == "string" or kind is None:
         values += string_values(schema, header=param.location == "header")
     else:
         values += [(f"{label} (wrong type)", to_wire(v)) for label, v in _WRONG_TYPES.get(kind, [])]
+    return values
+
+
+def distinct_valid(schema: dict[str, Any], count: int) -> list[Any]:
+    """``count`` valid values of ``schema``, all different when the schema allows that many."""
+    if "enum" in schema:
+        return [schema["enum"][i % len(schema["enum"])] for i in range(count)]
+    kind = schema_type(schema)
+    if kind == "integer":
+        low = schema.get("minimum", 1)
+        return [low + i for i in range(count)]
+    if kind == "string" and "format" not in schema:
+        low = max(1, schema.get("minLength", 1))
+        return [str(i).rjust(low, "k") for i in range(count)]
+    return [valid_value(schema, full=False) for _ in range(count)]
+
+
+def array_values(param: Param) -> list[tuple[str, Any]]:
+    """Near misses for an array parameter (``style: form, explode: true`` in a query: the
+    name repeats, once per item): each item near miss alone, then sizes and duplicates."""
+    schema = param.schema
+    items = schema.get("items") or {}
+    item_param = replace(param, schema=items, required=True)
+    values: list[tuple[str, Any]] = [
+        (f"one item {label}", [value]) for label, value in param_values(item_param)[1:]
+    ]
+    sizes: set[int] = {1, 2}
+    if "minItems" in schema:
+        sizes |= {schema["minItems"] - 1, schema["minItems"]}
+    if "maxItems" in schema:
+        sizes |= {schema["maxItems"], schema["maxItems"] + 1}
+    values += [(f"{n} items", [to_wire(v) for v in distinct_valid(items, n)]) for n in sorted(sizes) if n > 0]
+    first = to_wire(valid_value(items, full=False))
+    values += [
+        ("duplicate items", [first, first]),
+        ("items comma-joined in one value", [",".join(to_wire(v) for v in distinct_valid(items, 2))]),
+    ]
     return values
 
 
@@ -596,6 +655,11 @@ def _path_for(operation: Operation, values: dict[str, str]) -> str:
     return path
 
 
+def _joined(value: Any) -> Any:
+    """An array in a path or header (``style: simple``): its items joined with commas."""
+    return ",".join(value) if isinstance(value, list) else value
+
+
 def build_case(
     operation: Operation,
     wire: dict[str, Any],
@@ -605,14 +669,15 @@ def build_case(
     source: str,
 ) -> Case:
     """A case from wire values per parameter name (ABSENT: not sent) and a body."""
-    path_values = {p.name: wire[p.name] for p in operation.params if p.location == "path"}
+    path_values = {p.name: _joined(wire[p.name]) for p in operation.params if p.location == "path"}
     params = tuple(
-        (p.name, wire[p.name])
+        (p.name, item)
         for p in operation.params
         if p.location == "query" and wire[p.name] is not ABSENT
+        for item in (wire[p.name] if isinstance(wire[p.name], list) else [wire[p.name]])
     )
     headers = tuple(
-        (p.name, wire[p.name])
+        (p.name, _joined(wire[p.name]))
         for p in operation.params
         if p.location == "header" and wire[p.name] is not ABSENT
     )
@@ -634,7 +699,7 @@ def build_case(
 
 def _valid_wire(operation: Operation, *, full: bool) -> dict[str, Any]:
     return {
-        p.name: to_wire(valid_value(p.schema, full=full)) if (p.required or full) else ABSENT
+        p.name: param_wire(valid_value(p.schema, full=full)) if (p.required or full) else ABSENT
         for p in operation.params
     }
 
@@ -694,7 +759,7 @@ class Generator:
         {
             "type", "properties", "required", "items", "minItems", "maxItems", "minLength",
             "maxLength", "minimum", "maximum", "enum", "format", "default", "description",
-            "example", "examples", "title",
+            "example", "examples", "title", "uniqueItems", "deprecated",
         }
     )  # fmt: skip
 
@@ -788,7 +853,11 @@ class Generator:
             }
         if kind == "array":
             low, high = schema.get("minItems", 0), schema.get("maxItems")
-            return [self.value(schema.get("items") or {}) for _ in range(self.size(low, high, typical=3))]
+            drawn = [self.value(schema.get("items") or {}) for _ in range(self.size(low, high, typical=3))]
+            if not schema.get("uniqueItems"):
+                return drawn
+            unique = [v for i, v in enumerate(drawn) if v not in drawn[:i]]
+            return unique if len(unique) >= low else distinct_valid(schema.get("items") or {}, low)
         if kind == "integer":
             low, high = schema.get("minimum", -(2**31)), schema.get("maximum", 2**31)
             return self.rng.choice([low, high, self.rng.randint(low, high)])
@@ -834,7 +903,7 @@ def generated_cases(operation: Operation, count: int) -> list[Case]:
             elif not param.required and gen.rng.random() < 0.3:
                 wire[param.name] = ABSENT
             else:
-                wire[param.name] = to_wire(gen.value(param.schema, header=param.location == "header"))
+                wire[param.name] = param_wire(gen.value(param.schema, header=param.location == "header"))
         body: Any = NO_BODY if operation.body is None else gen.value(operation.body)
         content: bytes | None = None
         for item in missed:
@@ -1283,3 +1352,115 @@ class Tally:
             "total": {c: total[c] for c in columns},
             "samples": self.samples,
         }
+
+
+# -- a run against Prism -------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """Every case of a spec judged against Prism serving it, and what the harness checks."""
+
+    operations: list[Operation]
+    tally: Tally
+    unrouted: list[Case]
+    report: dict[str, Any]
+
+    def problems(self) -> list[str]:
+        """Empty when the client agrees with the spec and the run proves something."""
+        found: list[str] = []
+        # Every operation exercised on both sides of its rules, every case reached an
+        # operation, and each request the client sent got the same answer as its raw twin
+        # (else the two requests differ and comparing them proves nothing).
+        missing = {op.operation_id for op in self.operations} - set(self.tally.by_operation)
+        if missing:
+            found.append(f"operations with no case: {sorted(missing)}")
+        for operation, counts in self.tally.by_operation.items():
+            if counts["agree-accept"] + counts["false-reject"] == 0:
+                found.append(f"{operation}: no valid case")
+            if counts["agree-reject"] + counts["false-accept"] == 0:
+                found.append(f"{operation}: no invalid case")
+        if self.unrouted:
+            shown = [c.describe() for c in self.unrouted[:5]]
+            found.append(f"Prism matched no operation for {json.dumps(shown, ensure_ascii=False)}")
+        total = self.tally.total()
+        if total[WIRE_DIFFERS]:
+            found.append(f"{WIRE_DIFFERS}: {json.dumps(self.tally.samples.get(WIRE_DIFFERS), indent=2)}")
+        failing = {kind: self.tally.samples.get(kind, [])[:6] for kind in FAILING if total[kind]}
+        if failing:
+            found.append(
+                f"the client's checks disagree with the spec "
+                f"({', '.join(f'{total[k]} {k}' for k in failing)}):\n"
+                + self.tally.table()
+                + "\nsamples:\n"
+                + json.dumps(failing, indent=2, ensure_ascii=False)
+            )
+        return found
+
+
+async def _async_verdicts(base_url: str, cases: list[Case]) -> list[Verdict]:
+    wire = AsyncCountingTransport()
+    async with AsyncClient(SANDBOX_KEY, base_url=base_url, transport=wire, max_retries=0) as client:
+        http = client.get_async_httpx_client()
+        return [await async_client_verdict(http, wire, case) for case in cases]
+
+
+def run(spec: Path, base_url: str, generated: int = GENERATED_CASES) -> Run:
+    """Send every case of ``spec`` three ways to Prism at ``base_url`` (serving ``spec``)."""
+    started = time.perf_counter()
+    DROPPED.clear()
+    operations = load_operations(spec)
+    cases = all_cases(operations, generated)
+    generated_in = time.perf_counter() - started
+    wire = CountingTransport()
+    # No retries: a contract failure must show up as the one answer Prism gave.
+    with Client(SANDBOX_KEY, base_url=base_url, transport=wire, max_retries=0) as client:
+        http = client.get_httpx_client()
+        sync = [client_verdict(http, wire, case) for case in cases]
+    async_ = asyncio.run(_async_verdicts(base_url, cases))
+    raw_headers = {"Authorization": f"Bearer {SANDBOX_KEY}"}
+    with httpx.Client(base_url=base_url, headers=raw_headers, timeout=10.0, trust_env=False) as raw:
+        oracle = [raw_verdict(raw, case) for case in cases]
+    tally = Tally()
+    unrouted: list[Case] = []
+    for case, s, a, p in zip(cases, sync, async_, oracle, strict=True):
+        if p.kind == "unrouted":
+            unrouted.append(case)
+        tally.add(judge(case, s, a, p))
+    report = tally.report(
+        spec=str(spec),
+        cases=len(cases),
+        requests=len(cases) * 3,
+        seconds=round(time.perf_counter() - started, 1),
+        generation_seconds=round(generated_in, 1),
+        dropped_connections_resent=dict(DROPPED),
+    )
+    return Run(operations, tally, unrouted, report)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tests.contract.differential --spec S --base-url U``: exit 1 on any problem.
+
+    Run in a subprocess whose PYTHONPATH names a regenerated copy of the packages, it judges
+    that copy's client (tests/pipeline/test_next_specs.py does so for every fixture spec).
+    """
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--spec", type=Path, required=True)
+    parser.add_argument("--base-url", required=True, help="Prism serving --spec")
+    parser.add_argument("--generated", type=int, default=GENERATED_CASES)
+    parser.add_argument("--report", type=Path, help="write the JSON report (problems included) here")
+    args = parser.parse_args(argv)
+    result = run(args.spec, args.base_url, args.generated)
+    problems = result.problems()
+    print(f"Differential on {args.spec}: {result.report['cases']} cases in {result.report['seconds']}s")
+    print(result.tally.table())
+    if args.report:
+        report = {**result.report, "problems": problems}
+        args.report.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

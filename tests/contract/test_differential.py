@@ -11,28 +11,22 @@ apart. The counts per operation print at the end (``-s``) and go to reports/diff
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
-from aigenstudio import AsyncClient, RequestValidationError
+from aigenstudio import RequestValidationError
 
-from tests.contract.clients import SANDBOX_KEY, SyncSetup
 from tests.contract.differential import (
     ABSENT,
-    DROPPED,
-    FAILING,
+    GENERATED_CASES,
     REPORT_PATH,
-    WIRE_DIFFERS,
+    SPEC_PATH,
     Case,
-    Tally,
     Verdict,
     all_cases,
-    async_client_verdict,
     build_case,
     classify,
     client_verdict,
@@ -40,77 +34,24 @@ from tests.contract.differential import (
     judge,
     load_operations,
     prism_verdict,
-    raw_verdict,
+    run,
 )
-from tests.servers.counting import AsyncCountingTransport, CountingTransport
+from tests.servers.counting import CountingTransport
 from tools.prism import PrismServer
-
-# Generated cases on top of the ~400 boundary cases, shared among the operations by how many
-# inputs each has. Each case is three requests; Prism answers one in 1-3 ms.
-GENERATED_CASES = 900
-
-
-async def _async_verdicts(base_url: str, cases: list[Case]) -> list[Verdict]:
-    wire = AsyncCountingTransport()
-    async with AsyncClient(SANDBOX_KEY, base_url=base_url, transport=wire, max_retries=0) as client:
-        http = client.get_async_httpx_client()
-        return [await async_client_verdict(http, wire, case) for case in cases]
 
 
 @pytest.mark.prism
 @pytest.mark.slow
-def test_client_refuses_exactly_what_prism_rejects(prism: PrismServer, sync_setup: SyncSetup) -> None:
-    started = time.perf_counter()
-    DROPPED.clear()
-    operations = load_operations()
-    cases = all_cases(operations, GENERATED_CASES)
-    generated_in = time.perf_counter() - started
-
-    http = sync_setup.client.get_httpx_client()
-    sync = [client_verdict(http, sync_setup.wire, case) for case in cases]
-    async_ = asyncio.run(_async_verdicts(prism.base_url, cases))
-    raw_headers = {"Authorization": f"Bearer {SANDBOX_KEY}"}
-    with httpx.Client(base_url=prism.base_url, headers=raw_headers, timeout=10.0, trust_env=False) as raw:
-        oracle = [raw_verdict(raw, case) for case in cases]
-
-    tally = Tally()
-    unrouted: list[Case] = []
-    for case, s, a, p in zip(cases, sync, async_, oracle, strict=True):
-        if p.kind == "unrouted":
-            unrouted.append(case)
-        tally.add(judge(case, s, a, p))
-    elapsed = time.perf_counter() - started
-    total = tally.total()
-    report = tally.report(
-        cases=len(cases),
-        requests=len(cases) * 3,
-        seconds=round(elapsed, 1),
-        generation_seconds=round(generated_in, 1),
-        dropped_connections_resent=dict(DROPPED),
-    )
+def test_client_refuses_exactly_what_prism_rejects(prism: PrismServer) -> None:
+    result = run(SPEC_PATH, prism.base_url, GENERATED_CASES)
     REPORT_PATH.parent.mkdir(parents=True, exist_ok=True)
-    REPORT_PATH.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\n\nDifferential: {len(cases)} cases, {len(cases) * 3} requests in {elapsed:.1f}s")
-    print(tally.table())
+    REPORT_PATH.write_text(json.dumps(result.report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    cases, seconds = result.report["cases"], result.report["seconds"]
+    print(f"\n\nDifferential: {cases} cases, {cases * 3} requests in {seconds}s")
+    print(result.tally.table())
     print(f"(samples of every disagreement in {REPORT_PATH.relative_to(REPORT_PATH.parents[1])})")
-
-    # The harness itself: every operation of the spec exercised on both sides of its rules,
-    # every case reached an operation, and each request the client sent got the same answer
-    # as its raw twin (else the two requests differ and comparing them proves nothing).
-    assert {op.operation_id for op in operations} == set(tally.by_operation)
-    for operation, counts in tally.by_operation.items():
-        assert counts["agree-accept"] + counts["false-reject"] > 0, f"{operation}: no valid case"
-        assert counts["agree-reject"] + counts["false-accept"] > 0, f"{operation}: no invalid case"
-    assert not unrouted, f"Prism matched no operation for {[c.describe() for c in unrouted[:5]]}"
-    assert total[WIRE_DIFFERS] == 0, json.dumps(tally.samples.get(WIRE_DIFFERS), indent=2)
-
-    failing = {kind: tally.samples.get(kind, [])[:6] for kind in FAILING if total[kind]}
-    assert not failing, (
-        f"the client's checks disagree with the spec ({', '.join(f'{total[k]} {k}' for k in failing)}):\n"
-        + tally.table()
-        + "\nsamples:\n"
-        + json.dumps(failing, indent=2, ensure_ascii=False)
-    )
+    problems = result.problems()
+    assert not problems, "\n".join(problems)
 
 
 # -- the harness itself (no Prism needed) -----------------------------------------------------
