@@ -51,6 +51,9 @@ REPORT_PATH = ROOT / "reports" / "differential.json"
 GENERATED_CASES = 900
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 
 
 class _Marker:
@@ -88,8 +91,14 @@ class Operation:
     method: str
     template: str
     params: tuple[Param, ...]
-    body: dict[str, Any] | None  # the JSON request body's schema, $refs inlined
+    body: dict[str, Any] | None  # the request body's schema, $refs inlined
     body_required: bool
+    body_media: str = JSON  # JSON, FORM or MULTIPART
+
+    def binary_fields(self) -> tuple[str, ...]:
+        """The body's file fields (a multipart body sends them as file parts)."""
+        properties = (self.body or {}).get("properties") or {}
+        return tuple(name for name, sub in properties.items() if sub.get("format") == "binary")
 
 
 def _resolve(document: dict[str, Any], ref: str) -> Any:
@@ -135,13 +144,16 @@ def load_operations(path: Path = SPEC_PATH) -> list[Operation]:
                 if location in ("path", "query", "header")
             )
             body: dict[str, Any] | None = None
-            body_required = False
+            body_required, body_media = False, JSON
             request_body = inline(document, raw.get("requestBody"))
             if isinstance(request_body, dict):
-                for media_type, media in (request_body.get("content") or {}).items():
-                    if media_type == "application/json" or media_type.endswith("+json"):
-                        body = media.get("schema") or {}
+                content = request_body.get("content") or {}
+                json_types = [m for m in content if m == JSON or m.endswith("+json")]
+                for media_type in [*json_types, FORM, MULTIPART]:
+                    if media_type in content:
+                        body = content[media_type].get("schema") or {}
                         body_required = bool(request_body.get("required"))
+                        body_media = JSON if media_type in json_types else media_type
                         break
             operations.append(
                 Operation(
@@ -151,6 +163,7 @@ def load_operations(path: Path = SPEC_PATH) -> list[Operation]:
                     params=params,
                     body=body,
                     body_required=body_required,
+                    body_media=body_media,
                 )
             )
     return operations
@@ -171,6 +184,8 @@ class Case:
     body: Any = NO_BODY  # a JSON value sent with json=, or NO_BODY
     content: bytes | None = None  # a body json= cannot send (JSON null); headers say its type
     path_values: tuple[tuple[str, str], ...] = ()
+    media: str = JSON  # how ``body`` is encoded: JSON, FORM (data=) or MULTIPART (files=)
+    files: tuple[str, ...] = ()  # the multipart body's fields sent as file parts
 
     def key(self) -> str:
         body = "<none>" if self.body is NO_BODY else json.dumps(self.body, sort_keys=True)
@@ -184,9 +199,25 @@ class Case:
         kwargs: dict[str, Any] = {"params": list(self.params), "headers": headers}
         if self.content is not None:
             kwargs["content"] = self.content
+        elif self.body is not NO_BODY and self.media == FORM:
+            kwargs["data"] = {name: _form_value(value) for name, value in self.body.items()}
+        elif self.body is not NO_BODY and self.media == MULTIPART:
+            kwargs["files"] = self.multipart_parts()
         elif self.body is not NO_BODY:
             kwargs["json"] = self.body
         return kwargs
+
+    def multipart_parts(self) -> list[tuple[str, tuple[str | None, bytes | str, str | None]]]:
+        """httpx ``files=``: a file part per file field, a plain part per other value (and per
+        item of an array), so the body is multipart even without a file."""
+        parts: list[tuple[str, tuple[str | None, bytes | str, str | None]]] = []
+        for name, value in self.body.items():
+            if name in self.files:
+                parts.append((name, ("photo.jpg", str(value).encode("utf-8"), "image/jpeg")))
+                continue
+            wire = _form_value(value)
+            parts += [(name, (None, item, None)) for item in (wire if isinstance(wire, list) else [wire])]
+        return parts
 
     def describe(self) -> dict[str, Any]:
         query = f"?{httpx.QueryParams(list(self.params))}" if self.params else ""
@@ -203,6 +234,11 @@ class Case:
         elif self.body is not NO_BODY:
             shown["body"] = _short(json.dumps(self.body, ensure_ascii=True))
         return shown
+
+
+def _form_value(value: Any) -> Any:
+    """A form field's text (an array: one text per item, the field repeated)."""
+    return param_wire(value)
 
 
 def _short(text: str, limit: int = 300) -> str:
@@ -594,8 +630,15 @@ def _render(path: tuple[str | int, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "body"
 
 
-def body_edits(schema: dict[str, Any], required: bool) -> list[Edit]:
-    """Near misses for a JSON body: the body itself, then every property, recursively."""
+def body_edits(schema: dict[str, Any], required: bool, media: str = JSON) -> list[Edit]:
+    """Near misses for a body: the body itself, then every property, recursively.
+
+    A form body (urlencoded or multipart) carries text fields only: the edits it cannot
+    express (another body than an object, a null, an object or array for a scalar) are left out.
+    """
+    if media != JSON:
+        edits = [e for e in body_edits(schema, required) if _form_can_carry(e)]
+        return edits
     edits = [
         Edit("body is JSON null", "", "replace-body", value=NO_BODY, content=b"null"),
         Edit("body is an array", "", "replace-body", value=[]),
@@ -606,6 +649,12 @@ def body_edits(schema: dict[str, Any], required: bool) -> list[Edit]:
         edits.append(Edit("no body", "", "replace-body", value=NO_BODY))
     edits += _edits_at(schema, ())
     return edits
+
+
+def _form_can_carry(edit: Edit) -> bool:
+    if edit.action == "replace-body":
+        return edit.content is None and (edit.value is NO_BODY or edit.value == {})
+    return edit.action != "set" or not isinstance(edit.value, dict | list | type(None))
 
 
 def _edits_at(schema: dict[str, Any], path: tuple[str | int, ...]) -> list[Edit]:
@@ -694,6 +743,8 @@ def build_case(
         body=body,
         content=content,
         path_values=tuple(path_values.items()),
+        media=operation.body_media,
+        files=operation.binary_fields(),
     )
 
 
@@ -719,7 +770,7 @@ def boundary_cases(operation: Operation) -> Iterator[Case]:
             label = f"{param.location} {param.name}: {label}"
             yield build_case(operation, wire, full_body, None, label, "boundary")
     if operation.body is not None:
-        for edit in body_edits(operation.body, operation.body_required):
+        for edit in body_edits(operation.body, operation.body_required, operation.body_media):
             body, content = edit.apply(full_body)
             yield build_case(operation, full, body, content, edit.label, "boundary")
 
@@ -837,6 +888,10 @@ class Generator:
         )
         return f"{moment}{separator}{clock}{fraction}{offset}"
 
+    def binary(self) -> str:
+        """A file's content (sent as its UTF-8 bytes): any text will do."""
+        return self.text(self.size(1, 64))
+
     def value(self, schema: dict[str, Any], *, header: bool = False) -> Any:
         unknown = set(schema) - self.KNOWN
         if unknown:
@@ -872,7 +927,8 @@ class Generator:
         fmt = schema.get("format")
         if fmt is None:
             return self.header_text(low, high) if header else self.text(self.size(low, high))
-        make = {"uri": self.uri, "uuid": self.uuid, "date-time": self.date_time}.get(fmt)
+        makers = {"uri": self.uri, "uuid": self.uuid, "date-time": self.date_time, "binary": self.binary}
+        make = makers.get(fmt)
         if make is None:
             raise NotImplementedError(f"the generator does not know format {fmt!r}")
         for _ in range(100):
@@ -888,7 +944,7 @@ def generated_cases(operation: Operation, count: int) -> list[Case]:
     pools = {p.name: param_values(p) for p in operation.params}
     edits_by_group: dict[str, list[Edit]] = {}
     if operation.body is not None:
-        for edit in body_edits(operation.body, operation.body_required):
+        for edit in body_edits(operation.body, operation.body_required, operation.body_media):
             edits_by_group.setdefault(edit.group or "(body)", []).append(edit)
     inputs = [*pools, *(f"body:{group}" for group in edits_by_group)]
     cases = []
@@ -1147,8 +1203,26 @@ def _header_not_http(case: Case) -> list[str]:
     ]
 
 
+def _strings(case: Case) -> Iterator[tuple[str, str]]:
+    """(input name, value) for every string the case carries: path, query, body (by property)."""
+    yield from case.path_values
+    yield from case.params
+
+    def walk(node: Any, key: str) -> Iterator[tuple[str, str]]:
+        if isinstance(node, dict):
+            for child_key, child in node.items():
+                yield from walk(child, str(child_key))
+        elif isinstance(node, list):
+            for child in node:
+                yield from walk(child, key)
+        elif isinstance(node, str):
+            yield key, node
+
+    yield from walk(case.body, "body")
+
+
 def _urn_uuid(case: Case) -> list[str]:
-    return [name for name, value in case.path_values if value.lower().startswith("urn:uuid:")]
+    return [name for name, value in _strings(case) if value.lower().startswith("urn:uuid:")]
 
 
 # RFC 3339 5.6: "T" between date and time, offsets "Z" or +hh:mm with hh 00-23; Prism's
@@ -1163,20 +1237,7 @@ def _date_time_not_rfc3339(case: Case) -> list[str]:
 
 
 def _uri_not_rfc3986(case: Case) -> list[str]:
-    found: list[str] = []
-
-    def walk(node: Any, key: str) -> None:
-        if isinstance(node, dict):
-            for child_key, child in node.items():
-                walk(child, str(child_key))
-        elif isinstance(node, list):
-            for child in node:
-                walk(child, key)
-        elif isinstance(node, str) and _BARE_IPV6_AUTHORITY.match(node):
-            found.append(key)
-
-    walk(case.body, "body")
-    return found
+    return [name for name, value in _strings(case) if _BARE_IPV6_AUTHORITY.match(value)]
 
 
 @dataclass(frozen=True)
@@ -1204,8 +1265,8 @@ ALLOWLIST = (
     ),
     Allowed(
         "urn-uuid",
-        "a urn:uuid:-prefixed job id: Prism's uuid format accepts it, JSON Schema's uuid format "
-        "is the RFC's 8-4-4-4-12 string form only, so the client refuses it",
+        "a urn:uuid:-prefixed uuid (a job id in a path or a body): Prism's uuid format accepts it, "
+        "JSON Schema's uuid format is the RFC's 8-4-4-4-12 string form only, so the client refuses it",
         _urn_uuid,
     ),
     Allowed(
