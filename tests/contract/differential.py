@@ -202,7 +202,12 @@ class Case:
         elif self.body is not NO_BODY and self.media == FORM:
             kwargs["data"] = {name: _form_value(value) for name, value in self.body.items()}
         elif self.body is not NO_BODY and self.media == MULTIPART:
-            kwargs["files"] = self.multipart_parts()
+            # Encoded once by httpx, then sent as bytes: a body the client can read back.
+            encoded = httpx.Request("POST", "http://multipart.invalid/", files=self.multipart_parts())
+            kwargs["content"] = encoded.read()
+            if "Content-Type" in encoded.headers:
+                value = encoded.headers["Content-Type"]
+                headers.append(("Content-Type", value.encode("ascii") if raw else value))
         elif self.body is not NO_BODY:
             kwargs["json"] = self.body
         return kwargs

@@ -221,3 +221,45 @@ def test_client_verdicts_tell_refused_sent_and_crash_apart() -> None:
     late = verdict(response=[lambda response: refuse(response.request)])
     assert late.kind == "crash"
     assert "after sending" in late.detail
+
+
+NEXT_SPEC = SPEC_PATH.parent / "tests" / "fixtures" / "specs" / "v1.1" / "openapi-1.1.0.yaml"
+
+
+def _sent(case: Case) -> httpx.Request:
+    with httpx.Client(base_url="http://api.test") as http:
+        return http.build_request(case.method, case.path, **case.request_kwargs(raw=True))
+
+
+def test_cases_carry_arrays_headers_integer_paths_and_forms_as_the_server_reads_them() -> None:
+    cases = {
+        (case.operation, case.label): case
+        for case in all_cases(load_operations(NEXT_SPEC), 0)
+        if case.source == "boundary"
+    }
+    # An array query parameter (style form, explode): the name once per item.
+    two = _sent(cases["listWebhookEndpoints", "query status: 2 items"])
+    assert two.url.params.get_list("status") == ["enabled", "disabled"]
+    assert _sent(cases["listEvents", "query type: duplicate items"]).url.params.get_list("type") == [
+        "job.completed",
+        "job.completed",
+    ]
+    joined = cases["listWebhookEndpoints", "query status: items comma-joined in one value"]
+    assert _sent(joined).url.params.get_list("status") == ["enabled,disabled"]
+    assert ("listWebhookEndpoints", "query status: 4 items") in cases  # maxItems + 1
+    assert ("listWebhookEndpoints", "query status: one item not in enum") in cases
+    # A required header left out; an integer path parameter at and past its bounds.
+    assert "idempotency-key" not in _sent(cases["createExport", "header Idempotency-Key: absent"]).headers
+    assert _sent(cases["getExport", "path exportId: 2147483648"]).url.path == "/exports/2147483648"
+    assert _sent(cases["getExport", "path exportId: 0"]).url.path == "/exports/0"
+    # A multipart body: the file field as a file part, the others as plain parts.
+    upload = _sent(cases["createProductPhotoUpload", "valid, every input"])
+    assert upload.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert b'name="file"; filename="photo.jpg"' in upload.content
+    assert b'name="max_edge_px"\r\n\r\n256\r\n' in upload.content
+    without_file = _sent(cases["createProductPhotoUpload", "file: missing"])
+    assert without_file.headers["content-type"].startswith("multipart/form-data")
+    assert b'name="file"' not in without_file.content
+    # Near misses a form cannot carry are left out (a JSON array body, a null field).
+    assert ("createProductPhotoUpload", "body is an array") not in cases
+    assert ("createProductPhotoUpload", "external_id: null") not in cases
