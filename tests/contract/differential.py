@@ -83,6 +83,16 @@ class Param:
     location: str  # path, query or header
     required: bool
     schema: dict[str, Any]  # $refs inlined
+    style: str = "form"  # how an array travels: form, spaceDelimited, pipeDelimited (query), simple
+    explode: bool = True
+
+    def array_wire(self, items: list[str]) -> list[str]:
+        """An array's wire values: the name once per item (a query's exploded form) or one
+        value joined with the style's separator."""
+        if self.location == "query" and self.explode and self.style == "form":
+            return items
+        separator = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(self.style, ",")
+        return [separator.join(items)]
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,11 @@ def inline(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
     return node
 
 
+def _style(param: dict[str, Any]) -> str:
+    """The parameter's style, or OpenAPI's default for its location."""
+    return str(param.get("style") or ("form" if param["in"] in ("query", "cookie") else "simple"))
+
+
 def load_operations(path: Path = SPEC_PATH) -> list[Operation]:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     operations = []
@@ -139,6 +154,8 @@ def load_operations(path: Path = SPEC_PATH) -> list[Operation]:
                     location=location,
                     required=bool(param.get("required")) or location == "path",
                     schema=param.get("schema") or {},
+                    style=_style(param),
+                    explode=bool(param.get("explode", _style(param) == "form")),
                 )
                 for (location, name), param in merged.items()
                 if location in ("path", "query", "header")
@@ -416,6 +433,10 @@ def valid_value(schema: dict[str, Any], *, full: bool) -> Any:
     """A deterministic valid value (``full``: with every optional property too)."""
     if "enum" in schema:
         return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    if "pattern" in schema and ("example" in schema or "default" in schema):
+        return schema.get("example", schema.get("default"))
     kind = schema_type(schema)
     if kind in ("integer", "number"):
         if "default" in schema:
@@ -709,11 +730,6 @@ def _path_for(operation: Operation, values: dict[str, str]) -> str:
     return path
 
 
-def _joined(value: Any) -> Any:
-    """An array in a path or header (``style: simple``): its items joined with commas."""
-    return ",".join(value) if isinstance(value, list) else value
-
-
 def build_case(
     operation: Operation,
     wire: dict[str, Any],
@@ -723,18 +739,15 @@ def build_case(
     source: str,
 ) -> Case:
     """A case from wire values per parameter name (ABSENT: not sent) and a body."""
-    path_values = {p.name: _joined(wire[p.name]) for p in operation.params if p.location == "path"}
-    params = tuple(
-        (p.name, item)
+    sent = {
+        p.name: p.array_wire(wire[p.name]) if isinstance(wire[p.name], list) else [wire[p.name]]
         for p in operation.params
-        if p.location == "query" and wire[p.name] is not ABSENT
-        for item in (wire[p.name] if isinstance(wire[p.name], list) else [wire[p.name]])
-    )
-    headers = tuple(
-        (p.name, _joined(wire[p.name]))
-        for p in operation.params
-        if p.location == "header" and wire[p.name] is not ABSENT
-    )
+        if wire[p.name] is not ABSENT
+    }
+    present = [p for p in operation.params if p.name in sent]
+    path_values = {p.name: sent[p.name][0] for p in present if p.location == "path"}
+    params = tuple((p.name, item) for p in present if p.location == "query" for item in sent[p.name])
+    headers = tuple((p.name, sent[p.name][0]) for p in present if p.location == "header")
     if content is not None:
         headers = (*headers, ("Content-Type", "application/json"))
     return Case(
@@ -815,7 +828,8 @@ class Generator:
         {
             "type", "properties", "required", "items", "minItems", "maxItems", "minLength",
             "maxLength", "minimum", "maximum", "enum", "format", "default", "description",
-            "example", "examples", "title", "uniqueItems", "deprecated",
+            "example", "examples", "title", "uniqueItems", "deprecated", "const", "nullable",
+            "readOnly", "writeOnly", "contentMediaType", "pattern",
         }
     )  # fmt: skip
 
@@ -903,6 +917,12 @@ class Generator:
             raise NotImplementedError(f"the generator does not know {sorted(unknown)} (in {schema})")
         if "enum" in schema:
             return self.rng.choice(schema["enum"])
+        if "const" in schema:
+            return schema["const"]
+        if "pattern" in schema:  # no regex inversion: the spec's own valid value, if it gives one
+            if "example" in schema or "default" in schema:
+                return schema.get("example", schema.get("default"))
+            raise NotImplementedError(f"the generator cannot draw a string matching {schema['pattern']!r}")
         kind = schema_type(schema)
         if kind == "object":
             required = set(schema.get("required", ()))
@@ -921,6 +941,9 @@ class Generator:
         if kind == "integer":
             low, high = schema.get("minimum", -(2**31)), schema.get("maximum", 2**31)
             return self.rng.choice([low, high, self.rng.randint(low, high)])
+        if kind == "number":
+            low, high = schema.get("minimum", -1e9), schema.get("maximum", 1e9)
+            return self.rng.choice([low, high, self.rng.uniform(low, high)])
         if kind == "boolean":
             return self.rng.random() < 0.5
         if kind == "string":

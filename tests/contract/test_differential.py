@@ -25,6 +25,8 @@ from tests.contract.differential import (
     REPORT_PATH,
     SPEC_PATH,
     Case,
+    Operation,
+    Param,
     Verdict,
     all_cases,
     build_case,
@@ -263,3 +265,24 @@ def test_cases_carry_arrays_headers_integer_paths_and_forms_as_the_server_reads_
     # Near misses a form cannot carry are left out (a JSON array body, a null field).
     assert ("createProductPhotoUpload", "body is an array") not in cases
     assert ("createProductPhotoUpload", "external_id: null") not in cases
+
+
+@pytest.mark.parametrize(
+    ("style", "explode", "query"),
+    [
+        ("form", True, [("ids", "1"), ("ids", "2")]),
+        ("form", False, [("ids", "1,2")]),
+        ("spaceDelimited", False, [("ids", "1 2")]),
+        ("pipeDelimited", False, [("ids", "1|2")]),
+    ],
+)
+def test_array_query_parameters_travel_in_their_style(
+    style: str, explode: bool, query: list[tuple[str, str]]
+) -> None:
+    schema = {"type": "array", "items": {"type": "integer"}}
+    ids = Param("ids", "query", False, schema, style=style, explode=explode)
+    tags = Param("X-Tags", "header", True, {"type": "array", "items": {"type": "string"}}, style="simple")
+    listing = Operation("listThings", "GET", "/things", (ids, tags), None, False)
+    case = build_case(listing, {"ids": ["1", "2"], "X-Tags": ["a", "b"]}, ABSENT, None, "test", "boundary")
+    assert list(case.params) == query
+    assert dict(case.headers) == {"X-Tags": "a,b"}
