@@ -23,6 +23,7 @@ import calendar
 import copy
 import ipaddress
 import json
+import math
 import random
 import re
 import socket
@@ -33,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from re import _parser as regex_parser  # the stdlib's own parse of a pattern: no public API
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
@@ -435,13 +437,13 @@ def valid_value(schema: dict[str, Any], *, full: bool) -> Any:
         return schema["enum"][0]
     if "const" in schema:
         return schema["const"]
-    if "pattern" in schema and ("example" in schema or "default" in schema):
-        return schema.get("example", schema.get("default"))
+    if "pattern" in schema:
+        return Generator(f"valid:{schema['pattern']}").value(schema)
     kind = schema_type(schema)
     if kind in ("integer", "number"):
         if "default" in schema:
             return schema["default"]
-        return schema.get("minimum", 1)
+        return first_multiple(schema, schema.get("minimum", 1))
     if kind == "boolean":
         return True
     if kind == "array":
@@ -537,6 +539,17 @@ def string_values(schema: dict[str, Any], *, header: bool) -> list[tuple[str, st
     return values
 
 
+def first_multiple(schema: dict[str, Any], at_least: int) -> int:
+    """The least value >= ``at_least`` that ``multipleOf`` allows (``at_least`` without one)."""
+    step = schema.get("multipleOf", 1)
+    return int(math.ceil(at_least / step) * step)
+
+
+def _not_a_multiple(schema: dict[str, Any]) -> list[int]:
+    step = schema.get("multipleOf", 1)
+    return [first_multiple(schema, schema.get("minimum", 0)) + 1] if step > 1 else []
+
+
 def integer_values(schema: dict[str, Any]) -> list[tuple[str, str]]:
     """Boundary and near-miss wire strings for an integer parameter."""
     values: list[tuple[str, str]] = []
@@ -547,6 +560,7 @@ def integer_values(schema: dict[str, Any]) -> list[tuple[str, str]]:
             numbers |= {bound - 1, bound, bound + 1}
     if "default" in schema:
         numbers.add(schema["default"])
+    numbers |= set(_not_a_multiple(schema))
     values += [(str(n), str(n)) for n in sorted(numbers)]
     if low is not None:
         values += [(f"{low}.0", f"{low}.0"), (f"{low - 1}.0", f"{low - 1}.0")]
@@ -719,6 +733,7 @@ def _edits_at(schema: dict[str, Any], path: tuple[str | int, ...]) -> list[Edit]
     elif kind in ("integer", "number"):
         low, high = schema.get("minimum"), schema.get("maximum")
         numbers = [b + d for b in (low, high) if b is not None for d in (-1, 0, 1)]
+        numbers += _not_a_multiple(schema)
         edits += [Edit(f"{where}: {n}", group, "set", path, n) for n in numbers]
     return edits
 
@@ -819,6 +834,16 @@ _TEXT_POOLS = [
 _TEXT_WEIGHTS = [70, 10, 8, 6, 4, 2]
 
 
+_REGEX_CATEGORIES = {
+    "CATEGORY_DIGIT": "0123456789",
+    "CATEGORY_WORD": "abzXYZ019_",
+    "CATEGORY_SPACE": " ",
+    "CATEGORY_NOT_DIGIT": "abz-",
+    "CATEGORY_NOT_WORD": "-.!",
+    "CATEGORY_NOT_SPACE": "abz019",
+}
+
+
 class Generator:
     """Values a schema allows (type, enum, lengths, ranges, sizes, uri/uuid/date-time formats)."""
 
@@ -829,7 +854,7 @@ class Generator:
             "type", "properties", "required", "items", "minItems", "maxItems", "minLength",
             "maxLength", "minimum", "maximum", "enum", "format", "default", "description",
             "example", "examples", "title", "uniqueItems", "deprecated", "const", "nullable",
-            "readOnly", "writeOnly", "contentMediaType", "pattern",
+            "readOnly", "writeOnly", "contentMediaType", "pattern", "multipleOf",
         }
     )  # fmt: skip
 
@@ -907,6 +932,54 @@ class Generator:
         )
         return f"{moment}{separator}{clock}{fraction}{offset}"
 
+    def matching(self, pattern: str) -> str:
+        """A string ``pattern`` matches, drawn from the pattern's own parse."""
+        parsed = regex_parser.parse(pattern)
+        for _ in range(50):
+            text = "".join(self._emit(parsed))
+            if re.search(pattern, text):
+                return text
+        raise NotImplementedError(f"the generator cannot draw a string matching {pattern!r}")
+
+    def _emit(self, items: Iterable[tuple[Any, Any]]) -> Iterator[str]:
+        for op, arg in items:
+            name = str(op)
+            if name == "LITERAL":
+                yield chr(arg)
+            elif name == "NOT_LITERAL":
+                yield "b" if arg == ord("a") else "a"
+            elif name == "ANY":
+                yield self.rng.choice("abzXYZ019-")
+            elif name == "IN":
+                yield self._one_of(arg)
+            elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                low, high, sub = arg
+                for _ in range(self.rng.randint(low, min(high, low + 6))):
+                    yield from self._emit(sub)
+            elif name == "SUBPATTERN":
+                yield from self._emit(arg[-1])
+            elif name == "BRANCH":
+                yield from self._emit(self.rng.choice(arg[1]))
+            elif name != "AT":  # anchors emit nothing
+                raise NotImplementedError(f"the generator does not know the regex construct {name}")
+
+    def _one_of(self, items: list[tuple[Any, Any]]) -> str:
+        chars: list[str] = []
+        negate = False
+        for op, arg in items:
+            name = str(op)
+            if name == "NEGATE":
+                negate = True
+            elif name == "LITERAL":
+                chars.append(chr(arg))
+            elif name == "RANGE":
+                chars += [chr(c) for c in range(arg[0], min(arg[1], arg[0] + 255) + 1)]
+            elif name == "CATEGORY":
+                chars += _REGEX_CATEGORIES[str(arg)]
+        if negate:
+            chars = [c for c in "abzXYZ019-_." if c not in chars]
+        return self.rng.choice(chars)
+
     def binary(self) -> str:
         """A file's content (sent as its UTF-8 bytes): any text will do."""
         return self.text(self.size(1, 64))
@@ -919,10 +992,8 @@ class Generator:
             return self.rng.choice(schema["enum"])
         if "const" in schema:
             return schema["const"]
-        if "pattern" in schema:  # no regex inversion: the spec's own valid value, if it gives one
-            if "example" in schema or "default" in schema:
-                return schema.get("example", schema.get("default"))
-            raise NotImplementedError(f"the generator cannot draw a string matching {schema['pattern']!r}")
+        if "pattern" in schema:
+            return self.matching(schema["pattern"])
         kind = schema_type(schema)
         if kind == "object":
             required = set(schema.get("required", ()))
@@ -939,8 +1010,10 @@ class Generator:
             unique = [v for i, v in enumerate(drawn) if v not in drawn[:i]]
             return unique if len(unique) >= low else distinct_valid(schema.get("items") or {}, low)
         if kind == "integer":
-            low, high = schema.get("minimum", -(2**31)), schema.get("maximum", 2**31)
-            return self.rng.choice([low, high, self.rng.randint(low, high)])
+            step = schema.get("multipleOf", 1)
+            low = first_multiple(schema, schema.get("minimum", -(2**31)))
+            high = schema.get("maximum", 2**31) // step * step
+            return self.rng.choice([low, high, low + step * self.rng.randint(0, (high - low) // step)])
         if kind == "number":
             low, high = schema.get("minimum", -1e9), schema.get("maximum", 1e9)
             return self.rng.choice([low, high, self.rng.uniform(low, high)])

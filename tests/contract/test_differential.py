@@ -12,6 +12,7 @@ apart. The counts per operation print at the end (``-s``) and go to reports/diff
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,7 @@ from tests.contract.differential import (
     REPORT_PATH,
     SPEC_PATH,
     Case,
+    Generator,
     Operation,
     Param,
     Verdict,
@@ -32,11 +34,13 @@ from tests.contract.differential import (
     build_case,
     classify,
     client_verdict,
+    integer_values,
     is_public_https,
     judge,
     load_operations,
     prism_verdict,
     run,
+    valid_value,
 )
 from tests.servers.counting import CountingTransport
 from tools.prism import PrismServer
@@ -286,3 +290,21 @@ def test_array_query_parameters_travel_in_their_style(
     case = build_case(listing, {"ids": ["1", "2"], "X-Tags": ["a", "b"]}, ABSENT, None, "test", "boundary")
     assert list(case.params) == query
     assert dict(case.headers) == {"X-Tags": "a,b"}
+
+
+PATTERNS = [r"^[0-9]{4}-[0-9]{2}$", r"^[a-z]{2}-[A-Z]{2}$", r"^(we|wh)_\w{6,32}$", r"[^/]+\.png"]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_drawn_strings_match_the_pattern(pattern: str) -> None:
+    gen = Generator("patterns")
+    assert all(re.search(pattern, gen.matching(pattern)) for _ in range(50))
+    assert re.search(pattern, valid_value({"type": "string", "pattern": pattern}, full=False))
+
+
+def test_drawn_integers_are_multiples_and_a_near_miss_is_not() -> None:
+    schema = {"type": "integer", "minimum": 0, "maximum": 270, "multipleOf": 90}
+    gen = Generator("multiples")
+    assert {gen.value(schema) for _ in range(100)} == {0, 90, 180, 270}
+    assert valid_value(schema, full=False) == 0
+    assert ("1", "1") in integer_values(schema)
