@@ -22,6 +22,7 @@ from aigenstudio import RequestValidationError
 
 from tests.contract.differential import (
     ABSENT,
+    FORM,
     GENERATED_CASES,
     REPORT_PATH,
     SPEC_PATH,
@@ -308,3 +309,22 @@ def test_drawn_integers_are_multiples_and_a_near_miss_is_not() -> None:
     assert {gen.value(schema) for _ in range(100)} == {0, 90, 180, 270}
     assert valid_value(schema, full=False) == 0
     assert ("1", "1") in integer_values(schema)
+
+
+def test_an_urlencoded_body_is_sent_as_a_form_with_arrays_repeated() -> None:
+    schema = {
+        "type": "object",
+        "required": ["rating"],
+        "properties": {
+            "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+            "tags": {"type": "array", "maxItems": 2, "items": {"enum": ["sharp", "blurry"]}},
+        },
+    }
+    feedback = Operation("sendFeedback", "POST", "/feedback", (), schema, True, FORM)
+    cases = {case.label: case for case in all_cases([feedback], 0) if case.source == "boundary"}
+    sent = _sent(cases["valid, every input"])
+    assert sent.headers["content-type"] == FORM
+    assert sent.content == b"rating=1&tags=sharp"
+    assert _sent(cases["rating: 6"]).content == b"rating=6&tags=sharp"
+    assert _sent(cases["tags: 3 items"]).content == b"rating=1" + b"&tags=sharp" * 3
+    assert "rating: null" not in cases  # a form cannot carry a null
