@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.contract.clients import SANDBOX_KEY
-from tests.pipeline.conftest import PIPELINE_DIRS, PIPELINE_FILES, ROOT, RepoCopy
+from tests.pipeline.conftest import ROOT, RepoCopy, copy_pipeline
 from tools.generate import compare_trees
 
 SPECS_DIR = ROOT / "tests" / "fixtures" / "specs" / "v1.1"
@@ -54,11 +53,7 @@ class SpecCopy(RepoCopy):
 
     @classmethod
     def make(cls, root: Path) -> SpecCopy:
-        for name in PIPELINE_FILES:
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, root / name)
-        for name in [*PIPELINE_DIRS, OVERRIDES]:
-            shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        copy_pipeline(root, OVERRIDES)
         return cls(root)
 
     def import_path(self, *extra: Path) -> str:
