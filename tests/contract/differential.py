@@ -108,7 +108,7 @@ class Operation:
     params: tuple[Param, ...]
     body: dict[str, Any] | None  # the request body's schema, $refs inlined
     body_required: bool
-    body_media: str = JSON  # JSON, FORM or MULTIPART
+    body_media: str = JSON  # JSON, FORM, MULTIPART or another media type (a raw body)
 
     def binary_fields(self) -> tuple[str, ...]:
         """The body's file fields (a multipart body sends them as file parts)."""
@@ -171,7 +171,8 @@ def load_operations(path: Path = SPEC_PATH) -> list[Operation]:
             if isinstance(request_body, dict):
                 content = request_body.get("content") or {}
                 json_types = [m for m in content if m == JSON or m.endswith("+json")]
-                for media_type in [*json_types, FORM, MULTIPART]:
+                # JSON, then forms, then any other type (a raw body: an image, a file).
+                for media_type in [*json_types, FORM, MULTIPART, *content]:
                     if media_type in content:
                         body = content[media_type].get("schema") or {}
                         body_required = bool(request_body.get("required"))
@@ -230,6 +231,10 @@ class Case:
             if "Content-Type" in encoded.headers:
                 value = encoded.headers["Content-Type"]
                 headers.append(("Content-Type", value.encode("ascii") if raw else value))
+        elif self.body is not NO_BODY and self.media != JSON:  # a raw body: its text as bytes
+            kwargs["content"] = str(self.body).encode("utf-8")
+            value = _concrete(self.media)
+            headers.append(("Content-Type", value.encode("ascii") if raw else value))
         elif self.body is not NO_BODY:
             kwargs["json"] = self.body
         return kwargs
@@ -261,6 +266,14 @@ class Case:
         elif self.body is not NO_BODY:
             shown["body"] = _short(json.dumps(self.body, ensure_ascii=True))
         return shown
+
+
+def _concrete(media_type: str) -> str:
+    """A content type to send for a spec's media range (``image/*`` -> ``image/png``)."""
+    if media_type == "*/*":
+        return "application/octet-stream"
+    major, _, minor = media_type.partition("/")
+    return f"{major}/png" if minor == "*" and major == "image" else media_type.replace("/*", "/octet-stream")
 
 
 def _form_value(value: Any) -> Any:
@@ -679,6 +692,8 @@ def body_edits(schema: dict[str, Any], required: bool, media: str = JSON) -> lis
     A form body (urlencoded or multipart) carries text fields only: the edits it cannot
     express (another body than an object, a null, an object or array for a scalar) are left out.
     """
+    if media not in (JSON, FORM, MULTIPART):  # a raw body (an image, a file): present or not
+        return [Edit("no body", "", "replace-body", value=NO_BODY)] if required else []
     if media != JSON:
         edits = [e for e in body_edits(schema, required) if _form_can_carry(e)]
         return edits

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -328,3 +329,14 @@ def test_an_urlencoded_body_is_sent_as_a_form_with_arrays_repeated() -> None:
     assert _sent(cases["rating: 6"]).content == b"rating=6&tags=sharp"
     assert _sent(cases["tags: 3 items"]).content == b"rating=1" + b"&tags=sharp" * 3
     assert "rating: null" not in cases  # a form cannot carry a null
+
+
+def test_a_raw_body_is_sent_as_bytes_of_its_media_type_or_left_out() -> None:
+    photo = {"type": "string", "format": "binary"}
+    upload = Operation("putPhoto", "PUT", "/photos/{photoId}", (), photo, True, "image/*")
+    upload = replace(upload, params=(Param("photoId", "path", True, {"type": "string"}),))
+    cases = {case.label: case for case in all_cases([upload], 0) if case.source == "boundary"}
+    sent = _sent(cases["valid, required inputs only"])
+    assert (sent.headers["content-type"], sent.content) == ("image/png", b"kkkkkkkkkkkk")
+    assert _sent(cases["no body"]).content == b""
+    assert {label for label in cases if "body" in label} == {"no body"}  # no JSON near misses
