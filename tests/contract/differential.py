@@ -17,13 +17,19 @@ the few deliberate differences are matched by the predicates in ``ALLOWLIST``.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import calendar
 import copy
+import importlib
 import ipaddress
 import json
+import math
 import random
 import re
 import socket
+import sys
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -34,13 +40,25 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 import yaml
-from aigenstudio import APIConnectionError, APIStatusError, RequestValidationError
+from aigenstudio import APIConnectionError, APIStatusError, AsyncClient, Client, RequestValidationError
+
+from tests.contract.clients import SANDBOX_KEY
+from tests.servers.counting import AsyncCountingTransport, CountingTransport
+
+# The stdlib's own parse of a regex (re._parser, untyped in typeshed): no public API gives it.
+regex_parser: Any = importlib.import_module("re._parser")
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "openapi.yaml"
 REPORT_PATH = ROOT / "reports" / "differential.json"
+# Generated cases on top of the boundary cases, shared among the operations by how many
+# inputs each has. Each case is three requests; Prism answers one in 1-3 ms.
+GENERATED_CASES = 900
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 
 
 class _Marker:
@@ -70,6 +88,16 @@ class Param:
     location: str  # path, query or header
     required: bool
     schema: dict[str, Any]  # $refs inlined
+    style: str = "form"  # how an array travels: form, spaceDelimited, pipeDelimited (query), simple
+    explode: bool = True
+
+    def array_wire(self, items: list[str]) -> list[str]:
+        """An array's wire values: the name once per item (a query's exploded form) or one
+        value joined with the style's separator."""
+        if self.location == "query" and self.explode and self.style == "form":
+            return items
+        separator = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(self.style, ",")
+        return [separator.join(items)]
 
 
 @dataclass(frozen=True)
@@ -78,8 +106,14 @@ class Operation:
     method: str
     template: str
     params: tuple[Param, ...]
-    body: dict[str, Any] | None  # the JSON request body's schema, $refs inlined
+    body: dict[str, Any] | None  # the request body's schema, $refs inlined
     body_required: bool
+    body_media: str = JSON  # JSON, FORM, MULTIPART or another media type (a raw body)
+
+    def binary_fields(self) -> tuple[str, ...]:
+        """The body's file fields (a multipart body sends them as file parts)."""
+        properties = (self.body or {}).get("properties") or {}
+        return tuple(name for name, sub in properties.items() if sub.get("format") == "binary")
 
 
 def _resolve(document: dict[str, Any], ref: str) -> Any:
@@ -102,6 +136,11 @@ def inline(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
     return node
 
 
+def _style(param: dict[str, Any]) -> str:
+    """The parameter's style, or OpenAPI's default for its location."""
+    return str(param.get("style") or ("form" if param["in"] in ("query", "cookie") else "simple"))
+
+
 def load_operations(path: Path = SPEC_PATH) -> list[Operation]:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     operations = []
@@ -120,18 +159,24 @@ def load_operations(path: Path = SPEC_PATH) -> list[Operation]:
                     location=location,
                     required=bool(param.get("required")) or location == "path",
                     schema=param.get("schema") or {},
+                    style=_style(param),
+                    explode=bool(param.get("explode", _style(param) == "form")),
                 )
                 for (location, name), param in merged.items()
                 if location in ("path", "query", "header")
             )
             body: dict[str, Any] | None = None
-            body_required = False
+            body_required, body_media = False, JSON
             request_body = inline(document, raw.get("requestBody"))
             if isinstance(request_body, dict):
-                for media_type, media in (request_body.get("content") or {}).items():
-                    if media_type == "application/json" or media_type.endswith("+json"):
-                        body = media.get("schema") or {}
+                content = request_body.get("content") or {}
+                json_types = [m for m in content if m == JSON or m.endswith("+json")]
+                # JSON, then forms, then any other type (a raw body: an image, a file).
+                for media_type in [*json_types, FORM, MULTIPART, *content]:
+                    if media_type in content:
+                        body = content[media_type].get("schema") or {}
                         body_required = bool(request_body.get("required"))
+                        body_media = JSON if media_type in json_types else media_type
                         break
             operations.append(
                 Operation(
@@ -141,6 +186,7 @@ def load_operations(path: Path = SPEC_PATH) -> list[Operation]:
                     params=params,
                     body=body,
                     body_required=body_required,
+                    body_media=body_media,
                 )
             )
     return operations
@@ -161,6 +207,8 @@ class Case:
     body: Any = NO_BODY  # a JSON value sent with json=, or NO_BODY
     content: bytes | None = None  # a body json= cannot send (JSON null); headers say its type
     path_values: tuple[tuple[str, str], ...] = ()
+    media: str = JSON  # how ``body`` is encoded: JSON, FORM (data=) or MULTIPART (files=)
+    files: tuple[str, ...] = ()  # the multipart body's fields sent as file parts
 
     def key(self) -> str:
         body = "<none>" if self.body is NO_BODY else json.dumps(self.body, sort_keys=True)
@@ -174,9 +222,34 @@ class Case:
         kwargs: dict[str, Any] = {"params": list(self.params), "headers": headers}
         if self.content is not None:
             kwargs["content"] = self.content
+        elif self.body is not NO_BODY and self.media == FORM:
+            kwargs["data"] = {name: _form_value(value) for name, value in self.body.items()}
+        elif self.body is not NO_BODY and self.media == MULTIPART:
+            # Encoded once by httpx, then sent as bytes: a body the client can read back.
+            encoded = httpx.Request("POST", "http://multipart.invalid/", files=self.multipart_parts())
+            kwargs["content"] = encoded.read()
+            if "Content-Type" in encoded.headers:
+                value = encoded.headers["Content-Type"]
+                headers.append(("Content-Type", value.encode("ascii") if raw else value))
+        elif self.body is not NO_BODY and self.media != JSON:  # a raw body: its text as bytes
+            kwargs["content"] = str(self.body).encode("utf-8")
+            value = _concrete(self.media)
+            headers.append(("Content-Type", value.encode("ascii") if raw else value))
         elif self.body is not NO_BODY:
             kwargs["json"] = self.body
         return kwargs
+
+    def multipart_parts(self) -> list[tuple[str, tuple[str | None, bytes | str, str | None]]]:
+        """httpx ``files=``: a file part per file field, a plain part per other value (and per
+        item of an array), so the body is multipart even without a file."""
+        parts: list[tuple[str, tuple[str | None, bytes | str, str | None]]] = []
+        for name, value in self.body.items():
+            if name in self.files:
+                parts.append((name, ("photo.jpg", str(value).encode("utf-8"), "image/jpeg")))
+                continue
+            wire = _form_value(value)
+            parts += [(name, (None, item, None)) for item in (wire if isinstance(wire, list) else [wire])]
+        return parts
 
     def describe(self) -> dict[str, Any]:
         query = f"?{httpx.QueryParams(list(self.params))}" if self.params else ""
@@ -195,17 +268,37 @@ class Case:
         return shown
 
 
+def _concrete(media_type: str) -> str:
+    """A content type to send for a spec's media range (``image/*`` -> ``image/png``)."""
+    if media_type == "*/*":
+        return "application/octet-stream"
+    major, _, minor = media_type.partition("/")
+    return f"{major}/png" if minor == "*" and major == "image" else media_type.replace("/*", "/octet-stream")
+
+
+def _form_value(value: Any) -> Any:
+    """A form field's text (an array: one text per item, the field repeated)."""
+    return param_wire(value)
+
+
 def _short(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else f"{text[: limit - 20]}...({len(text)} chars)"
 
 
 def to_wire(value: Any) -> str:
-    """A parameter value as it travels in a query, path or header."""
+    """A scalar parameter value as it travels in a query, path or header."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def param_wire(value: Any) -> Any:
+    """A parameter value's wire form: a string, or for an array one string per item."""
+    if isinstance(value, list):
+        return [to_wire(item) for item in value]
+    return to_wire(value)
 
 
 # Values of a format, each (label, value); the oracle (Prism) decides which are valid.
@@ -358,16 +451,23 @@ def valid_value(schema: dict[str, Any], *, full: bool) -> Any:
     """A deterministic valid value (``full``: with every optional property too)."""
     if "enum" in schema:
         return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    if "pattern" in schema:
+        return Generator(f"valid:{schema['pattern']}").value(schema)
     kind = schema_type(schema)
     if kind in ("integer", "number"):
         if "default" in schema:
             return schema["default"]
-        return schema.get("minimum", 1)
+        return first_multiple(schema, schema.get("minimum", 1))
     if kind == "boolean":
         return True
     if kind == "array":
+        count = max(1, schema.get("minItems", 1))
+        if schema.get("uniqueItems"):
+            return distinct_valid(schema.get("items") or {}, count)
         item = valid_value(schema.get("items") or {}, full=full)
-        return [copy.deepcopy(item) for _ in range(max(1, schema.get("minItems", 1)))]
+        return [copy.deepcopy(item) for _ in range(count)]
     if kind == "object":
         required = set(schema.get("required", ()))
         return {
@@ -455,6 +555,17 @@ def string_values(schema: dict[str, Any], *, header: bool) -> list[tuple[str, st
     return values
 
 
+def first_multiple(schema: dict[str, Any], at_least: int) -> int:
+    """The least value >= ``at_least`` that ``multipleOf`` allows (``at_least`` without one)."""
+    step = schema.get("multipleOf", 1)
+    return int(math.ceil(at_least / step) * step)
+
+
+def _not_a_multiple(schema: dict[str, Any]) -> list[int]:
+    step = schema.get("multipleOf", 1)
+    return [first_multiple(schema, schema.get("minimum", 0)) + 1] if step > 1 else []
+
+
 def integer_values(schema: dict[str, Any]) -> list[tuple[str, str]]:
     """Boundary and near-miss wire strings for an integer parameter."""
     values: list[tuple[str, str]] = []
@@ -465,6 +576,7 @@ def integer_values(schema: dict[str, Any]) -> list[tuple[str, str]]:
             numbers |= {bound - 1, bound, bound + 1}
     if "default" in schema:
         numbers.add(schema["default"])
+    numbers |= set(_not_a_multiple(schema))
     values += [(str(n), str(n)) for n in sorted(numbers)]
     if low is not None:
         values += [(f"{low}.0", f"{low}.0"), (f"{low - 1}.0", f"{low - 1}.0")]
@@ -495,10 +607,49 @@ def param_values(param: Param) -> list[tuple[str, Any]]:
         values = [("empty", "")]
     if kind == "integer":
         values += integer_values(schema)
+    elif kind == "array":
+        values += array_values(param)
     elif kind == "string" or kind is None:
         values += string_values(schema, header=param.location == "header")
     else:
         values += [(f"{label} (wrong type)", to_wire(v)) for label, v in _WRONG_TYPES.get(kind, [])]
+    return values
+
+
+def distinct_valid(schema: dict[str, Any], count: int) -> list[Any]:
+    """``count`` valid values of ``schema``, all different when the schema allows that many."""
+    if "enum" in schema:
+        return [schema["enum"][i % len(schema["enum"])] for i in range(count)]
+    kind = schema_type(schema)
+    if kind == "integer":
+        low = schema.get("minimum", 1)
+        return [low + i for i in range(count)]
+    if kind == "string" and "format" not in schema:
+        low = max(1, schema.get("minLength", 1))
+        return [str(i).rjust(low, "k") for i in range(count)]
+    return [valid_value(schema, full=False) for _ in range(count)]
+
+
+def array_values(param: Param) -> list[tuple[str, Any]]:
+    """Near misses for an array parameter (``style: form, explode: true`` in a query: the
+    name repeats, once per item): each item near miss alone, then sizes and duplicates."""
+    schema = param.schema
+    items = schema.get("items") or {}
+    item_param = replace(param, schema=items, required=True)
+    values: list[tuple[str, Any]] = [
+        (f"one item {label}", [value]) for label, value in param_values(item_param)[1:]
+    ]
+    sizes: set[int] = {1, 2}
+    if "minItems" in schema:
+        sizes |= {schema["minItems"] - 1, schema["minItems"]}
+    if "maxItems" in schema:
+        sizes |= {schema["maxItems"], schema["maxItems"] + 1}
+    values += [(f"{n} items", [to_wire(v) for v in distinct_valid(items, n)]) for n in sorted(sizes) if n > 0]
+    first = to_wire(valid_value(items, full=False))
+    values += [
+        ("duplicate items", [first, first]),
+        ("items comma-joined in one value", [",".join(to_wire(v) for v in distinct_valid(items, 2))]),
+    ]
     return values
 
 
@@ -535,8 +686,17 @@ def _render(path: tuple[str | int, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "body"
 
 
-def body_edits(schema: dict[str, Any], required: bool) -> list[Edit]:
-    """Near misses for a JSON body: the body itself, then every property, recursively."""
+def body_edits(schema: dict[str, Any], required: bool, media: str = JSON) -> list[Edit]:
+    """Near misses for a body: the body itself, then every property, recursively.
+
+    A form body (urlencoded or multipart) carries text fields only: the edits it cannot
+    express (another body than an object, a null, an object or array for a scalar) are left out.
+    """
+    if media not in (JSON, FORM, MULTIPART):  # a raw body (an image, a file): present or not
+        return [Edit("no body", "", "replace-body", value=NO_BODY)] if required else []
+    if media != JSON:
+        edits = [e for e in body_edits(schema, required) if _form_can_carry(e)]
+        return edits
     edits = [
         Edit("body is JSON null", "", "replace-body", value=NO_BODY, content=b"null"),
         Edit("body is an array", "", "replace-body", value=[]),
@@ -547,6 +707,12 @@ def body_edits(schema: dict[str, Any], required: bool) -> list[Edit]:
         edits.append(Edit("no body", "", "replace-body", value=NO_BODY))
     edits += _edits_at(schema, ())
     return edits
+
+
+def _form_can_carry(edit: Edit) -> bool:
+    if edit.action == "replace-body":
+        return edit.content is None and (edit.value is NO_BODY or edit.value == {})
+    return edit.action != "set" or not isinstance(edit.value, dict | list | type(None))
 
 
 def _edits_at(schema: dict[str, Any], path: tuple[str | int, ...]) -> list[Edit]:
@@ -585,6 +751,7 @@ def _edits_at(schema: dict[str, Any], path: tuple[str | int, ...]) -> list[Edit]
     elif kind in ("integer", "number"):
         low, high = schema.get("minimum"), schema.get("maximum")
         numbers = [b + d for b in (low, high) if b is not None for d in (-1, 0, 1)]
+        numbers += _not_a_multiple(schema)
         edits += [Edit(f"{where}: {n}", group, "set", path, n) for n in numbers]
     return edits
 
@@ -605,17 +772,15 @@ def build_case(
     source: str,
 ) -> Case:
     """A case from wire values per parameter name (ABSENT: not sent) and a body."""
-    path_values = {p.name: wire[p.name] for p in operation.params if p.location == "path"}
-    params = tuple(
-        (p.name, wire[p.name])
+    sent = {
+        p.name: p.array_wire(wire[p.name]) if isinstance(wire[p.name], list) else [wire[p.name]]
         for p in operation.params
-        if p.location == "query" and wire[p.name] is not ABSENT
-    )
-    headers = tuple(
-        (p.name, wire[p.name])
-        for p in operation.params
-        if p.location == "header" and wire[p.name] is not ABSENT
-    )
+        if wire[p.name] is not ABSENT
+    }
+    present = [p for p in operation.params if p.name in sent]
+    path_values = {p.name: sent[p.name][0] for p in present if p.location == "path"}
+    params = tuple((p.name, item) for p in present if p.location == "query" for item in sent[p.name])
+    headers = tuple((p.name, sent[p.name][0]) for p in present if p.location == "header")
     if content is not None:
         headers = (*headers, ("Content-Type", "application/json"))
     return Case(
@@ -629,12 +794,14 @@ def build_case(
         body=body,
         content=content,
         path_values=tuple(path_values.items()),
+        media=operation.body_media,
+        files=operation.binary_fields(),
     )
 
 
 def _valid_wire(operation: Operation, *, full: bool) -> dict[str, Any]:
     return {
-        p.name: to_wire(valid_value(p.schema, full=full)) if (p.required or full) else ABSENT
+        p.name: param_wire(valid_value(p.schema, full=full)) if (p.required or full) else ABSENT
         for p in operation.params
     }
 
@@ -654,7 +821,7 @@ def boundary_cases(operation: Operation) -> Iterator[Case]:
             label = f"{param.location} {param.name}: {label}"
             yield build_case(operation, wire, full_body, None, label, "boundary")
     if operation.body is not None:
-        for edit in body_edits(operation.body, operation.body_required):
+        for edit in body_edits(operation.body, operation.body_required, operation.body_media):
             body, content = edit.apply(full_body)
             yield build_case(operation, full, body, content, edit.label, "boundary")
 
@@ -685,6 +852,16 @@ _TEXT_POOLS = [
 _TEXT_WEIGHTS = [70, 10, 8, 6, 4, 2]
 
 
+_REGEX_CATEGORIES = {
+    "CATEGORY_DIGIT": "0123456789",
+    "CATEGORY_WORD": "abzXYZ019_",
+    "CATEGORY_SPACE": " ",
+    "CATEGORY_NOT_DIGIT": "abz-",
+    "CATEGORY_NOT_WORD": "-.!",
+    "CATEGORY_NOT_SPACE": "abz019",
+}
+
+
 class Generator:
     """Values a schema allows (type, enum, lengths, ranges, sizes, uri/uuid/date-time formats)."""
 
@@ -694,7 +871,8 @@ class Generator:
         {
             "type", "properties", "required", "items", "minItems", "maxItems", "minLength",
             "maxLength", "minimum", "maximum", "enum", "format", "default", "description",
-            "example", "examples", "title",
+            "example", "examples", "title", "uniqueItems", "deprecated", "const", "nullable",
+            "readOnly", "writeOnly", "contentMediaType", "pattern", "multipleOf",
         }
     )  # fmt: skip
 
@@ -772,12 +950,68 @@ class Generator:
         )
         return f"{moment}{separator}{clock}{fraction}{offset}"
 
+    def matching(self, pattern: str) -> str:
+        """A string ``pattern`` matches, drawn from the pattern's own parse."""
+        parsed = regex_parser.parse(pattern)
+        for _ in range(50):
+            text = "".join(self._emit(parsed))
+            if re.search(pattern, text):
+                return text
+        raise NotImplementedError(f"the generator cannot draw a string matching {pattern!r}")
+
+    def _emit(self, items: Iterable[tuple[Any, Any]]) -> Iterator[str]:
+        for op, arg in items:
+            name = str(op)
+            if name == "LITERAL":
+                yield chr(arg)
+            elif name == "NOT_LITERAL":
+                yield "b" if arg == ord("a") else "a"
+            elif name == "ANY":
+                yield self.rng.choice("abzXYZ019-")
+            elif name == "IN":
+                yield self._one_of(arg)
+            elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                low, high, sub = arg
+                for _ in range(self.rng.randint(low, min(high, low + 6))):
+                    yield from self._emit(sub)
+            elif name == "SUBPATTERN":
+                yield from self._emit(arg[-1])
+            elif name == "BRANCH":
+                yield from self._emit(self.rng.choice(arg[1]))
+            elif name != "AT":  # anchors emit nothing
+                raise NotImplementedError(f"the generator does not know the regex construct {name}")
+
+    def _one_of(self, items: list[tuple[Any, Any]]) -> str:
+        chars: list[str] = []
+        negate = False
+        for op, arg in items:
+            name = str(op)
+            if name == "NEGATE":
+                negate = True
+            elif name == "LITERAL":
+                chars.append(chr(arg))
+            elif name == "RANGE":
+                chars += [chr(c) for c in range(arg[0], min(arg[1], arg[0] + 255) + 1)]
+            elif name == "CATEGORY":
+                chars += _REGEX_CATEGORIES[str(arg)]
+        if negate:
+            chars = [c for c in "abzXYZ019-_." if c not in chars]
+        return self.rng.choice(chars)
+
+    def binary(self) -> str:
+        """A file's content (sent as its UTF-8 bytes): any text will do."""
+        return self.text(self.size(1, 64))
+
     def value(self, schema: dict[str, Any], *, header: bool = False) -> Any:
         unknown = set(schema) - self.KNOWN
         if unknown:
             raise NotImplementedError(f"the generator does not know {sorted(unknown)} (in {schema})")
         if "enum" in schema:
             return self.rng.choice(schema["enum"])
+        if "const" in schema:
+            return schema["const"]
+        if "pattern" in schema:
+            return self.matching(schema["pattern"])
         kind = schema_type(schema)
         if kind == "object":
             required = set(schema.get("required", ()))
@@ -788,10 +1022,19 @@ class Generator:
             }
         if kind == "array":
             low, high = schema.get("minItems", 0), schema.get("maxItems")
-            return [self.value(schema.get("items") or {}) for _ in range(self.size(low, high, typical=3))]
+            drawn = [self.value(schema.get("items") or {}) for _ in range(self.size(low, high, typical=3))]
+            if not schema.get("uniqueItems"):
+                return drawn
+            unique = [v for i, v in enumerate(drawn) if v not in drawn[:i]]
+            return unique if len(unique) >= low else distinct_valid(schema.get("items") or {}, low)
         if kind == "integer":
-            low, high = schema.get("minimum", -(2**31)), schema.get("maximum", 2**31)
-            return self.rng.choice([low, high, self.rng.randint(low, high)])
+            step = schema.get("multipleOf", 1)
+            low = first_multiple(schema, schema.get("minimum", -(2**31)))
+            high = schema.get("maximum", 2**31) // step * step
+            return self.rng.choice([low, high, low + step * self.rng.randint(0, (high - low) // step)])
+        if kind == "number":
+            low, high = schema.get("minimum", -1e9), schema.get("maximum", 1e9)
+            return self.rng.choice([low, high, self.rng.uniform(low, high)])
         if kind == "boolean":
             return self.rng.random() < 0.5
         if kind == "string":
@@ -803,7 +1046,8 @@ class Generator:
         fmt = schema.get("format")
         if fmt is None:
             return self.header_text(low, high) if header else self.text(self.size(low, high))
-        make = {"uri": self.uri, "uuid": self.uuid, "date-time": self.date_time}.get(fmt)
+        makers = {"uri": self.uri, "uuid": self.uuid, "date-time": self.date_time, "binary": self.binary}
+        make = makers.get(fmt)
         if make is None:
             raise NotImplementedError(f"the generator does not know format {fmt!r}")
         for _ in range(100):
@@ -819,7 +1063,7 @@ def generated_cases(operation: Operation, count: int) -> list[Case]:
     pools = {p.name: param_values(p) for p in operation.params}
     edits_by_group: dict[str, list[Edit]] = {}
     if operation.body is not None:
-        for edit in body_edits(operation.body, operation.body_required):
+        for edit in body_edits(operation.body, operation.body_required, operation.body_media):
             edits_by_group.setdefault(edit.group or "(body)", []).append(edit)
     inputs = [*pools, *(f"body:{group}" for group in edits_by_group)]
     cases = []
@@ -834,7 +1078,7 @@ def generated_cases(operation: Operation, count: int) -> list[Case]:
             elif not param.required and gen.rng.random() < 0.3:
                 wire[param.name] = ABSENT
             else:
-                wire[param.name] = to_wire(gen.value(param.schema, header=param.location == "header"))
+                wire[param.name] = param_wire(gen.value(param.schema, header=param.location == "header"))
         body: Any = NO_BODY if operation.body is None else gen.value(operation.body)
         content: bytes | None = None
         for item in missed:
@@ -1078,8 +1322,26 @@ def _header_not_http(case: Case) -> list[str]:
     ]
 
 
+def _strings(case: Case) -> Iterator[tuple[str, str]]:
+    """(input name, value) for every string the case carries: path, query, body (by property)."""
+    yield from case.path_values
+    yield from case.params
+
+    def walk(node: Any, key: str) -> Iterator[tuple[str, str]]:
+        if isinstance(node, dict):
+            for child_key, child in node.items():
+                yield from walk(child, str(child_key))
+        elif isinstance(node, list):
+            for child in node:
+                yield from walk(child, key)
+        elif isinstance(node, str):
+            yield key, node
+
+    yield from walk(case.body, "body")
+
+
 def _urn_uuid(case: Case) -> list[str]:
-    return [name for name, value in case.path_values if value.lower().startswith("urn:uuid:")]
+    return [name for name, value in _strings(case) if value.lower().startswith("urn:uuid:")]
 
 
 # RFC 3339 5.6: "T" between date and time, offsets "Z" or +hh:mm with hh 00-23; Prism's
@@ -1094,20 +1356,7 @@ def _date_time_not_rfc3339(case: Case) -> list[str]:
 
 
 def _uri_not_rfc3986(case: Case) -> list[str]:
-    found: list[str] = []
-
-    def walk(node: Any, key: str) -> None:
-        if isinstance(node, dict):
-            for child_key, child in node.items():
-                walk(child, str(child_key))
-        elif isinstance(node, list):
-            for child in node:
-                walk(child, key)
-        elif isinstance(node, str) and _BARE_IPV6_AUTHORITY.match(node):
-            found.append(key)
-
-    walk(case.body, "body")
-    return found
+    return [name for name, value in _strings(case) if _BARE_IPV6_AUTHORITY.match(value)]
 
 
 @dataclass(frozen=True)
@@ -1135,8 +1384,8 @@ ALLOWLIST = (
     ),
     Allowed(
         "urn-uuid",
-        "a urn:uuid:-prefixed job id: Prism's uuid format accepts it, JSON Schema's uuid format "
-        "is the RFC's 8-4-4-4-12 string form only, so the client refuses it",
+        "a urn:uuid:-prefixed uuid (a job id in a path or a body): Prism's uuid format accepts it, "
+        "JSON Schema's uuid format is the RFC's 8-4-4-4-12 string form only, so the client refuses it",
         _urn_uuid,
     ),
     Allowed(
@@ -1283,3 +1532,117 @@ class Tally:
             "total": {c: total[c] for c in columns},
             "samples": self.samples,
         }
+
+
+# -- a run against Prism -------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """Every case of a spec judged against Prism serving it, and what the harness checks."""
+
+    operations: list[Operation]
+    tally: Tally
+    unrouted: list[Case]
+    report: dict[str, Any]
+
+    def problems(self) -> list[str]:
+        """Empty when the client agrees with the spec and the run proves something."""
+        found: list[str] = []
+        # Every operation exercised on both sides of its rules, every case reached an
+        # operation, and each request the client sent got the same answer as its raw twin
+        # (else the two requests differ and comparing them proves nothing).
+        missing = {op.operation_id for op in self.operations} - set(self.tally.by_operation)
+        if missing:
+            found.append(f"operations with no case: {sorted(missing)}")
+        # (An operation without parameters or body has no input to get wrong.)
+        has_inputs = {op.operation_id for op in self.operations if op.params or op.body is not None}
+        for operation, counts in self.tally.by_operation.items():
+            if counts["agree-accept"] + counts["false-reject"] == 0:
+                found.append(f"{operation}: no valid case")
+            if counts["agree-reject"] + counts["false-accept"] == 0 and operation in has_inputs:
+                found.append(f"{operation}: no invalid case")
+        if self.unrouted:
+            shown = [c.describe() for c in self.unrouted[:5]]
+            found.append(f"Prism matched no operation for {json.dumps(shown, ensure_ascii=False)}")
+        total = self.tally.total()
+        if total[WIRE_DIFFERS]:
+            found.append(f"{WIRE_DIFFERS}: {json.dumps(self.tally.samples.get(WIRE_DIFFERS), indent=2)}")
+        failing = {kind: self.tally.samples.get(kind, [])[:6] for kind in FAILING if total[kind]}
+        if failing:
+            found.append(
+                f"the client's checks disagree with the spec "
+                f"({', '.join(f'{total[k]} {k}' for k in failing)}):\n"
+                + self.tally.table()
+                + "\nsamples:\n"
+                + json.dumps(failing, indent=2, ensure_ascii=False)
+            )
+        return found
+
+
+async def _async_verdicts(base_url: str, cases: list[Case]) -> list[Verdict]:
+    wire = AsyncCountingTransport()
+    async with AsyncClient(SANDBOX_KEY, base_url=base_url, transport=wire, max_retries=0) as client:
+        http = client.get_async_httpx_client()
+        return [await async_client_verdict(http, wire, case) for case in cases]
+
+
+def run(spec: Path, base_url: str, generated: int = GENERATED_CASES) -> Run:
+    """Send every case of ``spec`` three ways to Prism at ``base_url`` (serving ``spec``)."""
+    started = time.perf_counter()
+    DROPPED.clear()
+    operations = load_operations(spec)
+    cases = all_cases(operations, generated)
+    generated_in = time.perf_counter() - started
+    wire = CountingTransport()
+    # No retries: a contract failure must show up as the one answer Prism gave.
+    with Client(SANDBOX_KEY, base_url=base_url, transport=wire, max_retries=0) as client:
+        http = client.get_httpx_client()
+        sync = [client_verdict(http, wire, case) for case in cases]
+    async_ = asyncio.run(_async_verdicts(base_url, cases))
+    raw_headers = {"Authorization": f"Bearer {SANDBOX_KEY}"}
+    with httpx.Client(base_url=base_url, headers=raw_headers, timeout=10.0, trust_env=False) as raw:
+        oracle = [raw_verdict(raw, case) for case in cases]
+    tally = Tally()
+    unrouted: list[Case] = []
+    for case, s, a, p in zip(cases, sync, async_, oracle, strict=True):
+        if p.kind == "unrouted":
+            unrouted.append(case)
+        tally.add(judge(case, s, a, p))
+    report = tally.report(
+        spec=str(spec),
+        cases=len(cases),
+        requests=len(cases) * 3,
+        seconds=round(time.perf_counter() - started, 1),
+        generation_seconds=round(generated_in, 1),
+        dropped_connections_resent=dict(DROPPED),
+    )
+    return Run(operations, tally, unrouted, report)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tests.contract.differential --spec S --base-url U``: exit 1 on any problem.
+
+    Run in a subprocess whose PYTHONPATH names a regenerated copy of the packages, it judges
+    that copy's client (tests/pipeline/test_next_specs.py does so for every fixture spec).
+    """
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--spec", type=Path, required=True)
+    parser.add_argument("--base-url", required=True, help="Prism serving --spec")
+    parser.add_argument("--generated", type=int, default=GENERATED_CASES)
+    parser.add_argument("--report", type=Path, help="write the JSON report (problems included) here")
+    args = parser.parse_args(argv)
+    result = run(args.spec, args.base_url, args.generated)
+    problems = result.problems()
+    print(f"Differential on {args.spec}: {result.report['cases']} cases in {result.report['seconds']}s")
+    print(result.tally.table())
+    if args.report:
+        report = {**result.report, "problems": problems}
+        args.report.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

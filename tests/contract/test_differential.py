@@ -11,106 +11,55 @@ apart. The counts per operation print at the end (``-s``) and go to reports/diff
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
-from aigenstudio import AsyncClient, RequestValidationError
+from aigenstudio import RequestValidationError
 
-from tests.contract.clients import SANDBOX_KEY, SyncSetup
 from tests.contract.differential import (
     ABSENT,
-    DROPPED,
-    FAILING,
+    FORM,
+    GENERATED_CASES,
     REPORT_PATH,
-    WIRE_DIFFERS,
+    SPEC_PATH,
     Case,
-    Tally,
+    Generator,
+    Operation,
+    Param,
     Verdict,
     all_cases,
-    async_client_verdict,
     build_case,
     classify,
     client_verdict,
+    integer_values,
     is_public_https,
     judge,
     load_operations,
     prism_verdict,
-    raw_verdict,
+    run,
+    valid_value,
 )
-from tests.servers.counting import AsyncCountingTransport, CountingTransport
+from tests.servers.counting import CountingTransport
 from tools.prism import PrismServer
-
-# Generated cases on top of the ~400 boundary cases, shared among the operations by how many
-# inputs each has. Each case is three requests; Prism answers one in 1-3 ms.
-GENERATED_CASES = 900
-
-
-async def _async_verdicts(base_url: str, cases: list[Case]) -> list[Verdict]:
-    wire = AsyncCountingTransport()
-    async with AsyncClient(SANDBOX_KEY, base_url=base_url, transport=wire, max_retries=0) as client:
-        http = client.get_async_httpx_client()
-        return [await async_client_verdict(http, wire, case) for case in cases]
 
 
 @pytest.mark.prism
 @pytest.mark.slow
-def test_client_refuses_exactly_what_prism_rejects(prism: PrismServer, sync_setup: SyncSetup) -> None:
-    started = time.perf_counter()
-    DROPPED.clear()
-    operations = load_operations()
-    cases = all_cases(operations, GENERATED_CASES)
-    generated_in = time.perf_counter() - started
-
-    http = sync_setup.client.get_httpx_client()
-    sync = [client_verdict(http, sync_setup.wire, case) for case in cases]
-    async_ = asyncio.run(_async_verdicts(prism.base_url, cases))
-    raw_headers = {"Authorization": f"Bearer {SANDBOX_KEY}"}
-    with httpx.Client(base_url=prism.base_url, headers=raw_headers, timeout=10.0, trust_env=False) as raw:
-        oracle = [raw_verdict(raw, case) for case in cases]
-
-    tally = Tally()
-    unrouted: list[Case] = []
-    for case, s, a, p in zip(cases, sync, async_, oracle, strict=True):
-        if p.kind == "unrouted":
-            unrouted.append(case)
-        tally.add(judge(case, s, a, p))
-    elapsed = time.perf_counter() - started
-    total = tally.total()
-    report = tally.report(
-        cases=len(cases),
-        requests=len(cases) * 3,
-        seconds=round(elapsed, 1),
-        generation_seconds=round(generated_in, 1),
-        dropped_connections_resent=dict(DROPPED),
-    )
+def test_client_refuses_exactly_what_prism_rejects(prism: PrismServer) -> None:
+    result = run(SPEC_PATH, prism.base_url, GENERATED_CASES)
     REPORT_PATH.parent.mkdir(parents=True, exist_ok=True)
-    REPORT_PATH.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\n\nDifferential: {len(cases)} cases, {len(cases) * 3} requests in {elapsed:.1f}s")
-    print(tally.table())
+    REPORT_PATH.write_text(json.dumps(result.report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    cases, seconds = result.report["cases"], result.report["seconds"]
+    print(f"\n\nDifferential: {cases} cases, {cases * 3} requests in {seconds}s")
+    print(result.tally.table())
     print(f"(samples of every disagreement in {REPORT_PATH.relative_to(REPORT_PATH.parents[1])})")
-
-    # The harness itself: every operation of the spec exercised on both sides of its rules,
-    # every case reached an operation, and each request the client sent got the same answer
-    # as its raw twin (else the two requests differ and comparing them proves nothing).
-    assert {op.operation_id for op in operations} == set(tally.by_operation)
-    for operation, counts in tally.by_operation.items():
-        assert counts["agree-accept"] + counts["false-reject"] > 0, f"{operation}: no valid case"
-        assert counts["agree-reject"] + counts["false-accept"] > 0, f"{operation}: no invalid case"
-    assert not unrouted, f"Prism matched no operation for {[c.describe() for c in unrouted[:5]]}"
-    assert total[WIRE_DIFFERS] == 0, json.dumps(tally.samples.get(WIRE_DIFFERS), indent=2)
-
-    failing = {kind: tally.samples.get(kind, [])[:6] for kind in FAILING if total[kind]}
-    assert not failing, (
-        f"the client's checks disagree with the spec ({', '.join(f'{total[k]} {k}' for k in failing)}):\n"
-        + tally.table()
-        + "\nsamples:\n"
-        + json.dumps(failing, indent=2, ensure_ascii=False)
-    )
+    problems = result.problems()
+    assert not problems, "\n".join(problems)
 
 
 # -- the harness itself (no Prism needed) -----------------------------------------------------
@@ -280,3 +229,114 @@ def test_client_verdicts_tell_refused_sent_and_crash_apart() -> None:
     late = verdict(response=[lambda response: refuse(response.request)])
     assert late.kind == "crash"
     assert "after sending" in late.detail
+
+
+NEXT_SPEC = SPEC_PATH.parent / "tests" / "fixtures" / "specs" / "v1.1" / "openapi-1.1.0.yaml"
+
+
+def _sent(case: Case) -> httpx.Request:
+    with httpx.Client(base_url="http://api.test") as http:
+        return http.build_request(case.method, case.path, **case.request_kwargs(raw=True))
+
+
+def test_cases_carry_arrays_headers_integer_paths_and_forms_as_the_server_reads_them() -> None:
+    cases = {
+        (case.operation, case.label): case
+        for case in all_cases(load_operations(NEXT_SPEC), 0)
+        if case.source == "boundary"
+    }
+    # An array query parameter (style form, explode): the name once per item.
+    two = _sent(cases["listWebhookEndpoints", "query status: 2 items"])
+    assert two.url.params.get_list("status") == ["enabled", "disabled"]
+    assert _sent(cases["listEvents", "query type: duplicate items"]).url.params.get_list("type") == [
+        "job.completed",
+        "job.completed",
+    ]
+    joined = cases["listWebhookEndpoints", "query status: items comma-joined in one value"]
+    assert _sent(joined).url.params.get_list("status") == ["enabled,disabled"]
+    assert ("listWebhookEndpoints", "query status: 4 items") in cases  # maxItems + 1
+    assert ("listWebhookEndpoints", "query status: one item not in enum") in cases
+    # A required header left out; an integer path parameter at and past its bounds.
+    assert "idempotency-key" not in _sent(cases["createExport", "header Idempotency-Key: absent"]).headers
+    assert _sent(cases["getExport", "path exportId: 2147483648"]).url.path == "/exports/2147483648"
+    assert _sent(cases["getExport", "path exportId: 0"]).url.path == "/exports/0"
+    # A multipart body: the file field as a file part, the others as plain parts.
+    upload = _sent(cases["createProductPhotoUpload", "valid, every input"])
+    assert upload.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert b'name="file"; filename="photo.jpg"' in upload.content
+    assert b'name="max_edge_px"\r\n\r\n256\r\n' in upload.content
+    without_file = _sent(cases["createProductPhotoUpload", "file: missing"])
+    assert without_file.headers["content-type"].startswith("multipart/form-data")
+    assert b'name="file"' not in without_file.content
+    # Near misses a form cannot carry are left out (a JSON array body, a null field).
+    assert ("createProductPhotoUpload", "body is an array") not in cases
+    assert ("createProductPhotoUpload", "external_id: null") not in cases
+
+
+@pytest.mark.parametrize(
+    ("style", "explode", "query"),
+    [
+        ("form", True, [("ids", "1"), ("ids", "2")]),
+        ("form", False, [("ids", "1,2")]),
+        ("spaceDelimited", False, [("ids", "1 2")]),
+        ("pipeDelimited", False, [("ids", "1|2")]),
+    ],
+)
+def test_array_query_parameters_travel_in_their_style(
+    style: str, explode: bool, query: list[tuple[str, str]]
+) -> None:
+    schema = {"type": "array", "items": {"type": "integer"}}
+    ids = Param("ids", "query", False, schema, style=style, explode=explode)
+    tags = Param("X-Tags", "header", True, {"type": "array", "items": {"type": "string"}}, style="simple")
+    listing = Operation("listThings", "GET", "/things", (ids, tags), None, False)
+    case = build_case(listing, {"ids": ["1", "2"], "X-Tags": ["a", "b"]}, ABSENT, None, "test", "boundary")
+    assert list(case.params) == query
+    assert dict(case.headers) == {"X-Tags": "a,b"}
+
+
+PATTERNS = [r"^[0-9]{4}-[0-9]{2}$", r"^[a-z]{2}-[A-Z]{2}$", r"^(we|wh)_\w{6,32}$", r"[^/]+\.png"]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_drawn_strings_match_the_pattern(pattern: str) -> None:
+    gen = Generator("patterns")
+    assert all(re.search(pattern, gen.matching(pattern)) for _ in range(50))
+    assert re.search(pattern, valid_value({"type": "string", "pattern": pattern}, full=False))
+
+
+def test_drawn_integers_are_multiples_and_a_near_miss_is_not() -> None:
+    schema = {"type": "integer", "minimum": 0, "maximum": 270, "multipleOf": 90}
+    gen = Generator("multiples")
+    assert {gen.value(schema) for _ in range(100)} == {0, 90, 180, 270}
+    assert valid_value(schema, full=False) == 0
+    assert ("1", "1") in integer_values(schema)
+
+
+def test_an_urlencoded_body_is_sent_as_a_form_with_arrays_repeated() -> None:
+    schema = {
+        "type": "object",
+        "required": ["rating"],
+        "properties": {
+            "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+            "tags": {"type": "array", "maxItems": 2, "items": {"enum": ["sharp", "blurry"]}},
+        },
+    }
+    feedback = Operation("sendFeedback", "POST", "/feedback", (), schema, True, FORM)
+    cases = {case.label: case for case in all_cases([feedback], 0) if case.source == "boundary"}
+    sent = _sent(cases["valid, every input"])
+    assert sent.headers["content-type"] == FORM
+    assert sent.content == b"rating=1&tags=sharp"
+    assert _sent(cases["rating: 6"]).content == b"rating=6&tags=sharp"
+    assert _sent(cases["tags: 3 items"]).content == b"rating=1" + b"&tags=sharp" * 3
+    assert "rating: null" not in cases  # a form cannot carry a null
+
+
+def test_a_raw_body_is_sent_as_bytes_of_its_media_type_or_left_out() -> None:
+    photo = {"type": "string", "format": "binary"}
+    upload = Operation("putPhoto", "PUT", "/photos/{photoId}", (), photo, True, "image/*")
+    upload = replace(upload, params=(Param("photoId", "path", True, {"type": "string"}),))
+    cases = {case.label: case for case in all_cases([upload], 0) if case.source == "boundary"}
+    sent = _sent(cases["valid, required inputs only"])
+    assert (sent.headers["content-type"], sent.content) == ("image/png", b"kkkkkkkkkkkk")
+    assert _sent(cases["no body"]).content == b""
+    assert {label for label in cases if "body" in label} == {"no body"}  # no JSON near misses

@@ -97,12 +97,16 @@ class RepoCopy:
         }
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> RepoCopy:
-    root = tmp_path / "repo"
+def copy_pipeline(root: Path, *extra_dirs: str) -> None:
+    """The pipeline's inputs and output (and ``extra_dirs`` of the repo) copied under ``root``."""
     for name in PIPELINE_FILES:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, root / name)
-    for name in PIPELINE_DIRS:
+    for name in [*PIPELINE_DIRS, *extra_dirs]:
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    return RepoCopy(root)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> RepoCopy:
+    copy_pipeline(tmp_path / "repo")
+    return RepoCopy(tmp_path / "repo")

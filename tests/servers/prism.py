@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 from tools.prism import (
+    DEFAULT_SPEC,
     NodeMissingError,
     PrismError,
     PrismServer,
@@ -18,9 +20,9 @@ from tools.prism import (
 
 
 @contextmanager
-def prism_for_tests() -> Iterator[PrismServer]:
+def prism_for_tests(spec: Path = DEFAULT_SPEC) -> Iterator[PrismServer]:
     try:
-        server = start_prism()
+        server = start_prism(spec)
     except NodeMissingError as exc:
         pytest.skip(f"Prism contract tests need Node.js: {exc}")
     except PrismUnavailableError as exc:
