@@ -53,7 +53,7 @@ class SpecCopy(RepoCopy):
 
     @classmethod
     def make(cls, root: Path) -> SpecCopy:
-        copy_pipeline(root, OVERRIDES)
+        copy_pipeline(root)  # overrides/aigenstudio included
         return cls(root)
 
     def import_path(self, *extra: Path) -> str:

@@ -30,17 +30,7 @@ from tests.pipeline.next_specs import (
 from tests.servers.prism import prism_for_tests, require_prism
 
 # Fixture spec (file stem) -> the items of issue 22 it waits for.
-WAITING_FOR = {
-    "openapi-1.1.0": (
-        "issue 22 items 1 (binary download), 2 (query arrays), 3 (multipart upload), "
-        "4 (iter on a oneOf feed), 5 (/sandbox/credits naming), 6 (deprecated), 9 (integer enum)"
-    ),
-    "binary": "issue 22 item 1 (binary responses)",
-    "query-arrays": "issue 22 item 2 (query arrays)",
-    "forms": "issue 22 item 3 (multipart and form bodies)",
-    "facade-shapes": "issue 22 items 4, 5 (iter on every cursor list, facade names)",
-    "integer-enums": "issue 22 item 9 (integer enums)",
-}
+WAITING_FOR: dict[str, str] = {}
 
 pytestmark = [pytest.mark.slow, pytest.mark.prism]
 
