@@ -185,7 +185,7 @@ def bounded_by_format(schema: dict[str, Any]) -> dict[str, Any]:
 def _json_schema(document: Mapping[str, Any], holder: Any, *, for_response: bool) -> Any:
     content = (_deref(document, holder) or {}).get("content") or {}
     for media_type, media in sorted(content.items()):
-        if media_type == "application/json" or media_type.endswith("+json"):
+        if _is_json(media_type):
             schema = (media or {}).get("schema")
             return None if schema is None else _schema(schema, for_response=for_response)
     return None
@@ -279,6 +279,20 @@ def _form_bodies(document: Mapping[str, Any], request_body: Mapping[str, Any]) -
     return forms
 
 
+def _raw_media_types(request_body: Mapping[str, Any]) -> list[str]:
+    """The media types of a body sent as it is (an image, a PDF, text): neither JSON nor a form.
+    The client checks only that such a body is present and sent as one of them."""
+    return sorted(
+        media_type.split(";", 1)[0].strip().lower()
+        for media_type in request_body.get("content") or {}
+        if media_type not in _FORMS and not _is_json(media_type)
+    )
+
+
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
 def _argument(names: GeneratedNames, location: str, name: str) -> str:
     argument = names.arguments.get((location, name))
     if argument is None:
@@ -339,10 +353,13 @@ def _operation(
         request_body = _deref(document, raw["requestBody"])
         schema = _json_schema(document, request_body, for_response=False)
         forms = _form_bodies(document, request_body)
-        if schema is not None or forms:
+        raw_types = _raw_media_types(request_body)
+        if schema is not None or forms or raw_types:
             body = {"required": bool(request_body.get("required")), "schema": schema}
             if forms:
                 body["forms"] = forms
+            if raw_types:
+                body["media_types"] = raw_types
     operation_id = str(raw.get("operationId") or f"{method.upper()} {template}")
     return operation_id, {
         # The generated endpoint module's name: generated calls name their operation by it.

@@ -10,7 +10,7 @@ The contract is compiled from the vendored spec by ``make generate`` and ships i
 generated package as ``aigenstudio_client/contract.json``; it is read on first use (never at
 import time, never YAML). Each operation checks a request on its wire form -- the path
 values, query string, headers and cookies as the server receives them, and the JSON or form
-body -- with jsonschema-rs validators compiled once per operation, and checks 2xx bodies the
+body, or a raw body (an image: present, in a media type the spec lists) -- with jsonschema-rs validators compiled once per operation, and checks 2xx bodies the
 same way.
 
 The wire form (coercion of parameter strings, query arrays, the JSON and form bodies) is
@@ -78,6 +78,7 @@ class Operation:
     response_schemas: dict[int, Mapping[str, Any] | None]
     status_classes: frozenset[int]
     forms: dict[str, FormBody]  # form bodies by media type
+    raw_media_types: tuple[str, ...]  # media types of a body sent as it is (an image, a PDF)
     spec: Spec = field(repr=False)
     path_names: tuple[str, ...] = ()
     path_parameters: tuple[Parameter, ...] = ()  # in the template's order
@@ -300,6 +301,7 @@ def build_spec(contract: Mapping[str, Any]) -> Spec:
             forms={
                 media: _form(spec, form) for media, form in ((raw["body"] or {}).get("forms") or {}).items()
             },
+            raw_media_types=tuple((raw["body"] or {}).get("media_types") or ()),
             spec=spec,
             path_names=path_names,
             path_parameters=tuple(sorted((p for p in params if p.position >= 0), key=lambda p: p.position)),

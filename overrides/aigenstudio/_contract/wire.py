@@ -32,6 +32,7 @@ from .schema import Invalid, PathPart, render_path
 __all__ = [
     "FORM_BODY_EXTENSION",
     "JSON_BODY_EXTENSION",
+    "RAW_BODY",
     "FilePart",
     "FormBody",
     "Parameter",
@@ -39,6 +40,7 @@ __all__ = [
     "field_name",
     "form_fields",
     "form_media_type",
+    "has_content",
     "json_body",
     "object_of",
     "request_cookies",
@@ -143,6 +145,7 @@ class WireForm(Protocol):
     body_schema: Mapping[str, Any] | None
     body_required: bool
     forms: dict[str, FormBody]
+    raw_media_types: tuple[str, ...]  # a body sent as it is (an image): present, of one of these
     has_query: bool
     response_schemas: dict[int, Mapping[str, Any] | None]
 
@@ -158,7 +161,9 @@ def request_schema(operation: WireForm, key: str) -> Mapping[str, Any]:
             for loc in ("query", "header", "cookie")
         }
         media_type = key[len("rest ") :]
-        if media_type:
+        if media_type == RAW_BODY:
+            props["body"] = {}  # bytes as they are: present is all that is checked
+        elif media_type:
             props["body"] = operation.forms[media_type].schema
         elif operation.body_schema is not None:
             props["body"] = operation.body_schema
@@ -216,11 +221,16 @@ def request_instance(
         if raw is not None:
             instance[param.location][param.name] = wire_value(raw, param.schema_type)
     media_type = form_media_type(operation, request)
-    if media_type is not None:
+    if media_type == RAW_BODY:
+        if has_content(request):
+            instance["body"] = ""
+    elif media_type is not None:
         instance["body"] = form_body(operation.forms[media_type], request)
-    elif operation.forms and operation.body_schema is None and "content-type" in request.headers:
-        media_types = " or ".join(sorted(operation.forms))
-        raise Invalid("body", f"must be sent as {media_types}", request.headers["content-type"])
+    elif operation.body_schema is None and (operation.forms or operation.raw_media_types):
+        if "content-type" in request.headers or has_content(request):
+            media_types = " or ".join(sorted([*operation.forms, *operation.raw_media_types]))
+            got = request.headers.get("content-type", "no Content-Type")
+            raise Invalid("body", f"must be sent as {media_types}", got)
     elif operation.body_schema is not None:
         body = json_body(request, from_bytes=from_bytes)
         if body is not _ABSENT:
@@ -285,12 +295,31 @@ def form_fields(data: Any, files: Any) -> list[tuple[str, FormValue]]:
     return fields
 
 
+# What ``form_media_type`` answers for a body sent as it is, in a media type the spec lists.
+RAW_BODY = "raw"
+
+
 def form_media_type(operation: WireForm, request: httpx.Request) -> str | None:
-    """The form media type of the spec ``request`` is sent as, or None (JSON, or no form)."""
-    if not operation.forms:
+    """The form media type of the spec ``request`` is sent as, ``RAW_BODY`` for one of the
+    spec's raw media types (an image), or None (JSON, or neither)."""
+    if not operation.forms and not operation.raw_media_types:
         return None
-    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    return media_type if media_type in operation.forms else None
+    media_type: str = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type in operation.forms:
+        return media_type
+    if media_type and any(_media_matches(media_type, one) for one in operation.raw_media_types):
+        return RAW_BODY
+    return None
+
+
+def has_content(request: httpx.Request) -> bool:
+    """Whether ``request`` carries a body of at least one byte: its bytes, or for a stream (a
+    file) its ``Content-Length``; a stream of unknown length (chunked) is taken as present."""
+    try:
+        return bool(request.content)
+    except httpx.RequestNotRead:
+        length = request.headers.get("content-length")
+        return length is None or not length.strip().isdigit() or int(length) > 0
 
 
 def form_body(form: FormBody, request: httpx.Request) -> dict[str, Any]:
