@@ -10,8 +10,8 @@ The contract is compiled from the vendored spec by ``make generate`` and ships i
 generated package as ``aigenstudio_client/contract.json``; it is read on first use (never at
 import time, never YAML). Each operation checks a request on its wire form -- the path
 values, query string, headers and cookies as the server receives them, and the JSON or form
-body, or a raw body (an image: present, in a media type the spec lists) -- with jsonschema-rs validators compiled once per operation, and checks 2xx bodies the
-same way.
+body, or a raw body (an image: present, in a media type the spec lists) -- with jsonschema-rs
+validators compiled once per operation, and checks 2xx bodies the same way.
 
 The wire form (coercion of parameter strings, query arrays, the JSON and form bodies) is
 ``wire.py``; the rules the API documents in prose are ``prose_rules.py``.

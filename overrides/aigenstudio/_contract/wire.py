@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from .._core.safe_json import MAX_JSON_DEPTH, JSONTooDeep, loads_bounded
+from .multipart import MultipartPart, multipart_parts
 from .schema import Invalid, PathPart, render_path
 
 __all__ = [
@@ -326,7 +327,7 @@ def form_body(form: FormBody, request: httpx.Request) -> dict[str, Any]:
     """The fields of a form body by name, coerced to their types (an array: every value)."""
     fields = request.extensions.get(FORM_BODY_EXTENSION)
     if fields is None:
-        fields = _urlencoded_fields(request)
+        fields = _fields_encoded_by_hand(request)
     values: dict[str, list[FormValue]] = {}
     for name, value in fields:
         values.setdefault(name, []).append(value)
@@ -349,16 +350,33 @@ def form_body(form: FormBody, request: httpx.Request) -> dict[str, Any]:
     return body
 
 
-def _urlencoded_fields(request: httpx.Request) -> list[tuple[str, FormValue]]:
-    """The fields of a form encoded by hand (``content=``): urlencoded is read as the server
-    parses it; a multipart stream is not parsed back (give its parts as ``files=``)."""
-    if not request.headers.get("content-type", "").lower().startswith(_URLENCODED):
-        raise Invalid("body", "must be multipart data given as files= (and data=), not encoded by hand")
+def _fields_encoded_by_hand(request: httpx.Request) -> list[tuple[str, FormValue]]:
+    """The fields of a form encoded by hand (``content=`` bytes), read as the server parses
+    them: urlencoded, or multipart split strictly at its declared boundary (multipart.py)."""
+    content_type = request.headers.get("content-type", "")
+    if not content_type.lower().startswith(_URLENCODED):
+        try:
+            content = request.content
+        except httpx.RequestNotRead:
+            raise Invalid(
+                "body", "must be multipart bytes (content=) or files= (and data=), not a stream"
+            ) from None
+        return [
+            (part.name, _file_part((part.filename, part.data, _part_type(part))))
+            for part in multipart_parts(content_type, content)
+        ]
     try:
         text = request.content.decode("ascii")
     except (httpx.RequestNotRead, UnicodeDecodeError):
         raise Invalid("body", "must be urlencoded ASCII given as data (data= or content= bytes)") from None
     return [(name, value) for name, value in parse_qsl(text, keep_blank_values=True)]
+
+
+def _part_type(part: MultipartPart) -> str | None:
+    """A part's content type as the server reads it: a file without one is text/plain (RFC 7578 4.4)."""
+    if part.content_type is None and part.filename is not None:
+        return "text/plain"
+    return part.content_type
 
 
 _URLENCODED = "application/x-www-form-urlencoded"
