@@ -356,6 +356,11 @@ MALFORMED = "body: must be multipart/form-data framed by its declared boundary"
             "multipart/form-data; boundary={b}",
             b"--{b}\r\nContent-Disposition: form-data\r\n\r\n1\r\n--{b}--\r\n",
         ),
+        ("multipart/form-data; boundary={b}; boundary=other", None),  # which would a server take?
+        ("multipart/form-data; boundary={b}", (b'"filename"', b'"filename"; name="x"')),
+        ("multipart/form-data; boundary={b}", (b'"filename"', b"\"filename\"; name*=UTF-8''x")),
+        ("multipart/form-data; boundary={b}", (b"Content-Disp", b"Content-Disposition: x\r\nContent-Disp")),
+        ("multipart/form-data; boundary={b}", (b"\r\n--{b}--", b"\r\n--{b} \r\n--{b}--")),
     ],
     ids=[
         "no boundary",
@@ -366,17 +371,27 @@ MALFORMED = "body: must be multipart/form-data framed by its declared boundary"
         "preamble",
         "no disposition",
         "no name",
+        "two boundaries",
+        "two names",
+        "name and name*",
+        "two dispositions",
+        "padded delimiter",
     ],
 )
 def test_a_multipart_body_encoded_by_hand_that_is_not_framed_as_declared_is_refused(
-    forms_spec: Any, content_type: str, content: bytes | None
+    forms_spec: Any, content_type: str, content: bytes | tuple[bytes, bytes] | None
 ) -> None:
+    # content: the bytes ({b}: the boundary), or (old, new) replaced once in the encoded body.
     body, headers = _encoded([IMAGE, NAME])
-    boundary = headers["Content-Type"].split("boundary=", 1)[1]
+    boundary = headers["Content-Type"].split("boundary=", 1)[1].encode()
     if content is None:
         content = body
-    content = content.replace(b"{b}", boundary.encode()).replace(b"{body}", body)
-    headers = {"Content-Type": content_type.replace("{b}", boundary)}
+    elif isinstance(content, tuple):
+        old, new = (part.replace(b"{b}", boundary) for part in content)
+        assert old in body
+        content = body.replace(old, new, 1)
+    content = content.replace(b"{body}", body).replace(b"{b}", boundary)
+    headers = {"Content-Type": content_type.replace("{b}", boundary.decode())}
     assert _sent_by_hand(forms_spec, "createUpload", content=content, headers=headers) == MALFORMED
 
 
@@ -393,4 +408,13 @@ def test_a_multipart_stream_is_refused_before_sending(forms_spec: Any) -> None:
     content, headers = _encoded([IMAGE, NAME])
     assert _sent_by_hand(forms_spec, "createUpload", content=iter([content]), headers=headers) == (
         "body: must be multipart bytes (content=) or files= (and data=), not a stream"
+    )
+
+
+def test_a_multipart_body_with_two_content_types_is_refused(forms_spec: Any) -> None:
+    content, headers = _encoded([IMAGE, NAME])
+    other = "multipart/form-data; boundary=x"
+    twice = [("Content-Type", headers["Content-Type"]), ("Content-Type", other)]
+    assert _sent_by_hand(forms_spec, "createUpload", content=content, headers=twice) == (
+        f"body: must have one Content-Type header (got {headers['Content-Type']}, {other})"
     )

@@ -9,18 +9,20 @@ reads (RFC 2046 5.1, RFC 7578):
 - the body starts with the first delimiter (no preamble) and ends with the close delimiter
   (an optional CRLF after it, nothing else), and no part holds ``CRLF--boundary`` (a
   delimiter with padding or an early close would split differently on other servers);
-- every part has a ``Content-Disposition: form-data`` header with a ``name``, within
-  ``MAX_HEADER_BYTES`` of UTF-8 headers, and there are at most ``MAX_PARTS`` parts.
+- every part has one ``Content-Disposition: form-data`` header with a ``name``, within
+  ``MAX_HEADER_BYTES`` of UTF-8 headers, and there are at most ``MAX_PARTS`` parts;
+- no header (the body's ``Content-Type``, a part's) is given twice, nor any of its parameters
+  (two ``boundary``, two ``name``, ``name`` and ``name*``): servers differ on which they read.
 
 Anything else is refused before sending. The part headers are parsed by the standard
-library's ``email`` parser (RFC 2231 parameters, quoting).
+library's ``email`` parser (RFC 2231 parameters, quoting), with its default policy, which keeps
+every parameter as written.
 """
 
 from __future__ import annotations
 
 import email.message
 import email.parser
-import email.policy
 import email.utils
 import re
 from dataclasses import dataclass
@@ -44,11 +46,20 @@ class MultipartPart:
     data: bytes
 
 
+def _unambiguous(headers: email.message.Message, name: str) -> bool:
+    """The header is given at most once, and none of its parameters twice (``name`` and
+    ``name*`` count as one): servers differ on which of two they read."""
+    if len(headers.get_all(name) or []) > 1:
+        return False
+    keys = [key.lower().rstrip("*") for key, _ in headers.get_params(header=name) or []][1:]
+    return len(keys) == len(set(keys))
+
+
 def _boundary(content_type: str) -> bytes:
     header = email.message.Message()
     header["Content-Type"] = content_type
     boundary = header.get_boundary()
-    if boundary is None or not _BOUNDARY.fullmatch(boundary):
+    if boundary is None or not _BOUNDARY.fullmatch(boundary) or not _unambiguous(header, "content-type"):
         raise Invalid("body", _MALFORMED)
     return boundary.encode("ascii")
 
@@ -78,9 +89,12 @@ def _part(raw: bytes) -> MultipartPart:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
         raise Invalid("body", _MALFORMED) from None
-    headers = email.parser.HeaderParser(policy=email.policy.HTTP).parsestr(text + "\r\n\r\n")
+    # compat32 (the default policy) keeps every parameter as written: duplicates stay visible.
+    headers = email.parser.HeaderParser().parsestr(text + "\r\n\r\n")
     name = headers.get_param("name", header="content-disposition")
     if headers.defects or headers.get_content_disposition() != "form-data" or not name:
+        raise Invalid("body", _MALFORMED)
+    if not _unambiguous(headers, "content-disposition") or not _unambiguous(headers, "content-type"):
         raise Invalid("body", _MALFORMED)
     content_type = headers.get("content-type")
     return MultipartPart(

@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -32,7 +32,7 @@ import httpx
 
 from .._core.errors import ConfigurationError
 from .prose_rules import RulePath, documented_problem, rule_paths
-from .schema import Invalid, PathPart, Validator, compile_validator, first_problem, integers_as_int
+from .schema import Invalid, Validator, compile_validator, first_problem, integers_as_int
 from .wire import (
     FORM_BODY_EXTENSION,
     JSON_BODY_EXTENSION,
@@ -99,14 +99,9 @@ class Operation:
     def _validator(self, key: str) -> Validator:
         found = self._validators.get(key)
         if found is None:
-            found = self._validators[key] = self.spec.compile(
-                request_schema(self, key), response=key.isdigit()
-            )
+            schema = request_schema(self, key)
+            found = self._validators[key] = self.spec.compile(schema, response=key.isdigit())
         return found
-
-    def _field(self, parts: list[PathPart]) -> str:
-        """The caller's name for an instance path of the request validators."""
-        return field_name(self.parameters, parts)
 
     # -- requests -----------------------------------------------------------------------------
 
@@ -150,13 +145,14 @@ class Operation:
             media_type = form_media_type(self, request)
             key = "rest" if media_type is None else f"rest {media_type}"
             instance = request_instance(self, request)
+            named = partial(field_name, self.parameters)  # the caller's name for an instance path
             try:
-                problem = first_problem(self._validator(key), instance, "", self._field)
+                problem = first_problem(self._validator(key), instance, "", named)
             except ValueError:
                 # jsonschema-rs takes JSON types only (no str subclasses such as numpy.str_,
                 # no int keys): check the JSON httpx actually serialised instead.
                 instance = request_instance(self, request, from_bytes=True)
-                problem = first_problem(self._validator(key), instance, "", self._field)
+                problem = first_problem(self._validator(key), instance, "", named)
             if problem is None and media_type is None and "body" in instance:
                 problem = documented_problem(instance["body"], self._body_rule_paths())
         except Invalid as invalid:

@@ -354,6 +354,8 @@ def _fields_encoded_by_hand(request: httpx.Request) -> list[tuple[str, FormValue
     """The fields of a form encoded by hand (``content=`` bytes), read as the server parses
     them: urlencoded, or multipart split strictly at its declared boundary (multipart.py)."""
     content_type = request.headers.get("content-type", "")
+    if len(request.headers.get_list("content-type")) > 1:
+        raise Invalid("body", "must have one Content-Type header", content_type)
     if not content_type.lower().startswith(_URLENCODED):
         try:
             content = request.content
