@@ -272,7 +272,7 @@ def test_a_missing_required_part_is_refused(forms_spec: Any) -> None:
 
 
 def test_a_form_encoded_by_hand_is_read_as_the_server_reads_it(forms_spec: Any) -> None:
-    # A urlencoded form encoded by hand is read as the server parses it; multipart is not.
+    # A urlencoded form encoded by hand is read as the server parses it (multipart: below).
     urlencoded = {"Content-Type": "application/x-www-form-urlencoded"}
     feedback = "createProductPhotoJobFeedback"
     assert _sent_by_hand(forms_spec, feedback, content=b"rating=5&comment=ok", headers=urlencoded) is None
