@@ -45,7 +45,15 @@ from typing import Any
 
 from tools.media_types import first_media_type_is_bytes
 
-__all__ = ["FORMAT", "ContractError", "GeneratedNames", "compile_contract", "dumps", "generated_names"]
+__all__ = [
+    "FORMAT",
+    "ContractError",
+    "GeneratedNames",
+    "bounded_by_format",
+    "compile_contract",
+    "dumps",
+    "generated_names",
+]
 
 # 2: every operation has its generated module name, every parameter the generator's argument.
 FORMAT = "aigenstudio-contract/2"
@@ -150,13 +158,34 @@ def _schema(node: Any, *, for_response: bool) -> Any:
             out[key] = _schema(value, for_response=for_response)
     if out.pop("nullable", False) is True and isinstance(out.get("type"), str):
         out["type"] = [out["type"], "null"]  # OpenAPI 3.0's nullable is 3.1's type list
-    return out
+    return out if for_response else bounded_by_format(out)
+
+
+# An integer format's range, as a request may carry it. int64 stops at the integers a JSON
+# number holds exactly (RFC 8259 6, I-JSON RFC 7493 2.2): past 2**53 - 1 a server parsing
+# doubles reads another number (another id), and Prism, the reference validator, bounds
+# int64 there too. Responses are not bounded: a server may answer with any int64.
+_FORMAT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**53 - 1), 2**53 - 1)}
+
+
+def bounded_by_format(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with its integer ``format``'s range as ``minimum``/``maximum`` (the tighter
+    of the spec's own bound and the format's is kept)."""
+    kind = schema.get("type")
+    span = _FORMAT_RANGES.get(str(schema.get("format")))
+    if span is None or "integer" not in (kind if isinstance(kind, list) else [kind]):
+        return schema
+    low, high = span
+    minimum, maximum = schema.get("minimum"), schema.get("maximum")
+    schema["minimum"] = low if not isinstance(minimum, int | float) else max(minimum, low)
+    schema["maximum"] = high if not isinstance(maximum, int | float) else min(maximum, high)
+    return schema
 
 
 def _json_schema(document: Mapping[str, Any], holder: Any, *, for_response: bool) -> Any:
     content = (_deref(document, holder) or {}).get("content") or {}
     for media_type, media in sorted(content.items()):
-        if media_type == "application/json" or media_type.endswith("+json"):
+        if _is_json(media_type):
             schema = (media or {}).get("schema")
             return None if schema is None else _schema(schema, for_response=for_response)
     return None
@@ -250,6 +279,20 @@ def _form_bodies(document: Mapping[str, Any], request_body: Mapping[str, Any]) -
     return forms
 
 
+def _raw_media_types(request_body: Mapping[str, Any]) -> list[str]:
+    """The media types of a body sent as it is (an image, a PDF, text): neither JSON nor a form.
+    The client checks only that such a body is present and sent as one of them."""
+    return sorted(
+        media_type.split(";", 1)[0].strip().lower()
+        for media_type in request_body.get("content") or {}
+        if media_type not in _FORMS and not _is_json(media_type)
+    )
+
+
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
 def _argument(names: GeneratedNames, location: str, name: str) -> str:
     argument = names.arguments.get((location, name))
     if argument is None:
@@ -310,10 +353,13 @@ def _operation(
         request_body = _deref(document, raw["requestBody"])
         schema = _json_schema(document, request_body, for_response=False)
         forms = _form_bodies(document, request_body)
-        if schema is not None or forms:
+        raw_types = _raw_media_types(request_body)
+        if schema is not None or forms or raw_types:
             body = {"required": bool(request_body.get("required")), "schema": schema}
             if forms:
                 body["forms"] = forms
+            if raw_types:
+                body["media_types"] = raw_types
     operation_id = str(raw.get("operationId") or f"{method.upper()} {template}")
     return operation_id, {
         # The generated endpoint module's name: generated calls name their operation by it.

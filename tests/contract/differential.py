@@ -566,14 +566,22 @@ def _not_a_multiple(schema: dict[str, Any]) -> list[int]:
     return [first_multiple(schema, schema.get("minimum", 0)) + 1] if step > 1 else []
 
 
+# The largest integer of a format as Prism reads it (@stoplight/http-spec's format keyword:
+# int64 is bounded by JavaScript's safe integers).
+_FORMAT_MAXIMUM = {"int32": 2**31 - 1, "int64": 2**53 - 1}
+
+
 def integer_values(schema: dict[str, Any]) -> list[tuple[str, str]]:
-    """Boundary and near-miss wire strings for an integer parameter."""
+    """Boundary and near-miss wire strings for an integer parameter (and its format's edge)."""
     values: list[tuple[str, str]] = []
     low, high = schema.get("minimum"), schema.get("maximum")
     numbers: set[int] = set()
     for bound in (low, high):
         if bound is not None:
             numbers |= {bound - 1, bound, bound + 1}
+    edge = _FORMAT_MAXIMUM.get(str(schema.get("format")))
+    if edge is not None and (high is None or high > edge):
+        numbers |= {edge, edge + 1}
     if "default" in schema:
         numbers.add(schema["default"])
     numbers |= set(_not_a_multiple(schema))
@@ -1359,6 +1367,10 @@ def _uri_not_rfc3986(case: Case) -> list[str]:
     return [name for name, value in _strings(case) if _BARE_IPV6_AUTHORITY.match(value)]
 
 
+def _empty_query_value(case: Case) -> list[str]:
+    return [name for name, value in case.params if value == ""]
+
+
 @dataclass(frozen=True)
 class Allowed:
     name: str
@@ -1399,6 +1411,13 @@ ALLOWLIST = (
         "a URI with an unbracketed IPv6 host (https://2001:db8::1/x): Prism's uri format takes it, "
         "RFC 3986 3.2.2 requires brackets, so the client refuses it",
         _uri_not_rfc3986,
+    ),
+    Allowed(
+        "empty-query-value",
+        "a query key given an empty value (?sku=): the OpenAPI spec reads one empty value, which "
+        "the client checks (minLength: 1 refuses it); Prism drops a falsy value and reads no key "
+        "(overrides/aigenstudio/_contract/wire.py, tests/contract/test_query_arrays_prism.py)",
+        _empty_query_value,
     ),
 )
 _HEADER_ENTRY = ALLOWLIST[1]

@@ -188,6 +188,28 @@ def test_allowlist_excuses_only_a_refusal_of_the_input_it_names() -> None:
     assert outcome.sync_async_differ
 
 
+def test_an_empty_query_value_excuses_only_the_refusal_of_that_key() -> None:
+    # ?sku= is one empty SKU for the spec (minLength: 1 refuses it); Prism drops a falsy value.
+    listing = Operation(
+        "listThings",
+        "GET",
+        "/things",
+        (
+            Param("sku", "query", False, {"type": "array", "items": {"type": "string", "minLength": 1}}),
+            Param("limit", "query", False, {"type": "integer", "minimum": 1}),
+        ),
+        None,
+        False,
+    )
+    empty = build_case(listing, {"sku": [""], "limit": "0"}, ABSENT, None, "test", "boundary")
+    accepted = Verdict("accept", "200", 200)
+    assert (
+        classify(empty, Verdict("refused", "sku[0]", field="sku[0]"), accepted) == "allowed:empty-query-value"
+    )
+    assert classify(empty, Verdict("refused", "limit", field="limit"), accepted) == "false-reject"
+    assert classify(empty, Verdict("sent", status=422), Verdict("reject", "422", 422)) == "false-accept"
+
+
 def test_prism_verdicts() -> None:
     problem = {"validation": [{"location": ["query", "limit"], "message": "must be >= 1"}]}
     answers = {
@@ -340,3 +362,10 @@ def test_a_raw_body_is_sent_as_bytes_of_its_media_type_or_left_out() -> None:
     assert (sent.headers["content-type"], sent.content) == ("image/png", b"kkkkkkkkkkkk")
     assert _sent(cases["no body"]).content == b""
     assert {label for label in cases if "body" in label} == {"no body"}  # no JSON near misses
+
+
+def test_an_integer_format_adds_its_edge_and_the_first_value_past_it() -> None:
+    int64 = integer_values({"type": "integer", "format": "int64", "minimum": 1})
+    assert {(str(2**53 - 1), str(2**53 - 1)), (str(2**53), str(2**53))} <= set(int64)
+    assert str(2**31) in dict(integer_values({"type": "integer", "format": "int32"}))
+    assert str(2**53) not in dict(integer_values({"type": "integer", "format": "int64", "maximum": 100}))

@@ -272,7 +272,7 @@ def test_a_missing_required_part_is_refused(forms_spec: Any) -> None:
 
 
 def test_a_form_encoded_by_hand_is_read_as_the_server_reads_it(forms_spec: Any) -> None:
-    # A urlencoded form encoded by hand is read as the server parses it; multipart is not.
+    # A urlencoded form encoded by hand is read as the server parses it (multipart: below).
     urlencoded = {"Content-Type": "application/x-www-form-urlencoded"}
     feedback = "createProductPhotoJobFeedback"
     assert _sent_by_hand(forms_spec, feedback, content=b"rating=5&comment=ok", headers=urlencoded) is None
@@ -280,14 +280,141 @@ def test_a_form_encoded_by_hand_is_read_as_the_server_reads_it(forms_spec: Any) 
         _sent_by_hand(forms_spec, feedback, content=b"rating=9", headers=urlencoded)
         == "body.rating: at most 5 (got 9)"
     )
-    multipart = {"Content-Type": "multipart/form-data; boundary=x"}
-    assert _sent_by_hand(forms_spec, "createUpload", content=b"--x--\r\n", headers=multipart) == (
-        "body: must be multipart data given as files= (and data=), not encoded by hand"
-    )
     assert _sent_by_hand(forms_spec, "createProductPhotoJobFeedback", data={"rating": ["5", "1"]}) == (
         "body.rating: must be given once (the form repeats it)"
     )
     # A JSON body where the spec takes only a form: the server would find no form in it.
     assert _sent_by_hand(forms_spec, "createProductPhotoJobFeedback", json={"rating": 5}) == (
         "body: must be sent as application/x-www-form-urlencoded (got application/json)"
+    )
+
+
+IMAGE = ("image", ("a.png", b"\x89PNG\r\n--not-the-boundary\r\n", "image/png"))
+NAME = ("filename", (None, "caf\u00e9 \U0001f600.png".encode(), "text/plain"))
+
+
+def _encoded(files: list[Any]) -> tuple[bytes, dict[str, str]]:
+    """A multipart body as httpx encodes ``files=``: its bytes and its Content-Type."""
+    request = httpx.Request("POST", "https://api.example.test/v1/uploads", files=files)
+    return request.read(), {"Content-Type": request.headers["Content-Type"]}
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        [IMAGE, NAME],
+        [NAME],
+        [IMAGE],
+        [("image", ("a.gif", b"GIF89a", "image/gif")), NAME],
+        [IMAGE, NAME, ("rotation", (None, b"45", "text/plain"))],
+        [IMAGE, NAME, ("rotation", (None, b"90", "text/plain")), ("rotation", (None, b"180", "text/plain"))],
+        [IMAGE, ("filename", (None, b"", "text/plain"))],
+        [("image", (None, b"xx", "text/plain")), NAME],
+    ],
+    ids=[
+        "valid",
+        "no image",
+        "no filename",
+        "gif",
+        "rotation 45",
+        "rotation twice",
+        "empty name",
+        "text image",
+    ],
+)
+def test_a_multipart_body_encoded_by_hand_is_judged_as_its_files(forms_spec: Any, files: list[Any]) -> None:
+    # The bytes are read as the server reads them: the same verdict as the same parts given as files=.
+    content, headers = _encoded(files)
+    assert _sent_by_hand(forms_spec, "createUpload", content=content, headers=headers) == _sent_by_hand(
+        forms_spec, "createUpload", files=files
+    )
+
+
+def test_a_valid_multipart_body_encoded_by_hand_goes_out(forms_spec: Any) -> None:
+    content, headers = _encoded([IMAGE, NAME])
+    assert _sent_by_hand(forms_spec, "createUpload", content=content, headers=headers) is None
+    gif, headers = _encoded([("image", ("a.gif", b"GIF89a", "image/gif")), NAME])
+    assert _sent_by_hand(forms_spec, "createUpload", content=gif, headers=headers) == (
+        "body.image: must be sent as image/png or image/jpeg or image/webp (got image/gif)"
+    )
+
+
+MALFORMED = "body: must be multipart/form-data framed by its declared boundary"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "content"),
+    [
+        ("multipart/form-data", None),  # no boundary
+        ("multipart/form-data; boundary=" + "b" * 71, None),  # RFC 2046: at most 70 characters
+        ("multipart/form-data; boundary=a\x7fb", None),  # not a boundary character
+        ("multipart/form-data; boundary=other", None),  # a boundary the body does not use
+        ("multipart/form-data; boundary={b}", b"--{b}\r\nContent-Disposition: form-data; name=x\r\n\r\n1"),
+        ("multipart/form-data; boundary={b}", b"preamble\r\n{body}"),  # bytes before the first part
+        ("multipart/form-data; boundary={b}", b"--{b}\r\nContent-Type: text/plain\r\n\r\n1\r\n--{b}--\r\n"),
+        (
+            "multipart/form-data; boundary={b}",
+            b"--{b}\r\nContent-Disposition: form-data\r\n\r\n1\r\n--{b}--\r\n",
+        ),
+        ("multipart/form-data; boundary={b}; boundary=other", None),  # which would a server take?
+        ("multipart/form-data; boundary={b}", (b'"filename"', b'"filename"; name="x"')),
+        ("multipart/form-data; boundary={b}", (b'"filename"', b"\"filename\"; name*=UTF-8''x")),
+        ("multipart/form-data; boundary={b}", (b"Content-Disp", b"Content-Disposition: x\r\nContent-Disp")),
+        ("multipart/form-data; boundary={b}", (b"\r\n--{b}--", b"\r\n--{b} \r\n--{b}--")),
+    ],
+    ids=[
+        "no boundary",
+        "boundary too long",
+        "boundary control",
+        "another boundary",
+        "unclosed",
+        "preamble",
+        "no disposition",
+        "no name",
+        "two boundaries",
+        "two names",
+        "name and name*",
+        "two dispositions",
+        "padded delimiter",
+    ],
+)
+def test_a_multipart_body_encoded_by_hand_that_is_not_framed_as_declared_is_refused(
+    forms_spec: Any, content_type: str, content: bytes | tuple[bytes, bytes] | None
+) -> None:
+    # content: the bytes ({b}: the boundary), or (old, new) replaced once in the encoded body.
+    body, headers = _encoded([IMAGE, NAME])
+    boundary = headers["Content-Type"].split("boundary=", 1)[1].encode()
+    if content is None:
+        content = body
+    elif isinstance(content, tuple):
+        old, new = (part.replace(b"{b}", boundary) for part in content)
+        assert old in body
+        content = body.replace(old, new, 1)
+    content = content.replace(b"{body}", body).replace(b"{b}", boundary)
+    headers = {"Content-Type": content_type.replace("{b}", boundary.decode())}
+    assert _sent_by_hand(forms_spec, "createUpload", content=content, headers=headers) == MALFORMED
+
+
+def test_a_multipart_body_encoded_by_hand_with_too_many_parts_is_refused(forms_spec: Any) -> None:
+    from aigenstudio._contract.multipart import MAX_PARTS
+
+    content, headers = _encoded([IMAGE, NAME] + [("note", (None, b"x", "text/plain"))] * MAX_PARTS)
+    assert _sent_by_hand(forms_spec, "createUpload", content=content, headers=headers) == (
+        f"body: must have at most {MAX_PARTS} parts"
+    )
+
+
+def test_a_multipart_stream_is_refused_before_sending(forms_spec: Any) -> None:
+    content, headers = _encoded([IMAGE, NAME])
+    assert _sent_by_hand(forms_spec, "createUpload", content=iter([content]), headers=headers) == (
+        "body: must be multipart bytes (content=) or files= (and data=), not a stream"
+    )
+
+
+def test_a_multipart_body_with_two_content_types_is_refused(forms_spec: Any) -> None:
+    content, headers = _encoded([IMAGE, NAME])
+    other = "multipart/form-data; boundary=x"
+    twice = [("Content-Type", headers["Content-Type"]), ("Content-Type", other)]
+    assert _sent_by_hand(forms_spec, "createUpload", content=content, headers=twice) == (
+        f"body: must have one Content-Type header (got {headers['Content-Type']}, {other})"
     )

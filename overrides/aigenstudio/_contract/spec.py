@@ -10,8 +10,8 @@ The contract is compiled from the vendored spec by ``make generate`` and ships i
 generated package as ``aigenstudio_client/contract.json``; it is read on first use (never at
 import time, never YAML). Each operation checks a request on its wire form -- the path
 values, query string, headers and cookies as the server receives them, and the JSON or form
-body -- with jsonschema-rs validators compiled once per operation, and checks 2xx bodies the
-same way.
+body, or a raw body (an image: present, in a media type the spec lists) -- with jsonschema-rs
+validators compiled once per operation, and checks 2xx bodies the same way.
 
 The wire form (coercion of parameter strings, query arrays, the JSON and form bodies) is
 ``wire.py``; the rules the API documents in prose are ``prose_rules.py``.
@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -32,7 +32,7 @@ import httpx
 
 from .._core.errors import ConfigurationError
 from .prose_rules import RulePath, documented_problem, rule_paths
-from .schema import Invalid, PathPart, Validator, compile_validator, first_problem, integers_as_int
+from .schema import Invalid, Validator, compile_validator, first_problem, integers_as_int
 from .wire import (
     FORM_BODY_EXTENSION,
     JSON_BODY_EXTENSION,
@@ -78,6 +78,7 @@ class Operation:
     response_schemas: dict[int, Mapping[str, Any] | None]
     status_classes: frozenset[int]
     forms: dict[str, FormBody]  # form bodies by media type
+    raw_media_types: tuple[str, ...]  # media types of a body sent as it is (an image, a PDF)
     spec: Spec = field(repr=False)
     path_names: tuple[str, ...] = ()
     path_parameters: tuple[Parameter, ...] = ()  # in the template's order
@@ -98,14 +99,9 @@ class Operation:
     def _validator(self, key: str) -> Validator:
         found = self._validators.get(key)
         if found is None:
-            found = self._validators[key] = self.spec.compile(
-                request_schema(self, key), response=key.isdigit()
-            )
+            schema = request_schema(self, key)
+            found = self._validators[key] = self.spec.compile(schema, response=key.isdigit())
         return found
-
-    def _field(self, parts: list[PathPart]) -> str:
-        """The caller's name for an instance path of the request validators."""
-        return field_name(self.parameters, parts)
 
     # -- requests -----------------------------------------------------------------------------
 
@@ -149,13 +145,14 @@ class Operation:
             media_type = form_media_type(self, request)
             key = "rest" if media_type is None else f"rest {media_type}"
             instance = request_instance(self, request)
+            named = partial(field_name, self.parameters)  # the caller's name for an instance path
             try:
-                problem = first_problem(self._validator(key), instance, "", self._field)
+                problem = first_problem(self._validator(key), instance, "", named)
             except ValueError:
                 # jsonschema-rs takes JSON types only (no str subclasses such as numpy.str_,
                 # no int keys): check the JSON httpx actually serialised instead.
                 instance = request_instance(self, request, from_bytes=True)
-                problem = first_problem(self._validator(key), instance, "", self._field)
+                problem = first_problem(self._validator(key), instance, "", named)
             if problem is None and media_type is None and "body" in instance:
                 problem = documented_problem(instance["body"], self._body_rule_paths())
         except Invalid as invalid:
@@ -300,6 +297,7 @@ def build_spec(contract: Mapping[str, Any]) -> Spec:
             forms={
                 media: _form(spec, form) for media, form in ((raw["body"] or {}).get("forms") or {}).items()
             },
+            raw_media_types=tuple((raw["body"] or {}).get("media_types") or ()),
             spec=spec,
             path_names=path_names,
             path_parameters=tuple(sorted((p for p in params if p.position >= 0), key=lambda p: p.position)),

@@ -27,11 +27,13 @@ from urllib.parse import parse_qsl
 import httpx
 
 from .._core.safe_json import MAX_JSON_DEPTH, JSONTooDeep, loads_bounded
+from .multipart import MultipartPart, multipart_parts
 from .schema import Invalid, PathPart, render_path
 
 __all__ = [
     "FORM_BODY_EXTENSION",
     "JSON_BODY_EXTENSION",
+    "RAW_BODY",
     "FilePart",
     "FormBody",
     "Parameter",
@@ -39,6 +41,7 @@ __all__ = [
     "field_name",
     "form_fields",
     "form_media_type",
+    "has_content",
     "json_body",
     "object_of",
     "request_cookies",
@@ -143,6 +146,7 @@ class WireForm(Protocol):
     body_schema: Mapping[str, Any] | None
     body_required: bool
     forms: dict[str, FormBody]
+    raw_media_types: tuple[str, ...]  # a body sent as it is (an image): present, of one of these
     has_query: bool
     response_schemas: dict[int, Mapping[str, Any] | None]
 
@@ -158,7 +162,9 @@ def request_schema(operation: WireForm, key: str) -> Mapping[str, Any]:
             for loc in ("query", "header", "cookie")
         }
         media_type = key[len("rest ") :]
-        if media_type:
+        if media_type == RAW_BODY:
+            props["body"] = {}  # bytes as they are: present is all that is checked
+        elif media_type:
             props["body"] = operation.forms[media_type].schema
         elif operation.body_schema is not None:
             props["body"] = operation.body_schema
@@ -216,11 +222,16 @@ def request_instance(
         if raw is not None:
             instance[param.location][param.name] = wire_value(raw, param.schema_type)
     media_type = form_media_type(operation, request)
-    if media_type is not None:
+    if media_type == RAW_BODY:
+        if has_content(request):
+            instance["body"] = ""
+    elif media_type is not None:
         instance["body"] = form_body(operation.forms[media_type], request)
-    elif operation.forms and operation.body_schema is None and "content-type" in request.headers:
-        media_types = " or ".join(sorted(operation.forms))
-        raise Invalid("body", f"must be sent as {media_types}", request.headers["content-type"])
+    elif operation.body_schema is None and (operation.forms or operation.raw_media_types):
+        if "content-type" in request.headers or has_content(request):
+            media_types = " or ".join(sorted([*operation.forms, *operation.raw_media_types]))
+            got = request.headers.get("content-type", "no Content-Type")
+            raise Invalid("body", f"must be sent as {media_types}", got)
     elif operation.body_schema is not None:
         body = json_body(request, from_bytes=from_bytes)
         if body is not _ABSENT:
@@ -285,19 +296,38 @@ def form_fields(data: Any, files: Any) -> list[tuple[str, FormValue]]:
     return fields
 
 
+# What ``form_media_type`` answers for a body sent as it is, in a media type the spec lists.
+RAW_BODY = "raw"
+
+
 def form_media_type(operation: WireForm, request: httpx.Request) -> str | None:
-    """The form media type of the spec ``request`` is sent as, or None (JSON, or no form)."""
-    if not operation.forms:
+    """The form media type of the spec ``request`` is sent as, ``RAW_BODY`` for one of the
+    spec's raw media types (an image), or None (JSON, or neither)."""
+    if not operation.forms and not operation.raw_media_types:
         return None
-    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    return media_type if media_type in operation.forms else None
+    media_type: str = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type in operation.forms:
+        return media_type
+    if media_type and any(_media_matches(media_type, one) for one in operation.raw_media_types):
+        return RAW_BODY
+    return None
+
+
+def has_content(request: httpx.Request) -> bool:
+    """Whether ``request`` carries a body of at least one byte: its bytes, or for a stream (a
+    file) its ``Content-Length``; a stream of unknown length (chunked) is taken as present."""
+    try:
+        return bool(request.content)
+    except httpx.RequestNotRead:
+        length = request.headers.get("content-length")
+        return length is None or not length.strip().isdigit() or int(length) > 0
 
 
 def form_body(form: FormBody, request: httpx.Request) -> dict[str, Any]:
     """The fields of a form body by name, coerced to their types (an array: every value)."""
     fields = request.extensions.get(FORM_BODY_EXTENSION)
     if fields is None:
-        fields = _urlencoded_fields(request)
+        fields = _fields_encoded_by_hand(request)
     values: dict[str, list[FormValue]] = {}
     for name, value in fields:
         values.setdefault(name, []).append(value)
@@ -320,16 +350,35 @@ def form_body(form: FormBody, request: httpx.Request) -> dict[str, Any]:
     return body
 
 
-def _urlencoded_fields(request: httpx.Request) -> list[tuple[str, FormValue]]:
-    """The fields of a form encoded by hand (``content=``): urlencoded is read as the server
-    parses it; a multipart stream is not parsed back (give its parts as ``files=``)."""
-    if not request.headers.get("content-type", "").lower().startswith(_URLENCODED):
-        raise Invalid("body", "must be multipart data given as files= (and data=), not encoded by hand")
+def _fields_encoded_by_hand(request: httpx.Request) -> list[tuple[str, FormValue]]:
+    """The fields of a form encoded by hand (``content=`` bytes), read as the server parses
+    them: urlencoded, or multipart split strictly at its declared boundary (multipart.py)."""
+    content_type = request.headers.get("content-type", "")
+    if len(request.headers.get_list("content-type")) > 1:
+        raise Invalid("body", "must have one Content-Type header", content_type)
+    if not content_type.lower().startswith(_URLENCODED):
+        try:
+            content = request.content
+        except httpx.RequestNotRead:
+            raise Invalid(
+                "body", "must be multipart bytes (content=) or files= (and data=), not a stream"
+            ) from None
+        return [
+            (part.name, _file_part((part.filename, part.data, _part_type(part))))
+            for part in multipart_parts(content_type, content)
+        ]
     try:
         text = request.content.decode("ascii")
     except (httpx.RequestNotRead, UnicodeDecodeError):
         raise Invalid("body", "must be urlencoded ASCII given as data (data= or content= bytes)") from None
     return [(name, value) for name, value in parse_qsl(text, keep_blank_values=True)]
+
+
+def _part_type(part: MultipartPart) -> str | None:
+    """A part's content type as the server reads it: a file without one is text/plain (RFC 7578 4.4)."""
+    if part.content_type is None and part.filename is not None:
+        return "text/plain"
+    return part.content_type
 
 
 _URLENCODED = "application/x-www-form-urlencoded"
