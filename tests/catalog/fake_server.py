@@ -165,7 +165,7 @@ class _Handler(BaseHTTPRequestHandler):
             key = f"{api_key}\n{key}"
         if state.hold_after_creates is not None and state.creates >= state.hold_after_creates:
             state.holding.set()
-            state.release.wait(60)  # a slow create: the test stops the client meanwhile
+            state.release.wait(300)  # a slow create: the test stops the client meanwhile
         with state.lock:
             if key in state.by_key:
                 job = state.jobs[state.by_key[key]]

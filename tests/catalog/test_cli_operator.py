@@ -119,9 +119,9 @@ def stop_after_items(
         # The next create is held by the server: the run waits on it, with nothing more to say.
         assert server.state.holding.wait(60)
         process.send_signal(signum)
-        events.extend(json.loads(line) for line in process.stdout)
-        code = process.wait(timeout=60)
-        return code, events, process.stderr.read()
+        rest, err = process.communicate(timeout=60)  # a stop that waits on the held call fails here
+        events.extend(json.loads(line) for line in rest.splitlines())
+        return process.returncode, events, err
     finally:
         held = server.state.hold_after_creates or 0
         server.state.hold_after_creates = None
@@ -398,3 +398,19 @@ def test_on_a_terminal_the_run_draws_progress_and_prints_the_summary(
     text = output.decode()
     assert "25/25" in text  # the bar (or the plain line without tqdm) reached the end
     assert "25 completed, 0 failed, 0 invalid, 0 already done" in text
+
+
+def test_sigterm_with_two_keys_in_flight_stops_at_once_and_resumes(
+    server: FakeServer, tmp_path: Path
+) -> None:
+    catalog = write_jsonl(tmp_path / "c.jsonl", rows(range(100)))
+    keys = f"{API_KEY},{OTHER_KEY}"
+    code, _, err = stop_after_items(server, run_args(catalog), 40, signal.SIGTERM, AIGENSTUDIO_API_KEYS=keys)
+    assert code == EXIT_CODES["terminated"], err
+    assert leftovers(tmp_path) == []
+    server.state.release.clear()
+    server.state.holding.clear()
+    done = aigenstudio(server, *run_args(catalog), AIGENSTUDIO_API_KEYS=keys)
+    assert done.returncode == 0, done.stderr
+    assert "40 already done" in done.stdout
+    assert max(server.state.charges.values()) == 1
