@@ -54,7 +54,7 @@ from .journal import (
     read_status,
     same_file,
 )
-from .outcomes import CatalogSummary, ResultsFileError
+from .outcomes import CatalogSummary, ResultsFileError, aside_path
 from .planner import IMAGE_FIELDS, BodyTemplate, job_options
 from .process import CATALOG_WAIT_TIMEOUT, process_catalog
 from .progress import CatalogProgress, ProgressBar, ProgressLines
@@ -400,12 +400,14 @@ def _check_paths(args: argparse.Namespace) -> None:
         raise CatalogFileError(f"--journal {args.journal} is the catalog file; give the journal its own file")
     if args.results is None:
         return
-    for taken in (args.catalog, args.journal, *(args.journal + end for end in ("-wal", "-shm", ".lock"))):
-        if same_file(args.results, taken):
-            raise CatalogFileError(
-                f"--results {args.results} would overwrite {taken} (the catalog or the journal); "
-                "give the results their own file"
-            )
+    taken = (args.catalog, args.journal, *(args.journal + end for end in ("-wal", "-shm", ".lock")))
+    for written in (args.results, aside_path(args.results)):  # the results, and their file aside
+        for name in taken:
+            if same_file(written, name):
+                raise CatalogFileError(
+                    f"--results {args.results} would overwrite {name} (the catalog or the journal); "
+                    "give the results their own file"
+                )
 
 
 def _say(out: IO[str], *lines: str) -> None:

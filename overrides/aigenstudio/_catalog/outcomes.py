@@ -19,7 +19,15 @@ from typing import IO, Any, Literal
 
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 
-__all__ = ["CatalogSummary", "ItemOutcome", "ResultsFileError", "ResultsWriter", "Status", "utf8_text"]
+__all__ = [
+    "CatalogSummary",
+    "ItemOutcome",
+    "ResultsFileError",
+    "ResultsWriter",
+    "Status",
+    "aside_path",
+    "utf8_text",
+]
 
 # completed / failed: the API's verdict (``earlier=True``: in an earlier run, read from the
 # journal; neither is re-sent). invalid: the row was refused before sending (only with
@@ -151,7 +159,7 @@ class ResultsWriter:
         self.path = os.fspath(path)
         self._jsonl = not self.path.lower().endswith(".csv")
         self._earlier = _read_results(self.path, self._jsonl)  # refused here if not ours
-        self._aside = self.path + ".partial"
+        self._aside = aside_path(self.path)
         self._file: IO[str] = open(self._aside, "w", encoding="utf-8", errors="backslashreplace", newline="")  # noqa: SIM115 (closed by close())
         self._csv = None if self._jsonl else csv.DictWriter(self._file, fieldnames=FIELDS)
         if self._csv is not None:
@@ -194,6 +202,11 @@ class ResultsWriter:
             self._csv.writerow({name: record.get(name) for name in FIELDS})
         else:
             self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def aside_path(results: str) -> str:
+    """Where a run writes its results before swapping them in (see ResultsWriter)."""
+    return results + ".partial"
 
 
 def _digest(record: dict[str, Any]) -> bytes:

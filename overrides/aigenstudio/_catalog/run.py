@@ -31,7 +31,7 @@ from .journal import (
     check_open_keys,
     same_file,
 )
-from .outcomes import CatalogSummary, ItemOutcome, ResultsWriter, utf8_text
+from .outcomes import CatalogSummary, ItemOutcome, ResultsWriter, aside_path, utf8_text
 from .planner import (
     EXTERNAL_ID,
     SOURCE_URL,
@@ -404,8 +404,11 @@ def _printable(text: str | None) -> str | None:
 
 
 def _check_results(results: str | os.PathLike[str] | None, journal: str) -> None:
-    if results is not None and same_file(os.fspath(results), journal):
-        raise RequestValidationError("results", "another file than the journal (it would be overwritten)")
+    if results is None:
+        return
+    for written in (os.fspath(results), aside_path(os.fspath(results))):
+        if same_file(written, journal):
+            raise RequestValidationError("results", "another file than the journal (it would be overwritten)")
 
 
 def _text(value: object) -> str | None:
