@@ -287,6 +287,8 @@ def test_dry_run_refuses_what_the_run_refuses(server: FakeServer, tmp_path: Path
     other_key = aigenstudio(server, *run_args(catalog, "--dry-run"), AIGENSTUDIO_API_KEY=OTHER_KEY)
     assert other_key.returncode == EXIT_CODES["journal"], other_key.stdout + other_key.stderr
     assert key_fingerprint(API_KEY) in other_key.stderr
+    assert "--api-key-file" in other_key.stderr
+    assert "aigenstudio key fingerprint" in other_key.stderr
     argv = [*run_args(catalog, "--dry-run"), "--preset", "studio"]
     other_settings = aigenstudio(server, *argv, AIGENSTUDIO_API_KEY=API_KEY)
     assert other_settings.returncode == EXIT_CODES["journal"], other_settings.stderr

@@ -340,7 +340,13 @@ def _guarded(args: argparse.Namespace, make_client: ClientFactory, out: IO[str])
             return _fail(out, f"error: {error}", "input")
         hint = "fix it (or pass --skip-invalid) and run the same command again; finished jobs are kept"
         return _fail(out, f"error: a row is invalid: {catalog.problem(error)}", "input", hint)
-    except (JournalBusyError, JournalMismatchError, JournalKeyMissingError) as error:
+    except JournalKeyMissingError as error:
+        hint = (
+            f"give that key with --api-key-file FILE, {KEYS_ENV}=key1,key2 or {API_KEY_ENV}; "
+            "`aigenstudio key fingerprint` prints a key's fingerprint (key on stdin)"
+        )
+        return _fail(out, f"error: {error}", "journal", hint)
+    except (JournalBusyError, JournalMismatchError) as error:
         return _fail(out, f"error: {error}", "journal")
     except (APIError, AigenStudioError) as error:
         return _fail(
