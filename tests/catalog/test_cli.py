@@ -202,3 +202,17 @@ def test_a_reexport_under_another_name_resumes_on_the_same_journal(
     assert code == 0
     assert "2 completed, 0 failed, 0 invalid, 30 already done" in out
     assert max(server.state.charges.values()) == 1
+
+
+def test_the_summary_lists_refused_rows_in_file_order(server: FakeServer, tmp_path: Path) -> None:
+    records = [*rows(range(3)), {"external_id": "late", "source_url": "not a url"}]
+    records += [
+        {"external_id": "early", "source_url": ""},
+        {"external_id": "sku-000", "source_url": "https://x.test/"},
+    ]
+    catalog = write_csv(tmp_path / "c.csv", records)
+    code, out = cli(server, "catalog", "run", str(catalog), "--operation", "marketplace_clean",
+                    "--skip-invalid", "--no-progress")  # fmt: skip
+    assert code == EXIT_CODES["failed_items"]
+    listed = [line.split(":")[0].strip() for line in out.splitlines() if line.startswith("  line")]
+    assert listed == ["line 5", "line 6", "line 7"]  # the URL's format is checked last, listed in place

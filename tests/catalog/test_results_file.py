@@ -115,3 +115,19 @@ def test_the_lock_file_is_gone_after_a_run_and_status_says_who_holds_the_journal
     assert "3 rows: 3 done (3 completed, 0 failed), 0 remaining" in out
     assert "a run holds the journal now" in out
     assert not (tmp_path / "c.csv.journal.lock").exists()
+
+
+def test_an_older_csv_s_true_false_is_rewritten_as_true_false(tmp_path: Path) -> None:
+    results = tmp_path / "r.csv"
+    first = ResultsWriter(results)
+    first.write(outcome("a", earlier=True))
+    first.close()
+    results.write_text(results.read_text().replace(",true", ",True"))  # as an older version wrote it
+    again = ResultsWriter(results)
+    again.write(outcome("b"))
+    again.close()
+    assert [line.rsplit(",", 1)[1] for line in results.read_text().splitlines()] == [
+        "earlier",
+        "false",
+        "true",
+    ]

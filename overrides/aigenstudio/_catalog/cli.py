@@ -80,6 +80,7 @@ PROGRESS_EVERY = 60.0  # seconds between two progress lines off a terminal
 # Called with no argument (the key from the environment) or with api_key= for each key given.
 ClientFactory = Callable[..., ApiClient]
 KEYS_ENV = "AIGENSTUDIO_API_KEYS"
+_MAX_LISTED = 20  # failed rows listed under the summary (all of them are in --results)
 _MAX_LINE = 4 * MAX_SERVER_TEXT  # a printed line holds a few server texts at most
 EXIT_HELP = """exit codes:
   0    every row is done (completed now or in an earlier run)
@@ -546,7 +547,8 @@ def _print_summary(out: IO[str], summary: CatalogSummary, catalog: CatalogFile) 
         f"{summary.invalid_count} invalid, {summary.skipped_count} already done; "
         f"{summary.jobs} jobs, {summary.credits_used} credits used",
     )
-    for outcome in summary.failed[:20]:
+    in_file_order = sorted(summary.failed, key=lambda o: (o.row is None, o.row or 0))
+    for outcome in in_file_order[:_MAX_LISTED]:
         line = catalog.line(outcome.row)
         where = f"line {line}" if line is not None else "row"
         _say(

@@ -198,8 +198,8 @@ class ResultsWriter:
             os.unlink(self._aside)
 
     def _write_record(self, record: dict[str, Any]) -> None:
-        if self._csv is not None:
-            self._csv.writerow({name: record.get(name) for name in FIELDS})
+        if self._csv is not None:  # as read (already inert); an older version's True/False as true/false
+            self._csv.writerow({name: _flag(record.get(name)) for name in FIELDS})
         else:
             self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
 
@@ -259,6 +259,10 @@ class ResultsFileError(ValueError):
             f"{path} exists and is not a results file (one outcome per line); it was left as it "
             "was: give the results another file name"
         )
+
+
+def _flag(value: Any) -> Any:
+    return value.lower() if value in ("True", "False") else value
 
 
 def _cell(value: Any) -> Any:
