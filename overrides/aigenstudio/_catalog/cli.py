@@ -1,11 +1,15 @@
-"""``aigenstudio catalog run|status``: a catalog file through the API from a terminal.
+"""``aigenstudio catalog run|status`` and ``aigenstudio key fingerprint``: a catalog file
+through the API from a terminal, a cron job or a container.
 
-The exit codes are listed in EXIT_HELP (shown by ``--help`` and in the README). The clients
-come from the caller (``__main__``): this layer never builds one itself. Several API keys
-(``--api-key`` repeated, or AIGENSTUDIO_API_KEYS) get one client each, so that up to
-``--max-active-jobs`` jobs run at once; the keys are never printed. Every line goes out
-through ``_say``: server and catalog text in it (error codes and messages, external ids,
-URLs, file names, the journal's namespace) has its control and bidi characters escaped.
+The exit codes are listed in EXIT_HELP (shown by ``--help`` and in the README); SIGTERM and
+SIGHUP stop a run as Ctrl-C does (129/130/143). The clients come from the caller
+(``__main__``): this layer never builds one itself. Several API keys (``--api-key``
+repeated, ``--api-key-file``, or AIGENSTUDIO_API_KEYS) get one client each, so that up to
+``--max-active-jobs`` jobs run at once; the keys are never printed. Progress goes to stderr
+(a bar on a terminal with tqdm, else a plain line every ``--progress-every`` seconds), or
+as ``--json`` events on stdout. Every line goes out through ``_say``: server and catalog
+text in it (error codes and messages, external ids, URLs, file names, the journal's
+namespace) has its control and bidi characters escaped.
 """
 
 from __future__ import annotations
