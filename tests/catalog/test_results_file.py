@@ -131,3 +131,29 @@ def test_an_older_csv_s_true_false_is_rewritten_as_true_false(tmp_path: Path) ->
         "false",
         "true",
     ]
+
+
+def test_a_lock_taken_on_a_lock_file_deleted_meanwhile_is_taken_again_on_the_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aigenstudio._catalog import journal as journal_module
+
+    path = str(tmp_path / "j.sqlite.lock")
+    real_hold = journal_module._hold
+    calls: list[int] = []
+
+    def hold_then_lose_the_file(lock: Any, where: str) -> None:
+        real_hold(lock, where)
+        calls.append(1)
+        if len(calls) == 1:  # the run that held it deleted the file as we took its lock
+            Path(where).unlink()
+
+    monkeypatch.setattr(journal_module, "_hold", hold_then_lose_the_file)
+    held = journal_module._take_lock(path)
+    try:
+        assert len(calls) == 2
+        assert Path(path).exists()
+        with pytest.raises(journal_module.JournalBusyError):
+            journal_module._take_lock(path)  # the file at the path is the one held: refused
+    finally:
+        held.close()

@@ -713,9 +713,10 @@ def _take_lock(path: str) -> sqlite3.Connection:
     """The run's exclusive lock on ``path``, on the file that is there once the lock is held
     (a run ending meanwhile deletes the file it locked: that lock would lock nothing)."""
     for _ in range(_LOCK_ATTEMPTS):
-        before = _identity(path)
-        lock = _lock_file(path)
-        if before is not None and _identity(path) == before:
+        lock = sqlite3.connect(path, isolation_level=None, timeout=0.0)  # opens (creates) the file
+        opened = _identity(path)
+        _hold(lock, path)
+        if opened is not None and _identity(path) == opened:
             return lock
         lock.close()  # the file was deleted or replaced under us: lock the one there now
     raise JournalBusyError(f"the journal's lock file {path} keeps being replaced; try again")
@@ -758,9 +759,8 @@ def journal_in_use(path: str) -> bool:
     return False
 
 
-def _lock_file(path: str) -> sqlite3.Connection:
-    """An exclusive SQLite lock on ``path`` (created if missing); JournalBusyError if held."""
-    lock = sqlite3.connect(path, isolation_level=None, timeout=0.0)
+def _hold(lock: sqlite3.Connection, path: str) -> None:
+    """Take the exclusive SQLite lock of ``lock`` (on ``path``); JournalBusyError if held."""
     try:
         lock.execute("CREATE TABLE IF NOT EXISTS holder (pid INTEGER)")
         lock.execute("BEGIN EXCLUSIVE")
@@ -774,7 +774,6 @@ def _lock_file(path: str) -> sqlite3.Connection:
         ) from None
     lock.execute("DELETE FROM holder")
     lock.execute("INSERT INTO holder VALUES (?)", (os.getpid(),))
-    return lock
 
 
 def _canon(value: Any) -> str:
