@@ -1,9 +1,10 @@
-"""``python -m aigenstudio`` and the ``aigenstudio`` console script (``catalog run|status``).
+"""``python -m aigenstudio`` and the ``aigenstudio`` console script: one entry point, ``main``
+(``catalog run|status``, ``key fingerprint``, ``--version``).
 
 Only argument handling lives in ``_catalog.cli``; this entry point supplies the
 clients (``Client()``: key and URL from AIGENSTUDIO_API_KEY / AIGENSTUDIO_BASE_URL; or
-``Client(api_key=...)`` once per key given with ``--api-key`` / AIGENSTUDIO_API_KEYS) and
-the exit code.
+``Client(api_key=...)`` once per key given with ``--api-key``, ``--api-key-file`` or
+AIGENSTUDIO_API_KEYS; ``base_url=`` from ``--base-url``) and the exit code.
 """
 
 from __future__ import annotations

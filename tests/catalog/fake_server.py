@@ -17,6 +17,9 @@ each item costs (a float such as 10.0 goes on the wire as ``10.0``); ``item_erro
 message) makes every item of a finished job fail with that error. ``hostile_job`` and
 ``hostile_items`` are merged into every finished job and its items: odd values a server may
 send (a count beyond 64 bits, text with a lone surrogate from a JSON ``\\ud800``).
+``hold_after_creates`` makes every create after that many wait until ``release`` is set: a
+slow API, for stopping a client at a known point without timing (``holding`` is set once a
+create waits).
 """
 
 from __future__ import annotations
@@ -103,6 +106,9 @@ class State:
     item_error: tuple[str, str] | None = None
     hostile_job: dict[str, Any] = field(default_factory=dict)  # merged into finished jobs
     hostile_items: dict[str, Any] = field(default_factory=dict)  # ... and their items
+    hold_after_creates: int | None = None  # creates beyond this many wait for ``release``
+    release: threading.Event = field(default_factory=threading.Event)
+    holding: threading.Event = field(default_factory=threading.Event)  # set while a create waits
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def active(self, api_key: str | None = None) -> int:
@@ -157,6 +163,9 @@ class _Handler(BaseHTTPRequestHandler):
         key = self.headers["Idempotency-Key"]
         if state.per_key:
             key = f"{api_key}\n{key}"
+        if state.hold_after_creates is not None and state.creates >= state.hold_after_creates:
+            state.holding.set()
+            state.release.wait(300)  # a slow create: the test stops the client meanwhile
         with state.lock:
             if key in state.by_key:
                 job = state.jobs[state.by_key[key]]

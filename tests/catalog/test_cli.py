@@ -77,7 +77,7 @@ def test_dry_run_checks_every_row_and_estimates_credits(server: FakeServer, tmp_
     code, out = cli(server, *args, "--dry-run")
     assert code == EXIT_CODES["input"] == 2
     assert "45 rows: 44 valid, 1 invalid, 0 already done" in out
-    assert "images[44].source_url" in out
+    assert "  line 46 (bad): source_url: must be an absolute URI" in out  # the CSV's header is line 1
     assert "would send 44 images in 3 jobs; estimated credits: 176 (premium_ad: 4 per image)" in out
     assert server.state.creates == 0
 
@@ -91,7 +91,7 @@ def test_a_bad_row_stops_the_run_unless_skipped(server: FakeServer, tmp_path: Pa
     code, out = cli(server, *args, "--journal", str(tmp_path / "a.sqlite"), "--skip-invalid")
     assert code == EXIT_CODES["failed_items"] == 1
     assert "5 completed, 0 failed, 1 invalid, 20 already done" in out
-    assert "row 25" in out
+    assert "  line 27: bad: invalid_row: source_url: required" in out
 
 
 def test_a_busy_journal_is_exit_4(server: FakeServer, tmp_path: Path) -> None:
@@ -202,3 +202,17 @@ def test_a_reexport_under_another_name_resumes_on_the_same_journal(
     assert code == 0
     assert "2 completed, 0 failed, 0 invalid, 30 already done" in out
     assert max(server.state.charges.values()) == 1
+
+
+def test_the_summary_lists_refused_rows_in_file_order(server: FakeServer, tmp_path: Path) -> None:
+    records = [*rows(range(3)), {"external_id": "late", "source_url": "not a url"}]
+    records += [
+        {"external_id": "early", "source_url": ""},
+        {"external_id": "sku-000", "source_url": "https://x.test/"},
+    ]
+    catalog = write_csv(tmp_path / "c.csv", records)
+    code, out = cli(server, "catalog", "run", str(catalog), "--operation", "marketplace_clean",
+                    "--skip-invalid", "--no-progress")  # fmt: skip
+    assert code == EXIT_CODES["failed_items"]
+    listed = [line.split(":")[0].strip() for line in out.splitlines() if line.startswith("  line")]
+    assert listed == ["line 5", "line 6", "line 7"]  # the URL's format is checked last, listed in place

@@ -14,7 +14,10 @@ from .test_cli import cli
 HOSTILE = {
     "latin1.csv": (b"external_id,source_url\nsku-\xe9,https://img.test/1.jpg\n", "not UTF-8"),
     "huge.csv": (b"external_id,source_url\nsku-1,https://img.test/" + b"a" * 200_000 + b"\n", "CSV"),
-    "deep.jsonl": (b'{"source_url": "https://img.test/1.jpg"}\n' + b"[" * 100_000 + b"\n", "images[1]"),
+    "deep.jsonl": (
+        b'{"source_url": "https://img.test/1.jpg"}\n' + b"[" * 100_000 + b"\n",
+        "line 2: not a JSON object",
+    ),
 }
 
 

@@ -10,7 +10,13 @@ from typing import Any
 
 from aigenstudio._catalog.outcomes import ItemOutcome
 from aigenstudio._catalog.process import process_catalog
-from aigenstudio._catalog.progress import CatalogProgress, ProgressBar, ProgressTracker
+from aigenstudio._catalog.progress import (
+    CatalogProgress,
+    ProgressBar,
+    ProgressLines,
+    ProgressTracker,
+    progress_line,
+)
 
 from ..workflow.conftest import FakeClock
 from .conftest import no_sleep, rows
@@ -77,3 +83,31 @@ def test_progress_eta_is_unknown_when_it_would_be_inf() -> None:
     [progress] = seen
     assert progress.rate > 0
     assert progress.eta is None
+
+
+def snapshot(done: int, total: int | None = 100) -> CatalogProgress:
+    return CatalogProgress(done, 0, 0, total, done // 20, 1, done, 10.0, 2.0, 30.0, None)
+
+
+def test_progress_lines_come_at_a_steady_pace_of_the_clock_and_end_with_the_last() -> None:
+    clock = FakeClock()
+    out = io.StringIO()
+    with ProgressLines(out, 60.0, clock) as lines:
+        for done in range(0, 100, 10):  # a report every 10 seconds
+            clock.sleep(10.0)
+            lines(snapshot(done))
+    printed = out.getvalue().splitlines()
+    assert [line.split()[1] for line in printed] == ["50/100", "90/100"]  # at 60 s, then the last at close
+    assert printed[0] == (
+        "progress: 50/100 rows done (50 completed, 0 failed, 0 earlier); 2 jobs done, 1 active; "
+        "50 credits; 2.0 img/s; about 0:00:30 left"
+    )
+
+
+def test_progress_lines_say_nothing_for_a_run_shorter_than_the_pace() -> None:
+    clock = FakeClock()
+    out = io.StringIO()
+    with ProgressLines(out, 60.0, clock) as lines:
+        lines(snapshot(10, None))
+    assert out.getvalue() == ""
+    assert progress_line(snapshot(10, None)).startswith("progress: 10/? rows done")

@@ -196,8 +196,13 @@ def drive(
             yield from _handle(run, event, on_batch)
         if failure is not None:
             raise failure
-    finally:
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM: stop now, not after the calls in flight
+        _note_jobs(run, workers.close(wait=False))
+        raise
+    except BaseException:
         _note_jobs(run, workers.close())
+        raise
+    _note_jobs(run, workers.close())
 
 
 def _drive_inline(

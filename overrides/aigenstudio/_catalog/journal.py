@@ -20,7 +20,9 @@ when opened (:class:`JournalFileError`), never converted.
 One run at a time: a run holds an exclusive SQLite lock on a sidecar file (``<journal>.lock``,
 next to the journal's real path, so a symlink to it takes the same lock) for its whole
 duration. The operating system drops that lock when the process dies, so a crash never
-leaves a stale lock behind, and a second concurrent run is refused at once.
+leaves a stale lock behind, and a second concurrent run is refused at once. A run that ends
+(cleanly, by an error or a signal) deletes the lock file while it still holds the lock; a
+run that took the lock on a file deleted meanwhile takes it again on the new one.
 """
 
 from __future__ import annotations
@@ -53,7 +55,11 @@ __all__ = [
     "JournalStatus",
     "OpenBatch",
     "check_key_kind",
+    "check_open_keys",
+    "check_settings",
     "journal_error",
+    "journal_in_use",
+    "journal_settings",
     "open_read_only",
     "read_meta",
     "read_status",
@@ -229,6 +235,19 @@ class JournalKeyMissingError(AigenStudioError):
         )
 
 
+def check_open_keys(
+    path: str, opened: Iterable[tuple[int, str | None]], fingerprints: Sequence[str | None]
+) -> None:
+    """JournalKeyMissingError unless every open batch (batch number, key fingerprint) was sent
+    with a key among ``fingerprints`` (the run's keys), or with none."""
+    missing: dict[str, list[int]] = {}
+    for seq, fingerprint in opened:
+        if fingerprint is not None and fingerprint not in fingerprints:
+            missing.setdefault(fingerprint, []).append(seq)
+    if missing:
+        raise JournalKeyMissingError(path, missing)
+
+
 @dataclass(frozen=True)
 class JournalRecord:
     """What the journal knows of one item when its row is read again."""
@@ -268,7 +287,7 @@ class JournalReader:
             return None
         status, run, external_id, source_url, batch, job_id, result, code, message, thumb, credits = found
         outcome = ItemOutcome(
-            external_id, "skipped", _uuid(job_id), batch, result_url=result, error_code=code,
+            external_id, "completed", _uuid(job_id), batch, result_url=result, error_code=code,
             error_message=message, thumbnail_url=thumb, source_url=source_url, credits_used=credits,
         )  # fmt: skip
         return JournalRecord(status, run, outcome)
@@ -424,7 +443,8 @@ class Journal(JournalWriter):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
         real = os.path.realpath(self.path)  # one lock whatever the spelling (symlink, ./, ..)
-        self._lock = _take_lock(real + ".lock")
+        self._lock_path = real + ".lock"
+        self._lock = _take_lock(self._lock_path)
         try:
             self._db = _open(real, self.path)
         except BaseException:
@@ -440,18 +460,11 @@ class Journal(JournalWriter):
         ``key_kind`` (``"sandbox"``, ``"live"``...; None: unknown, not checked) is recorded by
         the first run that knows it; a run with another kind is refused
         (:class:`JournalKindMismatchError`)."""
-        wanted = {"schema": SCHEMA_VERSION, "namespace": utf8_text(namespace), "options": _canon(options)}
-        if key_kind is not None:
-            wanted["key_kind"] = key_kind
+        wanted = journal_settings(namespace, options, key_kind)
         with self._tx():
             stored = _meta(self._db)
-            check_key_kind(self.path, stored, key_kind)
+            check_settings(self.path, stored, wanted)
             for name, value in wanted.items():
-                if name in stored and stored[name] != value:
-                    raise JournalMismatchError(
-                        f"the journal {self.path} was started with {name} {stored[name]}, not {value}; "
-                        "use the same settings to resume, or another journal for another run"
-                    )
                 self._write("INSERT OR IGNORE INTO meta VALUES (?, ?)", name, value)
             self.run = int(stored.get("runs", "0")) + 1
             self._write("INSERT OR REPLACE INTO meta VALUES ('runs', ?)", str(self.run))
@@ -466,7 +479,27 @@ class Journal(JournalWriter):
                 self._rollback()
         finally:
             self._db.close()
-            self._lock.close()
+            _release_lock(self._lock, self._lock_path)
+
+
+def journal_settings(namespace: str, options: dict[str, Any], key_kind: str | None) -> dict[str, str]:
+    """What a run records in the journal's meta, and checks against what it recorded before."""
+    wanted = {"schema": SCHEMA_VERSION, "namespace": utf8_text(namespace), "options": _canon(options)}
+    if key_kind is not None:
+        wanted["key_kind"] = key_kind
+    return wanted
+
+
+def check_settings(path: str, stored: dict[str, Any], wanted: dict[str, str]) -> None:
+    """JournalMismatchError (or JournalKindMismatchError) if the journal at ``path`` (its meta,
+    ``stored``) was started with other settings than ``wanted`` (:func:`journal_settings`)."""
+    check_key_kind(path, stored, wanted.get("key_kind"))
+    for name, value in wanted.items():
+        if name in stored and stored[name] != value:
+            raise JournalMismatchError(
+                f"the journal {path} was started with {name} {stored[name]}, not {value}; "
+                "use the same settings to resume, or another journal for another run"
+            )
 
 
 def storable(value: object) -> object:
@@ -548,7 +581,7 @@ class JournalStatus:
     meta: dict[str, Any]
     items: dict[str, int]  # item status -> count
     finished_jobs: int
-    open_jobs: list[tuple[int, str | None]]  # (batch, job id: None before its create answered)
+    open_jobs: list[tuple[int, str | None, str | None]]  # (batch, job id, key fingerprint)
     credits_used: int
 
 
@@ -557,16 +590,18 @@ def read_status(path: str) -> JournalStatus:
     open batch is one whose status is not terminal, as for a rerun (``open_batches``)."""
     db = open_read_only(path)
     try:
-        jobs = db.execute("SELECT seq, job_id, status, credits_used FROM batches ORDER BY seq").fetchall()
+        jobs = db.execute(
+            "SELECT seq, job_id, status, credits_used, key_fingerprint FROM batches ORDER BY seq"
+        ).fetchall()
         terminal = set(TERMINAL)
         return JournalStatus(
             meta=_meta(db),
             items=dict(db.execute("SELECT status, COUNT(*) FROM items GROUP BY status").fetchall()),
-            finished_jobs=sum(1 for _, _, status, _ in jobs if status in terminal),
-            open_jobs=[(seq, job_id) for seq, job_id, status, _ in jobs if status not in terminal],
+            finished_jobs=sum(1 for _, _, status, _, _ in jobs if status in terminal),
+            open_jobs=[(seq, job, key) for seq, job, status, _, key in jobs if status not in terminal],
             # Summed here, not by SQL: SUM stops at 64 bits, and each batch may hold up to that
             # much (the journal clamps a larger count there).
-            credits_used=sum(credits for _, _, _, credits in jobs if credits),
+            credits_used=sum(credits for _, _, _, credits, _ in jobs if credits),
         )
     finally:
         db.close()
@@ -675,7 +710,57 @@ def _damaged(path: str, fault: str) -> JournalFileError:
 
 
 def _take_lock(path: str) -> sqlite3.Connection:
-    lock = sqlite3.connect(path, isolation_level=None, timeout=0.0)
+    """The run's exclusive lock on ``path``, on the file that is there once the lock is held
+    (a run ending meanwhile deletes the file it locked: that lock would lock nothing)."""
+    for _ in range(_LOCK_ATTEMPTS):
+        lock = sqlite3.connect(path, isolation_level=None, timeout=0.0)  # opens (creates) the file
+        opened = _identity(path)
+        _hold(lock, path)
+        if opened is not None and _identity(path) == opened:
+            return lock
+        lock.close()  # the file was deleted or replaced under us: lock the one there now
+    raise JournalBusyError(f"the journal's lock file {path} keeps being replaced; try again")
+
+
+_LOCK_ATTEMPTS = 5
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _release_lock(lock: sqlite3.Connection, path: str) -> None:
+    """Delete the lock file while holding the lock, then drop the lock (and its rollback file)."""
+    try:
+        os.unlink(path)
+    except OSError:  # Windows keeps an open file; another user's directory: leave it
+        pass
+    finally:
+        lock.close()
+
+
+def journal_in_use(path: str) -> bool:
+    """True when a run holds the journal at ``path`` now (its lock cannot be taken); reads only."""
+    lock_path = os.path.realpath(path) + ".lock"
+    if not os.path.exists(lock_path):
+        return False
+    probe = sqlite3.connect(lock_path, isolation_level=None, timeout=0.0)
+    try:
+        probe.execute("BEGIN EXCLUSIVE")
+        probe.execute("ROLLBACK")
+    except sqlite3.OperationalError as error:
+        return _is_busy(error)
+    finally:
+        probe.close()
+    return False
+
+
+def _hold(lock: sqlite3.Connection, path: str) -> None:
+    """Take the exclusive SQLite lock of ``lock`` (on ``path``); JournalBusyError if held."""
     try:
         lock.execute("CREATE TABLE IF NOT EXISTS holder (pid INTEGER)")
         lock.execute("BEGIN EXCLUSIVE")
@@ -689,7 +774,6 @@ def _take_lock(path: str) -> sqlite3.Connection:
         ) from None
     lock.execute("DELETE FROM holder")
     lock.execute("INSERT INTO holder VALUES (?)", (os.getpid(),))
-    return lock
 
 
 def _canon(value: Any) -> str:

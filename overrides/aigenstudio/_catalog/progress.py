@@ -17,7 +17,14 @@ from typing import IO, Any
 from .._workflow.waiting import Progress
 from .outcomes import ItemOutcome
 
-__all__ = ["CatalogProgress", "ProgressBar", "ProgressTracker", "progress_bar"]
+__all__ = [
+    "CatalogProgress",
+    "ProgressBar",
+    "ProgressLines",
+    "ProgressTracker",
+    "progress_bar",
+    "progress_line",
+]
 
 _SKIPS_PER_REPORT = 2000
 
@@ -29,7 +36,7 @@ class CatalogProgress:
 
     completed: int
     failed: int  # failed by the API or refused as invalid
-    skipped: int  # done in an earlier run
+    skipped: int  # finished in an earlier run (completed or failed then; not re-sent)
     total: int | None
     jobs_done: int
     jobs_active: int
@@ -65,13 +72,13 @@ class ProgressTracker:
         self._unreported_skips = 0
 
     def outcome(self, outcome: ItemOutcome) -> None:
-        if outcome.status == "completed":
-            self.completed += 1
-        elif outcome.status == "skipped":
+        if outcome.earlier:
             self.skipped += 1
             self._unreported_skips += 1
             if self._unreported_skips >= _SKIPS_PER_REPORT:
                 self.report()
+        elif outcome.status == "completed":
+            self.completed += 1
         else:
             self.failed += 1
 
@@ -159,7 +166,7 @@ class ProgressBar:
         bar.n = progress.done
         bar.set_postfix(
             failed=progress.failed,
-            skipped=progress.skipped,
+            earlier=progress.skipped,
             jobs=progress.jobs_done,
             credits=progress.credits_used,
             refresh=False,
@@ -175,6 +182,61 @@ class ProgressBar:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+class ProgressLines:
+    """Plain progress lines for logs (cron, CI, ``| tee``, no tqdm): one line when ``every``
+    seconds of ``clock`` have passed since the last one (0: at every report), and the last
+    snapshot once more on :meth:`close` if a line was printed and it was not. No ``\\r``, no
+    escape sequences: each line stands alone in a log file."""
+
+    def __init__(self, file: IO[str], every: float, clock: Callable[[], float]) -> None:
+        self._file = file
+        self._every = every
+        self._clock = clock
+        self._last = clock()
+        self._printed = False
+        self._pending: CatalogProgress | None = None
+
+    def __call__(self, progress: CatalogProgress) -> None:
+        now = self._clock()
+        if now - self._last < self._every:
+            self._pending = progress
+            return
+        self._last = now
+        self._print(progress)
+
+    def _print(self, progress: CatalogProgress) -> None:
+        self._pending = None
+        self._printed = True
+        print(progress_line(progress), file=self._file, flush=True)
+
+    def close(self) -> None:
+        if self._printed and self._pending is not None:
+            self._print(self._pending)
+
+    def __enter__(self) -> ProgressLines:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def progress_line(progress: CatalogProgress) -> str:
+    """``progress: 120/500 rows done (100 completed, 0 failed, 20 earlier); 5 jobs done, 1
+    active; 100 credits; 2.5 img/s; about 0:02:32 left``."""
+    total = "?" if progress.total is None else str(progress.total)
+    eta = "" if progress.eta is None else f"; about {_clock_time(progress.eta)} left"
+    return (
+        f"progress: {progress.done}/{total} rows done ({progress.completed} completed, "
+        f"{progress.failed} failed, {progress.skipped} earlier); {progress.jobs_done} jobs done, "
+        f"{progress.jobs_active} active; {progress.credits_used} credits; {progress.rate:.1f} img/s{eta}"
+    )
+
+
+def _clock_time(seconds: float) -> str:
+    whole = int(min(seconds, 99 * 3600))
+    return f"{whole // 3600}:{whole // 60 % 60:02}:{whole % 60:02}"
 
 
 def progress_bar(total: int | None = None, *, file: IO[str] | None = None) -> ProgressBar:

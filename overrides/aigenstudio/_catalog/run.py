@@ -26,12 +26,12 @@ from aigenstudio_client.types import UNSET, Unset
 from .._core.errors import RequestValidationError
 from .journal import (
     Journal,
-    JournalKeyMissingError,
     JournalRecord,
     OpenBatch,
+    check_open_keys,
     same_file,
 )
-from .outcomes import CatalogSummary, ItemOutcome, ResultsWriter, utf8_text
+from .outcomes import CatalogSummary, ItemOutcome, ResultsWriter, aside_path, utf8_text
 from .planner import (
     EXTERNAL_ID,
     SOURCE_URL,
@@ -288,13 +288,7 @@ def _discard(tempdir: str | None) -> None:
 def _check_keys(journal: Journal, fingerprints: Sequence[str | None]) -> list[OpenBatch]:
     """The open batches, once every key they were sent with is among the run's clients'."""
     reopened = journal.open_batches()
-    missing: dict[str, list[int]] = {}
-    for open_batch in reopened:
-        fingerprint = open_batch.key_fingerprint
-        if fingerprint is not None and fingerprint not in fingerprints:
-            missing.setdefault(fingerprint, []).append(open_batch.seq)
-    if missing:
-        raise JournalKeyMissingError(journal.path, missing)
+    check_open_keys(journal.path, [(b.seq, b.key_fingerprint) for b in reopened], fingerprints)
     return reopened
 
 
@@ -374,11 +368,11 @@ def _credits(job: ProductPhotoJob, outcomes: list[ItemOutcome]) -> int:
 
 
 def _skipped(record: JournalRecord, row: int) -> ItemOutcome:
-    """An item finished in an earlier run: ``skipped`` if it completed, else still ``failed``."""
+    """An item finished in an earlier run: its verdict then (``completed`` or ``failed``), ``earlier``."""
     o = record.outcome
     return ItemOutcome(
         o.external_id,
-        "failed" if record.status == "failed" else "skipped",
+        "failed" if record.status == "failed" else "completed",
         o.job_id,
         o.batch,
         o.result_url,
@@ -410,8 +404,11 @@ def _printable(text: str | None) -> str | None:
 
 
 def _check_results(results: str | os.PathLike[str] | None, journal: str) -> None:
-    if results is not None and same_file(os.fspath(results), journal):
-        raise RequestValidationError("results", "another file than the journal (it would be overwritten)")
+    if results is None:
+        return
+    for written in (os.fspath(results), aside_path(os.fspath(results))):
+        if same_file(written, journal):
+            raise RequestValidationError("results", "another file than the journal (it would be overwritten)")
 
 
 def _text(value: object) -> str | None:

@@ -200,14 +200,16 @@ class Workers:
             del self.slots.busy[event.slot]
         return event
 
-    def close(self) -> list[Event]:
-        """Stop every worker and wait for them; the events they left unread."""
+    def close(self, wait: bool = True) -> list[Event]:
+        """Stop every worker and wait for them (``wait=False``: a signal stops the run now; a
+        worker in an API call leaves when it returns, touching nothing of the run's: the
+        journal is written by the run's thread only); the events they left unread."""
         self.stop.set()
         if self._job_events is not None:
             self._job_events.wake()
         for slot in self._threads:
             self._inboxes[slot].put(None)
-        for thread in self._threads.values():
+        for thread in self._threads.values() if wait else ():
             thread.join()
         left: list[Event] = []
         while not self.events.empty():
