@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ._core.errors import (
     AigenStudioError,
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
@@ -143,6 +144,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "TERMINAL_STATUSES",
     "APIConnectionError",
+    "APIError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
