@@ -16,11 +16,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import httpx
 
-from .._contract.spec import Operation
 from .._core.api_facts import REQUEST_ID_HEADER
 from .._core.errors import (
     APIConnectionError,
@@ -33,7 +30,8 @@ from .._core.redaction import redacted_request
 from .._core.safe_json import JSONTooDeep, loads_bounded, loads_noting_integral_floats
 from .._core.server_text import response_request_id, server_request_id
 from .attempt import ReadResponse
-from .request_id import RequestIdState
+from .request_id import Exchange
+from .retries import ATTEMPTS_EXTENSION
 
 __all__ = [
     "EXCHANGE_KEY",
@@ -45,14 +43,6 @@ __all__ = [
 
 # Our per-request context travels in request.extensions (httpx's slot for such data).
 EXCHANGE_KEY = "aigenstudio.exchange"
-
-
-@dataclass(slots=True)
-class Exchange:
-    operation: Operation  # the hook never prepares a request that is no operation
-    request_id: str
-    started: float
-    state: RequestIdState
 
 
 def _sent_request_id(request: httpx.Request) -> str | None:
@@ -101,22 +91,22 @@ def finish_response(response: httpx.Response) -> None:
         if status < 400:
             error.message = f"HTTP {status} is not a status the spec declares for {operation.operation_id}"
             error.args = (error.message,)
-        _record(exchange, request, status, error.request_id or exchange.request_id)
+        _record(exchange, response, error.request_id or exchange.request_id)
         raise error
     header_id = response_request_id(response.headers) or exchange.request_id
     if not operation.has_response_schema(status):
-        _record(exchange, request, status, header_id)
+        _record(exchange, response, header_id)
         return
     try:
         body, integral_floats = loads_noting_integral_floats(response.content)
     except ValueError as exc:
-        _record(exchange, request, status, header_id)
+        _record(exchange, response, header_id)
         problem = f"nests too deeply ({exc})" if isinstance(exc, JSONTooDeep) else "is not valid JSON"
         raise APIResponseValidationError(
             f"HTTP {status} response body {problem}", response=response, request_id=header_id
         ) from None
     request_id = _body_request_id(body) or header_id
-    _record(exchange, request, status, request_id)
+    _record(exchange, response, request_id)
     invalid = operation.response_problem(status, body)
     if invalid is None and isinstance(response, ReadResponse):
         # The generated parser reads this instead of parsing again, with integers as int
@@ -136,9 +126,10 @@ def _body_request_id(body: object) -> str | None:
     return server_request_id(body.get("request_id")) if isinstance(body, dict) else None
 
 
-def _record(exchange: Exchange, request: httpx.Request, status: int, request_id: str) -> None:
-    exchange.state.record(request_id)
-    log_response(request, status, exchange.started, request_id)
+def _record(exchange: Exchange, response: httpx.Response, request_id: str) -> None:
+    exchange.attempts = response.extensions.get(ATTEMPTS_EXTENSION, 1)
+    exchange.state.record(exchange, request_id)
+    log_response(response.request, response.status_code, exchange.started, request_id)
 
 
 # -- the generated parsers -----------------------------------------------------------------
@@ -169,7 +160,7 @@ def _invalid_body(response: httpx.Response, exchange: Exchange, exc: Exception) 
             request_id=header_id or exchange.request_id,
         )
     request_id = _body_request_id(body) or header_id or exchange.request_id
-    exchange.state.record(request_id)
+    exchange.state.record(exchange, request_id)
     problem = f"{type(exc).__name__}: {exc}"
     invalid = exchange.operation.response_problem(status, body)
     if invalid is not None:
