@@ -129,6 +129,7 @@ class RawResponse(Generic[_T]):
         self,
         response: Response[Any],
         parse: Callable[[Response[Any]], _T],
+        *,
         client: object = None,
     ) -> None:
         self._response = response
@@ -397,7 +398,9 @@ class ProductPhotoJobsWithRawResponse:
             idempotency_key=idempotency_key,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__create_product_photo_job, self._client)
+        return RawResponse(
+            response, _parse__create_product_photo_job, client=self._client
+        )
 
     def get(
         self,
@@ -414,7 +417,7 @@ class ProductPhotoJobsWithRawResponse:
             job_id=job_id,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__get_product_photo_job, self._client)
+        return RawResponse(response, _parse__get_product_photo_job, client=self._client)
 
     def list(
         self,
@@ -435,7 +438,9 @@ class ProductPhotoJobsWithRawResponse:
             status=status,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__list_product_photo_jobs, self._client)
+        return RawResponse(
+            response, _parse__list_product_photo_jobs, client=self._client
+        )
 
 
 class AsyncProductPhotoJobs:
@@ -567,7 +572,9 @@ class AsyncProductPhotoJobsWithRawResponse:
             idempotency_key=idempotency_key,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__create_product_photo_job, self._client)
+        return RawResponse(
+            response, _parse__create_product_photo_job, client=self._client
+        )
 
     async def get(
         self,
@@ -584,7 +591,7 @@ class AsyncProductPhotoJobsWithRawResponse:
             job_id=job_id,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__get_product_photo_job, self._client)
+        return RawResponse(response, _parse__get_product_photo_job, client=self._client)
 
     async def list(
         self,
@@ -605,7 +612,9 @@ class AsyncProductPhotoJobsWithRawResponse:
             status=status,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__list_product_photo_jobs, self._client)
+        return RawResponse(
+            response, _parse__list_product_photo_jobs, client=self._client
+        )
 
 
 class ProductPhotoOperations:
@@ -655,7 +664,7 @@ class ProductPhotoOperationsWithRawResponse:
             x_request_id=x_request_id,
         )
         return RawResponse(
-            response, _parse__list_product_photo_operations, self._client
+            response, _parse__list_product_photo_operations, client=self._client
         )
 
 
@@ -706,7 +715,7 @@ class AsyncProductPhotoOperationsWithRawResponse:
             x_request_id=x_request_id,
         )
         return RawResponse(
-            response, _parse__list_product_photo_operations, self._client
+            response, _parse__list_product_photo_operations, client=self._client
         )
 
 
@@ -756,7 +765,9 @@ class ProductPhotoPresetsWithRawResponse:
             client=self._client,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__list_product_photo_presets, self._client)
+        return RawResponse(
+            response, _parse__list_product_photo_presets, client=self._client
+        )
 
 
 class AsyncProductPhotoPresets:
@@ -805,7 +816,9 @@ class AsyncProductPhotoPresetsWithRawResponse:
             client=self._client,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__list_product_photo_presets, self._client)
+        return RawResponse(
+            response, _parse__list_product_photo_presets, client=self._client
+        )
 
 
 class SyncResources:

@@ -38,10 +38,13 @@ from ._core.errors import (
     UnexpectedStatusError,
     UnprocessableEntityError,
 )
+from ._core.log import configure_from_environment
 from ._version import __version__
 
-# Silent unless the application configures logging (no last-resort output to stderr).
+# Silent unless the application configures logging (no last-resort output to stderr), or
+# AIGENSTUDIO_LOG=info|debug asks for the package's records on stderr.
 logging.getLogger("aigenstudio").addHandler(logging.NullHandler())
+configure_from_environment()
 
 if TYPE_CHECKING:
     from aigenstudio_client.resources import RawResponse
