@@ -17,6 +17,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from ._core.errors import (
+    AcceptedResponseValidationError,
     AigenStudioError,
     APIConnectionError,
     APIError,
@@ -151,6 +152,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AcceptedResponseValidationError",
     "AigenStudioError",
     "ArgumentTypeError",
     "AsyncClient",

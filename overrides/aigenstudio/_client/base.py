@@ -78,6 +78,7 @@ class BaseClient(ClientView, Copies, _RefusedSetters, _GeneratedClient):
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         httpx_args: dict[str, Any] | None = None,
         max_download_size: int = DEFAULT_MAX_DOWNLOAD_SIZE,
+        strict_response_validation: bool = True,
     ) -> None:
         # Error trackers and traceback(capture_locals=True) record every local of this frame:
         # from the first line on, the key is an APIKey (redacted repr), never text.
@@ -98,6 +99,7 @@ class BaseClient(ClientView, Copies, _RefusedSetters, _GeneratedClient):
             max_response_size=max_response_size,
             max_download_size=max_download_size,
             httpx_args=checked_httpx_args(httpx_args, settings, has_transport=transport is not None),
+            strict_response_validation=strict_response_validation,
         )
         self._build(settings, options)
 
@@ -108,7 +110,7 @@ class BaseClient(ClientView, Copies, _RefusedSetters, _GeneratedClient):
         self._settings: Settings = settings
         self._options: Options = options
         self._request_ids = RequestIdState(options.request_id)
-        self._hooks = RequestHooks(settings, self._request_ids)
+        self._hooks = RequestHooks(settings, self._request_ids, strict=options.strict_response_validation)
         clients = HttpxClients(
             settings=settings,
             auth=BearerAuth(settings.api_key, settings.base_url),

@@ -22,6 +22,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AcceptedResponseValidationError",
     "AigenStudioError",
     "ArgumentTypeError",
     "AuthenticationError",
@@ -146,7 +147,12 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIResponseValidationError(APIError):
-    """A 2xx response whose body is not valid JSON or does not match the spec's shape."""
+    """A 2xx response whose body is not valid JSON or does not match the spec's shape.
+
+    ``accepted`` is True on :class:`AcceptedResponseValidationError`: the request changed state.
+    """
+
+    accepted = False
 
     def __init__(
         self, message: str, *, response: httpx.Response, request_id: str | None, body: Any = None
@@ -156,6 +162,32 @@ class APIResponseValidationError(APIError):
         self.response = redacted_response(response, self.request)
         self.status_code = response.status_code
         self.body = body
+
+
+class AcceptedResponseValidationError(APIResponseValidationError):
+    """The server accepted a request that changes state (a 2xx to a POST that creates a job:
+    the job may exist and credits may be reserved), but its answer breaks the spec.
+
+    Not a failure to send again as new: retry with the same ``idempotency_key`` (the API
+    answers a repeated key with the first result, charging nothing twice), or look up what
+    was created by ``ids`` (JSON path -> id, e.g. ``{"job.id": "..."}``, from the body).
+    """
+
+    accepted = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        request_id: str | None,
+        body: Any = None,
+        idempotency_key: str | None,
+        ids: dict[str, str],
+    ) -> None:
+        super().__init__(message, response=response, request_id=request_id, body=body)
+        self.idempotency_key = idempotency_key
+        self.ids = ids
 
 
 class APIStatusError(APIError):

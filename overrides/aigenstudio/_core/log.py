@@ -20,7 +20,7 @@ from time import perf_counter
 
 import httpx
 
-__all__ = ["LOG_ENV", "configure_from_environment", "log_request", "log_response", "logger"]
+__all__ = ["LOG_ENV", "configure_from_environment", "log_drift", "log_request", "log_response", "logger"]
 
 logger = logging.getLogger("aigenstudio")
 
@@ -81,3 +81,16 @@ def log_response(request: httpx.Request, status: int, started: float, request_id
                 "elapsed_ms": elapsed_ms,
             },
         )
+
+
+def log_drift(request: httpx.Request, problem: str, request_id: str | None) -> None:
+    """A 2xx body that breaks the spec, read anyway (``strict_response_validation=False``)."""
+    method, path = request.method, request.url.path
+    logger.warning(
+        "%s %s: %s (read as it is: strict_response_validation=False) request_id=%s",
+        method,
+        path,
+        problem,
+        request_id,
+        extra={"request_id": request_id, "method": method, "path": path},
+    )
