@@ -94,6 +94,7 @@ CLIENT_MEMBERS = frozenset(
         "is_sandbox",
         "key_fingerprint",
         "key_kind",
+        "last_exchange",
         "last_request_id",
         "request_id",
         "request_id_scope",
@@ -115,6 +116,7 @@ CLIENT_MEMBERS = frozenset(
         "verify_ssl",
         "with_cookies",
         "with_headers",
+        "with_options",
         "with_timeout",
     }
 )

@@ -19,9 +19,12 @@ keyword-only) and returns the success model only: any other response raises (wit
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import functools
 import importlib
+import json
+import time
 from collections.abc import AsyncIterator, Callable, Iterator, MutableMapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from uuid import UUID
@@ -112,18 +115,38 @@ else:
 class RawResponse(Generic[_T]):
     """An endpoint's response before it is reduced to the success model.
 
-    ``status_code``, ``headers``, ``content`` and ``request_id`` (the X-Request-Id response
-    header, else the body's ``request_id``); ``parse()`` returns the success model (raising
-    ``errors.UnexpectedStatus`` for anything else, as the plain call does).
+    ``status_code``, ``headers``, ``content``, ``text`` and ``json()``; ``request_id`` (the
+    body's ``request_id``, else the X-Request-Id response header, else the id sent: the rule
+    the ``aigenstudio`` errors follow); ``retries_taken`` and ``elapsed`` (the whole call,
+    retries and their waits included; zero for a client that does not record them);
+    ``parse()`` returns the success model (raising ``errors.UnexpectedStatus`` for anything
+    else, as the plain call does).
     """
 
-    __slots__ = ("_parse", "_response")
+    __slots__ = ("_elapsed", "_parse", "_request_id", "_response", "_retries_taken")
 
     def __init__(
-        self, response: Response[Any], parse: Callable[[Response[Any]], _T]
+        self,
+        response: Response[Any],
+        parse: Callable[[Response[Any]], _T],
+        *,
+        client: object = None,
     ) -> None:
         self._response = response
         self._parse = parse
+        # The aigenstudio clients record each answered call (in this thread or task): read now,
+        # before another call of this context replaces it.
+        exchange = getattr(client, "last_exchange", None)
+        if exchange is None:
+            self._request_id: str | None = None
+            self._retries_taken = 0
+            self._elapsed = datetime.timedelta(0)
+        else:
+            self._request_id = exchange.answer_id
+            self._retries_taken = exchange.attempts - 1
+            self._elapsed = datetime.timedelta(
+                seconds=time.perf_counter() - exchange.started
+            )
 
     @property
     def status_code(self) -> int:
@@ -138,18 +161,59 @@ class RawResponse(Generic[_T]):
         return self._response.content
 
     @property
+    def text(self) -> str:
+        """The body as text, in the Content-Type's charset (UTF-8 when it names none or an unknown one)."""
+        return self._response.content.decode(
+            _charset(self._response.headers), errors="replace"
+        )
+
+    def json(self) -> Any:
+        """The body parsed as JSON."""
+        return json.loads(self._response.content)
+
+    @property
+    def retries_taken(self) -> int:
+        """How many times the request was sent again before this answer (0: the first attempt)."""
+        return self._retries_taken
+
+    @property
+    def elapsed(self) -> datetime.timedelta:
+        """From the request's start to this response: every attempt and wait between them."""
+        return self._elapsed
+
+    @property
     def request_id(self) -> str | None:
+        if self._request_id is not None:
+            return self._request_id
+        from_body = getattr(self._response.parsed, "request_id", None)
+        if isinstance(from_body, str) and from_body:
+            return from_body
         for name, value in self._response.headers.items():
             if name.lower() == "x-request-id" and value:
                 return value
-        from_body = getattr(self._response.parsed, "request_id", None)
-        return from_body if isinstance(from_body, str) else None
+        return None
 
     def parse(self) -> _T:
         return self._parse(self._response)
 
     def __repr__(self) -> str:
         return f"<RawResponse [{self.status_code}]>"
+
+
+def _charset(headers: MutableMapping[str, str]) -> str:
+    import email.message  # here: only text reads need it
+
+    content_type = next(
+        (v for k, v in headers.items() if k.lower() == "content-type"), ""
+    )
+    message = email.message.Message()
+    message["content-type"] = content_type
+    charset = message.get_content_charset() or "utf-8"
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        return "utf-8"
+    return charset
 
 
 def _bound_client(owner: object) -> AuthenticatedClient | Client:
@@ -334,7 +398,9 @@ class ProductPhotoJobsWithRawResponse:
             idempotency_key=idempotency_key,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__create_product_photo_job)
+        return RawResponse(
+            response, _parse__create_product_photo_job, client=self._client
+        )
 
     def get(
         self,
@@ -351,7 +417,7 @@ class ProductPhotoJobsWithRawResponse:
             job_id=job_id,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__get_product_photo_job)
+        return RawResponse(response, _parse__get_product_photo_job, client=self._client)
 
     def list(
         self,
@@ -372,7 +438,9 @@ class ProductPhotoJobsWithRawResponse:
             status=status,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__list_product_photo_jobs)
+        return RawResponse(
+            response, _parse__list_product_photo_jobs, client=self._client
+        )
 
 
 class AsyncProductPhotoJobs:
@@ -504,7 +572,9 @@ class AsyncProductPhotoJobsWithRawResponse:
             idempotency_key=idempotency_key,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__create_product_photo_job)
+        return RawResponse(
+            response, _parse__create_product_photo_job, client=self._client
+        )
 
     async def get(
         self,
@@ -521,7 +591,7 @@ class AsyncProductPhotoJobsWithRawResponse:
             job_id=job_id,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__get_product_photo_job)
+        return RawResponse(response, _parse__get_product_photo_job, client=self._client)
 
     async def list(
         self,
@@ -542,7 +612,9 @@ class AsyncProductPhotoJobsWithRawResponse:
             status=status,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__list_product_photo_jobs)
+        return RawResponse(
+            response, _parse__list_product_photo_jobs, client=self._client
+        )
 
 
 class ProductPhotoOperations:
@@ -591,7 +663,9 @@ class ProductPhotoOperationsWithRawResponse:
             client=self._client,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__list_product_photo_operations)
+        return RawResponse(
+            response, _parse__list_product_photo_operations, client=self._client
+        )
 
 
 class AsyncProductPhotoOperations:
@@ -640,7 +714,9 @@ class AsyncProductPhotoOperationsWithRawResponse:
             client=self._client,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__list_product_photo_operations)
+        return RawResponse(
+            response, _parse__list_product_photo_operations, client=self._client
+        )
 
 
 class ProductPhotoPresets:
@@ -689,7 +765,9 @@ class ProductPhotoPresetsWithRawResponse:
             client=self._client,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__list_product_photo_presets)
+        return RawResponse(
+            response, _parse__list_product_photo_presets, client=self._client
+        )
 
 
 class AsyncProductPhotoPresets:
@@ -738,7 +816,9 @@ class AsyncProductPhotoPresetsWithRawResponse:
             client=self._client,
             x_request_id=x_request_id,
         )
-        return RawResponse(response, _parse__list_product_photo_presets)
+        return RawResponse(
+            response, _parse__list_product_photo_presets, client=self._client
+        )
 
 
 class SyncResources:

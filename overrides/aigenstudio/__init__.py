@@ -17,8 +17,10 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from ._core.errors import (
+    AcceptedResponseValidationError,
     AigenStudioError,
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
@@ -37,10 +39,13 @@ from ._core.errors import (
     UnexpectedStatusError,
     UnprocessableEntityError,
 )
+from ._core.log import configure_from_environment
 from ._version import __version__
 
-# Silent unless the application configures logging (no last-resort output to stderr).
+# Silent unless the application configures logging (no last-resort output to stderr), or
+# AIGENSTUDIO_LOG=info|debug asks for the package's records on stderr.
 logging.getLogger("aigenstudio").addHandler(logging.NullHandler())
+configure_from_environment()
 
 if TYPE_CHECKING:
     from aigenstudio_client.resources import RawResponse
@@ -143,9 +148,11 @@ def __dir__() -> list[str]:
 __all__ = [
     "TERMINAL_STATUSES",
     "APIConnectionError",
+    "APIError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AcceptedResponseValidationError",
     "AigenStudioError",
     "ArgumentTypeError",
     "AsyncClient",

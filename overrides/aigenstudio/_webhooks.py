@@ -28,7 +28,7 @@ from typing import Any
 
 from ._core.api_facts import WEBHOOK_EVENT_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER
 from ._core.api_key import APIKey, check_key_characters, conceal
-from ._core.errors import AigenStudioError, ConfigurationError
+from ._core.errors import AigenStudioError, ConfigurationError, public
 
 __all__ = [
     "EVENT_ID_HEADER",
@@ -62,10 +62,12 @@ _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _EVENT_ID = re.compile(r"[\x21-\x7e]{1,256}")
 
 
+@public
 class WebhookVerificationError(AigenStudioError):
     """The delivery cannot be trusted; answer it with a 4xx and do not act on it."""
 
 
+@public
 class MissingWebhookHeaderError(WebhookVerificationError):
     """A required signature header is absent or empty (``header`` names it)."""
 
@@ -74,6 +76,7 @@ class MissingWebhookHeaderError(WebhookVerificationError):
         super().__init__(f"webhook header {header} is missing")
 
 
+@public
 class MalformedWebhookHeaderError(WebhookVerificationError):
     """A signature header is present but unreadable (``header`` names it)."""
 
@@ -82,10 +85,12 @@ class MalformedWebhookHeaderError(WebhookVerificationError):
         super().__init__(f"webhook header {header} is malformed: {problem}")
 
 
+@public
 class WebhookSignatureError(WebhookVerificationError):
     """No ``v1`` signature matches: wrong API key, or a body or header changed in transit."""
 
 
+@public
 class StaleWebhookError(WebhookVerificationError):
     """The signed timestamp is outside the tolerance (a replay, or a badly wrong clock)."""
 
@@ -97,10 +102,12 @@ class StaleWebhookError(WebhookVerificationError):
         )
 
 
+@public
 class InvalidWebhookPayloadError(WebhookVerificationError):
     """The signature is valid but the body is not UTF-8 JSON (or is nested too deeply)."""
 
 
+@public
 class DuplicateWebhookError(WebhookVerificationError):
     """This event id was already seen: a replay, or the vendor retrying a delivery."""
 

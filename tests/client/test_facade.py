@@ -195,7 +195,7 @@ def test_with_raw_response_keeps_status_headers_and_request_id(sync_client: Any,
     assert isinstance(raw, RawResponse)
     assert raw.status_code == 200
     assert raw.headers["x-request-id"] == "req_header"
-    assert raw.request_id == "req_header"
+    assert raw.request_id == "req_body"  # the rule the errors and last_request_id follow: body, then header
     assert b"req_body" in raw.content
     parsed = raw.parse()
     assert type(parsed) is ProductPhotoJobStatusResponse

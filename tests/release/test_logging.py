@@ -4,6 +4,7 @@ records carry what the README's "Logging" section says they carry."""
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import textwrap
@@ -95,7 +96,7 @@ def test_each_record_carries_the_documented_fields(records: list[logging.LogReco
     assert (retry.name, retry.levelname) == ("aigenstudio.retries", "WARNING")
     assert (retry.request_id, retry.attempt) == ("req_logging_1", 2)  # type: ignore[attr-defined]
     assert "HTTP 503" in retry.getMessage()
-    assert (response.name, response.levelname) == ("aigenstudio", "DEBUG")
+    assert (response.name, response.levelname) == ("aigenstudio", "INFO")  # one line per call
     assert response.status == 200  # type: ignore[attr-defined]
     assert response.method == "GET"  # type: ignore[attr-defined]
     assert response.path == "/api/v1/product-photo-operations"  # type: ignore[attr-defined]
@@ -108,3 +109,62 @@ def test_no_record_holds_the_key_or_a_header(records: list[logging.LogRecord]) -
         text = record.getMessage() + repr(record.__dict__)
         assert KEY not in text
         assert "Authorization" not in text
+
+
+def run_with_log_switch(value: str, code: str = RETRIED_CALL) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AIGENSTUDIO_LOG": value}
+    env.pop("AIGENSTUDIO_API_KEY", None)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+    )
+
+
+def test_aigenstudio_log_debug_prints_every_request_and_response_without_a_secret() -> None:
+    done = run_with_log_switch("debug")
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert any("aigenstudio - DEBUG] request GET /api/v1/product-photo-operations" in line for line in lines)
+    assert any("aigenstudio.retries - WARNING] Retrying GET" in line for line in lines)
+    assert any(
+        "aigenstudio - INFO] response GET /api/v1/product-photo-operations -> 200" in line for line in lines
+    )
+    assert "request_id=req_server_ops" in done.stderr
+    assert KEY not in done.stderr
+    assert "Authorization" not in done.stderr
+    assert done.stdout == "call done\n"
+
+
+def test_aigenstudio_log_info_prints_one_line_per_call_and_the_retries() -> None:
+    done = run_with_log_switch("INFO")
+    assert done.returncode == 0, done.stderr
+    assert "] response GET /api/v1/product-photo-operations -> 200" in done.stderr
+    assert "] Retrying GET" in done.stderr
+    assert "] request GET" not in done.stderr  # the request lines are debug's
+    assert KEY not in done.stderr
+
+
+def test_an_unknown_aigenstudio_log_value_warns_and_configures_nothing() -> None:
+    done = run_with_log_switch("verbose")
+    assert done.returncode == 0, done.stderr
+    assert "AIGENSTUDIO_LOG='verbose'" in done.stderr
+    assert "] response" not in done.stderr
+
+
+def test_the_switch_adds_one_handler_to_the_package_logger_only() -> None:
+    done = run_with_log_switch(
+        "debug",
+        """
+        import logging
+        import aigenstudio
+        from aigenstudio._core.log import configure_from_environment
+        configure_from_environment()  # twice: still one handler
+        package = logging.getLogger("aigenstudio")
+        print(sorted(type(h).__name__ for h in package.handlers), logging.getLogger().handlers)
+        """,
+    )
+    assert done.stdout.strip() == "['NullHandler', '_EnvironmentHandler'] []"  # the root logger untouched

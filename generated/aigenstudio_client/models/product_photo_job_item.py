@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -125,3 +125,8 @@ class ProductPhotoJobItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    if not TYPE_CHECKING:  # type checkers already call it not iterable
+
+        def __iter__(self) -> Any:
+            raise TypeError("ProductPhotoJobItem is one object, not iterable")

@@ -73,3 +73,8 @@ class ProductPhotoJobStatusResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    if not TYPE_CHECKING:  # type checkers already call it not iterable
+
+        def __iter__(self) -> Any:
+            raise TypeError("ProductPhotoJobStatusResponse is one object, not iterable")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -87,3 +87,8 @@ class ProductPhotoOperation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    if not TYPE_CHECKING:  # type checkers already call it not iterable
+
+        def __iter__(self) -> Any:
+            raise TypeError("ProductPhotoOperation is one object, not iterable")

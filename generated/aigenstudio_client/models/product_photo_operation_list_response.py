@@ -81,3 +81,10 @@ class ProductPhotoOperationListResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    if not TYPE_CHECKING:  # type checkers already call it not iterable
+
+        def __iter__(self) -> Any:
+            raise TypeError(
+                "ProductPhotoOperationListResponse is one object, not iterable: its items are in .operations; to go through every item of a listing, page after page, call .iter() on the resource instead of .list()"
+            )

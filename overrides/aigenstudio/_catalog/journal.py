@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._core.api_facts import TERMINAL_JOB_STATUSES
-from .._core.errors import AigenStudioError
+from .._core.errors import AigenStudioError, public
 from .._core.server_text import server_text
 from .outcomes import ItemOutcome, utf8_text
 
@@ -154,14 +154,17 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 TERMINAL = tuple(sorted(TERMINAL_JOB_STATUSES))  # SQL parameters, in a stable order
 
 
+@public
 class JournalBusyError(AigenStudioError):
     """Another process is running a catalog on this journal."""
 
 
+@public
 class JournalMismatchError(AigenStudioError):
     """The journal was started with other job options; resuming would mix two runs."""
 
 
+@public
 class JournalKindMismatchError(JournalMismatchError):
     """The journal holds the verdicts of another kind of key (sandbox vs live).
 
@@ -210,10 +213,12 @@ def check_key_kind(path: str, meta: dict[str, Any], given: str | None) -> None:
         raise JournalKindMismatchError(path, recorded, given)
 
 
+@public
 class JournalFileError(AigenStudioError, ValueError):
     """The journal path names a file that is not a journal (not SQLite, or damaged)."""
 
 
+@public
 class JournalKeyMissingError(AigenStudioError):
     """An open batch was sent with an API key that no client of this run has.
 

@@ -19,7 +19,7 @@ from aigenstudio_client.client import Client as _GeneratedClient
 
 from .._contract.arguments import request_error
 from .._core.api_key import conceal
-from .._core.errors import PaginationLoopError
+from .._core.errors import ConfigurationError, PaginationLoopError
 from .._http.attempt import DEFAULT_MAX_RESPONSE_SIZE
 from .._http.auth import BearerAuth
 from .._http.download import DEFAULT_MAX_DOWNLOAD_SIZE
@@ -51,7 +51,17 @@ USER_AGENT = f"aigenstudio-python/{__version__}"
 TimeoutTypes = httpx.Timeout | float | None
 
 
-class BaseClient(ClientView, Copies, _GeneratedClient):
+class _RefusedSetters:
+    # The generated client's setters would swap out every layer above (auth, checks, retries,
+    # typed errors) and were silently ignored: refused, with what to use instead.
+    def set_httpx_client(self, client: httpx.Client) -> Self:
+        raise _no_httpx_client_setter("set_httpx_client")
+
+    def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> Self:
+        raise _no_httpx_client_setter("set_async_httpx_client")
+
+
+class BaseClient(ClientView, Copies, _RefusedSetters, _GeneratedClient):
     """Settings, the httpx clients and the pools composed into a generated client."""
 
     def __init__(
@@ -68,6 +78,7 @@ class BaseClient(ClientView, Copies, _GeneratedClient):
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         httpx_args: dict[str, Any] | None = None,
         max_download_size: int = DEFAULT_MAX_DOWNLOAD_SIZE,
+        strict_response_validation: bool = True,
     ) -> None:
         # Error trackers and traceback(capture_locals=True) record every local of this frame:
         # from the first line on, the key is an APIKey (redacted repr), never text.
@@ -88,16 +99,18 @@ class BaseClient(ClientView, Copies, _GeneratedClient):
             max_response_size=max_response_size,
             max_download_size=max_download_size,
             httpx_args=checked_httpx_args(httpx_args, settings, has_transport=transport is not None),
+            strict_response_validation=strict_response_validation,
         )
         self._build(settings, options)
 
-    def _build(self, settings: Settings, options: Options) -> None:
-        """Compose the client from resolved settings and options (the constructor's or an original's)."""
+    def _build(self, settings: Settings, options: Options, parent: Pools | None = None) -> None:
+        """Compose the client from resolved settings and options (the constructor's or an
+        original's); a copy sends on its original's connection pool (``parent``)."""
         super().__init__(base_url=settings.base_url, timeout=options.timeout)
         self._settings: Settings = settings
         self._options: Options = options
         self._request_ids = RequestIdState(options.request_id)
-        self._hooks = RequestHooks(settings, self._request_ids)
+        self._hooks = RequestHooks(settings, self._request_ids, strict=options.strict_response_validation)
         clients = HttpxClients(
             settings=settings,
             auth=BearerAuth(settings.api_key, settings.base_url),
@@ -110,7 +123,7 @@ class BaseClient(ClientView, Copies, _GeneratedClient):
             max_download_size=options.max_download_size,
             user_agent=USER_AGENT,
         )
-        self._pools = Pools(type(self).__name__, clients.build_sync, clients.build_async)
+        self._pools = Pools(type(self).__name__, clients, parent)
 
     # attrs' field-wise equality would make two clients with one URL "equal"; identity is
     # right, and hashing must agree with it (clients as dict keys, in sets, in caches).
@@ -164,3 +177,11 @@ class BaseClient(ClientView, Copies, _GeneratedClient):
 
     async def __aexit__(self, *args: object) -> None:
         await self.aclose()
+
+
+def _no_httpx_client_setter(name: str) -> ConfigurationError:
+    return ConfigurationError(
+        f"{name}() is not supported: the client builds its own httpx clients (auth, request "
+        "checks, retries, typed errors). Pass transport= (an httpx transport) or httpx_args= "
+        "(limits, proxy, verify, headers, event_hooks...) to the constructor instead."
+    )

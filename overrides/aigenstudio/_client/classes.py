@@ -28,6 +28,9 @@ _PARAMETERS = """
         max_download_size: Bytes a download (an image, a PDF, an archive: a body of bytes the
             caller streams) may have: a larger declared length is refused up front, a longer
             body is cut off at the limit.
+        strict_response_validation: False reads a 2xx body that breaks the spec's response
+            schema as it is, with a warning (for a live API that drifted from the spec); a body
+            no model can hold still raises. Default True: APIResponseValidationError.
         httpx_args: Further ``httpx.Client`` arguments (``headers``, ``limits``, ``proxy``,
             ``verify``, ``event_hooks``...); credential headers and redirects are refused.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .._http.request_id import RequestIdState
+from .._http.request_id import Exchange, RequestIdState
 from .._http.settings import KeyKind, Settings
 
 __all__ = ["ClientView"]
@@ -44,6 +44,12 @@ class ClientView:
     def last_request_id(self) -> str | None:
         """The request id of the last exchange in this context (thread or task), else of this client."""
         return self._request_ids.last
+
+    @property
+    def last_exchange(self) -> Exchange | None:
+        """This context's last answered call (its request id, attempts and start), which
+        ``with_raw_response`` reads for ``request_id``, ``retries_taken`` and ``elapsed``."""
+        return self._request_ids.last_exchange
 
     @property
     def request_id(self) -> str | None:

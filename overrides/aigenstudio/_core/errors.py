@@ -7,7 +7,7 @@ from the status line otherwise (an HTML 502 page still gives a clean APIStatusEr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -18,9 +18,11 @@ from .server_text import response_request_id, server_request_id, server_text
 
 __all__ = [
     "APIConnectionError",
+    "APIError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AcceptedResponseValidationError",
     "AigenStudioError",
     "ArgumentTypeError",
     "AuthenticationError",
@@ -37,8 +39,19 @@ __all__ = [
     "RequestValidationError",
     "UnexpectedStatusError",
     "UnprocessableEntityError",
+    "public",
     "status_error_from_response",
 ]
+
+PUBLIC_MODULE = "aigenstudio"
+_E = TypeVar("_E", bound=type[BaseException])
+
+
+def public(cls: _E) -> _E:
+    """Name an exception class by the path users import it from (``aigenstudio.NotFoundError``),
+    in tracebacks, reprs and pickles alike; only for classes ``aigenstudio`` exports."""
+    cls.__module__ = PUBLIC_MODULE
+    return cls
 
 
 def _rebuild(cls: type[AigenStudioError], args: tuple[Any, ...], state: dict[str, Any]) -> AigenStudioError:
@@ -100,11 +113,24 @@ class APIError(AigenStudioError):
     every other secret header redacted: an error is safe to log, report and pickle.
     """
 
+    # openai-python's names, on every API error: the server's error code and parsed body,
+    # None when there is none (a connection error, an HTML page).
+    code: str | None = None
+    body: Any = None
+
     def __init__(self, message: str, *, request: httpx.Request | None, request_id: str | None) -> None:
         super().__init__(message)
         self.message = message
         self.request = redacted_request(request) if request is not None else None
         self.request_id = request_id
+
+    def __repr__(self) -> str:
+        # What identifies the failure, never the request or its headers (they hold the key).
+        status = getattr(self, "status_code", None)  # a response's errors only
+        fields = [("status_code", status), ("code", self.code), ("request_id", self.request_id)]
+        shown = [f"{name}={value!r}" for name, value in fields if value is not None]
+        shown.append(f"message={self.message!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
 
 
 class APIConnectionError(APIError):
@@ -121,7 +147,12 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIResponseValidationError(APIError):
-    """A 2xx response whose body is not valid JSON or does not match the spec's shape."""
+    """A 2xx response whose body is not valid JSON or does not match the spec's shape.
+
+    ``accepted`` is True on :class:`AcceptedResponseValidationError`: the request changed state.
+    """
+
+    accepted = False
 
     def __init__(
         self, message: str, *, response: httpx.Response, request_id: str | None, body: Any = None
@@ -131,6 +162,32 @@ class APIResponseValidationError(APIError):
         self.response = redacted_response(response, self.request)
         self.status_code = response.status_code
         self.body = body
+
+
+class AcceptedResponseValidationError(APIResponseValidationError):
+    """The server accepted a request that changes state (a 2xx to a POST that creates a job:
+    the job may exist and credits may be reserved), but its answer breaks the spec.
+
+    Not a failure to send again as new: retry with the same ``idempotency_key`` (the API
+    answers a repeated key with the first result, charging nothing twice), or look up what
+    was created by ``ids`` (JSON path -> id, e.g. ``{"job.id": "..."}``, from the body).
+    """
+
+    accepted = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        request_id: str | None,
+        body: Any = None,
+        idempotency_key: str | None,
+        ids: dict[str, str],
+    ) -> None:
+        super().__init__(message, response=response, request_id=request_id, body=body)
+        self.idempotency_key = idempotency_key
+        self.ids = ids
 
 
 class APIStatusError(APIError):
@@ -256,3 +313,9 @@ def status_error_from_response(response: httpx.Response, fallback_request_id: st
     return _error_class(response.status_code)(
         message, response=response, request_id=request_id, code=code, body=body
     )
+
+
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type):
+        public(_value)

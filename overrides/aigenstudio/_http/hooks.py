@@ -39,7 +39,8 @@ __all__ = ["RequestHooks"]
 class RequestHooks:
     """The httpx event hooks of one client (sync and async share the checks)."""
 
-    def __init__(self, settings: Settings, request_ids: RequestIdState) -> None:
+    def __init__(self, settings: Settings, request_ids: RequestIdState, *, strict: bool = True) -> None:
+        self._strict = strict  # strict_response_validation
         base = httpx.URL(settings.base_url)
         self._base_url = settings.base_url
         self._base_path = base.raw_path.decode("ascii").rstrip("/")
@@ -140,7 +141,7 @@ class RequestHooks:
     def on_response(self, response: httpx.Response) -> None:
         if not is_download(response.request, response):  # a download's body is the caller's
             response.read()  # in memory already: the sending transport read it, within its limits
-        finish_response(response)
+        finish_response(response, self._strict)
 
     async def on_request_async(self, request: httpx.Request) -> None:
         self.on_request(request)
@@ -148,7 +149,7 @@ class RequestHooks:
     async def on_response_async(self, response: httpx.Response) -> None:
         if not is_download(response.request, response):
             await response.aread()
-        finish_response(response)
+        finish_response(response, self._strict)
 
 
 def _not_an_operation(request: httpx.Request) -> RequestValidationError:

@@ -67,23 +67,38 @@ class HttpxClients:
     def __repr__(self) -> str:  # no key (Settings and BearerAuth hide it), no httpx_args
         return fields_repr(self, "settings", "auth", "retry_policy", "timeout", "max_response_size")
 
-    def build_sync(self, is_closed: Callable[[], bool]) -> httpx.Client:
+    def sync_base(self) -> httpx.BaseTransport:
+        """The connection pool: ours (its sockets keep the attempt deadline) or the caller's."""
         base = self.transport
-        own_pool = base is None  # our pool: its sockets keep the attempt deadline
         if base is None:
             from . import wire  # with the first pool, not at import: wire loads httpcore (15 ms)
 
-            base = wire.PoolTransport(**self._transport_args())
+            return wire.PoolTransport(**self._transport_args())
         if not isinstance(base, httpx.BaseTransport):
             raise ConfigurationError("transport= is not a sync httpx transport (httpx.BaseTransport)")
+        return base
+
+    def async_base(self) -> httpx.AsyncBaseTransport:
+        base = self.transport
+        if base is None:  # httpx's own: the async deadline is a cancel scope, no socket clamp
+            return httpx.AsyncHTTPTransport(**self._transport_args())
+        if not isinstance(base, httpx.AsyncBaseTransport):
+            raise ConfigurationError("transport= is not an async httpx transport (httpx.AsyncBaseTransport)")
+        return base
+
+    def build_sync(
+        self, is_closed: Callable[[], bool], base: httpx.BaseTransport, base_is_closed: Callable[[], bool]
+    ) -> httpx.Client:
+        """An httpx client sending on ``base``, a pool its owner closes (``base_is_closed``)."""
         args, hooks = self._client_args()
         sending = SendingTransport(
             base,
             self.retry_policy,
             self.max_response_size,
             is_closed=is_closed,
-            sockets_keep_deadline=own_pool,
+            sockets_keep_deadline=self.transport is None,  # our pool (wire.PoolTransport)
             max_download_size=self.max_download_size,
+            base_is_closed=base_is_closed,
         )
         return CheckedHttpClient(
             parameter_namer=self.hooks.parameter_name,
@@ -95,12 +110,12 @@ class HttpxClients:
             **args,
         )
 
-    def build_async(self, is_closed: Callable[[], bool]) -> httpx.AsyncClient:
-        base = self.transport
-        if base is None:  # httpx's own: the async deadline is a cancel scope, no socket clamp
-            base = httpx.AsyncHTTPTransport(**self._transport_args())
-        if not isinstance(base, httpx.AsyncBaseTransport):
-            raise ConfigurationError("transport= is not an async httpx transport (httpx.AsyncBaseTransport)")
+    def build_async(
+        self,
+        is_closed: Callable[[], bool],
+        base: httpx.AsyncBaseTransport,
+        base_is_closed: Callable[[], bool],
+    ) -> httpx.AsyncClient:
         args, hooks = self._client_args()
         sending = AsyncSendingTransport(
             base,
@@ -108,6 +123,7 @@ class HttpxClients:
             self.max_response_size,
             is_closed=is_closed,
             max_download_size=self.max_download_size,
+            base_is_closed=base_is_closed,
         )
         return AsyncCheckedHttpClient(
             parameter_namer=self.hooks.parameter_name,

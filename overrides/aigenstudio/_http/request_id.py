@@ -7,13 +7,16 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
+from .._contract.spec import Operation
 from .._core.api_facts import REQUEST_ID_MAX_LENGTH
 from .._core.errors import RequestValidationError
 
 __all__ = [
     "CONTROL_CHARACTERS",
     "HEADER_CONTROL_LIMIT",
+    "Exchange",
     "RequestIdState",
     "check_request_id",
     "header_value_problem",
@@ -59,11 +62,23 @@ def check_request_id(value: object, field: str = "x_request_id") -> str:
     return value
 
 
+@dataclass(slots=True)
+class Exchange:
+    """One call's record, from the request hook (``request.extensions``) to the raw response."""
+
+    operation: Operation  # the hook never prepares a request that is no operation
+    request_id: str  # the id sent
+    started: float  # time.perf_counter() when the request was prepared
+    state: RequestIdState
+    answer_id: str | None = None  # the answer's id: the body's, else the header's, else the sent one
+    attempts: int = 1
+
+
 class RequestIdState:
-    """A client's request-id defaults and the id of its last exchange.
+    """A client's request-id defaults and its last exchange.
 
     ``last`` is tracked client-wide and per context (thread or asyncio task), so concurrent
-    tasks each see the id of their own last call.
+    tasks each see the id (and the raw response the facts) of their own last call.
     """
 
     __slots__ = ("_last", "_last_in_context", "_scoped", "default")
@@ -72,23 +87,29 @@ class RequestIdState:
         self.default = check_request_id(default, "request_id") if default is not None else None
         self._last: str | None = None
         # One ContextVar pair per client: contexts of different clients never mix.
-        self._last_in_context: ContextVar[str | None] = ContextVar("aigenstudio_last_rid", default=None)
+        self._last_in_context: ContextVar[Exchange | None] = ContextVar("aigenstudio_last", default=None)
         self._scoped: ContextVar[str | None] = ContextVar("aigenstudio_scoped_rid", default=None)
 
     def outgoing(self) -> str:
         """The id for a request that carries none: scope, else client default, else fresh."""
         return self._scoped.get() or self.default or new_request_id()
 
-    def record(self, request_id: str) -> None:
-        self._last = request_id
-        # A response usually confirms the id already recorded (header, then body): setting a
-        # ContextVar copies the context, so skip the no-op.
-        if self._last_in_context.get() != request_id:
-            self._last_in_context.set(request_id)
+    def record(self, exchange: Exchange, request_id: str) -> None:
+        """The exchange was answered, under ``request_id``: the call's last."""
+        exchange.answer_id = self._last = request_id
+        # Setting a ContextVar copies the context: once per exchange.
+        if self._last_in_context.get() is not exchange:
+            self._last_in_context.set(exchange)
 
     @property
     def last(self) -> str | None:
-        return self._last_in_context.get() or self._last
+        exchange = self._last_in_context.get()
+        return exchange.answer_id if exchange is not None else self._last
+
+    @property
+    def last_exchange(self) -> Exchange | None:
+        """This context's last answered exchange."""
+        return self._last_in_context.get()
 
     @contextmanager
     def scope(self, request_id: str) -> Iterator[str]:

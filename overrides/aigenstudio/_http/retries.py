@@ -57,6 +57,7 @@ from .request_id import new_request_id
 __all__ = [
     "ATTEMPTS_EXTENSION",
     "MAX_RETRIES",
+    "SAFE_METHODS",
     "RetryPolicy",
     "Retrying",
     "is_retryable_request",
@@ -69,7 +70,7 @@ ATTEMPTS_EXTENSION = "aigenstudio_attempts"
 # Retries after the first attempt, by default (the client's max_retries= too).
 MAX_RETRIES = 2
 
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # no state changes: a 2xx did nothing
 _RETRY_STATUSES = frozenset({408, 429})
 # Deterministic failures: sending the same request again fails the same way.
 _FATAL_TRANSPORT_ERRORS = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
@@ -117,7 +118,7 @@ class RetryPolicy:
 def is_retryable_request(request: httpx.Request) -> bool:
     """Safe to send twice: a safe method, or a POST made idempotent by its key; replayable body."""
     method = request.method.upper()
-    if method not in _SAFE_METHODS and not (
+    if method not in SAFE_METHODS and not (
         method == "POST" and is_valid_idempotency_key(request.headers.get(IDEMPOTENCY_KEY_HEADER))
     ):
         return False

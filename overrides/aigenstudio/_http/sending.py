@@ -68,8 +68,12 @@ class SendingTransport(httpx.BaseTransport):
         is_closed: Callable[[], bool] = _never_closed,
         sockets_keep_deadline: bool = False,
         max_download_size: int = DEFAULT_MAX_DOWNLOAD_SIZE,
+        base_is_closed: Callable[[], bool] | None = None,
     ) -> None:
         self._base = base
+        # None: ``base`` is this transport's own; else a pool shared with other clients
+        # (a client's copies), closed by its owner only.
+        self._base_is_closed = base_is_closed
         self._max_size = max_response_size
         self._max_download = max_download_size
         self._retrying = Retrying(policy or RetryPolicy(), random, is_closed)
@@ -114,7 +118,8 @@ class SendingTransport(httpx.BaseTransport):
         except Exception as error:
             outcome = error
         if self._retrying.is_closed():
-            self._base.close()  # a connection opened while close() ran is closed too
+            if self._owns_closed_base():
+                self._base.close()  # a connection opened while close() ran is closed too
             if isinstance(outcome, Exception):  # its connection dropped by close(): say so
                 return self._retrying.closed_error(request)
         return outcome  # an answer read in full is the caller's (a 201 holds a paid job's id)
@@ -127,8 +132,12 @@ class SendingTransport(httpx.BaseTransport):
             return streamed(response, request, self._max_download)
         return read_body(response, limits, timeouts)
 
+    def _owns_closed_base(self) -> bool:
+        return self._base_is_closed is None or self._base_is_closed()
+
     def close(self) -> None:
-        self._base.close()
+        if self._base_is_closed is None:  # a shared pool is its owner's to close
+            self._base.close()
 
 
 class AsyncSendingTransport(httpx.AsyncBaseTransport):
@@ -144,8 +153,10 @@ class AsyncSendingTransport(httpx.AsyncBaseTransport):
         random: Callable[[], float] = _random.random,
         is_closed: Callable[[], bool] = _never_closed,
         max_download_size: int = DEFAULT_MAX_DOWNLOAD_SIZE,
+        base_is_closed: Callable[[], bool] | None = None,
     ) -> None:
         self._base = base
+        self._base_is_closed = base_is_closed
         self._max_size = max_response_size
         self._max_download = max_download_size
         self._retrying = Retrying(policy or RetryPolicy(), random, is_closed)
@@ -179,7 +190,8 @@ class AsyncSendingTransport(httpx.AsyncBaseTransport):
         except Exception as error:
             outcome = error
         if self._retrying.is_closed():
-            await self._base.aclose()  # a connection opened while aclose() ran is closed too
+            if self._base_is_closed is None or self._base_is_closed():
+                await self._base.aclose()  # a connection opened while aclose() ran is closed too
             if isinstance(outcome, Exception):  # its connection dropped by aclose(): say so
                 return self._retrying.closed_error(request)
         return outcome  # an answer read in full is the caller's (a 201 holds a paid job's id)
@@ -211,7 +223,8 @@ class AsyncSendingTransport(httpx.AsyncBaseTransport):
         return await aread_body(response, limits)
 
     async def aclose(self) -> None:
-        await self._base.aclose()
+        if self._base_is_closed is None:  # a shared pool is its owner's to close
+            await self._base.aclose()
 
 
 async def _async_sleep(seconds: float) -> None:

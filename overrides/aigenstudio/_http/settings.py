@@ -208,10 +208,24 @@ class Options:
     max_response_size: int
     httpx_args: dict[str, Any]
     max_download_size: int
+    # False: a 2xx body that breaks the response schema is read as it is, with a warning.
+    strict_response_validation: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.strict_response_validation, bool):
+            raise ConfigurationError(
+                f"strict_response_validation must be True or False (got {self.strict_response_validation!r})"
+            )
 
     def __repr__(self) -> str:  # not httpx_args: cookies are credentials too
         return fields_repr(
-            self, "timeout", "retry_policy", "request_id", "max_response_size", "max_download_size"
+            self,
+            "timeout",
+            "retry_policy",
+            "request_id",
+            "max_response_size",
+            "max_download_size",
+            "strict_response_validation",
         )
 
 

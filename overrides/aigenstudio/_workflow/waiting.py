@@ -22,7 +22,7 @@ from aigenstudio_client.types import Unset
 from .._core.api_facts import RETRY_AFTER_HEADER
 from .._core.api_facts import TERMINAL_JOB_STATUSES as TERMINAL_STATUSES
 from .._core.backoff import Backoff
-from .._core.errors import AigenStudioError, APIStatusError, APITimeoutError, RequestValidationError
+from .._core.errors import AigenStudioError, APIStatusError, APITimeoutError, RequestValidationError, public
 from .._core.seconds import is_seconds
 from .._http.deadline import time_budget
 from .api_calls import ApiClient, async_jobs, call, call_async, jobs
@@ -61,6 +61,7 @@ class Progress:
     status: ProductPhotoJobStatus | None
 
 
+@public
 class JobWaitTimeout(AigenStudioError):
     """The job was not terminal before the timeout; it keeps running on the server."""
 
