@@ -19,6 +19,9 @@ STRICT ?=
 STRICT_FLAG := $(if $(filter-out 0,$(STRICT)),--strict)
 SPEC_URL ?=
 PORT ?=
+# make mock: fake (aigenstudio.testing, the default) or prism; TIMING for the fake.
+ENGINE ?=
+TIMING ?=
 OUR_CODE := overrides/aigenstudio tools tests bench examples
 # The runtime dependencies' wheels at the pinned versions, for make distcheck's offline install.
 WHEELHOUSE := $(VENV)/wheelhouse
@@ -108,8 +111,8 @@ distcheck: $(VENV)/.installed $(WHEELHOUSE)/.complete ## Build sdist -> wheel, i
 docs: $(VENV)/.installed ## HTML API reference (pdoc) and getting-started page into site/; warnings are errors
 	$(PY) tools/docs.py --out $(DOCS_OUT)
 
-mock: $(VENV)/.installed node_modules/.installed ## Run Prism on openapi.yaml for your app's tests (PORT=n, else a free one); prints the base URL
-	$(PY) tools/mock.py $(if $(PORT),--port "$(PORT)")
+mock: $(VENV)/.installed ## The stateful fake API for your app's tests (PORT=n, else a free one; TIMING=polls:N|seconds:S|instant; ENGINE=prism for Prism); prints the base URL
+	$(if $(filter prism,$(ENGINE)),$(MAKE) --no-print-directory node_modules/.installed &&) $(PY) tools/mock.py --engine "$(or $(ENGINE),fake)" $(if $(PORT),--port "$(PORT)") $(if $(TIMING),--timing "$(TIMING)")
 
 clean: ## Remove the virtualenvs, node_modules, caches and build output (never generated/)
 	rm -rf .venv .venv-3.* node_modules .mypy_cache .ruff_cache .pytest_cache .generate-* dist site
