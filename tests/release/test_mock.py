@@ -1,5 +1,5 @@
-"""make mock ENGINE=prism: Prism on the vendored spec, on a given or free port, printing the base URL first and
-stopping cleanly on Ctrl-C; an unusable port is one line and exit 2."""
+"""make mock ENGINE=prism: Prism on the vendored spec, on a given or free port, printing the base URL
+first and stopping cleanly on Ctrl-C; an unusable port is one line and exit 2."""
 
 from __future__ import annotations
 
