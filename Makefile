@@ -81,7 +81,7 @@ pytest: $(VENV)/.installed node_modules/.installed ## Run the pytest suite only
 
 test: check lint typecheck docs distcheck pytest ## Everything CI runs: drift check, ruff, mypy --strict, docs, distcheck, pytest
 
-demo: $(VENV)/.installed node_modules/.installed ## The main job: regenerate if needed, then run the client against a local mock (or the real API)
+demo: $(VENV)/.installed ## The main job: regenerate if needed, then run the client against the local fake API (or the real API)
 	$(PY) tools/generate.py generate
 	$(PY) tools/demo.py
 
