@@ -74,10 +74,17 @@ FIRST_READ = 1
 
 @dataclass(frozen=True, slots=True)
 class Timing:
-    """When a job finishes: at creation, at its N-th read (GET), or after N seconds of the fake's clock."""
+    """When a job finishes: at creation, at its N-th read (GET), after N seconds of the fake's
+    clock, or whichever of a read count and a time comes first (both given)."""
 
     polls: int | None = FIRST_READ
     seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.polls is not None and self.polls < 0:
+            raise ValueError("polls must be >= 0")
+        if self.seconds is not None and not self.seconds >= 0:
+            raise ValueError("seconds must be >= 0")
 
     @classmethod
     def instant(cls) -> Timing:
@@ -87,21 +94,18 @@ class Timing:
     @classmethod
     def after_polls(cls, polls: int) -> Timing:
         """``processing`` until the job's ``polls``-th read, which shows it final."""
-        if polls < 0:
-            raise ValueError("polls must be >= 0")
         return cls(polls=polls)
 
     @classmethod
     def after_seconds(cls, seconds: float) -> Timing:
         """Final once ``seconds`` have passed on the fake's clock (real time, plus ``advance``)."""
-        if not seconds >= 0:
-            raise ValueError("seconds must be >= 0")
         return cls(polls=None, seconds=seconds)
 
     def stage(self, reads: int, elapsed: float) -> str:
         """``queued``, ``processing`` or ``final`` after ``reads`` reads and ``elapsed`` seconds."""
-        done = elapsed >= self.seconds if self.seconds is not None else reads >= (self.polls or 0)
-        if done:
+        by_reads = self.polls is not None and reads >= self.polls
+        by_time = self.seconds is not None and elapsed >= self.seconds
+        if by_reads or by_time:
             return "final"
         return QUEUED if reads == 0 else PROCESSING
 

@@ -15,7 +15,7 @@ import httpx
 from ._api import FakeAPI
 from ._rules import Timing
 
-__all__ = ["EXAMPLE_KEY", "FakeServer", "main"]
+__all__ = ["DEFAULT_TIMING", "EXAMPLE_KEY", "FakeServer", "main", "parse_timing"]
 
 BASE_PATH = "/api/v1"
 EXAMPLE_KEY = "aigen_test_mock000000000000000000"
@@ -81,18 +81,28 @@ class FakeServer(ThreadingHTTPServer):
         self.server_close()
 
 
-def _timing(text: str) -> Timing:
-    kind, _, value = text.partition(":")
+# make mock's default: final at the first read, or 5 s after creation if nobody reads it (as a
+# real job ends on its own), so a job an app never polls does not hold its key's slot forever.
+DEFAULT_TIMING = "polls:1,seconds:5"
+
+
+def parse_timing(text: str) -> Timing:
+    """``instant``, ``polls:N``, ``seconds:S`` or ``polls:N,seconds:S`` (whichever comes first)."""
+    if text == "instant":
+        return Timing.instant()
+    given: dict[str, str] = {}
+    for part in text.split(","):
+        kind, _, value = part.partition(":")
+        if kind not in ("polls", "seconds") or kind in given or not value:
+            raise argparse.ArgumentTypeError(f"{text!r}: expected instant, polls:N, seconds:S or both")
+        given[kind] = value
     try:
-        if kind == "instant" and not value:
-            return Timing.instant()
-        if kind == "polls":
-            return Timing.after_polls(int(value))
-        if kind == "seconds":
-            return Timing.after_seconds(float(value))
+        polls = int(given["polls"]) if "polls" in given else None
+        return Timing(polls=polls, seconds=float(given["seconds"]) if "seconds" in given else None)
     except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"{text!r}: expected instant, polls:N or seconds:S")
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: N must be a whole number >= 0, S a number >= 0"
+        ) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,7 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         prog="aigenstudio mock", description="a stateful fake of the API on 127.0.0.1"
     )
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
-    parser.add_argument("--timing", type=_timing, default=Timing(), help="instant, polls:N or seconds:S")
+    parser.add_argument(
+        "--timing",
+        type=parse_timing,
+        default=parse_timing(DEFAULT_TIMING),
+        help="instant, polls:N or seconds:S",
+    )
     parser.add_argument(
         "--allow-live-keys", action="store_true", help="accept aigen_live_ keys (simulated spending)"
     )
