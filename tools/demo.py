@@ -97,7 +97,7 @@ class Receiver:
     """A webhook receiver on 127.0.0.1: every delivery verified with verify_webhook."""
 
     api_key: str
-    events: list[WebhookEvent] = field(default_factory=list)
+    events: list[WebhookEvent] = field(default_factory=lambda: list[WebhookEvent]())
     arrived: threading.Event = field(default_factory=threading.Event)
 
     def receive(self, body: bytes, headers: Mapping[str, str]) -> int:
