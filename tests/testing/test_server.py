@@ -104,3 +104,28 @@ def test_a_reset_over_loopback_drops_the_connection() -> None:
             httpx.get(server.base_url + "/product-photo-operations")
         assert httpx.get(server.base_url + "/product-photo-operations").status_code == 200
     assert api.requests == [("GET", "listProductPhotoOperations", 200)]
+
+
+@pytest.mark.parametrize("length", ["99999999999", "-5", "abc"])
+def test_a_hostile_content_length_is_refused_without_reading(length: str) -> None:
+    with FakeServer() as server, socket.create_connection(("127.0.0.1", server.port)) as raw:
+        head = f"POST /api/v1/product-photo-jobs HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n"
+        raw.sendall(head.encode())
+        answer = raw.recv(200)
+    assert answer.split(b" ")[1] in (b"400", b"413")
+    assert server.api.requests == []
+
+
+def test_a_webhook_receiver_that_raises_does_not_break_the_api() -> None:
+    def broken(body: bytes, headers: object) -> None:
+        raise RuntimeError("receiver bug")
+
+    api = FakeAPI(base_url="http://127.0.0.1/api/v1")
+    api.register_webhook(broken)
+    with FakeServer(api) as server, Client(KEY, base_url=server.base_url) as client:
+        created = client.product_photo_jobs.create(
+            body=_body("https://shop.test/r.jpg"), idempotency_key="recv-0001"
+        )
+        job = wait_for_job(client, created.job.id, poll_interval=0.01)
+    assert job.status is not None
+    assert api.deliveries[0].answers == ["RuntimeError: receiver bug"]

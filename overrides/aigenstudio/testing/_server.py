@@ -19,6 +19,8 @@ __all__ = ["DEFAULT_TIMING", "EXAMPLE_KEY", "FakeServer", "main", "parse_timing"
 
 BASE_PATH = "/api/v1"
 EXAMPLE_KEY = "aigen_test_mock000000000000000000"
+# A create body is at most 20 images: anything near this is not a request the API takes.
+MAX_BODY_BYTES = 1 << 20
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -30,7 +32,14 @@ class _Handler(BaseHTTPRequestHandler):
             sys.stderr.write("mock: " + (format % args) + "\n")
 
     def _exchange(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY_BYTES:
+            self.send_error(413 if length > 0 else 400, "a body of at most 1 MiB with a Content-Length")
+            self.close_connection = True
+            return
         content = self.rfile.read(length) if length else b""
         url = f"http://{self.server.host}:{self.server.port}{self.path}"
         headers = [(name, value) for name, value in self.headers.items()]

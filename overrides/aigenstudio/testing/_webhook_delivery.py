@@ -47,8 +47,12 @@ def deliver(delivery: Delivery) -> None:
     """Send ``delivery`` to its targets once each (no retries); every answer is recorded."""
     for target in delivery.targets:
         if callable(target):
-            target(delivery.body, dict(delivery.headers))
-            delivery.answers.append("called")
+            try:
+                target(delivery.body, dict(delivery.headers))
+            except Exception as exc:  # the receiver's bug is recorded, never the API's answer
+                delivery.answers.append(f"{type(exc).__name__}: {exc}")
+            else:
+                delivery.answers.append("called")
             continue
         try:
             answer = httpx.post(target, content=delivery.body, headers=delivery.headers, timeout=10.0)
