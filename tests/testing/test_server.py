@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import socket
@@ -16,6 +17,7 @@ import httpx
 import pytest
 from aigenstudio import Client, wait_for_job
 from aigenstudio.testing import FakeAPI, FakeServer, Fault, Timing
+from aigenstudio.testing._server import parse_timing
 from aigenstudio_client.models import ProductPhotoImageInput, ProductPhotoJobCreateRequest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,3 +131,24 @@ def test_a_webhook_receiver_that_raises_does_not_break_the_api() -> None:
         job = wait_for_job(client, created.job.id, poll_interval=0.01)
     assert job.status is not None
     assert api.deliveries[0].answers == ["RuntimeError: receiver bug"]
+
+
+@pytest.mark.parametrize(
+    ("text", "timing"),
+    [
+        ("instant", Timing.instant()),
+        ("polls:3", Timing.after_polls(3)),
+        ("seconds:2.5", Timing.after_seconds(2.5)),
+        ("polls:1,seconds:5", Timing(polls=1, seconds=5.0)),
+    ],
+)
+def test_make_mock_timings(text: str, timing: Timing) -> None:
+    assert parse_timing(text) == timing
+
+
+@pytest.mark.parametrize(
+    "text", ["", "soon", "polls:", "polls:-1", "polls:1.5", "seconds:nan", "polls:1,polls:2"]
+)
+def test_a_bad_timing_is_refused(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError):
+        parse_timing(text)
