@@ -19,6 +19,9 @@ STRICT ?=
 STRICT_FLAG := $(if $(filter-out 0,$(STRICT)),--strict)
 SPEC_URL ?=
 PORT ?=
+# make mock: fake (aigenstudio.testing, the default) or prism; TIMING for the fake.
+ENGINE ?=
+TIMING ?=
 OUR_CODE := overrides/aigenstudio tools tests bench examples
 # The runtime dependencies' wheels at the pinned versions, for make distcheck's offline install.
 WHEELHOUSE := $(VENV)/wheelhouse
@@ -78,7 +81,7 @@ pytest: $(VENV)/.installed node_modules/.installed ## Run the pytest suite only
 
 test: check lint typecheck docs distcheck pytest ## Everything CI runs: drift check, ruff, mypy --strict, docs, distcheck, pytest
 
-demo: $(VENV)/.installed node_modules/.installed ## The main job: regenerate if needed, then run the client against a local mock (or the real API)
+demo: $(VENV)/.installed ## The main job: regenerate if needed, then run the client against the local fake API (or the real API)
 	$(PY) tools/generate.py generate
 	$(PY) tools/demo.py
 
@@ -108,8 +111,8 @@ distcheck: $(VENV)/.installed $(WHEELHOUSE)/.complete ## Build sdist -> wheel, i
 docs: $(VENV)/.installed ## HTML API reference (pdoc) and getting-started page into site/; warnings are errors
 	$(PY) tools/docs.py --out $(DOCS_OUT)
 
-mock: $(VENV)/.installed node_modules/.installed ## Run Prism on openapi.yaml for your app's tests (PORT=n, else a free one); prints the base URL
-	$(PY) tools/mock.py $(if $(PORT),--port "$(PORT)")
+mock: $(VENV)/.installed $(if $(filter prism,$(ENGINE)),node_modules/.installed) ## The stateful fake API for your app's tests (PORT=n, else a free one; TIMING=polls:N|seconds:S|instant; ENGINE=prism for Prism); prints the base URL
+	$(PY) tools/mock.py --engine "$(or $(ENGINE),fake)" $(if $(PORT),--port "$(PORT)") $(if $(TIMING),--timing "$(TIMING)")
 
 clean: ## Remove the virtualenvs, node_modules, caches and build output (never generated/)
 	rm -rf .venv .venv-3.* node_modules .mypy_cache .ruff_cache .pytest_cache .generate-* dist site

@@ -1,7 +1,7 @@
 """The same job with AsyncClient: concurrent calls, then create, wait and results without blocking.
 
     export AIGENSTUDIO_API_KEY=aigen_test_...       # a sandbox key: simulated, nothing charged
-    export AIGENSTUDIO_BASE_URL=http://127.0.0.1:4010  # optional: make mock prints one
+    export AIGENSTUDIO_BASE_URL=http://127.0.0.1:4010/api/v1  # optional: make mock prints one
     python examples/async_job.py
 
 ``aigenstudio.aio`` holds the async twins of the workflow helpers under the same names

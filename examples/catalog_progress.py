@@ -1,7 +1,7 @@
 """A whole catalog through the API, one job of at most 20 images at a time, with progress.
 
     export AIGENSTUDIO_API_KEY=aigen_test_...       # a sandbox key: simulated, nothing charged
-    export AIGENSTUDIO_BASE_URL=http://127.0.0.1:4010  # optional: make mock prints one
+    export AIGENSTUDIO_BASE_URL=http://127.0.0.1:4010/api/v1  # optional: make mock prints one
     python examples/catalog_progress.py [NUMBER_OF_IMAGES]
 
 ``process_catalog`` splits the images into jobs, creates one, waits until it is finished,

@@ -1,7 +1,7 @@
 """Error handling and retries: what the client retries for you, and what reaches your code.
 
     export AIGENSTUDIO_API_KEY=aigen_test_...       # a sandbox key: simulated, nothing charged
-    export AIGENSTUDIO_BASE_URL=http://127.0.0.1:4010  # optional: make mock prints one
+    export AIGENSTUDIO_BASE_URL=http://127.0.0.1:4010/api/v1  # optional: make mock prints one
     python examples/errors_and_retries.py [JOB_ID]
 
 Retried by the client (``RetryPolicy``): connection errors, timeouts, 408, 429, 5xx, with

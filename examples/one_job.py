@@ -1,7 +1,7 @@
 """One job end to end: create it, wait until it is finished, read its results.
 
     export AIGENSTUDIO_API_KEY=aigen_test_...       # a sandbox key: simulated, nothing charged
-    export AIGENSTUDIO_BASE_URL=http://127.0.0.1:4010  # optional: make mock prints one
+    export AIGENSTUDIO_BASE_URL=http://127.0.0.1:4010/api/v1  # optional: make mock prints one
     python examples/one_job.py [IMAGE_URL ...]
 
 The idempotency key is derived from the request (``idempotency_key_for``), so running the same

@@ -1,9 +1,14 @@
-"""`make mock`: the pinned Prism mock server on the vendored spec, for your application's tests.
+"""`make mock`: a local API for your application's tests: the stateful fake, or Prism.
 
 Usage (normally through make):
-    python tools/mock.py [--port N] [--spec PATH]
+    python tools/mock.py [--port N] [--engine fake|prism] [--timing polls:1] [--spec PATH]
 
-Starts Stoplight Prism (pinned in package-lock.json) on 127.0.0.1, on port N or a free one,
+``--engine fake`` (the default) serves ``aigenstudio.testing`` (the same server as
+``python -m aigenstudio mock``): jobs finish (``--timing instant``, ``polls:N``,
+``seconds:S``, or ``polls:1,seconds:5``, the default), outcomes follow the README's rules,
+creates are idempotent and limited as the API documents. ``--engine prism``
+(``make mock ENGINE=prism``), the strict contract mock, starts Stoplight Prism (pinned in
+package-lock.json) on 127.0.0.1, on port N or a free one,
 validating every request against the spec (a request that breaks it gets 422 or the spec's
 error response with an ``sl-violations`` header). The first line printed is the base URL as
 the client reads it from the environment::
@@ -68,7 +73,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=_port, default=None, help="port to listen on (default: a free one)")
     parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="the spec (default: openapi.yaml)")
+    parser.add_argument("--engine", choices=("fake", "prism"), default="fake", help="default: fake")
+    parser.add_argument("--timing", default=None, help="the fake's: instant, polls:N, seconds:S or both")
     args = parser.parse_args(argv)
+    if args.engine == "fake":
+        from aigenstudio.testing._server import main as fake_main
+
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        port = ["--port", str(args.port)] if args.port else []
+        return fake_main([*port, *(["--timing", args.timing] if args.timing else [])])
     if not args.spec.is_file():
         print(f"mock: error: {args.spec}: cannot read the spec: no such file", file=sys.stderr)
         return 2

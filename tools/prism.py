@@ -125,8 +125,12 @@ def start_prism(
     port: int | None = None,
     dynamic: bool = False,
     ready_timeout: float = 30.0,
+    upstream: str | None = None,
 ) -> PrismServer:
     """Start ``prism mock`` on ``spec`` and return once it answers HTTP.
+
+    With ``upstream`` (a base URL), ``prism proxy`` instead: every request and every answer of
+    that server is validated against the spec (``--errors``: a violation is an error answer).
 
     Static examples (the default) keep answers deterministic; ``dynamic=True`` asks Prism to
     generate varied bodies from the schemas instead. With ``port=None`` a free port is
@@ -135,7 +139,7 @@ def start_prism(
     attempts = 1 if port is not None else 3
     for attempt in range(1, attempts + 1):
         try:
-            return _start_once(spec, port or free_port(), dynamic, ready_timeout)
+            return _start_once(spec, port or free_port(), dynamic, ready_timeout, upstream)
         except _PortTaken as taken:
             if attempt == attempts:
                 raise PrismError(f"the port is already in use; Prism's output:\n{taken}") from None
@@ -146,8 +150,11 @@ class _PortTaken(PrismError):
     pass
 
 
-def _start_once(spec: Path, port: int, dynamic: bool, ready_timeout: float) -> PrismServer:
-    command = [str(check_installed()), "mock", str(spec), "-h", HOST, "-p", str(port), "--errors"]
+def _start_once(
+    spec: Path, port: int, dynamic: bool, ready_timeout: float, upstream: str | None = None
+) -> PrismServer:
+    mode = ["mock", str(spec)] if upstream is None else ["proxy", str(spec), upstream]
+    command = [str(check_installed()), *mode, "-h", HOST, "-p", str(port), "--errors"]
     if dynamic:
         command.append("--dynamic")
     fd, log_name = tempfile.mkstemp(prefix="prism-", suffix=".log")

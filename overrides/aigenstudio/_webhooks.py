@@ -43,6 +43,7 @@ __all__ = [
     "WebhookEvent",
     "WebhookSignatureError",
     "WebhookVerificationError",
+    "signed_webhook_headers",
     "verify_webhook",
 ]
 
@@ -167,7 +168,7 @@ def verify_webhook(
     if not _EVENT_ID.fullmatch(event_id):
         raise MalformedWebhookHeaderError(EVENT_ID_HEADER, "expected 1 to 256 visible ASCII characters")
 
-    signed = b"%s.%s.%s" % (timestamp_text.encode("ascii"), event_id.encode("ascii"), body)
+    signed = _signed_payload(timestamp_text, event_id, body)
     if not _signature_matches(key, signed, signatures):
         raise WebhookSignatureError("webhook signature does not match the body and API key")
 
@@ -250,11 +251,35 @@ def _signature_matches(key: APIKey, signed: bytes, signatures: list[str]) -> boo
     """Whether a candidate is the HMAC of ``signed``. The HMAC key is the hex SHA-256 of the API
     key; it and the expected digest (a valid signature for this body) stay in this frame,
     which never raises, so no traceback's locals show them."""
-    secret = hashlib.sha256(key.reveal().encode("ascii")).hexdigest().encode("ascii")
-    expected = hmac.new(secret, signed, hashlib.sha256).hexdigest()
+    expected = _digest(key, signed)
     # Check every candidate so the time taken does not reveal which one matched.
     matches = [hmac.compare_digest(expected, candidate.lower()) for candidate in signatures]
     return any(matches)
+
+
+def _signed_payload(timestamp_text: str, event_id: str, body: bytes) -> bytes:
+    """What a delivery's signature covers: ``<timestamp>.<event_id>.<raw body>``."""
+    return b"%s.%s.%s" % (timestamp_text.encode("ascii"), event_id.encode("ascii"), body)
+
+
+def _digest(key: APIKey, signed: bytes) -> str:
+    """The hex HMAC-SHA256 of ``signed`` under the hex SHA-256 of the API key (never raises)."""
+    secret = hashlib.sha256(key.reveal().encode("ascii")).hexdigest().encode("ascii")
+    return hmac.new(secret, signed, hashlib.sha256).hexdigest()
+
+
+def signed_webhook_headers(body: bytes, api_key: str, *, event_id: str, timestamp: int) -> dict[str, str]:
+    """The headers the API signs a delivery of ``body`` with (what ``verify_webhook`` checks);
+    for fakes and tests of a receiver (``aigenstudio.testing`` signs its deliveries so)."""
+    key = _webhook_key(conceal(api_key))
+    del api_key
+    stamp = str(int(timestamp))
+    signature = _digest(key, _signed_payload(stamp, event_id, bytes(body)))
+    return {
+        SIGNATURE_HEADER: f"{_SIGNATURE_SCHEME}={signature}",
+        TIMESTAMP_HEADER: stamp,
+        EVENT_ID_HEADER: event_id,
+    }
 
 
 def _seconds(value: object, name: str, *, negative: bool = False) -> float:

@@ -1,6 +1,6 @@
 """The package's layers point one way: a lower layer never imports a higher one.
 
-    face      __init__.py, aio.py, __main__.py
+    face      __init__.py, aio.py, __main__.py, testing/ (the fake API, on the face's layer)
     catalog   _catalog/           (built on the workflow helpers; nothing below imports it)
     client    _client/            workflow   _workflow/
     http      _http/              (the transport chain and its settings)
@@ -31,6 +31,7 @@ LAYERS = {
     "__init__": 5,
     "aio": 5,
     "__main__": 5,
+    "testing": 5,
 }
 # These may not import each other either, whatever their layers (helpers work with any client).
 APART = {("_workflow", "_client"), ("_catalog", "_client")}

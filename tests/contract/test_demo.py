@@ -1,4 +1,5 @@
-"""`make demo` end to end: tools/demo.py as a user runs it, on Prism and on an "API" of ours."""
+"""`make demo` end to end: tools/demo.py as a user runs it, on the fake API (aigenstudio.testing,
+the default) and on an "API" of ours given by the environment."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from tests.servers.fault_server import JOBS_PATH, running_fault_server
-from tests.servers.prism import require_prism
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "tools" / "demo.py"
@@ -31,17 +31,22 @@ def run_demo(**env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.prism
-def test_demo_runs_on_prism_by_default() -> None:
-    require_prism()
+def test_demo_runs_on_the_fake_by_default() -> None:
     done = run_demo()
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
-    assert "starting Prism" in out
+    assert "starting the fake API" in out
     assert "Idempotency-Key: idem_" in out
-    assert "the same job, nothing charged twice" in out
+    assert "HTTP 201: job" in out
+    assert "HTTP 200: the same job" in out
+    assert "1 reservation, charges per image {'yogurt-001': 1, 'yogurt-002': 1}" in out
+    assert "charged once: nothing charged twice" in out
     assert "RequestValidationError: body.images" in out
-    assert "still queued" in out  # Prism's example job never moves; the demo says so
+    assert "status=processing" in out
+    assert "finished: partially_completed, credits used 1" in out
+    assert "failed yogurt-002: image_processing_failed" in out
+    assert "verified: event evt_" in out
+    assert "job.partially_completed" in out
     assert "req_demo_1_" in out
     assert out.rstrip().endswith("Demo finished.")
 

@@ -1,10 +1,11 @@
 """examples/: each script type-checks as a user's code (mypy --strict, pyright strict) and runs.
 
-Run against Prism (marked ``prism``; skipped without Node, like the README examples): each
+Run against the fake API that ``make mock`` serves (``aigenstudio.testing.FakeServer``): each
 script runs as a user would run it, with a sandbox key and the mock's URL in the environment,
-must exit 0, and every request it sent must have passed Prism's validation. Prism's static
-example job never finishes, so ``EXAMPLE_WAIT_SECONDS`` is short and the scripts take their
-"still running" path. Run against a well-behaved loopback stand-in of the API
+must exit 0 with its jobs finished and its results read, and every request it sent must have
+been one the spec allows (the fake answers 422 otherwise, and checks its own answers against the
+spec's schemas); the webhook receiver verifies the fake's signed deliveries. Run against a
+well-behaved loopback stand-in of the API
 (tests/servers/fault_server.py), where jobs finish, they take the results path too; the
 errors example also meets a 503 that the client retries. The webhook receiver verifies signed
 deliveries in-process and over loopback.
@@ -19,7 +20,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -27,20 +28,17 @@ from wsgiref.util import setup_testing_defaults
 
 import httpx
 import pytest
+from aigenstudio import Client, wait_for_job
+from aigenstudio.testing import FakeServer
+from aigenstudio_client.models import ProductPhotoImageInput, ProductPhotoJobCreateRequest
 
 from tests.docs.test_readme_examples import (
-    _PRISM_ERROR,
-    _PRISM_PROBE,
-    _PRISM_REQUEST,
     API_KEY,
     PYRIGHT,
-    _prism_log_since,
-    _run_block,
-    _settled_log_size,
 )
 from tests.servers.fault_server import JOBS_PATH, Fault, FaultServer, running_fault_server
 from tests.webhooks.signing import sign
-from tools.prism import PrismServer, free_port
+from tools.prism import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -48,11 +46,19 @@ SCRIPTS = sorted(EXAMPLES.glob("*.py"))
 WEBHOOK = EXAMPLES / "webhook_receiver.py"
 TIMEOUT = 60.0
 # What each script prints on each server: the mock (jobs stay queued) and the stand-in (jobs finish).
-ON_PRISM = {
-    "one_job.py": ["image(s) (request id", "is still queued after 2 s"],
-    "catalog_progress.py": ["processing 45 images", "is still queued after 2 s", "run the same command"],
-    "errors_and_retries.py": ["refused before sending: body.images: at most 20 items", "created job"],
-    "async_job.py": ["operations: ['studio_packshot']", "still queued after 2 s"],
+ON_FAKE = {
+    "one_job.py": [
+        "image(s) (request id",
+        "finished: completed",
+        "done    image-2: https://cdn.aigenstudio.fake/",
+    ],
+    "catalog_progress.py": ["processing 45 images", "45/45 images: 45 done, 0 failed; 3 job(s) finished"],
+    "errors_and_retries.py": [
+        "refused before sending: body.images: at most 20 items",
+        "created job",
+        "no job 00000000-0000-4000-8000-000000000000 for this key (HTTP 404",
+    ],
+    "async_job.py": ["presets: ['marketplace_white', 'studio_soft']", "completed: 1 completed, 0 failed"],
 }
 ON_STAND_IN = {
     "one_job.py": ["finished: completed", "missing image-1", "2 image(s) to retry"],
@@ -74,7 +80,7 @@ pytestmark = pytest.mark.slow
 
 def test_every_example_has_expectations() -> None:
     names = {script.name for script in SCRIPTS}
-    assert names == {*ON_PRISM, *ON_STAND_IN, WEBHOOK.name}
+    assert names == {*ON_FAKE, *ON_STAND_IN, WEBHOOK.name}
     assert len(names) >= 5
 
 
@@ -116,23 +122,18 @@ def _environment(base_url: str) -> dict[str, str]:
     return {**env, "PYTHONUNBUFFERED": "1"}
 
 
-@pytest.mark.prism
-@pytest.mark.parametrize("name", sorted(ON_PRISM))
-def test_example_runs_against_prism(name: str, prism: PrismServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EXAMPLE_WAIT_SECONDS", "2")  # _run_block passes the environment on
-    offset = _settled_log_size(prism)
-
-    code, out, err = _run_block(EXAMPLES / name, prism, TIMEOUT)
-
-    log = _prism_log_since(prism, offset)
-    requests = [" ".join(found.groups()) for found in _PRISM_REQUEST.finditer(log)]
-    refused = [line.strip() for line in log.splitlines() if _PRISM_ERROR in line and _PRISM_PROBE not in line]
-    report = f"\nPrism saw: {requests}\nstdout:\n{out}\nstderr:\n{err}"
-    assert code == 0, f"examples/{name} exited {code} against Prism" + report
-    assert requests, f"examples/{name} sent nothing" + report
-    assert not refused, f"examples/{name}: Prism refused a request:\n" + "\n".join(refused) + report
-    for expected in ON_PRISM[name]:
-        assert expected in out, f"{expected!r} not printed" + report
+@pytest.mark.parametrize("name", sorted(ON_FAKE))
+def test_example_runs_to_completion_against_the_mock(name: str) -> None:
+    with FakeServer() as mock:
+        done = _run(EXAMPLES / name, mock.base_url)
+    report = f"\nthe mock saw: {mock.api.requests}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    assert done.returncode == 0, f"examples/{name} exited {done.returncode}" + report
+    assert mock.api.requests, f"examples/{name} sent nothing" + report
+    refused = [r for r in mock.api.requests if r[2] == 422]
+    assert not refused, f"examples/{name}: the mock refused a request the spec forbids: {refused}" + report
+    for expected in ON_FAKE[name]:
+        assert expected in done.stdout, f"{expected!r} not printed" + report
+    assert API_KEY not in done.stdout + done.stderr
 
 
 @pytest.fixture
@@ -272,3 +273,23 @@ def test_webhook_receiver_serves_over_loopback() -> None:
     assert process.returncode == 0, err
     assert "event evt_loop:" in out
     assert WEBHOOK_KEY not in out + err
+
+
+def test_webhook_receiver_verifies_the_mocks_deliveries() -> None:
+    receiver = _load_receiver()
+    app = receiver.make_app(WEBHOOK_KEY)
+    statuses: list[str] = []
+
+    def route(body: bytes, headers: Mapping[str, str]) -> None:  # the app, mounted as a callable
+        statuses.append(_call(app, "POST", receiver.PATH, body, dict(headers)))
+
+    with FakeServer() as mock, Client(WEBHOOK_KEY, base_url=mock.base_url) as client:
+        mock.api.register_webhook(route)
+        images = [ProductPhotoImageInput(source_url="https://shop.example/fail.jpg")]
+        created = client.product_photo_jobs.create(
+            body=ProductPhotoJobCreateRequest(images=images), idempotency_key="webhook-example-1"
+        )
+        wait_for_job(client, created.job.id, poll_interval=0.01)
+    assert statuses == ["204 No Content"]
+    (delivery,) = mock.api.deliveries
+    assert b'"type":"job.failed"' in delivery.body

@@ -1,5 +1,5 @@
-"""make mock: Prism on the vendored spec, on a given or free port, printing the base URL first and
-stopping cleanly on Ctrl-C; an unusable port is one line and exit 2."""
+"""make mock ENGINE=prism: Prism on the vendored spec, on a given or free port, printing the base URL
+first and stopping cleanly on Ctrl-C; an unusable port is one line and exit 2."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def _port_is_free(port: int) -> bool:
 def test_mock_prints_the_base_url_serves_the_spec_and_stops_on_ctrl_c() -> None:
     require_prism()
     port = free_port()
-    with running_mock("--port", str(port)) as (process, first_line):
+    with running_mock("--engine", "prism", "--port", str(port)) as (process, first_line):
         assert first_line == f"AIGENSTUDIO_BASE_URL=http://127.0.0.1:{port}"
         base_url = first_line.split("=", 1)[1]
         with Client(KEY, base_url=base_url) as client:
@@ -66,7 +66,7 @@ def test_mock_prints_the_base_url_serves_the_spec_and_stops_on_ctrl_c() -> None:
 
 def test_mock_without_a_port_picks_a_free_one() -> None:
     require_prism()
-    with running_mock() as (_, first_line):
+    with running_mock("--engine", "prism") as (_, first_line):
         assert first_line.startswith("AIGENSTUDIO_BASE_URL=http://127.0.0.1:")
         assert int(first_line.rsplit(":", 1)[1]) > 0
 
@@ -78,7 +78,10 @@ def test_a_port_in_use_is_one_line_and_exit_2() -> None:
         taken.listen()
         port = taken.getsockname()[1]
         done = subprocess.run(
-            [sys.executable, str(MOCK), "--port", str(port)], capture_output=True, text=True, timeout=60
+            [sys.executable, str(MOCK), "--engine", "prism", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert done.returncode == 2
     assert done.stdout == ""

@@ -1,0 +1,61 @@
+"""``FakeSession``: what the pytest fixtures yield: the fake, its key and clients bound to it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from ._api import FakeAPI
+
+if TYPE_CHECKING:
+    from .._client import AsyncClient, Client
+
+__all__ = ["SANDBOX_KEY", "FakeSession"]
+
+SANDBOX_KEY = "aigen_test_fake0000000000000000"
+
+
+class FakeSession:
+    """A ``FakeAPI`` (``.api``, for assertions and faults) with a ``Client`` (``.client``) and an
+    ``AsyncClient`` (``.async_client``) on its in-process transport, made on first use. Their
+    retries back off briefly (10 ms to 50 ms) so injected faults cost no real time."""
+
+    def __init__(self, api: FakeAPI | None = None, api_key: str = SANDBOX_KEY) -> None:
+        self.api = api or FakeAPI()
+        self.api_key = api_key
+        self._client: Client | None = None
+        self._async_client: AsyncClient | None = None
+
+    @property
+    def client(self) -> Client:
+        if self._client is None:
+            from .._client import Client
+            from .._http.retries import RetryPolicy
+
+            self._client = Client(
+                api_key=self.api_key,
+                base_url=self.api.base_url,
+                transport=self.api.transport(),
+                retry_policy=RetryPolicy(initial_backoff=0.01, max_backoff=0.05),
+            )
+        return self._client
+
+    @property
+    def async_client(self) -> AsyncClient:
+        if self._async_client is None:
+            from .._client import AsyncClient
+            from .._http.retries import RetryPolicy
+
+            self._async_client = AsyncClient(
+                api_key=self.api_key,
+                base_url=self.api.base_url,
+                transport=self.api.async_transport(),
+                retry_policy=RetryPolicy(initial_backoff=0.01, max_backoff=0.05),
+            )
+        return self._async_client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._async_client is not None:
+            asyncio.run(self._async_client.aclose())  # no sockets: any loop can close it

@@ -1,0 +1,41 @@
+"""The in-process ways in: httpx transports answering from a ``FakeAPI``, no socket."""
+
+from __future__ import annotations
+
+import time
+
+import anyio
+import httpx
+
+from ._api import FakeAPI
+
+__all__ = ["AsyncFakeTransport", "FakeTransport"]
+
+
+class FakeTransport(httpx.BaseTransport):
+    """``Client(transport=FakeTransport(api))``: every request answered by ``api``."""
+
+    def __init__(self, api: FakeAPI) -> None:
+        self.api = api
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        fault = self.api.take_fault(request)
+        if fault is not None and fault.seconds:
+            time.sleep(fault.seconds)
+        return self.api.respond(request, fault)
+
+
+class AsyncFakeTransport(httpx.AsyncBaseTransport):
+    """``AsyncClient(transport=AsyncFakeTransport(api))``; latency faults sleep without blocking."""
+
+    def __init__(self, api: FakeAPI) -> None:
+        self.api = api
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        fault = self.api.take_fault(request)
+        if fault is not None and fault.seconds:
+            await anyio.sleep(fault.seconds)
+        # Webhook deliveries to a URL block: keep them off the event loop.
+        return await anyio.to_thread.run_sync(self.api.respond, request, fault)
