@@ -138,6 +138,11 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--journal", help="the run's journal (default: CATALOG.journal)")
     status.add_argument("--format", choices=FORMATS, help="the catalog's format, whatever its name")
     key = commands.add_parser("key", help="API key helpers").add_subparsers(dest="action", required=True)
+    # Listed for --help only: `aigenstudio mock` is dispatched by the entry point (__main__.main)
+    # before this parser runs, to the fake API's own parser (aigenstudio.testing).
+    commands.add_parser(
+        "mock", help="serve a stateful fake of the API on 127.0.0.1 (aigenstudio mock --help)"
+    )
     key.add_parser(
         "fingerprint",
         help=f"print the fingerprint the journal quotes for the key in {API_KEY_ENV} or on stdin "
