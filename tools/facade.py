@@ -145,6 +145,7 @@ MODULE_NAMES = frozenset(
         "TypedDict",
         "UUID",
         "Mapping",
+        "Sequence",
         "new_idempotency_key",
     }
 )
@@ -808,6 +809,8 @@ def public_surface(text: str) -> dict[str, list[str]]:
                 f"{'async ' if isinstance(item, ast.AsyncFunctionDef) else ''}{item.name}"
                 f"({ast.unparse(item.args)}) -> {ast.unparse(item.returns) if item.returns else ''}"
                 for item in node.body
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and not item.name.startswith("_")
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                and not item.name.startswith("_")
+                and not any(ast.unparse(d) in ("overload", "typing.overload") for d in item.decorator_list)
             ]
     return surface

@@ -92,7 +92,8 @@ def param_type(prop: Property, wanted: dict[str, ModelProperty]) -> str:
         values = ", ".join(json.dumps(value) for value in prop.values.values())
         return f"{prop.class_info.name} | Literal[{values}]"
     if isinstance(prop, ListProperty):
-        return f"list[{param_type(prop.inner_property, wanted)}]"
+        # Sequence, not list: a list[Model] or a tuple is as good as a list of TypedDicts
+        return f"Sequence[{param_type(prop.inner_property, wanted)}]"
     if isinstance(prop, UnionProperty):
         parts: list[str] = []
         for inner in prop.inner_properties:

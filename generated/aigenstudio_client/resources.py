@@ -19,7 +19,6 @@ keyword-only) and returns the success model only: any other response raises (wit
 
 from __future__ import annotations
 
-import builtins
 import datetime
 import datetime as _datetime
 import enum
@@ -28,7 +27,14 @@ import importlib
 import math
 import re
 import secrets
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, MutableMapping
+from collections.abc import (
+    AsyncIterator,
+    Callable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -250,7 +256,7 @@ def _plain(value: object) -> object:
         return value.isoformat()
     if isinstance(value, Mapping):
         return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
         return [_plain(item) for item in value]
     return value
 
@@ -432,9 +438,7 @@ class ProductPhotoJobs:
     def create(
         self,
         *,
-        images: builtins.list[
-            ProductPhotoImageInputParam | models.ProductPhotoImageInput
-        ],
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput],
         operation: models.ProductPhotoOperationId
         | Literal[
             "product_photo_enhance",
@@ -471,9 +475,7 @@ class ProductPhotoJobs:
     def create(
         self,
         *,
-        images: builtins.list[
-            ProductPhotoImageInputParam | models.ProductPhotoImageInput
-        ]
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput]
         | None = None,
         operation: models.ProductPhotoOperationId
         | Literal[
@@ -765,9 +767,7 @@ class ProductPhotoJobsWithRawResponse:
     def create(
         self,
         *,
-        images: builtins.list[
-            ProductPhotoImageInputParam | models.ProductPhotoImageInput
-        ],
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput],
         operation: models.ProductPhotoOperationId
         | Literal[
             "product_photo_enhance",
@@ -804,9 +804,7 @@ class ProductPhotoJobsWithRawResponse:
     def create(
         self,
         *,
-        images: builtins.list[
-            ProductPhotoImageInputParam | models.ProductPhotoImageInput
-        ]
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput]
         | None = None,
         operation: models.ProductPhotoOperationId
         | Literal[
@@ -1031,9 +1029,7 @@ class AsyncProductPhotoJobs:
     async def create(
         self,
         *,
-        images: builtins.list[
-            ProductPhotoImageInputParam | models.ProductPhotoImageInput
-        ],
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput],
         operation: models.ProductPhotoOperationId
         | Literal[
             "product_photo_enhance",
@@ -1070,9 +1066,7 @@ class AsyncProductPhotoJobs:
     async def create(
         self,
         *,
-        images: builtins.list[
-            ProductPhotoImageInputParam | models.ProductPhotoImageInput
-        ]
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput]
         | None = None,
         operation: models.ProductPhotoOperationId
         | Literal[
@@ -1365,9 +1359,7 @@ class AsyncProductPhotoJobsWithRawResponse:
     async def create(
         self,
         *,
-        images: builtins.list[
-            ProductPhotoImageInputParam | models.ProductPhotoImageInput
-        ],
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput],
         operation: models.ProductPhotoOperationId
         | Literal[
             "product_photo_enhance",
@@ -1404,9 +1396,7 @@ class AsyncProductPhotoJobsWithRawResponse:
     async def create(
         self,
         *,
-        images: builtins.list[
-            ProductPhotoImageInputParam | models.ProductPhotoImageInput
-        ]
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput]
         | None = None,
         operation: models.ProductPhotoOperationId
         | Literal[
