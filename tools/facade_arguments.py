@@ -42,6 +42,7 @@ class Argument:
     doc: str = ""
     nullable: bool = False  # a body field that may be sent as null (then NOT_GIVEN is absent)
     convert: str = ""  # "uuid": a path parameter given as str is parsed; "unset": None -> UNSET
+    enum: str = ""  # an enum parameter's class: its wire value given as str is converted (strictly)
 
 
 @dataclasses.dataclass
@@ -252,8 +253,21 @@ def parameters(
 
 
 def _parameter(parameter: Property, location: str, name: str, doc: str, wire: str) -> Argument:
+    from openapi_python_client.parser.properties import EnumProperty
+
     facade_name = f"{name}_" if name in RESERVED else name
     plain = _code(parameter.get_type_string(no_optional=True))
+    enum = ""
+    if isinstance(parameter, EnumProperty):  # its wire values are accepted too
+        plain, enum = param_type(parameter, {}), str(parameter.class_info.name)
+    argument = _argument(parameter, location, facade_name, name, plain, doc, wire)
+    argument.enum = enum
+    return argument
+
+
+def _argument(
+    parameter: Property, location: str, facade_name: str, name: str, plain: str, doc: str, wire: str
+) -> Argument:
     if location == "path":
         uuid = plain == "UUID"
         return Argument(

@@ -242,6 +242,20 @@ def _uuid(name: str, value: object) -> UUID:
     )
 
 
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def _enum(cls: type[_E], value: object, name: str) -> _E:
+    """An enum argument given as the enum or one of its wire values (strictly: no other value)."""
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(value)
+    except (TypeError, ValueError):
+        allowed = ", ".join(repr(member.value) for member in cls)
+        raise errors.InvalidArgument(name, f"must be one of {allowed}") from None
+
+
 def _plain(value: object) -> object:
     """Keyword-argument data as JSON-ready values (models, enums, UUIDs and dates inside too),
     for the request model's ``from_dict``."""
@@ -629,7 +643,16 @@ class ProductPhotoJobs:
         *,
         limit: int = 20,
         cursor: datetime.datetime | None = None,
-        status: models.ProductPhotoJobStatus | None = None,
+        status: models.ProductPhotoJobStatus
+        | Literal[
+            "queued",
+            "processing",
+            "completed",
+            "partially_completed",
+            "failed",
+            "cancelled",
+        ]
+        | None = None,
         x_request_id: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -668,7 +691,9 @@ class ProductPhotoJobs:
                 _ep__list_product_photo_jobs._get_kwargs(
                     limit=limit,
                     cursor=UNSET if cursor is None else cursor,
-                    status=UNSET if status is None else status,
+                    status=UNSET
+                    if status is None
+                    else _enum(models.ProductPhotoJobStatus, status, "status"),
                     x_request_id=UNSET if x_request_id is None else x_request_id,
                 ),
                 self._client,
@@ -687,7 +712,16 @@ class ProductPhotoJobs:
         self,
         *,
         limit: int = 20,
-        status: models.ProductPhotoJobStatus | None = None,
+        status: models.ProductPhotoJobStatus
+        | Literal[
+            "queued",
+            "processing",
+            "completed",
+            "partially_completed",
+            "failed",
+            "cancelled",
+        ]
+        | None = None,
         x_request_id: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -730,7 +764,9 @@ class ProductPhotoJobs:
                     _ep__list_product_photo_jobs._get_kwargs(
                         limit=limit,
                         cursor=cursor,
-                        status=UNSET if status is None else status,
+                        status=UNSET
+                        if status is None
+                        else _enum(models.ProductPhotoJobStatus, status, "status"),
                         x_request_id=UNSET if x_request_id is None else x_request_id,
                     ),
                     self._client,
@@ -959,7 +995,16 @@ class ProductPhotoJobsWithRawResponse:
         *,
         limit: int = 20,
         cursor: datetime.datetime | None = None,
-        status: models.ProductPhotoJobStatus | None = None,
+        status: models.ProductPhotoJobStatus
+        | Literal[
+            "queued",
+            "processing",
+            "completed",
+            "partially_completed",
+            "failed",
+            "cancelled",
+        ]
+        | None = None,
         x_request_id: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -998,7 +1043,9 @@ class ProductPhotoJobsWithRawResponse:
                 _ep__list_product_photo_jobs._get_kwargs(
                     limit=limit,
                     cursor=UNSET if cursor is None else cursor,
-                    status=UNSET if status is None else status,
+                    status=UNSET
+                    if status is None
+                    else _enum(models.ProductPhotoJobStatus, status, "status"),
                     x_request_id=UNSET if x_request_id is None else x_request_id,
                 ),
                 self._client,
@@ -1220,7 +1267,16 @@ class AsyncProductPhotoJobs:
         *,
         limit: int = 20,
         cursor: datetime.datetime | None = None,
-        status: models.ProductPhotoJobStatus | None = None,
+        status: models.ProductPhotoJobStatus
+        | Literal[
+            "queued",
+            "processing",
+            "completed",
+            "partially_completed",
+            "failed",
+            "cancelled",
+        ]
+        | None = None,
         x_request_id: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1259,7 +1315,9 @@ class AsyncProductPhotoJobs:
                 _ep__list_product_photo_jobs._get_kwargs(
                     limit=limit,
                     cursor=UNSET if cursor is None else cursor,
-                    status=UNSET if status is None else status,
+                    status=UNSET
+                    if status is None
+                    else _enum(models.ProductPhotoJobStatus, status, "status"),
                     x_request_id=UNSET if x_request_id is None else x_request_id,
                 ),
                 self._client,
@@ -1278,7 +1336,16 @@ class AsyncProductPhotoJobs:
         self,
         *,
         limit: int = 20,
-        status: models.ProductPhotoJobStatus | None = None,
+        status: models.ProductPhotoJobStatus
+        | Literal[
+            "queued",
+            "processing",
+            "completed",
+            "partially_completed",
+            "failed",
+            "cancelled",
+        ]
+        | None = None,
         x_request_id: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1321,7 +1388,9 @@ class AsyncProductPhotoJobs:
                     _ep__list_product_photo_jobs._get_kwargs(
                         limit=limit,
                         cursor=cursor,
-                        status=UNSET if status is None else status,
+                        status=UNSET
+                        if status is None
+                        else _enum(models.ProductPhotoJobStatus, status, "status"),
                         x_request_id=UNSET if x_request_id is None else x_request_id,
                     ),
                     self._client,
@@ -1551,7 +1620,16 @@ class AsyncProductPhotoJobsWithRawResponse:
         *,
         limit: int = 20,
         cursor: datetime.datetime | None = None,
-        status: models.ProductPhotoJobStatus | None = None,
+        status: models.ProductPhotoJobStatus
+        | Literal[
+            "queued",
+            "processing",
+            "completed",
+            "partially_completed",
+            "failed",
+            "cancelled",
+        ]
+        | None = None,
         x_request_id: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1590,7 +1668,9 @@ class AsyncProductPhotoJobsWithRawResponse:
                 _ep__list_product_photo_jobs._get_kwargs(
                     limit=limit,
                     cursor=UNSET if cursor is None else cursor,
-                    status=UNSET if status is None else status,
+                    status=UNSET
+                    if status is None
+                    else _enum(models.ProductPhotoJobStatus, status, "status"),
                     x_request_id=UNSET if x_request_id is None else x_request_id,
                 ),
                 self._client,

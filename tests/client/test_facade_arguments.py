@@ -65,7 +65,9 @@ def test_a_keyword_body_sends_what_the_model_sends(recorder: Recorder) -> None:
         {"images": [{"source_url": 7}]},
     ],
 )
-def test_a_wrong_keyword_body_is_refused_before_sending(recorder: Recorder, arguments: dict[str, Any]) -> None:
+def test_a_wrong_keyword_body_is_refused_before_sending(
+    recorder: Recorder, arguments: dict[str, Any]
+) -> None:
     with _client(recorder) as client, pytest.raises(aigenstudio.AigenStudioError) as raised:
         client.product_photo_jobs.create(**arguments)
     assert isinstance(raised.value, aigenstudio.RequestValidationError | aigenstudio.ArgumentTypeError)
@@ -86,7 +88,8 @@ def test_a_create_without_a_key_sends_one_and_its_retries_reuse_it(recorder: Rec
     first, retry, second = (r.headers.get("Idempotency-Key") for r in recorder.requests)
     assert first == retry == raw.idempotency_key  # one key per call, reused by its retry
     assert second != first  # and a new one for the next call
-    assert is_valid_idempotency_key(first) and is_valid_idempotency_key(second)
+    assert is_valid_idempotency_key(first)
+    assert is_valid_idempotency_key(second)
     assert raw.parse().job.status == "queued"
 
 
@@ -151,6 +154,17 @@ def test_unsafe_extra_headers_are_refused_before_sending(recorder: Recorder, hea
 def test_optional_response_fields_read_none_when_absent_and_stay_absent_on_the_wire() -> None:
     data = {"id": JOB_ID, "total_items": 1, "credits_reserved": 5, "sandbox": True}
     job = ProductPhotoJob.from_dict(data)
-    assert job.status is None and job.items is None and job.completed_items is None
+    assert job.status is None
+    assert job.items is None
+    assert job.completed_items is None
     assert job.to_dict() == data  # None is never sent for a field the spec does not make nullable
     assert ProductPhotoImageInput(source_url=URL, external_id=None).to_dict() == {"source_url": URL}
+
+
+def test_an_enum_argument_takes_its_wire_value_and_refuses_others(recorder: Recorder) -> None:
+    with _client(recorder) as client:
+        client.product_photo_jobs.list(status="queued")
+        assert recorder.last.url.params["status"] == "queued"
+        with pytest.raises(aigenstudio.AigenStudioError):
+            client.product_photo_jobs.list(status="no_such_status")  # type: ignore[arg-type]
+    assert len(recorder.requests) == 1

@@ -313,7 +313,9 @@ def test_arguments_mirror_the_generated_functions(facade: str) -> None:
     # None (not sent) and one with a default keeps it, never the generator's UNSET; and every
     # method also takes timeout= and extra_headers=.
     per_call = "timeout: float | httpx.Timeout | None=None, extra_headers: Mapping[str, str] | None=None"
-    assert signatures["JobsItems", "get"] == f"get(self, job_id: str, item_id: int, *, {per_call}) -> models.Item"
+    assert signatures["JobsItems", "get"] == (
+        f"get(self, job_id: str, item_id: int, *, {per_call}) -> models.Item"
+    )
     assert signatures["Jobs", "cancel"] == (
         f"cancel(self, job_id: str, *, x_request_id: str | None=None, {per_call}) -> models.Job"
     )
@@ -323,12 +325,15 @@ def test_arguments_mirror_the_generated_functions(facade: str) -> None:
     )
     # iter: list's arguments without the cursor, yielding the page's one list of models
     assert signatures["Jobs", "iter"] == (
-        f"iter(self, *, limit: int=2, tags: builtins.list[str] | None=None, {per_call}) -> Iterator[models.Job]"
+        f"iter(self, *, limit: int=2, tags: builtins.list[str] | None=None, {per_call})"
+        " -> Iterator[models.Job]"
     )
     assert "Unset" not in " ".join(signatures.values())
     assert signatures["AsyncJobs", "iter"].startswith("async iter(self, *, limit")
     assert signatures["AsyncJobs", "iter"].endswith("-> AsyncIterator[models.Job]")
-    assert signatures["JobsItems", "list"] == f"list(self, job_id: str, *, {per_call}) -> builtins.list[models.Item]"
+    assert signatures["JobsItems", "list"] == (
+        f"list(self, job_id: str, *, {per_call}) -> builtins.list[models.Item]"
+    )
     assert signatures["JobsItemsWithRawResponse", "get"].endswith("-> RawResponse[models.Item]")
     assert signatures["Jobs", "delete"].endswith("-> None")  # a 204 without content
 
