@@ -85,4 +85,4 @@ def test_the_user_program_runs_against_prism(program: Path, prism: PrismServer) 
     report = f"\nPrism saw: {requests}\nstdout:\n{out}\nstderr:\n{err}"
     assert not refused, "\n".join(refused) + report
     assert code == 0, report
-    assert [r.split()[0].upper() for r in requests] == ["POST", "GET"], report
+    assert [r.split()[0].upper() for r in requests] == ["POST", "GET", "GET"], report

@@ -1,6 +1,6 @@
 """The shortest program an openai-python user writes from the README: keyword body, no
 idempotency key, a ``str`` id, an enum's wire string, optional fields read as ``X | None``,
-a per-call ``timeout=``."""
+a per-call ``timeout=``, ``with_timeout(seconds)``."""
 
 from __future__ import annotations
 
@@ -19,3 +19,5 @@ with Client() as client:
         url: str | None = item.result_url
         print(item.external_id, url)
     print(status.job.status, completed, status.request_id)
+    with client.with_timeout(5.0) as quick:  # what the constructor takes: seconds
+        print(len(quick.product_photo_operations.list().operations))

@@ -39,8 +39,9 @@ class Copies:
         copy._build(self._settings, dataclasses.replace(self._options, **changes))
         return copy
 
-    def with_timeout(self, timeout: httpx.Timeout) -> Self:
-        """A new client like this one with another timeout (the generated API, kept working)."""
+    def with_timeout(self, timeout: httpx.Timeout | float | None) -> Self:
+        """A new client like this one with another timeout: what the constructor takes (seconds,
+        an ``httpx.Timeout`` or None)."""
         return self._copy(timeout=checked_timeout(timeout))
 
     def with_headers(self, headers: dict[str, str]) -> Self:
