@@ -168,3 +168,14 @@ def test_an_enum_argument_takes_its_wire_value_and_refuses_others(recorder: Reco
         with pytest.raises(aigenstudio.AigenStudioError):
             client.product_photo_jobs.list(status="no_such_status")  # type: ignore[arg-type]
     assert len(recorder.requests) == 1
+
+
+def test_the_generated_key_can_be_read_from_an_error(recorder: Recorder) -> None:
+    recorder.handler = lambda request: httpx.Response(
+        401, json={"error": {"code": "unauthorized", "message": "no"}, "request_id": "req_1"}
+    )
+    with _client(recorder) as client, pytest.raises(aigenstudio.APIStatusError) as raised:
+        client.product_photo_jobs.create(images=[{"source_url": URL}])
+    request = raised.value.request
+    assert request is not None
+    assert request.headers["Idempotency-Key"] == recorder.last.headers["Idempotency-Key"]
