@@ -15,8 +15,8 @@ import asyncio
 import os
 import sys
 
-from aigenstudio import AsyncClient, JobWaitTimeout, aio, new_idempotency_key
-from aigenstudio_client.models import ProductPhotoImageInput, ProductPhotoJobCreateRequest
+from aigenstudio import AsyncClient, JobWaitTimeout, aio
+from aigenstudio_client.models import ProductPhotoImageInput
 
 WAIT_SECONDS = float(os.environ.get("EXAMPLE_WAIT_SECONDS", "600"))
 
@@ -37,9 +37,7 @@ async def main() -> int:
         print(f"{len(recent.jobs)} recent job(s)")
 
         images = [ProductPhotoImageInput(source_url="https://shop.example/mug.jpg", external_id="mug")]
-        created = await client.product_photo_jobs.create(
-            body=ProductPhotoJobCreateRequest(images=images), idempotency_key=new_idempotency_key()
-        )
+        created = await client.product_photo_jobs.create(images=images)  # a fresh idempotency key
         print(f"job {created.job.id} created (request id {created.request_id})")
         try:
             job = await aio.wait_for_job(client, created.job.id, timeout=WAIT_SECONDS, poll_interval=1.0)

@@ -30,7 +30,7 @@ from aigenstudio import (
     RetryPolicy,
     new_idempotency_key,
 )
-from aigenstudio_client.models import ProductPhotoImageInput, ProductPhotoJobCreateRequest
+from aigenstudio_client.resources import ProductPhotoImageInputParam
 
 UNKNOWN_JOB = UUID("00000000-0000-4000-8000-000000000000")
 # Up to 3 retries, backoff from 0.5 s doubling to at most 4 s, 30 s for all attempts together.
@@ -39,23 +39,22 @@ POLICY = RetryPolicy(max_retries=3, initial_backoff=0.5, max_backoff=4.0, total_
 
 def refused_before_sending(client: Client) -> None:
     """The client checks each request against the spec first: a bad one is never sent."""
-    too_many = [ProductPhotoImageInput(source_url=f"https://shop.example/{n}.jpg") for n in range(21)]
+    too_many: list[ProductPhotoImageInputParam] = [
+        {"source_url": f"https://shop.example/{n}.jpg"} for n in range(21)
+    ]
     try:
-        client.product_photo_jobs.create(
-            body=ProductPhotoJobCreateRequest(images=too_many), idempotency_key=new_idempotency_key()
-        )
+        client.product_photo_jobs.create(images=too_many)
     except RequestValidationError as error:  # nothing was sent, nothing was charged
         print(f"refused before sending: {error.field}: {error.limit}")
 
 
 def create_safely(client: Client) -> None:
     """A create with an idempotency key: safe for the client (and you) to retry."""
-    body = ProductPhotoJobCreateRequest(
-        images=[ProductPhotoImageInput(source_url="https://shop.example/a.jpg")]
-    )
     key = new_idempotency_key()  # keep it with your record, to send the same one after a crash
     try:
-        created = client.product_photo_jobs.create(body=body, idempotency_key=key)
+        created = client.product_photo_jobs.create(
+            images=[{"source_url": "https://shop.example/a.jpg"}], idempotency_key=key
+        )
     except (APIConnectionError, APITimeoutError) as error:
         # Retries ran out; the job may exist. Calling again with the same key returns it.
         print(f"network trouble, try again later with the same key: {error} (request id {error.request_id})")
@@ -63,7 +62,7 @@ def create_safely(client: Client) -> None:
     print(f"created job {created.job.id} (request id {created.request_id})")
 
 
-def fetch(client: Client, job_id: UUID) -> None:
+def fetch(client: Client, job_id: UUID | str) -> None:
     """Every failure a call can end in, from the most specific class to the most general."""
     try:
         answer = client.product_photo_jobs.get(job_id)
@@ -91,7 +90,7 @@ def main(argv: list[str]) -> int:
             return 2
         refused_before_sending(client)
         create_safely(client)
-        fetch(client, UUID(argv[0]) if argv else UNKNOWN_JOB)
+        fetch(client, argv[0] if argv else UNKNOWN_JOB)  # a str id is fine
     return 0
 
 

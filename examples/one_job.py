@@ -23,7 +23,7 @@ from aigenstudio import (
     job_results,
     wait_for_job,
 )
-from aigenstudio_client.models import ProductPhotoImageInput, ProductPhotoJobCreateRequest
+from aigenstudio_client.models import ProductPhotoImageInput
 
 DEFAULT_IMAGES = [
     "https://shop.example/images/yogurt-001.jpg",
@@ -42,13 +42,12 @@ def main(urls: list[str]) -> int:
         ProductPhotoImageInput(source_url=url, external_id=f"image-{number}")
         for number, url in enumerate(urls or DEFAULT_IMAGES, start=1)
     ]
-    body = ProductPhotoJobCreateRequest(images=images)
     with Client() as client:  # AIGENSTUDIO_API_KEY, AIGENSTUDIO_BASE_URL
         if not client.is_sandbox:
             print("This example creates a job: use a sandbox key (aigen_test_...).", file=sys.stderr)
             return 2
-        key = idempotency_key_for("examples/one_job", body)
-        created = client.product_photo_jobs.create(body=body, idempotency_key=key)
+        key = idempotency_key_for("examples/one_job", images)
+        created = client.product_photo_jobs.create(images=images, idempotency_key=key)
         job_id = created.job.id
         print(f"job {job_id}: {created.job.total_items} image(s) (request id {created.request_id})")
 

@@ -2,8 +2,10 @@
 
     python tools/docs.py [--out site]
 
-Pages: a getting-started page made from README.md (the sections an application developer
-needs; the maintainer's sections are left out), ``aigenstudio`` (``Client``, ``AsyncClient``,
+Pages: the index is the getting-started page, made from README.md (the sections an
+application developer needs, starting where a user starts); the maintainer's sections have a
+page of their own (``maintainers``), and so has CHANGELOG.md (``changelog``); ``aigenstudio``
+(``Client``, ``AsyncClient``,
 the helpers and the errors), ``aigenstudio.aio``, and the generated ``aigenstudio_client``
 modules an application touches (``models``, ``resources``, ``types``). Docstrings are read as
 Google style (``Args:``, ``Returns:``, ``Raises:``).
@@ -36,6 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 DEFAULT_OUT = ROOT / "site"
 GUIDE_MODULE = "getting_started"
+MAINTAINERS_MODULE = "maintainers"
+CHANGELOG_MODULE = "changelog"
+CHANGELOG = ROOT / "CHANGELOG.md"
 MODULES = [
     "aigenstudio",
     "aigenstudio.aio",
@@ -50,6 +55,8 @@ MAINTAINER_SECTIONS = (
     "Layout",
     "Tests against real servers",
     "Benchmarks",
+    "API change review",
+    "API reference",
 )
 _FENCE = re.compile(r"^(```|~~~)")
 # The README test's markers (tests/docs): instructions for the test, not for the reader.
@@ -60,27 +67,43 @@ class DocsError(Exception):
     """The reference cannot be built; the message says why."""
 
 
-def guide_markdown(readme: str) -> str:
+def guide_markdown(readme: str, maintainers: bool = False) -> str:
     """README.md without the maintainer's level-2 sections (headings inside code blocks ignored)
-    and without the README test's markers."""
+    and without the README test's markers; ``maintainers``: only those sections instead."""
     kept: list[str] = []
-    skipping = False
+    skipping = maintainers  # the title and introduction belong to the guide
     fenced = False
     for line in readme.splitlines():
         if _FENCE.match(line):
             fenced = not fenced
         elif not fenced and line.startswith("## "):
-            skipping = line[3:].strip().startswith(MAINTAINER_SECTIONS)
+            skipping = line[3:].strip().startswith(MAINTAINER_SECTIONS) != maintainers
         if not skipping and not (not fenced and _TEST_MARKER.fullmatch(line.strip())):
             kept.append(line)
+    if maintainers:
+        kept.insert(0, "Building, regenerating and testing the SDK (the README's maintainer sections).\n")
+    else:
+        pages = f"[the changelog]({CHANGELOG_MODULE}.html), [for maintainers]({MAINTAINERS_MODULE}.html)"
+        kept.append(f"\nAlso: {pages}; the reference: {', '.join(_links())}.")
     return "\n".join(kept).rstrip() + "\n"
 
 
-def write_guide_module(folder: Path) -> None:
-    """A module whose docstring is the guide: pdoc renders it as a page like any module."""
-    text = guide_markdown(README.read_text(encoding="utf-8"))
+def _links() -> list[str]:
+    return [f"[`{name}`]({name.replace('.', '/')}.html)" for name in MODULES]
+
+
+def _write_page_module(folder: Path, name: str, text: str) -> None:
+    """A module whose docstring is ``text``: pdoc renders it as a page like any module."""
     source = f"__docformat__ = 'markdown'\n__doc__ = {text!r}\n"
-    (folder / f"{GUIDE_MODULE}.py").write_text(source, encoding="utf-8")
+    (folder / f"{name}.py").write_text(source, encoding="utf-8")
+
+
+def write_guide_module(folder: Path) -> None:
+    """The guide, the maintainers' page and the changelog, as modules pdoc renders."""
+    readme = README.read_text(encoding="utf-8")
+    _write_page_module(folder, GUIDE_MODULE, guide_markdown(readme))
+    _write_page_module(folder, MAINTAINERS_MODULE, guide_markdown(readme, maintainers=True))
+    _write_page_module(folder, CHANGELOG_MODULE, CHANGELOG.read_text(encoding="utf-8"))
 
 
 def _private(dotted: str) -> bool:
@@ -146,15 +169,20 @@ def build(out: Path) -> list[Path]:
                     show_source=True,
                 )
                 rendered = Path(work) / "site"
-                pdoc.pdoc(GUIDE_MODULE, *MODULES, output_directory=rendered)
+                guide_pages = (GUIDE_MODULE, MAINTAINERS_MODULE, CHANGELOG_MODULE)
+                pdoc.pdoc(*guide_pages, *MODULES, output_directory=rendered)
+                # The index starts where a user starts: the getting-started page, not a module list.
+                shutil.copyfile(rendered / f"{GUIDE_MODULE}.html", rendered / "index.html")
                 _replace(out, rendered)  # only once the whole site rendered
         except Warning as warning:
             raise DocsError(f"{type(warning).__name__}: {warning}") from None
         finally:
             sys.path.remove(work)
-            sys.modules.pop(GUIDE_MODULE, None)
+            for name in (GUIDE_MODULE, MAINTAINERS_MODULE, CHANGELOG_MODULE):
+                sys.modules.pop(name, None)
     pages = sorted(out.rglob("*.html"))
-    expected = [out / "index.html", out / f"{GUIDE_MODULE}.html"]
+    expected = [out / "index.html", out / f"{GUIDE_MODULE}.html", out / f"{MAINTAINERS_MODULE}.html"]
+    expected.append(out / f"{CHANGELOG_MODULE}.html")
     expected += [out / (name.replace(".", "/") + ".html") for name in MODULES]
     missing = [str(page.relative_to(out)) for page in expected if page not in pages]
     if missing:

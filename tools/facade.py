@@ -140,6 +140,15 @@ MODULE_NAMES = frozenset(
         "TypeVar",
         "UNSET",
         "Unset",
+        "NOT_GIVEN",
+        "NotGiven",
+        "Literal",
+        "Required",
+        "TypedDict",
+        "UUID",
+        "Mapping",
+        "Sequence",
+        "new_idempotency_key",
     }
 )
 # Hashable scalar types a cursor may have for `iter` to remember the cursors it has followed.
@@ -272,6 +281,17 @@ class Operation:
     deprecated: str = ""  # `deprecated: true`: the warning's text (a Python string literal)
     deprecation: str = ""  # and its reason, the spec's description
     deprecated_parameters: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (name, why)
+    arguments: list[Any] = dataclasses.field(default_factory=list)  # facade_arguments.Argument
+    body: Any = None  # facade_arguments.Body: the JSON object body as keyword arguments
+    body_argument: Any = None  # the `body=` Argument (the model), when the operation has a body
+    description: str = ""  # the spec's description (billing notes...), for the docstring
+    returns_doc: str = ""  # the success model's description
+    raises: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (status, description)
+
+    @property
+    def idempotency(self) -> str:
+        """The argument that takes the Idempotency-Key header, or ""."""
+        return next((a.name for a in self.arguments if a.kind == "idempotency"), "")
 
     @property
     def response_type(self) -> str:
@@ -557,6 +577,51 @@ def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+# -- arguments and docs (tools/facade_arguments.py) ---------------------------------------
+
+
+def _describe_arguments(operation: Operation, document: dict[str, Any], wanted: dict[str, Any]) -> None:
+    """The method's arguments as a caller writes them, and its docstring's facts."""
+    from tools import facade_arguments as fa
+
+    endpoint = operation.endpoint
+    item, spec = _spec_operation(document, endpoint)
+    operation.arguments = fa.parameters(endpoint, document, item, spec)
+    names = {argument.name for argument in operation.arguments}
+    clash = names & set(fa.PER_CALL)
+    if clash:
+        raise FacadeError(f"{operation.module}: a parameter is named {sorted(clash)}, like a per-call option")
+    schema = fa.body_schema(document, spec)
+    if endpoint.bodies:
+        body_type = (
+            _code(endpoint.bodies[0].prop.get_type_string(no_optional=True))
+            if len(endpoint.bodies) == 1
+            else " | ".join(_code(b.prop.get_type_string(no_optional=True)) for b in endpoint.bodies)
+        )
+        required = all(b.prop.required for b in endpoint.bodies)
+        operation.body_argument = fa.Argument(
+            "body",
+            "body",
+            body_type if required else f"{body_type} | Unset",
+            None if required else "UNSET",
+            "body",
+            fa.describe(schema, "The request body."),
+        )
+        operation.body = fa.body_fields(endpoint, document, schema, names, wanted)
+    operation.description = " ".join(str(spec.get("description") or "").split())
+    operation.raises = [
+        (str(status), " ".join(str(_mapping(fa._deref(document, response)).get("description") or "").split()))
+        for status, response in sorted(_mapping(spec.get("responses")).items(), key=lambda kv: str(kv[0]))
+        if not str(status).startswith("2")
+    ]
+    successes = [
+        _mapping(fa._deref(document, r))
+        for s, r in _mapping(spec.get("responses")).items()
+        if str(s).startswith("2")
+    ]
+    operation.returns_doc = " ".join(str(successes[0].get("description") or "").split()) if successes else ""
+
+
 # -- the whole facade ---------------------------------------------------------------------
 
 
@@ -587,9 +652,10 @@ def load_document(spec: Path) -> dict[str, Any]:
 
 
 def plan(
-    openapi: Any, prefix: str, document: dict[str, Any]
+    openapi: Any, prefix: str, document: dict[str, Any], wanted: dict[str, Any] | None = None
 ) -> tuple[list[Resource], list[Operation], set[str]]:
-    """Every resource (top level first, children nested), every operation, the imports."""
+    """Every resource (top level first, children nested), every operation, the imports;
+    ``wanted`` collects the models whose TypedDicts the arguments name."""
     from openapi_python_client.strings import PythonIdentifier
 
     operations: list[Operation] = []
@@ -626,16 +692,19 @@ def plan(
                     resources[chain[:-1]].children.append(resources[chain])
     children = {chain: {child.attribute for child in r.children} for chain, r in resources.items()}
     _resolve_collisions(operations, children)
+    wanted = {} if wanted is None else wanted
     for operation in operations:
         _describe_success(operation)
         _describe_pages(operation, imports)
         _describe_deprecation(operation, document)
+        _describe_arguments(operation, document, wanted)
         resources[operation.chain].operations.append(operation)
     for resource in resources.values():
         resource.operations.sort(key=lambda o: o.verb)
         resource.children.sort(key=lambda r: r.attribute)
 
     taken = set(MODULE_NAMES) | _imported_names(imports)
+    taken.update(f"{name}Param" for name in wanted)
     taken.update(str(model.class_info.name) for model in [*openapi.models, *openapi.enums])
     _class_names(list(resources.values()), taken, prefix)
     top = sorted((r for r in resources.values() if len(r.chain) == 1), key=lambda r: r.attribute)
@@ -702,7 +771,12 @@ def render_facade(document: dict[str, Any], document_source: Path | None = None)
     openapi = GeneratorData.from_dict(document, config=config)
     if not isinstance(openapi, GeneratorData):
         raise FacadeError(f"the generator cannot parse the spec: {openapi.header} {openapi.detail or ''}")
-    resources, operations, imports = plan(openapi, config.field_prefix, document)
+    from tools.facade_arguments import Wanted, typed_dicts
+
+    known = {str(m.class_info.name): m for m in openapi.models}
+    wanted = Wanted(known)
+    resources, operations, imports = plan(openapi, config.field_prefix, document, wanted)
+    params = typed_dicts(wanted, document)
     project = Project(openapi=openapi, config=config, custom_template_path=TEMPLATES)
     builtin_names = builtin_members(resources)
     project.env.filters["qualify_builtins"] = functools.partial(qualify_builtins, names=builtin_names)
@@ -713,7 +787,14 @@ def render_facade(document: dict[str, Any], document_source: Path | None = None)
         operations=operations,
         downloads=any(operation.download for operation in operations),
         imports=sorted(imports),
-        exported=_exported(resources, any(operation.download for operation in operations)),
+        exported=sorted(
+            [
+                *_exported(resources, any(operation.download for operation in operations)),
+                *(p["name"] for p in params),
+                *("NOT_GIVEN", "NotGiven", "new_idempotency_key"),
+            ]
+        ),
+        params=params,
     )
     text = _ruff(["check", "--fix-only", "--select", "I,F401,UP", "--target-version", "py311"], text)
     return _ruff(["format"], text)
@@ -730,6 +811,8 @@ def public_surface(text: str) -> dict[str, list[str]]:
                 f"{'async ' if isinstance(item, ast.AsyncFunctionDef) else ''}{item.name}"
                 f"({ast.unparse(item.args)}) -> {ast.unparse(item.returns) if item.returns else ''}"
                 for item in node.body
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and not item.name.startswith("_")
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                and not item.name.startswith("_")
+                and not any(ast.unparse(d) in ("overload", "typing.overload") for d in item.decorator_list)
             ]
     return surface

@@ -64,6 +64,7 @@ CONTRACT_COMPILER = ROOT / "tools" / "contract.py"
 MEDIA_TYPES = ROOT / "tools" / "media_types.py"
 FACADE_NAME = "resources.py"
 FACADE_RENDERER = ROOT / "tools" / "facade.py"
+FACADE_ARGUMENTS = ROOT / "tools" / "facade_arguments.py"
 # The OpenAPI versions the pinned generator reads (openapi-python-client: 3.0 and 3.1).
 SUPPORTED_OPENAPI = re.compile(r"3\.[01]\.\d+")
 _T = TypeVar("_T")
@@ -353,7 +354,7 @@ def _inputs_digest(spec: Path, strict: bool) -> str:
     digest.update(metadata.version("openapi-python-client").encode())
     digest.update(metadata.version("ruff").encode())
     templates = sorted(p for p in TEMPLATES.rglob("*") if p.is_file())  # the facade template too
-    for path in [spec, CONFIG, CONTRACT_COMPILER, FACADE_RENDERER, MEDIA_TYPES, *templates]:
+    for path in [spec, CONFIG, CONTRACT_COMPILER, FACADE_RENDERER, FACADE_ARGUMENTS, MEDIA_TYPES, *templates]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -21,13 +21,36 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import datetime as _datetime
+import enum
 import functools
 import importlib
 import json
+import math
+import re
+import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, MutableMapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from collections.abc import (
+    AsyncIterator,
+    Callable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    Literal,
+    Required,
+    TypedDict,
+    TypeVar,
+    overload,
+)
 from uuid import UUID
+
+import httpx
 
 from . import errors, models
 from .client import AuthenticatedClient, Client
@@ -41,6 +64,9 @@ __all__ = [
     "AsyncProductPhotoPresets",
     "AsyncProductPhotoPresetsWithRawResponse",
     "AsyncResources",
+    "NOT_GIVEN",
+    "NotGiven",
+    "ProductPhotoImageInputParam",
     "ProductPhotoJobs",
     "ProductPhotoJobsWithRawResponse",
     "ProductPhotoOperations",
@@ -49,6 +75,7 @@ __all__ = [
     "ProductPhotoPresetsWithRawResponse",
     "RawResponse",
     "SyncResources",
+    "new_idempotency_key",
 ]
 
 _T = TypeVar("_T")
@@ -123,28 +150,39 @@ class RawResponse(Generic[_T]):
     else, as the plain call does).
     """
 
-    __slots__ = ("_elapsed", "_parse", "_request_id", "_response", "_retries_taken")
+    __slots__ = (
+        "_elapsed",
+        "_parse",
+        "_request_id",
+        "_response",
+        "_retries_taken",
+        "idempotency_key",
+    )
 
     def __init__(
         self,
         response: Response[Any],
         parse: Callable[[Response[Any]], _T],
+        idempotency_key: str | None = None,
         *,
         client: object = None,
     ) -> None:
         self._response = response
         self._parse = parse
+        #: the ``Idempotency-Key`` the call sent (given or generated), None if it sent none:
+        #: a later call with the same key gets the same result instead of a second job
+        self.idempotency_key = idempotency_key
         # The aigenstudio clients record each answered call (in this thread or task): read now,
         # before another call of this context replaces it.
         exchange = getattr(client, "last_exchange", None)
         if exchange is None:
             self._request_id: str | None = None
             self._retries_taken = 0
-            self._elapsed = datetime.timedelta(0)
+            self._elapsed = _datetime.timedelta(0)
         else:
             self._request_id = exchange.answer_id
             self._retries_taken = exchange.attempts - 1
-            self._elapsed = datetime.timedelta(
+            self._elapsed = _datetime.timedelta(
                 seconds=time.perf_counter() - exchange.started
             )
 
@@ -177,7 +215,7 @@ class RawResponse(Generic[_T]):
         return self._retries_taken
 
     @property
-    def elapsed(self) -> datetime.timedelta:
+    def elapsed(self) -> _datetime.timedelta:
         """From the request's start to this response: every attempt and wait between them."""
         return self._elapsed
 
@@ -214,6 +252,204 @@ def _charset(headers: MutableMapping[str, str]) -> str:
     except LookupError:
         return "utf-8"
     return charset
+
+
+class NotGiven:
+    """The default of a nullable keyword argument: absent from the body (None sends ``null``)."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+_M = TypeVar("_M")
+# Headers extra_headers= never sets: credentials (the client's key has rules of its own),
+# the message's framing, and the ones each operation sets from its own arguments.
+_REFUSED_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+    }
+)
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?|")
+
+
+def new_idempotency_key() -> str:
+    """A fresh random ``Idempotency-Key`` (128 bits): ``idem_`` + 32 hex characters.
+
+    The facade sends one with every call that takes the header when the caller gives none;
+    the call's retries re-send the same request, so they reuse it."""
+    return "idem_" + secrets.token_hex(16)
+
+
+def _uuid(name: str, value: object) -> UUID:
+    """A path parameter given as a ``UUID`` or its string."""
+    if isinstance(value, UUID):
+        return value
+    if isinstance(value, str):
+        try:
+            return UUID(value)
+        except ValueError:
+            raise errors.InvalidArgument(
+                name, f"must be a UUID, got {value[:60]!r}"
+            ) from None
+    raise errors.InvalidArgument(
+        name, f"must be a UUID or its string, got {type(value).__name__}"
+    )
+
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def _enum(cls: type[_E], value: object, name: str) -> _E:
+    """An enum argument given as the enum or one of its wire values (strictly: no other value)."""
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(value)
+    except (TypeError, ValueError):
+        allowed = ", ".join(repr(member.value) for member in cls)
+        raise errors.InvalidArgument(name, f"must be one of {allowed}") from None
+
+
+def _plain(value: object) -> object:
+    """Keyword-argument data as JSON-ready values (models, enums, UUIDs and dates inside too),
+    for the request model's ``from_dict``."""
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict) and not isinstance(value, type):
+        return to_dict()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, _datetime.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _body(
+    from_dict: Callable[[dict[str, Any]], _M],
+    body: _M | None,
+    fields: dict[str, tuple[object, bool]],
+    required: tuple[str, ...],
+) -> _M:
+    """The request model: ``body`` as given, else built from the keyword arguments (not both)."""
+    given = {
+        key: value
+        for key, (value, nullable) in fields.items()
+        if not isinstance(value, NotGiven) and (nullable or value is not None)
+    }
+    if body is not None:
+        if given:
+            raise errors.InvalidArgument(
+                "body",
+                f"pass either body= or the fields as keywords ({', '.join(sorted(given))}), not both",
+            )
+        return body
+    missing = [key for key in required if key not in given]
+    if missing:
+        raise errors.InvalidArgument(
+            missing[0], "is required (pass it as a keyword, or the whole body as body=)"
+        )
+    try:
+        return from_dict({key: _plain(value) for key, value in given.items()})
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError) as error:
+        raise errors.InvalidArgument(
+            "body",
+            f"could not be built from the keyword arguments: {type(error).__name__}: {str(error)[:120]}",
+        ) from None
+
+
+def _body_or_unset(
+    from_dict: Callable[[dict[str, Any]], _M],
+    body: _M | None,
+    fields: dict[str, tuple[object, bool]],
+    required: tuple[str, ...],
+) -> _M | Unset:
+    """An optional body: UNSET (none sent) when neither ``body`` nor a field is given."""
+    nothing = all(
+        isinstance(value, NotGiven) or (value is None and not nullable)
+        for value, nullable in fields.values()
+    )
+    if body is None and nothing:
+        return UNSET
+    return _body(from_dict, body, fields, required)
+
+
+def _per_call(
+    kwargs: dict[str, Any],
+    client: AuthenticatedClient | Client,
+    timeout: object,
+    extra_headers: object,
+) -> dict[str, Any]:
+    """``timeout=`` and ``extra_headers=`` of one call, checked, added to its request."""
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(
+            timeout, int | float | httpx.Timeout
+        ):
+            raise errors.InvalidArgument(
+                "timeout", "must be seconds (a number > 0) or an httpx.Timeout"
+            )
+        if not isinstance(timeout, httpx.Timeout) and not (
+            math.isfinite(timeout) and timeout > 0
+        ):
+            raise errors.InvalidArgument(
+                "timeout", "must be a finite number of seconds > 0"
+            )
+        kwargs["timeout"] = timeout
+    if extra_headers is None:
+        return kwargs
+    if not isinstance(extra_headers, Mapping):
+        raise errors.InvalidArgument(
+            "extra_headers", "must be a mapping of header names to values"
+        )
+    headers = dict(kwargs.get("headers") or {})
+    own = {name.lower() for name in headers} | {
+        str(getattr(client, "auth_header_name", "")).lower()
+    }
+    for name, value in extra_headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise errors.InvalidArgument(
+                "extra_headers", f"{str(name)[:60]!r} is no header name (ASCII token)"
+            )
+        if name.lower() in _REFUSED_HEADERS or name.lower() in own:
+            raise errors.InvalidArgument(
+                "extra_headers",
+                f"{name} is refused: credentials go through the client, and this call sets it from its own arguments",
+            )
+        if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+            raise errors.InvalidArgument(
+                "extra_headers",
+                f"{name}: the value must be printable ASCII without edge whitespace",
+            )
+        headers[name] = value
+    kwargs["headers"] = headers
+    return kwargs
+
+
+class ProductPhotoImageInputParam(TypedDict, total=False):
+    """``ProductPhotoImageInput`` as plain data (ProductPhotoImageInput itself is accepted too)."""
+
+    source_url: Required[str]
+    """(format ``uri``)"""
+    external_id: str
 
 
 def _bound_client(owner: object) -> AuthenticatedClient | Client:
@@ -281,87 +517,338 @@ class ProductPhotoJobs:
         """The same calls, each returning the ``RawResponse`` (status, headers, request id)."""
         return ProductPhotoJobsWithRawResponse(self._client)
 
+    @overload
+    def create(
+        self,
+        *,
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput],
+        operation: models.ProductPhotoOperationId
+        | Literal[
+            "product_photo_enhance",
+            "remove_background",
+            "studio_packshot",
+            "marketplace_clean",
+            "natural_lifestyle",
+            "premium_ad",
+        ]
+        | None = None,
+        preset: str | None = None,
+        preservation_level: models.ProductPhotoJobCreateRequestPreservationLevel
+        | Literal["strict", "balanced", "creative"]
+        | None = None,
+        instructions: str | None = None,
+        webhook_url: str | None = None,
+        idempotency_key: str | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> models.ProductPhotoJobCreateResponse: ...
+
+    @overload
     def create(
         self,
         *,
         body: models.ProductPhotoJobCreateRequest,
-        idempotency_key: str,
-        x_request_id: str | Unset = UNSET,
+        idempotency_key: str | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> models.ProductPhotoJobCreateResponse: ...
+
+    def create(
+        self,
+        *,
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput]
+        | None = None,
+        operation: models.ProductPhotoOperationId
+        | Literal[
+            "product_photo_enhance",
+            "remove_background",
+            "studio_packshot",
+            "marketplace_clean",
+            "natural_lifestyle",
+            "premium_ad",
+        ]
+        | None = None,
+        preset: str | None = None,
+        preservation_level: models.ProductPhotoJobCreateRequestPreservationLevel
+        | Literal["strict", "balanced", "creative"]
+        | None = None,
+        instructions: str | None = None,
+        webhook_url: str | None = None,
+        body: models.ProductPhotoJobCreateRequest | None = None,
+        idempotency_key: str | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> models.ProductPhotoJobCreateResponse:
         """Create a Product Photo job
 
+        Creates an asynchronous Product Photo job. Live keys consume paid API credits. Sandbox
+        keys validate the request and return simulated results without calling paid providers or
+        consuming credits.
+
         ``POST /product-photo-jobs`` (``create_product_photo_job``)
+
+        Args:
+            images: required. (1-20 items)
+            operation: (one of ``"product_photo_enhance"``, ``"remove_background"``,
+                ``"studio_packshot"``, ``"marketplace_clean"``, ``"natural_lifestyle"``,
+                ``"premium_ad"``)
+            preset: Preset id returned by GET /product-photo-presets.
+            preservation_level: (one of ``"strict"``, ``"balanced"``, ``"creative"``; default
+                ``"strict"``)
+            instructions: (1-4000 characters)
+            webhook_url: (at most 2048 characters; format ``uri``)
+            body: the whole request body as a ``ProductPhotoJobCreateRequest`` instead of the
+                keywords above (not both).
+            idempotency_key: Stable key for safely retrying one logical create request. (8-160
+                characters) Generated once per call when not given (reused by its retries).
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            ProductPhotoJobCreateResponse: Existing idempotent Product Photo job returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError (401): Missing or invalid API key.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = _ep__create_product_photo_job.sync_detailed(
+        _idempotency_key = (
+            new_idempotency_key() if idempotency_key is None else idempotency_key
+        )
+
+        try:
+            kwargs = _per_call(
+                _ep__create_product_photo_job._get_kwargs(
+                    idempotency_key=_idempotency_key,
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                    body=_body(
+                        models.ProductPhotoJobCreateRequest.from_dict,
+                        body,
+                        {
+                            "images": (images, False),
+                            "operation": (operation, False),
+                            "preset": (preset, False),
+                            "preservation_level": (preservation_level, False),
+                            "instructions": (instructions, False),
+                            "webhook_url": (webhook_url, False),
+                        },
+                        ("images",),
+                    ),
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__create_product_photo_job._build_response(
             client=self._client,
-            body=body,
-            idempotency_key=idempotency_key,
-            x_request_id=x_request_id,
+            response=self._client.get_httpx_client().request(**kwargs),
         )
         return _parse__create_product_photo_job(response)
 
     def get(
         self,
-        job_id: UUID,
+        job_id: UUID | str,
         *,
-        x_request_id: str | Unset = UNSET,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> models.ProductPhotoJobStatusResponse:
         """Get Product Photo job status
 
+        Returns the current Product Photo job state and item results for the API key owner.
+
         ``GET /product-photo-jobs/{job_id}`` (``get_product_photo_job``)
+
+        Args:
+            job_id: (format ``uuid``)
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            ProductPhotoJobStatusResponse: Product Photo job status returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError (401): Missing or invalid API key.
+            APIStatusError (404): Product Photo job not found for this API key.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = _ep__get_product_photo_job.sync_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__get_product_photo_job._get_kwargs(
+                    job_id=_uuid("job_id", job_id),
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__get_product_photo_job._build_response(
             client=self._client,
-            job_id=job_id,
-            x_request_id=x_request_id,
+            response=self._client.get_httpx_client().request(**kwargs),
         )
         return _parse__get_product_photo_job(response)
 
     def list(
         self,
         *,
-        limit: int | Unset = 20,
-        cursor: datetime.datetime | Unset = UNSET,
-        status: models.ProductPhotoJobStatus | Unset = UNSET,
-        x_request_id: str | Unset = UNSET,
+        limit: int = 20,
+        cursor: datetime.datetime | None = None,
+        status: models.ProductPhotoJobStatus
+        | Literal[
+            "queued",
+            "processing",
+            "completed",
+            "partially_completed",
+            "failed",
+            "cancelled",
+        ]
+        | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> models.ProductPhotoJobListResponse:
         """List Product Photo jobs
 
+        Returns recent Product Photo jobs created by the current API key.
+
         ``GET /product-photo-jobs`` (``list_product_photo_jobs``)
+
+        Args:
+            limit: (>= 1; <= 100; default ``20``)
+            cursor: Cursor returned as `next_cursor` from the previous page. (format ``date-
+                time``)
+            status: (one of ``"queued"``, ``"processing"``, ``"completed"``,
+                ``"partially_completed"``, ``"failed"``, ``"cancelled"``)
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            ProductPhotoJobListResponse: Product Photo jobs returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError (401): Missing or invalid API key.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = _ep__list_product_photo_jobs.sync_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__list_product_photo_jobs._get_kwargs(
+                    limit=limit,
+                    cursor=UNSET if cursor is None else cursor,
+                    status=UNSET
+                    if status is None
+                    else _enum(models.ProductPhotoJobStatus, status, "status"),
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__list_product_photo_jobs._build_response(
             client=self._client,
-            limit=limit,
-            cursor=cursor,
-            status=status,
-            x_request_id=x_request_id,
+            response=self._client.get_httpx_client().request(**kwargs),
         )
         return _parse__list_product_photo_jobs(response)
 
     def iter(
         self,
         *,
-        limit: int | Unset = 20,
-        status: models.ProductPhotoJobStatus | Unset = UNSET,
-        x_request_id: str | Unset = UNSET,
+        limit: int = 20,
+        status: models.ProductPhotoJobStatus
+        | Literal[
+            "queued",
+            "processing",
+            "completed",
+            "partially_completed",
+            "failed",
+            "cancelled",
+        ]
+        | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Iterator[models.ProductPhotoJobSummary]:
         """List Product Photo jobs: every item, page after page
 
+        Returns recent Product Photo jobs created by the current API key.
+
         ``GET /product-photo-jobs`` (``list_product_photo_jobs``)
+
+        Args:
+            limit: (>= 1; <= 100; default ``20``)
+            cursor: Cursor returned as `next_cursor` from the previous page. (format ``date-
+                time``)
+            status: (one of ``"queued"``, ``"processing"``, ``"completed"``,
+                ``"partially_completed"``, ``"failed"``, ``"cancelled"``)
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            Iterator[ProductPhotoJobSummary]: Product Photo jobs returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError (401): Missing or invalid API key.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
+
         cursor: datetime.datetime | Unset = UNSET
         followed: set[datetime.datetime] = set()
         pages = 0
         while True:
-            page = _parse__list_product_photo_jobs(
-                _ep__list_product_photo_jobs.sync_detailed(
-                    client=self._client,
-                    limit=limit,
-                    cursor=cursor,
-                    status=status,
-                    x_request_id=x_request_id,
+            try:
+                kwargs = _per_call(
+                    _ep__list_product_photo_jobs._get_kwargs(
+                        limit=limit,
+                        cursor=cursor,
+                        status=UNSET
+                        if status is None
+                        else _enum(models.ProductPhotoJobStatus, status, "status"),
+                        x_request_id=UNSET if x_request_id is None else x_request_id,
+                    ),
+                    self._client,
+                    timeout,
+                    extra_headers,
                 )
+            except errors.InvalidArgument as error:
+                raise errors.argument_error(self._client, error) from None
+            response = _ep__list_product_photo_jobs._build_response(
+                client=self._client,
+                response=self._client.get_httpx_client().request(**kwargs),
             )
+            page = _parse__list_product_photo_jobs(response)
             items = page.jobs
             yield from items
             pages += 1
@@ -381,62 +868,269 @@ class ProductPhotoJobsWithRawResponse:
     def __init__(self, client: AuthenticatedClient | Client) -> None:
         self._client = client
 
+    @overload
+    def create(
+        self,
+        *,
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput],
+        operation: models.ProductPhotoOperationId
+        | Literal[
+            "product_photo_enhance",
+            "remove_background",
+            "studio_packshot",
+            "marketplace_clean",
+            "natural_lifestyle",
+            "premium_ad",
+        ]
+        | None = None,
+        preset: str | None = None,
+        preservation_level: models.ProductPhotoJobCreateRequestPreservationLevel
+        | Literal["strict", "balanced", "creative"]
+        | None = None,
+        instructions: str | None = None,
+        webhook_url: str | None = None,
+        idempotency_key: str | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> RawResponse[models.ProductPhotoJobCreateResponse]: ...
+
+    @overload
     def create(
         self,
         *,
         body: models.ProductPhotoJobCreateRequest,
-        idempotency_key: str,
-        x_request_id: str | Unset = UNSET,
+        idempotency_key: str | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> RawResponse[models.ProductPhotoJobCreateResponse]: ...
+
+    def create(
+        self,
+        *,
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput]
+        | None = None,
+        operation: models.ProductPhotoOperationId
+        | Literal[
+            "product_photo_enhance",
+            "remove_background",
+            "studio_packshot",
+            "marketplace_clean",
+            "natural_lifestyle",
+            "premium_ad",
+        ]
+        | None = None,
+        preset: str | None = None,
+        preservation_level: models.ProductPhotoJobCreateRequestPreservationLevel
+        | Literal["strict", "balanced", "creative"]
+        | None = None,
+        instructions: str | None = None,
+        webhook_url: str | None = None,
+        body: models.ProductPhotoJobCreateRequest | None = None,
+        idempotency_key: str | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RawResponse[models.ProductPhotoJobCreateResponse]:
         """Create a Product Photo job
 
+        Creates an asynchronous Product Photo job. Live keys consume paid API credits. Sandbox
+        keys validate the request and return simulated results without calling paid providers or
+        consuming credits.
+
         ``POST /product-photo-jobs`` (``create_product_photo_job``)
+
+        Args:
+            images: required. (1-20 items)
+            operation: (one of ``"product_photo_enhance"``, ``"remove_background"``,
+                ``"studio_packshot"``, ``"marketplace_clean"``, ``"natural_lifestyle"``,
+                ``"premium_ad"``)
+            preset: Preset id returned by GET /product-photo-presets.
+            preservation_level: (one of ``"strict"``, ``"balanced"``, ``"creative"``; default
+                ``"strict"``)
+            instructions: (1-4000 characters)
+            webhook_url: (at most 2048 characters; format ``uri``)
+            body: the whole request body as a ``ProductPhotoJobCreateRequest`` instead of the
+                keywords above (not both).
+            idempotency_key: Stable key for safely retrying one logical create request. (8-160
+                characters) Generated once per call when not given (reused by its retries).
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            RawResponse[ProductPhotoJobCreateResponse]: Existing idempotent Product Photo job
+                returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError (401): Missing or invalid API key.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = _ep__create_product_photo_job.sync_detailed(
+        _idempotency_key = (
+            new_idempotency_key() if idempotency_key is None else idempotency_key
+        )
+
+        try:
+            kwargs = _per_call(
+                _ep__create_product_photo_job._get_kwargs(
+                    idempotency_key=_idempotency_key,
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                    body=_body(
+                        models.ProductPhotoJobCreateRequest.from_dict,
+                        body,
+                        {
+                            "images": (images, False),
+                            "operation": (operation, False),
+                            "preset": (preset, False),
+                            "preservation_level": (preservation_level, False),
+                            "instructions": (instructions, False),
+                            "webhook_url": (webhook_url, False),
+                        },
+                        ("images",),
+                    ),
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__create_product_photo_job._build_response(
             client=self._client,
-            body=body,
-            idempotency_key=idempotency_key,
-            x_request_id=x_request_id,
+            response=self._client.get_httpx_client().request(**kwargs),
         )
         return RawResponse(
-            response, _parse__create_product_photo_job, client=self._client
+            response,
+            _parse__create_product_photo_job,
+            _idempotency_key,
+            client=self._client,
         )
 
     def get(
         self,
-        job_id: UUID,
+        job_id: UUID | str,
         *,
-        x_request_id: str | Unset = UNSET,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RawResponse[models.ProductPhotoJobStatusResponse]:
         """Get Product Photo job status
 
+        Returns the current Product Photo job state and item results for the API key owner.
+
         ``GET /product-photo-jobs/{job_id}`` (``get_product_photo_job``)
+
+        Args:
+            job_id: (format ``uuid``)
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            RawResponse[ProductPhotoJobStatusResponse]: Product Photo job status returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError (401): Missing or invalid API key.
+            APIStatusError (404): Product Photo job not found for this API key.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = _ep__get_product_photo_job.sync_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__get_product_photo_job._get_kwargs(
+                    job_id=_uuid("job_id", job_id),
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__get_product_photo_job._build_response(
             client=self._client,
-            job_id=job_id,
-            x_request_id=x_request_id,
+            response=self._client.get_httpx_client().request(**kwargs),
         )
         return RawResponse(response, _parse__get_product_photo_job, client=self._client)
 
     def list(
         self,
         *,
-        limit: int | Unset = 20,
-        cursor: datetime.datetime | Unset = UNSET,
-        status: models.ProductPhotoJobStatus | Unset = UNSET,
-        x_request_id: str | Unset = UNSET,
+        limit: int = 20,
+        cursor: datetime.datetime | None = None,
+        status: models.ProductPhotoJobStatus
+        | Literal[
+            "queued",
+            "processing",
+            "completed",
+            "partially_completed",
+            "failed",
+            "cancelled",
+        ]
+        | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RawResponse[models.ProductPhotoJobListResponse]:
         """List Product Photo jobs
 
+        Returns recent Product Photo jobs created by the current API key.
+
         ``GET /product-photo-jobs`` (``list_product_photo_jobs``)
+
+        Args:
+            limit: (>= 1; <= 100; default ``20``)
+            cursor: Cursor returned as `next_cursor` from the previous page. (format ``date-
+                time``)
+            status: (one of ``"queued"``, ``"processing"``, ``"completed"``,
+                ``"partially_completed"``, ``"failed"``, ``"cancelled"``)
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            RawResponse[ProductPhotoJobListResponse]: Product Photo jobs returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError (401): Missing or invalid API key.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = _ep__list_product_photo_jobs.sync_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__list_product_photo_jobs._get_kwargs(
+                    limit=limit,
+                    cursor=UNSET if cursor is None else cursor,
+                    status=UNSET
+                    if status is None
+                    else _enum(models.ProductPhotoJobStatus, status, "status"),
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__list_product_photo_jobs._build_response(
             client=self._client,
-            limit=limit,
-            cursor=cursor,
-            status=status,
-            x_request_id=x_request_id,
+            response=self._client.get_httpx_client().request(**kwargs),
         )
         return RawResponse(
             response, _parse__list_product_photo_jobs, client=self._client
@@ -454,87 +1148,338 @@ class AsyncProductPhotoJobs:
         """The same calls, each returning the ``RawResponse`` (status, headers, request id)."""
         return AsyncProductPhotoJobsWithRawResponse(self._client)
 
+    @overload
+    async def create(
+        self,
+        *,
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput],
+        operation: models.ProductPhotoOperationId
+        | Literal[
+            "product_photo_enhance",
+            "remove_background",
+            "studio_packshot",
+            "marketplace_clean",
+            "natural_lifestyle",
+            "premium_ad",
+        ]
+        | None = None,
+        preset: str | None = None,
+        preservation_level: models.ProductPhotoJobCreateRequestPreservationLevel
+        | Literal["strict", "balanced", "creative"]
+        | None = None,
+        instructions: str | None = None,
+        webhook_url: str | None = None,
+        idempotency_key: str | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> models.ProductPhotoJobCreateResponse: ...
+
+    @overload
     async def create(
         self,
         *,
         body: models.ProductPhotoJobCreateRequest,
-        idempotency_key: str,
-        x_request_id: str | Unset = UNSET,
+        idempotency_key: str | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> models.ProductPhotoJobCreateResponse: ...
+
+    async def create(
+        self,
+        *,
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput]
+        | None = None,
+        operation: models.ProductPhotoOperationId
+        | Literal[
+            "product_photo_enhance",
+            "remove_background",
+            "studio_packshot",
+            "marketplace_clean",
+            "natural_lifestyle",
+            "premium_ad",
+        ]
+        | None = None,
+        preset: str | None = None,
+        preservation_level: models.ProductPhotoJobCreateRequestPreservationLevel
+        | Literal["strict", "balanced", "creative"]
+        | None = None,
+        instructions: str | None = None,
+        webhook_url: str | None = None,
+        body: models.ProductPhotoJobCreateRequest | None = None,
+        idempotency_key: str | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> models.ProductPhotoJobCreateResponse:
         """Create a Product Photo job
 
+        Creates an asynchronous Product Photo job. Live keys consume paid API credits. Sandbox
+        keys validate the request and return simulated results without calling paid providers or
+        consuming credits.
+
         ``POST /product-photo-jobs`` (``create_product_photo_job``)
+
+        Args:
+            images: required. (1-20 items)
+            operation: (one of ``"product_photo_enhance"``, ``"remove_background"``,
+                ``"studio_packshot"``, ``"marketplace_clean"``, ``"natural_lifestyle"``,
+                ``"premium_ad"``)
+            preset: Preset id returned by GET /product-photo-presets.
+            preservation_level: (one of ``"strict"``, ``"balanced"``, ``"creative"``; default
+                ``"strict"``)
+            instructions: (1-4000 characters)
+            webhook_url: (at most 2048 characters; format ``uri``)
+            body: the whole request body as a ``ProductPhotoJobCreateRequest`` instead of the
+                keywords above (not both).
+            idempotency_key: Stable key for safely retrying one logical create request. (8-160
+                characters) Generated once per call when not given (reused by its retries).
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            ProductPhotoJobCreateResponse: Existing idempotent Product Photo job returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError (401): Missing or invalid API key.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = await _ep__create_product_photo_job.asyncio_detailed(
+        _idempotency_key = (
+            new_idempotency_key() if idempotency_key is None else idempotency_key
+        )
+
+        try:
+            kwargs = _per_call(
+                _ep__create_product_photo_job._get_kwargs(
+                    idempotency_key=_idempotency_key,
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                    body=_body(
+                        models.ProductPhotoJobCreateRequest.from_dict,
+                        body,
+                        {
+                            "images": (images, False),
+                            "operation": (operation, False),
+                            "preset": (preset, False),
+                            "preservation_level": (preservation_level, False),
+                            "instructions": (instructions, False),
+                            "webhook_url": (webhook_url, False),
+                        },
+                        ("images",),
+                    ),
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__create_product_photo_job._build_response(
             client=self._client,
-            body=body,
-            idempotency_key=idempotency_key,
-            x_request_id=x_request_id,
+            response=await self._client.get_async_httpx_client().request(**kwargs),
         )
         return _parse__create_product_photo_job(response)
 
     async def get(
         self,
-        job_id: UUID,
+        job_id: UUID | str,
         *,
-        x_request_id: str | Unset = UNSET,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> models.ProductPhotoJobStatusResponse:
         """Get Product Photo job status
 
+        Returns the current Product Photo job state and item results for the API key owner.
+
         ``GET /product-photo-jobs/{job_id}`` (``get_product_photo_job``)
+
+        Args:
+            job_id: (format ``uuid``)
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            ProductPhotoJobStatusResponse: Product Photo job status returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError (401): Missing or invalid API key.
+            APIStatusError (404): Product Photo job not found for this API key.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = await _ep__get_product_photo_job.asyncio_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__get_product_photo_job._get_kwargs(
+                    job_id=_uuid("job_id", job_id),
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__get_product_photo_job._build_response(
             client=self._client,
-            job_id=job_id,
-            x_request_id=x_request_id,
+            response=await self._client.get_async_httpx_client().request(**kwargs),
         )
         return _parse__get_product_photo_job(response)
 
     async def list(
         self,
         *,
-        limit: int | Unset = 20,
-        cursor: datetime.datetime | Unset = UNSET,
-        status: models.ProductPhotoJobStatus | Unset = UNSET,
-        x_request_id: str | Unset = UNSET,
+        limit: int = 20,
+        cursor: datetime.datetime | None = None,
+        status: models.ProductPhotoJobStatus
+        | Literal[
+            "queued",
+            "processing",
+            "completed",
+            "partially_completed",
+            "failed",
+            "cancelled",
+        ]
+        | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> models.ProductPhotoJobListResponse:
         """List Product Photo jobs
 
+        Returns recent Product Photo jobs created by the current API key.
+
         ``GET /product-photo-jobs`` (``list_product_photo_jobs``)
+
+        Args:
+            limit: (>= 1; <= 100; default ``20``)
+            cursor: Cursor returned as `next_cursor` from the previous page. (format ``date-
+                time``)
+            status: (one of ``"queued"``, ``"processing"``, ``"completed"``,
+                ``"partially_completed"``, ``"failed"``, ``"cancelled"``)
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            ProductPhotoJobListResponse: Product Photo jobs returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError (401): Missing or invalid API key.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = await _ep__list_product_photo_jobs.asyncio_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__list_product_photo_jobs._get_kwargs(
+                    limit=limit,
+                    cursor=UNSET if cursor is None else cursor,
+                    status=UNSET
+                    if status is None
+                    else _enum(models.ProductPhotoJobStatus, status, "status"),
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__list_product_photo_jobs._build_response(
             client=self._client,
-            limit=limit,
-            cursor=cursor,
-            status=status,
-            x_request_id=x_request_id,
+            response=await self._client.get_async_httpx_client().request(**kwargs),
         )
         return _parse__list_product_photo_jobs(response)
 
     async def iter(
         self,
         *,
-        limit: int | Unset = 20,
-        status: models.ProductPhotoJobStatus | Unset = UNSET,
-        x_request_id: str | Unset = UNSET,
+        limit: int = 20,
+        status: models.ProductPhotoJobStatus
+        | Literal[
+            "queued",
+            "processing",
+            "completed",
+            "partially_completed",
+            "failed",
+            "cancelled",
+        ]
+        | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncIterator[models.ProductPhotoJobSummary]:
         """List Product Photo jobs: every item, page after page
 
+        Returns recent Product Photo jobs created by the current API key.
+
         ``GET /product-photo-jobs`` (``list_product_photo_jobs``)
+
+        Args:
+            limit: (>= 1; <= 100; default ``20``)
+            cursor: Cursor returned as `next_cursor` from the previous page. (format ``date-
+                time``)
+            status: (one of ``"queued"``, ``"processing"``, ``"completed"``,
+                ``"partially_completed"``, ``"failed"``, ``"cancelled"``)
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            AsyncIterator[ProductPhotoJobSummary]: Product Photo jobs returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError (401): Missing or invalid API key.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
+
         cursor: datetime.datetime | Unset = UNSET
         followed: set[datetime.datetime] = set()
         pages = 0
         while True:
-            page = _parse__list_product_photo_jobs(
-                await _ep__list_product_photo_jobs.asyncio_detailed(
-                    client=self._client,
-                    limit=limit,
-                    cursor=cursor,
-                    status=status,
-                    x_request_id=x_request_id,
+            try:
+                kwargs = _per_call(
+                    _ep__list_product_photo_jobs._get_kwargs(
+                        limit=limit,
+                        cursor=cursor,
+                        status=UNSET
+                        if status is None
+                        else _enum(models.ProductPhotoJobStatus, status, "status"),
+                        x_request_id=UNSET if x_request_id is None else x_request_id,
+                    ),
+                    self._client,
+                    timeout,
+                    extra_headers,
                 )
+            except errors.InvalidArgument as error:
+                raise errors.argument_error(self._client, error) from None
+            response = _ep__list_product_photo_jobs._build_response(
+                client=self._client,
+                response=await self._client.get_async_httpx_client().request(**kwargs),
             )
+            page = _parse__list_product_photo_jobs(response)
             items = page.jobs
             for item in items:
                 yield item
@@ -555,62 +1500,269 @@ class AsyncProductPhotoJobsWithRawResponse:
     def __init__(self, client: AuthenticatedClient | Client) -> None:
         self._client = client
 
+    @overload
+    async def create(
+        self,
+        *,
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput],
+        operation: models.ProductPhotoOperationId
+        | Literal[
+            "product_photo_enhance",
+            "remove_background",
+            "studio_packshot",
+            "marketplace_clean",
+            "natural_lifestyle",
+            "premium_ad",
+        ]
+        | None = None,
+        preset: str | None = None,
+        preservation_level: models.ProductPhotoJobCreateRequestPreservationLevel
+        | Literal["strict", "balanced", "creative"]
+        | None = None,
+        instructions: str | None = None,
+        webhook_url: str | None = None,
+        idempotency_key: str | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> RawResponse[models.ProductPhotoJobCreateResponse]: ...
+
+    @overload
     async def create(
         self,
         *,
         body: models.ProductPhotoJobCreateRequest,
-        idempotency_key: str,
-        x_request_id: str | Unset = UNSET,
+        idempotency_key: str | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> RawResponse[models.ProductPhotoJobCreateResponse]: ...
+
+    async def create(
+        self,
+        *,
+        images: Sequence[ProductPhotoImageInputParam | models.ProductPhotoImageInput]
+        | None = None,
+        operation: models.ProductPhotoOperationId
+        | Literal[
+            "product_photo_enhance",
+            "remove_background",
+            "studio_packshot",
+            "marketplace_clean",
+            "natural_lifestyle",
+            "premium_ad",
+        ]
+        | None = None,
+        preset: str | None = None,
+        preservation_level: models.ProductPhotoJobCreateRequestPreservationLevel
+        | Literal["strict", "balanced", "creative"]
+        | None = None,
+        instructions: str | None = None,
+        webhook_url: str | None = None,
+        body: models.ProductPhotoJobCreateRequest | None = None,
+        idempotency_key: str | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RawResponse[models.ProductPhotoJobCreateResponse]:
         """Create a Product Photo job
 
+        Creates an asynchronous Product Photo job. Live keys consume paid API credits. Sandbox
+        keys validate the request and return simulated results without calling paid providers or
+        consuming credits.
+
         ``POST /product-photo-jobs`` (``create_product_photo_job``)
+
+        Args:
+            images: required. (1-20 items)
+            operation: (one of ``"product_photo_enhance"``, ``"remove_background"``,
+                ``"studio_packshot"``, ``"marketplace_clean"``, ``"natural_lifestyle"``,
+                ``"premium_ad"``)
+            preset: Preset id returned by GET /product-photo-presets.
+            preservation_level: (one of ``"strict"``, ``"balanced"``, ``"creative"``; default
+                ``"strict"``)
+            instructions: (1-4000 characters)
+            webhook_url: (at most 2048 characters; format ``uri``)
+            body: the whole request body as a ``ProductPhotoJobCreateRequest`` instead of the
+                keywords above (not both).
+            idempotency_key: Stable key for safely retrying one logical create request. (8-160
+                characters) Generated once per call when not given (reused by its retries).
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            RawResponse[ProductPhotoJobCreateResponse]: Existing idempotent Product Photo job
+                returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError (401): Missing or invalid API key.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = await _ep__create_product_photo_job.asyncio_detailed(
+        _idempotency_key = (
+            new_idempotency_key() if idempotency_key is None else idempotency_key
+        )
+
+        try:
+            kwargs = _per_call(
+                _ep__create_product_photo_job._get_kwargs(
+                    idempotency_key=_idempotency_key,
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                    body=_body(
+                        models.ProductPhotoJobCreateRequest.from_dict,
+                        body,
+                        {
+                            "images": (images, False),
+                            "operation": (operation, False),
+                            "preset": (preset, False),
+                            "preservation_level": (preservation_level, False),
+                            "instructions": (instructions, False),
+                            "webhook_url": (webhook_url, False),
+                        },
+                        ("images",),
+                    ),
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__create_product_photo_job._build_response(
             client=self._client,
-            body=body,
-            idempotency_key=idempotency_key,
-            x_request_id=x_request_id,
+            response=await self._client.get_async_httpx_client().request(**kwargs),
         )
         return RawResponse(
-            response, _parse__create_product_photo_job, client=self._client
+            response,
+            _parse__create_product_photo_job,
+            _idempotency_key,
+            client=self._client,
         )
 
     async def get(
         self,
-        job_id: UUID,
+        job_id: UUID | str,
         *,
-        x_request_id: str | Unset = UNSET,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RawResponse[models.ProductPhotoJobStatusResponse]:
         """Get Product Photo job status
 
+        Returns the current Product Photo job state and item results for the API key owner.
+
         ``GET /product-photo-jobs/{job_id}`` (``get_product_photo_job``)
+
+        Args:
+            job_id: (format ``uuid``)
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            RawResponse[ProductPhotoJobStatusResponse]: Product Photo job status returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError (401): Missing or invalid API key.
+            APIStatusError (404): Product Photo job not found for this API key.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = await _ep__get_product_photo_job.asyncio_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__get_product_photo_job._get_kwargs(
+                    job_id=_uuid("job_id", job_id),
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__get_product_photo_job._build_response(
             client=self._client,
-            job_id=job_id,
-            x_request_id=x_request_id,
+            response=await self._client.get_async_httpx_client().request(**kwargs),
         )
         return RawResponse(response, _parse__get_product_photo_job, client=self._client)
 
     async def list(
         self,
         *,
-        limit: int | Unset = 20,
-        cursor: datetime.datetime | Unset = UNSET,
-        status: models.ProductPhotoJobStatus | Unset = UNSET,
-        x_request_id: str | Unset = UNSET,
+        limit: int = 20,
+        cursor: datetime.datetime | None = None,
+        status: models.ProductPhotoJobStatus
+        | Literal[
+            "queued",
+            "processing",
+            "completed",
+            "partially_completed",
+            "failed",
+            "cancelled",
+        ]
+        | None = None,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RawResponse[models.ProductPhotoJobListResponse]:
         """List Product Photo jobs
 
+        Returns recent Product Photo jobs created by the current API key.
+
         ``GET /product-photo-jobs`` (``list_product_photo_jobs``)
+
+        Args:
+            limit: (>= 1; <= 100; default ``20``)
+            cursor: Cursor returned as `next_cursor` from the previous page. (format ``date-
+                time``)
+            status: (one of ``"queued"``, ``"processing"``, ``"completed"``,
+                ``"partially_completed"``, ``"failed"``, ``"cancelled"``)
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            RawResponse[ProductPhotoJobListResponse]: Product Photo jobs returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError (401): Missing or invalid API key.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = await _ep__list_product_photo_jobs.asyncio_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__list_product_photo_jobs._get_kwargs(
+                    limit=limit,
+                    cursor=UNSET if cursor is None else cursor,
+                    status=UNSET
+                    if status is None
+                    else _enum(models.ProductPhotoJobStatus, status, "status"),
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__list_product_photo_jobs._build_response(
             client=self._client,
-            limit=limit,
-            cursor=cursor,
-            status=status,
-            x_request_id=x_request_id,
+            response=await self._client.get_async_httpx_client().request(**kwargs),
         )
         return RawResponse(
             response, _parse__list_product_photo_jobs, client=self._client
@@ -631,15 +1783,48 @@ class ProductPhotoOperations:
     def list(
         self,
         *,
-        x_request_id: str | Unset = UNSET,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> models.ProductPhotoOperationListResponse:
         """List Product Photo operations
 
+        Returns the supported billable Product Photo operation ids. Operation ids control
+        processing intent and credit cost.
+
         ``GET /product-photo-operations`` (``list_product_photo_operations``)
+
+        Args:
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            ProductPhotoOperationListResponse: Product Photo operations returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = _ep__list_product_photo_operations.sync_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__list_product_photo_operations._get_kwargs(
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__list_product_photo_operations._build_response(
             client=self._client,
-            x_request_id=x_request_id,
+            response=self._client.get_httpx_client().request(**kwargs),
         )
         return _parse__list_product_photo_operations(response)
 
@@ -653,15 +1838,48 @@ class ProductPhotoOperationsWithRawResponse:
     def list(
         self,
         *,
-        x_request_id: str | Unset = UNSET,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RawResponse[models.ProductPhotoOperationListResponse]:
         """List Product Photo operations
 
+        Returns the supported billable Product Photo operation ids. Operation ids control
+        processing intent and credit cost.
+
         ``GET /product-photo-operations`` (``list_product_photo_operations``)
+
+        Args:
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            RawResponse[ProductPhotoOperationListResponse]: Product Photo operations returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = _ep__list_product_photo_operations.sync_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__list_product_photo_operations._get_kwargs(
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__list_product_photo_operations._build_response(
             client=self._client,
-            x_request_id=x_request_id,
+            response=self._client.get_httpx_client().request(**kwargs),
         )
         return RawResponse(
             response, _parse__list_product_photo_operations, client=self._client
@@ -682,15 +1900,48 @@ class AsyncProductPhotoOperations:
     async def list(
         self,
         *,
-        x_request_id: str | Unset = UNSET,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> models.ProductPhotoOperationListResponse:
         """List Product Photo operations
 
+        Returns the supported billable Product Photo operation ids. Operation ids control
+        processing intent and credit cost.
+
         ``GET /product-photo-operations`` (``list_product_photo_operations``)
+
+        Args:
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            ProductPhotoOperationListResponse: Product Photo operations returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = await _ep__list_product_photo_operations.asyncio_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__list_product_photo_operations._get_kwargs(
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__list_product_photo_operations._build_response(
             client=self._client,
-            x_request_id=x_request_id,
+            response=await self._client.get_async_httpx_client().request(**kwargs),
         )
         return _parse__list_product_photo_operations(response)
 
@@ -704,15 +1955,48 @@ class AsyncProductPhotoOperationsWithRawResponse:
     async def list(
         self,
         *,
-        x_request_id: str | Unset = UNSET,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RawResponse[models.ProductPhotoOperationListResponse]:
         """List Product Photo operations
 
+        Returns the supported billable Product Photo operation ids. Operation ids control
+        processing intent and credit cost.
+
         ``GET /product-photo-operations`` (``list_product_photo_operations``)
+
+        Args:
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            RawResponse[ProductPhotoOperationListResponse]: Product Photo operations returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = await _ep__list_product_photo_operations.asyncio_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__list_product_photo_operations._get_kwargs(
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__list_product_photo_operations._build_response(
             client=self._client,
-            x_request_id=x_request_id,
+            response=await self._client.get_async_httpx_client().request(**kwargs),
         )
         return RawResponse(
             response, _parse__list_product_photo_operations, client=self._client
@@ -733,15 +2017,47 @@ class ProductPhotoPresets:
     def list(
         self,
         *,
-        x_request_id: str | Unset = UNSET,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> models.ProductPhotoPresetListResponse:
         """List Product Photo presets
 
+        Returns the supported Product Photo preset ids.
+
         ``GET /product-photo-presets`` (``list_product_photo_presets``)
+
+        Args:
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            ProductPhotoPresetListResponse: Product Photo presets returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = _ep__list_product_photo_presets.sync_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__list_product_photo_presets._get_kwargs(
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__list_product_photo_presets._build_response(
             client=self._client,
-            x_request_id=x_request_id,
+            response=self._client.get_httpx_client().request(**kwargs),
         )
         return _parse__list_product_photo_presets(response)
 
@@ -755,15 +2071,47 @@ class ProductPhotoPresetsWithRawResponse:
     def list(
         self,
         *,
-        x_request_id: str | Unset = UNSET,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RawResponse[models.ProductPhotoPresetListResponse]:
         """List Product Photo presets
 
+        Returns the supported Product Photo preset ids.
+
         ``GET /product-photo-presets`` (``list_product_photo_presets``)
+
+        Args:
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            RawResponse[ProductPhotoPresetListResponse]: Product Photo presets returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = _ep__list_product_photo_presets.sync_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__list_product_photo_presets._get_kwargs(
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__list_product_photo_presets._build_response(
             client=self._client,
-            x_request_id=x_request_id,
+            response=self._client.get_httpx_client().request(**kwargs),
         )
         return RawResponse(
             response, _parse__list_product_photo_presets, client=self._client
@@ -784,15 +2132,47 @@ class AsyncProductPhotoPresets:
     async def list(
         self,
         *,
-        x_request_id: str | Unset = UNSET,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> models.ProductPhotoPresetListResponse:
         """List Product Photo presets
 
+        Returns the supported Product Photo preset ids.
+
         ``GET /product-photo-presets`` (``list_product_photo_presets``)
+
+        Args:
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            ProductPhotoPresetListResponse: Product Photo presets returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = await _ep__list_product_photo_presets.asyncio_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__list_product_photo_presets._get_kwargs(
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__list_product_photo_presets._build_response(
             client=self._client,
-            x_request_id=x_request_id,
+            response=await self._client.get_async_httpx_client().request(**kwargs),
         )
         return _parse__list_product_photo_presets(response)
 
@@ -806,15 +2186,47 @@ class AsyncProductPhotoPresetsWithRawResponse:
     async def list(
         self,
         *,
-        x_request_id: str | Unset = UNSET,
+        x_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> RawResponse[models.ProductPhotoPresetListResponse]:
         """List Product Photo presets
 
+        Returns the supported Product Photo preset ids.
+
         ``GET /product-photo-presets`` (``list_product_photo_presets``)
+
+        Args:
+            x_request_id: Optional client correlation id. AI Gen Studio also returns `request_id`.
+                (at most 160 characters)
+            timeout: seconds (or an ``httpx.Timeout``) for this call's attempts instead of the client's.
+            extra_headers: more headers for this call (no credential, framing or operation headers).
+
+        Returns:
+            RawResponse[ProductPhotoPresetListResponse]: Product Photo presets returned.
+
+        Raises:
+            RequestValidationError: an argument breaks the spec; nothing was sent.
+            APIStatusError: any other error status (a subclass by status: NotFoundError, RateLimitError...).
+            APIConnectionError: no response (``APITimeoutError``: the timeout passed), after retries.
+            APIResponseValidationError: a success whose body breaks the spec.
+            (With a plain generated client: ``errors.UnexpectedStatus`` for any other status.)
         """
-        response = await _ep__list_product_photo_presets.asyncio_detailed(
+
+        try:
+            kwargs = _per_call(
+                _ep__list_product_photo_presets._get_kwargs(
+                    x_request_id=UNSET if x_request_id is None else x_request_id,
+                ),
+                self._client,
+                timeout,
+                extra_headers,
+            )
+        except errors.InvalidArgument as error:
+            raise errors.argument_error(self._client, error) from None
+        response = _ep__list_product_photo_presets._build_response(
             client=self._client,
-            x_request_id=x_request_id,
+            response=await self._client.get_async_httpx_client().request(**kwargs),
         )
         return RawResponse(
             response, _parse__list_product_photo_presets, client=self._client

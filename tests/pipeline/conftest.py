@@ -18,6 +18,7 @@ PIPELINE_FILES = [
     "tools/generate.py",
     "tools/contract.py",
     "tools/facade.py",
+    "tools/facade_arguments.py",
     "tools/media_types.py",
     "tools/__init__.py",
     # tools/generate.py lists every validation problem with tools/apidiff/validation.py.

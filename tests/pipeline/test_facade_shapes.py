@@ -132,6 +132,10 @@ def _edges() -> str:
     return render_facade(yaml.safe_load(EDGES_SPEC))
 
 
+# Every facade method's per-call options, after the operation's own arguments.
+PER_CALL = "timeout: float | httpx.Timeout | None=None, extra_headers: Mapping[str, str] | None=None"
+
+
 def _classes(text: str) -> dict[str, dict[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
     return {
         node.name: {
@@ -253,11 +257,12 @@ def test_iter_yields_the_generated_item_type_of_every_cursor_list() -> None:
     )
     # `str` is a member there (things.str): annotations name the builtin through `builtins`
     edges = public_surface(_edges())
+    qualified = PER_CALL.replace("Mapping[str, str]", "Mapping[builtins.str, builtins.str]")
     assert [s for s in edges["Labels"] if s.startswith("iter(")] == [
-        "iter(self, *, locale: builtins.str | Unset=UNSET) -> Iterator[builtins.str]"
+        f"iter(self, *, locale: builtins.str | None=None, {qualified}) -> Iterator[builtins.str]"
     ]
     assert [s for s in edges["Notes"] if s.startswith("iter(")] == [
-        "iter(self) -> Iterator[models.Note | builtins.str]"
+        f"iter(self, *, {qualified}) -> Iterator[models.Note | builtins.str]"
     ]
 
 

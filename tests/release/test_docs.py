@@ -107,3 +107,33 @@ def test_docs_never_replace_a_folder_that_is_not_an_earlier_build(tmp_path: Path
     with pytest.raises(DocsError, match="not an earlier docs build"):
         build(kept)
     assert (kept / "api-diff-rules.md").read_text(encoding="utf-8") == "hand-written"
+
+
+def test_the_index_starts_where_a_user_starts_and_links_changelog_and_maintainers(site: Path) -> None:
+    index = _text(site / "index.html")
+    assert "Using the client" in index
+    assert "Regenerating when the vendor" not in index  # maintainer material has its own page
+    assert "Regenerating when the vendor" in _text(site / "maintainers.html")
+    assert "Unreleased" in _text(site / "changelog.html")
+    assert 'href="changelog.html"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_facade_method_carries_the_vendors_words(site: Path) -> None:
+    import yaml
+
+    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    page = _text(site / "aigenstudio_client" / "resources.html")
+    words = [
+        " ".join(str(operation["description"]).split())[:60]
+        for item in spec["paths"].values()
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"} and operation.get("description")
+    ]
+    assert words
+    flat = " ".join(page.split())
+    for text in words:  # summary and description (billing notes included)
+        assert text in flat, text
+    assert "Live keys consume paid API credits" in flat
+    for heading in ("Args:", "Returns:", "Raises:"):
+        assert heading in page or heading.rstrip(":") in page
+    assert "Unset object" not in page

@@ -16,17 +16,18 @@ class ProductPhotoImageInput:
     """
     Attributes:
         source_url (str):
-        external_id (str | Unset):
+        external_id (str | None):
     """
 
     source_url: str
-    external_id: str | Unset = UNSET
+    external_id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         source_url = self.source_url
 
-        external_id = self.external_id
+        _in_external_id = UNSET if self.external_id is None else self.external_id
+        external_id = _in_external_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -49,7 +50,7 @@ class ProductPhotoImageInput:
 
         product_photo_image_input = cls(
             source_url=source_url,
-            external_id=external_id,
+            external_id=None if isinstance(external_id, Unset) else external_id,
         )
 
         product_photo_image_input.additional_properties = d

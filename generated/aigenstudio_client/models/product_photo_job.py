@@ -25,22 +25,22 @@ class ProductPhotoJob:
         total_items (int):
         credits_reserved (int):
         sandbox (bool):
-        status (ProductPhotoJobStatus | Unset):
-        completed_items (int | Unset):
-        failed_items (int | Unset):
-        credits_used (int | Unset):
-        items (list[ProductPhotoJobItem] | Unset):
+        status (ProductPhotoJobStatus | None):
+        completed_items (int | None):
+        failed_items (int | None):
+        credits_used (int | None):
+        items (list[ProductPhotoJobItem] | None):
     """
 
     id: UUID
     total_items: int
     credits_reserved: int
     sandbox: bool
-    status: ProductPhotoJobStatus | Unset = UNSET
-    completed_items: int | Unset = UNSET
-    failed_items: int | Unset = UNSET
-    credits_used: int | Unset = UNSET
-    items: list[ProductPhotoJobItem] | Unset = UNSET
+    status: ProductPhotoJobStatus | None = None
+    completed_items: int | None = None
+    failed_items: int | None = None
+    credits_used: int | None = None
+    items: list[ProductPhotoJobItem] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,20 +52,27 @@ class ProductPhotoJob:
 
         sandbox = self.sandbox
 
+        _in_status = UNSET if self.status is None else self.status
         status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
+        if not isinstance(_in_status, Unset):
+            status = _in_status.value
 
-        completed_items = self.completed_items
+        _in_completed_items = (
+            UNSET if self.completed_items is None else self.completed_items
+        )
+        completed_items = _in_completed_items
 
-        failed_items = self.failed_items
+        _in_failed_items = UNSET if self.failed_items is None else self.failed_items
+        failed_items = _in_failed_items
 
-        credits_used = self.credits_used
+        _in_credits_used = UNSET if self.credits_used is None else self.credits_used
+        credits_used = _in_credits_used
 
+        _in_items = UNSET if self.items is None else self.items
         items: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.items, Unset):
+        if not isinstance(_in_items, Unset):
             items = []
-            for items_item_data in self.items:
+            for items_item_data in _in_items:
                 items_item = items_item_data.to_dict()
                 items.append(items_item)
 
@@ -132,11 +139,13 @@ class ProductPhotoJob:
             total_items=total_items,
             credits_reserved=credits_reserved,
             sandbox=sandbox,
-            status=status,
-            completed_items=completed_items,
-            failed_items=failed_items,
-            credits_used=credits_used,
-            items=items,
+            status=None if isinstance(status, Unset) else status,
+            completed_items=None
+            if isinstance(completed_items, Unset)
+            else completed_items,
+            failed_items=None if isinstance(failed_items, Unset) else failed_items,
+            credits_used=None if isinstance(credits_used, Unset) else credits_used,
+            items=None if isinstance(items, Unset) else items,
         )
 
         product_photo_job.additional_properties = d

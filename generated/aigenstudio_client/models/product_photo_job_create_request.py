@@ -24,22 +24,22 @@ class ProductPhotoJobCreateRequest:
     """
     Attributes:
         images (list[ProductPhotoImageInput]):
-        operation (ProductPhotoOperationId | Unset):
-        preset (str | Unset): Preset id returned by GET /product-photo-presets.
-        preservation_level (ProductPhotoJobCreateRequestPreservationLevel | Unset):  Default:
+        operation (ProductPhotoOperationId | None):
+        preset (str | None): Preset id returned by GET /product-photo-presets.
+        preservation_level (ProductPhotoJobCreateRequestPreservationLevel | None):  Default:
             ProductPhotoJobCreateRequestPreservationLevel.STRICT.
-        instructions (str | Unset):
-        webhook_url (str | Unset):
+        instructions (str | None):
+        webhook_url (str | None):
     """
 
     images: list[ProductPhotoImageInput]
-    operation: ProductPhotoOperationId | Unset = UNSET
-    preset: str | Unset = UNSET
-    preservation_level: ProductPhotoJobCreateRequestPreservationLevel | Unset = (
+    operation: ProductPhotoOperationId | None = None
+    preset: str | None = None
+    preservation_level: ProductPhotoJobCreateRequestPreservationLevel | None = (
         ProductPhotoJobCreateRequestPreservationLevel.STRICT
     )
-    instructions: str | Unset = UNSET
-    webhook_url: str | Unset = UNSET
+    instructions: str | None = None
+    webhook_url: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,19 +48,26 @@ class ProductPhotoJobCreateRequest:
             images_item = images_item_data.to_dict()
             images.append(images_item)
 
+        _in_operation = UNSET if self.operation is None else self.operation
         operation: str | Unset = UNSET
-        if not isinstance(self.operation, Unset):
-            operation = self.operation.value
+        if not isinstance(_in_operation, Unset):
+            operation = _in_operation.value
 
-        preset = self.preset
+        _in_preset = UNSET if self.preset is None else self.preset
+        preset = _in_preset
 
+        _in_preservation_level = (
+            UNSET if self.preservation_level is None else self.preservation_level
+        )
         preservation_level: str | Unset = UNSET
-        if not isinstance(self.preservation_level, Unset):
-            preservation_level = self.preservation_level.value
+        if not isinstance(_in_preservation_level, Unset):
+            preservation_level = _in_preservation_level.value
 
-        instructions = self.instructions
+        _in_instructions = UNSET if self.instructions is None else self.instructions
+        instructions = _in_instructions
 
-        webhook_url = self.webhook_url
+        _in_webhook_url = UNSET if self.webhook_url is None else self.webhook_url
+        webhook_url = _in_webhook_url
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -120,11 +127,13 @@ class ProductPhotoJobCreateRequest:
 
         product_photo_job_create_request = cls(
             images=images,
-            operation=operation,
-            preset=preset,
-            preservation_level=preservation_level,
-            instructions=instructions,
-            webhook_url=webhook_url,
+            operation=None if isinstance(operation, Unset) else operation,
+            preset=None if isinstance(preset, Unset) else preset,
+            preservation_level=None
+            if isinstance(preservation_level, Unset)
+            else preservation_level,
+            instructions=None if isinstance(instructions, Unset) else instructions,
+            webhook_url=None if isinstance(webhook_url, Unset) else webhook_url,
         )
 
         product_photo_job_create_request.additional_properties = d

@@ -17,41 +17,50 @@ class ProductPhotoJobItem:
     """
     Attributes:
         id (UUID):
-        external_id (str | Unset):
-        credits_reserved (int | Unset):
-        credits_used (int | Unset):
-        result_url (str | Unset):
-        thumbnail_url (str | Unset):
-        error_code (str | Unset):
-        error_message (str | Unset):
+        external_id (str | None):
+        credits_reserved (int | None):
+        credits_used (int | None):
+        result_url (str | None):
+        thumbnail_url (str | None):
+        error_code (str | None):
+        error_message (str | None):
     """
 
     id: UUID
-    external_id: str | Unset = UNSET
-    credits_reserved: int | Unset = UNSET
-    credits_used: int | Unset = UNSET
-    result_url: str | Unset = UNSET
-    thumbnail_url: str | Unset = UNSET
-    error_code: str | Unset = UNSET
-    error_message: str | Unset = UNSET
+    external_id: str | None = None
+    credits_reserved: int | None = None
+    credits_used: int | None = None
+    result_url: str | None = None
+    thumbnail_url: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = str(self.id)
 
-        external_id = self.external_id
+        _in_external_id = UNSET if self.external_id is None else self.external_id
+        external_id = _in_external_id
 
-        credits_reserved = self.credits_reserved
+        _in_credits_reserved = (
+            UNSET if self.credits_reserved is None else self.credits_reserved
+        )
+        credits_reserved = _in_credits_reserved
 
-        credits_used = self.credits_used
+        _in_credits_used = UNSET if self.credits_used is None else self.credits_used
+        credits_used = _in_credits_used
 
-        result_url = self.result_url
+        _in_result_url = UNSET if self.result_url is None else self.result_url
+        result_url = _in_result_url
 
-        thumbnail_url = self.thumbnail_url
+        _in_thumbnail_url = UNSET if self.thumbnail_url is None else self.thumbnail_url
+        thumbnail_url = _in_thumbnail_url
 
-        error_code = self.error_code
+        _in_error_code = UNSET if self.error_code is None else self.error_code
+        error_code = _in_error_code
 
-        error_message = self.error_message
+        _in_error_message = UNSET if self.error_message is None else self.error_message
+        error_message = _in_error_message
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -98,13 +107,15 @@ class ProductPhotoJobItem:
 
         product_photo_job_item = cls(
             id=id,
-            external_id=external_id,
-            credits_reserved=credits_reserved,
-            credits_used=credits_used,
-            result_url=result_url,
-            thumbnail_url=thumbnail_url,
-            error_code=error_code,
-            error_message=error_message,
+            external_id=None if isinstance(external_id, Unset) else external_id,
+            credits_reserved=None
+            if isinstance(credits_reserved, Unset)
+            else credits_reserved,
+            credits_used=None if isinstance(credits_used, Unset) else credits_used,
+            result_url=None if isinstance(result_url, Unset) else result_url,
+            thumbnail_url=None if isinstance(thumbnail_url, Unset) else thumbnail_url,
+            error_code=None if isinstance(error_code, Unset) else error_code,
+            error_message=None if isinstance(error_message, Unset) else error_message,
         )
 
         product_photo_job_item.additional_properties = d

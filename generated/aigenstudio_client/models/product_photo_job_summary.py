@@ -21,14 +21,14 @@ class ProductPhotoJobSummary:
         total_items (int):
         credits_reserved (int):
         sandbox (bool):
-        status (ProductPhotoJobStatus | Unset):
+        status (ProductPhotoJobStatus | None):
     """
 
     id: UUID
     total_items: int
     credits_reserved: int
     sandbox: bool
-    status: ProductPhotoJobStatus | Unset = UNSET
+    status: ProductPhotoJobStatus | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,9 +40,10 @@ class ProductPhotoJobSummary:
 
         sandbox = self.sandbox
 
+        _in_status = UNSET if self.status is None else self.status
         status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
+        if not isinstance(_in_status, Unset):
+            status = _in_status.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -82,7 +83,7 @@ class ProductPhotoJobSummary:
             total_items=total_items,
             credits_reserved=credits_reserved,
             sandbox=sandbox,
-            status=status,
+            status=None if isinstance(status, Unset) else status,
         )
 
         product_photo_job_summary.additional_properties = d

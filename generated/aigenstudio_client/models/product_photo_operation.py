@@ -19,13 +19,13 @@ class ProductPhotoOperation:
         id (ProductPhotoOperationId):
         name (str):
         credits_per_image (int):
-        description (str | Unset):
+        description (str | None):
     """
 
     id: ProductPhotoOperationId
     name: str
     credits_per_image: int
-    description: str | Unset = UNSET
+    description: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -35,7 +35,8 @@ class ProductPhotoOperation:
 
         credits_per_image = self.credits_per_image
 
-        description = self.description
+        _in_description = UNSET if self.description is None else self.description
+        description = _in_description
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -66,7 +67,7 @@ class ProductPhotoOperation:
             id=id,
             name=name,
             credits_per_image=credits_per_image,
-            description=description,
+            description=None if isinstance(description, Unset) else description,
         )
 
         product_photo_operation.additional_properties = d

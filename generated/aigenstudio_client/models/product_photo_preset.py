@@ -17,12 +17,12 @@ class ProductPhotoPreset:
     Attributes:
         id (str):
         name (str):
-        description (str | Unset):
+        description (str | None):
     """
 
     id: str
     name: str
-    description: str | Unset = UNSET
+    description: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -30,7 +30,8 @@ class ProductPhotoPreset:
 
         name = self.name
 
-        description = self.description
+        _in_description = UNSET if self.description is None else self.description
+        description = _in_description
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -57,7 +58,7 @@ class ProductPhotoPreset:
         product_photo_preset = cls(
             id=id,
             name=name,
-            description=description,
+            description=None if isinstance(description, Unset) else description,
         )
 
         product_photo_preset.additional_properties = d

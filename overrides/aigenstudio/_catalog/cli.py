@@ -33,7 +33,6 @@ from aigenstudio_client.models.product_photo_job_create_request_preservation_lev
     ProductPhotoJobCreateRequestPreservationLevel as PreservationLevel,
 )
 from aigenstudio_client.models.product_photo_operation_id import ProductPhotoOperationId
-from aigenstudio_client.types import UNSET, Unset
 
 from .._core.api_facts import ACTIVE_JOBS_PER_ACCOUNT
 from .._core.api_key import key_fingerprint
@@ -455,17 +454,13 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     chosen = ProductPhotoJobCreateRequest(
         images=[],
         operation=ProductPhotoOperationId(args.operation),
-        preset=_given(args.preset),
-        instructions=_given(args.instructions),
-        preservation_level=UNSET
-        if args.preservation_level is None
-        else PreservationLevel(args.preservation_level),
+        preset=args.preset,
+        instructions=args.instructions,
+        preservation_level=(
+            None if args.preservation_level is None else PreservationLevel(args.preservation_level)
+        ),
     )
     return job_options(chosen)
-
-
-def _given(text: str | None) -> str | Unset:
-    return UNSET if text is None else text
 
 
 def _namespace(args: argparse.Namespace) -> str:

@@ -16,7 +16,6 @@ from typing import Any
 import attrs
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
-from aigenstudio_client.types import UNSET, Unset
 
 from .._contract.spec import load_spec
 from .._core.api_facts import IDEMPOTENCY_KEY_HEADER, IMAGES_PER_JOB
@@ -91,7 +90,6 @@ def checked_image(row: int, image: object) -> ProductPhotoImageInput:
         source, external = (image.get(name) for name in IMAGE_FIELDS)
     else:
         raise RequestValidationError(where, "a ProductPhotoImageInput or a mapping")
-    external = UNSET if external is None else external
     if not isinstance(source, str) or not source:
         raise RequestValidationError(f"{where}.source_url", "required")
     _check_text(f"{where}.source_url", source)
@@ -99,7 +97,7 @@ def checked_image(row: int, image: object) -> ProductPhotoImageInput:
         if not external:
             raise RequestValidationError(f"{where}.external_id", "non-empty when given")
         _check_text(f"{where}.external_id", external)
-    elif not isinstance(external, Unset):
+    elif external is not None:
         raise RequestValidationError(f"{where}.external_id", "a string")
     return ProductPhotoImageInput(source_url=source, external_id=external)
 

@@ -21,7 +21,6 @@ from typing import Any, Literal, Protocol
 
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 from aigenstudio_client.models.product_photo_job import ProductPhotoJob
-from aigenstudio_client.types import UNSET, Unset
 
 from .._core.errors import RequestValidationError
 from .journal import (
@@ -126,7 +125,7 @@ class Recorder:
         """Record the terminal job and its items (one transaction); the outcomes to emit."""
         outcomes = _item_outcomes(batch, job)
         credits = _credits(job, outcomes)
-        status = str(job.status) if not isinstance(job.status, Unset) else "completed"
+        status = str(job.status) if job.status is not None else "completed"
         self.journal.finish_batch(batch.seq, status, credits, outcomes)
         self.summary.jobs += 1
         self.summary.credits_used += credits
@@ -310,7 +309,7 @@ def _refused(row: int, raw: Any, error: RequestValidationError) -> ItemOutcome:
 
 def _item_outcomes(batch: Batch, job: ProductPhotoJob) -> list[ItemOutcome]:
     """One outcome per image sent: matched by external_id, else by position in the job."""
-    items = [] if isinstance(job.items, Unset) else job.items
+    items = job.items or []
     by_external = {i.external_id: i for i in items if isinstance(i.external_id, str)}
     outcomes = []
     for position, (image, row) in enumerate(zip(batch.images, batch.rows, strict=True)):
@@ -395,7 +394,7 @@ def _identity(raw: Any) -> tuple[str | None, str | None]:
 
 
 def _image(url: str, external: str | None) -> ProductPhotoImageInput:
-    return ProductPhotoImageInput(source_url=url, external_id=UNSET if external is None else external)
+    return ProductPhotoImageInput(source_url=url, external_id=external)
 
 
 def _printable(text: str | None) -> str | None:

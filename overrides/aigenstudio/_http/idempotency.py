@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from collections.abc import Mapping
 from typing import Any
+
+from aigenstudio_client.resources import new_idempotency_key as _new_idempotency_key
 
 from .._contract.schema import Invalid, first_problem
 from .._core.api_facts import IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_MIN_LENGTH
@@ -34,8 +35,9 @@ _SCHEME = "aigenstudio.idempotency.v1"
 
 
 def new_idempotency_key() -> str:
-    """A fresh random key (128 bits): ``idem_`` + 32 hex characters."""
-    return _PREFIX + secrets.token_hex(16)
+    """A fresh random key (128 bits): ``idem_`` + 32 hex characters; the facade's own, the
+    one it sends when a call that takes the header is given none."""
+    return _new_idempotency_key()
 
 
 def idempotency_key_for(namespace: str, payload: object) -> str:

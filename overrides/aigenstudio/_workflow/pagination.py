@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator, Iterator
 
 from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
 from aigenstudio_client.models.product_photo_job_summary import ProductPhotoJobSummary
-from aigenstudio_client.types import UNSET, Unset
 
 from .._contract.spec import load_spec
 from .._core.errors import PaginationLoopError, RequestValidationError
@@ -51,8 +50,8 @@ def _checked_page_size(page_size: int) -> int:
     return page_size
 
 
-def _status_filter(status: ProductPhotoJobStatus | str | None) -> ProductPhotoJobStatus | Unset:
-    return UNSET if status is None else _strict_status(status)
+def _status_filter(status: ProductPhotoJobStatus | str | None) -> ProductPhotoJobStatus | None:
+    return None if status is None else _strict_status(status)
 
 
 def iter_jobs(

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.models.product_photo_job_item import ProductPhotoJobItem
-from aigenstudio_client.types import Unset
 
 from .waiting import is_terminal
 
@@ -65,21 +64,22 @@ def job_results(job: ProductPhotoJob, inputs: Inputs | None = None) -> JobResult
     sent (those with an ``external_id`` are used). Raises ValueError if the job carries no
     items (a summary from a listing rather than a fetched job).
     """
-    if isinstance(job.items, Unset):
+    if job.items is None:
         raise ValueError(f"job {job.id} carries no items; fetch it (get_product_photo_job) first")
     by_id = _index_inputs(inputs)
-    terminal = is_terminal(None if isinstance(job.status, Unset) else job.status)
+    terminal = is_terminal(job.status)
+    items = job.items
     completed: list[ProductPhotoJobItem] = []
     failed: list[ProductPhotoJobItem] = []
     pending: list[ProductPhotoJobItem] = []
-    for item in job.items:
+    for item in items:
         if item.error_code:
             failed.append(item)
         elif item.result_url:
             completed.append(item)
         else:
             (failed if terminal else pending).append(item)
-    reported = {i.external_id for i in job.items}
+    reported = {i.external_id for i in items}
     missing = [key for key in by_id if key not in reported] if terminal else []
     return JobResults(job, completed, failed, pending, missing, by_id)
 

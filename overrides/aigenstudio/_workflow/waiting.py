@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from aigenstudio_client.models.product_photo_job import ProductPhotoJob
 from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
-from aigenstudio_client.types import Unset
 
 from .._core.api_facts import RETRY_AFTER_HEADER
 from .._core.api_facts import TERMINAL_JOB_STATUSES as TERMINAL_STATUSES
@@ -80,14 +79,14 @@ def is_terminal(status: ProductPhotoJobStatus | str | None) -> bool:
 
 def progress_of(job: ProductPhotoJob) -> Progress:
     """Counts from the job's counters, falling back to its items when the counters are absent."""
-    items = [] if isinstance(job.items, Unset) else job.items
+    items = job.items or []
     completed = job.completed_items
-    if isinstance(completed, Unset):
+    if completed is None:
         completed = sum(1 for i in items if i.result_url and not i.error_code)
     failed = job.failed_items
-    if isinstance(failed, Unset):
+    if failed is None:
         failed = sum(1 for i in items if i.error_code)
-    status = None if isinstance(job.status, Unset) else job.status
+    status = job.status
     return Progress(completed=completed, failed=failed, total=job.total_items, status=status)
 
 
