@@ -16,7 +16,7 @@ from ._checks import CheckedState
 from ._jobs import FakeItem, FakeJob, created_at, new_id
 from ._rules import (
     ACTIVE,
-    DEFAULT_OPERATION,
+    DEFAULT_BILLED_AS,
     OPERATION_CREDITS,
     PRESET_OPERATIONS,
     PRESETS,
@@ -86,7 +86,7 @@ class JobRoutes(CheckedState):
         return None
 
     def _new_job(self, body: dict[str, Any], key: str) -> FakeJob:
-        operation = body.get("operation") or PRESET_OPERATIONS.get(body.get("preset", ""), DEFAULT_OPERATION)
+        operation = body.get("operation") or PRESET_OPERATIONS.get(body.get("preset", ""), DEFAULT_BILLED_AS)
         cost = OPERATION_CREDITS[operation]
         items = [
             FakeItem(new_id(), image["source_url"], image.get("external_id"), cost, self._failure(image))

@@ -11,7 +11,7 @@ from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobSt
 
 __all__ = [
     "ACTIVE",
-    "DEFAULT_OPERATION",
+    "DEFAULT_BILLED_AS",
     "FAIL_MARKER",
     "OPERATION_CREDITS",
     "PRESETS",
@@ -42,7 +42,7 @@ OPERATION_CREDITS = {
     "premium_ad": 4,
 }
 # The operation a create names neither by ``operation`` nor by a known preset is billed as.
-DEFAULT_OPERATION = "marketplace_clean"
+DEFAULT_BILLED_AS = "marketplace_clean"
 PRESETS = [
     {"id": "marketplace_white", "name": "Marketplace white", "description": "marketplace_clean on white"},
     {"id": "studio_soft", "name": "Studio soft light", "description": "studio_packshot, soft shadow"},
