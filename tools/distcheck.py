@@ -121,7 +121,7 @@ def sdist_problems(sdist: Path, version: str) -> list[str]:
         "README.md",
         "pyproject.toml",
         "PKG-INFO",
-        "overrides/aigenstudio_client-py.typed",
+        "generated/aigenstudio_client/py.typed",
         "overrides/aigenstudio/py.typed",
         "overrides/aigenstudio/_version.py",
         "generated/aigenstudio_client/contract.json",

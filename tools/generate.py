@@ -316,6 +316,8 @@ def generate_into(
         raise facade
     # The runtime's view of the spec, beside the code generated from it (covered by `check`).
     (output / CONTRACT_NAME).write_text(dumps(contract), encoding="utf-8")
+    # --meta none emits no py.typed: the generated package is typed, so it carries the marker.
+    (output / "py.typed").write_text("", encoding="utf-8")
     (output / FACADE_NAME).write_text(facade, encoding="utf-8")
     return output
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -67,3 +68,47 @@ def test_installed_wheel_imports_from_its_own_files(wheel: Path, tmp_path: Path)
         check=True,
     )
     assert all(line.startswith(str(target)) for line in result.stdout.splitlines())
+
+
+def test_the_editable_install_type_checks_a_program_outside_the_repository(tmp_path: Path) -> None:
+    """mypy run from the user's own folder (not the repo's mypy_path) sees the typed facade:
+    no marker-only aigenstudio_client folder in site-packages hides the generated package."""
+    program = tmp_path / "app.py"
+    program.write_text(
+        "from aigenstudio import Client\n\n"
+        "with Client() as client:\n"
+        "    client.product_photo_jobs.create(\n"
+        '        images=[{"source_url": "https://shop.example/a.jpg"}], colour="red"\n'
+        "    )\n",
+        encoding="utf-8",
+    )
+    typed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "app.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert typed.returncode == 1, typed.stdout + typed.stderr
+    assert 'No overload variant of "create"' in typed.stdout or '"colour"' in typed.stdout, typed.stdout
+
+
+def test_mypy_run_from_a_folder_inside_the_checkout_reads_the_generated_package(tmp_path: Path) -> None:
+    """The repo's mypy_path is relative to its pyproject.toml, not to the folder mypy runs in:
+    a program in a subfolder of the checkout (where the editable install points) is checked
+    against the facade, not against Any."""
+    with tempfile.TemporaryDirectory(prefix=".tmp-", dir=ROOT) as folder:  # .gitignore: .tmp-*/
+        (Path(folder) / "app.py").write_text(
+            "from aigenstudio import Client\n\n"
+            "with Client() as client:\n    client.product_photo_jobs.get(42)\n",
+            encoding="utf-8",
+        )
+        typed = subprocess.run(
+            [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "app.py"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    assert typed.returncode == 1, typed.stdout + typed.stderr
+    assert 'Argument 1 to "get"' in typed.stdout, typed.stdout
