@@ -75,17 +75,16 @@ def run_measured(command: Sequence[str | os.PathLike[str]], cwd: Path, timeout: 
 class RepoCopy:
     """A throwaway copy of what regeneration reads and writes; a context manager."""
 
-    _PARTS = ("openapi.yaml", "generator-config.yaml", "overrides/templates")
+    _PARTS = ("openapi.yaml", "generator-config.yaml", "overrides/templates", "tools")
 
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="aigen-bench-"))
-        # tools/generate.py imports its siblings (tools.contract...): copy every top-level module.
-        tools = [path.relative_to(ROOT).as_posix() for path in sorted((ROOT / "tools").glob("*.py"))]
-        for part in (*tools, *self._PARTS):
+        # tools/generate.py imports its siblings (tools.contract, tools.apidiff...): all of tools/.
+        for part in self._PARTS:
             source, target = ROOT / part, self.root / part
             target.parent.mkdir(parents=True, exist_ok=True)
             if source.is_dir():
-                shutil.copytree(source, target)
+                shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
             else:
                 shutil.copy2(source, target)
         shutil.copytree(

@@ -12,23 +12,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NEXT_SPEC = ROOT / "tests" / "fixtures" / "specs" / "next-split-tags.yaml"
-PIPELINE_FILES = [
-    "openapi.yaml",
-    "generator-config.yaml",
-    "tools/generate.py",
-    "tools/contract.py",
-    "tools/facade.py",
-    "tools/facade_arguments.py",
-    "tools/media_types.py",
-    "tools/__init__.py",
-    # tools/generate.py lists every validation problem with tools/apidiff/validation.py.
-    "tools/apidiff/__init__.py",
-    "tools/apidiff/loader.py",
-    "tools/apidiff/validation.py",
-    "tools/apidiff/ecma_regex.py",
-]
-# The hand-written package too: a regenerated copy type-checks our helpers against its client.
-PIPELINE_DIRS = ["overrides/templates", "overrides/aigenstudio", "generated"]
+PIPELINE_FILES = ["openapi.yaml", "generator-config.yaml"]
+# tools/ whole (tools/generate.py imports its siblings: contract, facade, apidiff's validation...)
+# and the hand-written package too: a regenerated copy type-checks our helpers against its client.
+PIPELINE_DIRS = ["tools", "overrides/templates", "overrides/aigenstudio", "generated"]
 
 
 class RepoCopy:
