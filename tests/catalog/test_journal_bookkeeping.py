@@ -1,0 +1,68 @@
+"""The journal's batched bookkeeping (``seen``): kept by ``close()``, dropped by
+``close(commit=False)``, committed on its own every ``_SEEN_PER_COMMIT`` rows, and a batch
+recorded in full with its rows and key (pinned by make mutate)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from aigenstudio._catalog import journal as journal_module
+from aigenstudio._catalog.journal import Journal
+
+KEY = "idem_" + "a" * 64
+
+
+def _journal_with_a_batch(path: Path) -> Journal:
+    journal = Journal(path)
+    journal.start("catalog-1", {"operation": "marketplace_clean"})
+    journal.add_batch(
+        KEY, [("https://x.example/a.jpg", "a", 1), ("https://x.example/b.jpg", None, 2)], "0123456789ab"
+    )
+    return journal
+
+
+def _rows(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT item_key, run, row FROM items ORDER BY pos").fetchall()
+
+
+def test_a_batch_is_recorded_with_its_rows_key_and_fingerprint(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    _journal_with_a_batch(path).close()
+    assert _rows(path) == [("a", 1, 1), ("https://x.example/b.jpg", 1, 2)]
+    with sqlite3.connect(path) as db:
+        batch = db.execute(
+            "SELECT seq, idempotency_key, status, images, key_fingerprint FROM batches"
+        ).fetchall()
+    assert batch == [(0, KEY, "planned", 2, "0123456789ab")]
+
+
+@pytest.mark.parametrize(("commit", "kept"), [(True, True), (False, False)])
+def test_close_keeps_or_drops_the_pending_seen_rows(tmp_path: Path, commit: bool, kept: bool) -> None:
+    path = tmp_path / "j.sqlite"
+    _journal_with_a_batch(path).close()
+    second = Journal(path)
+    second.start("catalog-1", {"operation": "marketplace_clean"})
+    second.seen("a", 7)
+    second.close(commit=commit)
+    assert _rows(path)[0] == (("a", 2, 7) if kept else ("a", 1, 1))
+
+
+def test_seen_rows_are_committed_every_seen_per_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(journal_module, "_SEEN_PER_COMMIT", 2)
+    path = tmp_path / "j.sqlite"
+    journal = _journal_with_a_batch(path)
+    try:
+        journal.seen("a", 10)
+        assert _rows(path)[0] == ("a", 1, 1)  # not yet: one pending row
+        journal.seen("https://x.example/b.jpg", 11)
+        assert _rows(path) == [("a", 1, 10), ("https://x.example/b.jpg", 1, 11)]  # committed, open
+        journal.seen("a", 12)
+        assert _rows(path)[0] == ("a", 1, 10)  # the count started again
+    finally:
+        journal.close(commit=False)
+    assert _rows(path)[0] == ("a", 1, 10)
