@@ -21,6 +21,7 @@ Usage: ``python tools/mutate.py [--modules retries,redaction] [--sample N] [--se
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import random
 import shutil
@@ -35,6 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "tests" / "mutation" / "modules.toml"
 REPORTS = ROOT / "reports" / "mutation"
 SCRATCH = REPORTS / "tree"
+
+
+Span = tuple[tuple[int, int], tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,8 @@ def run_module(module: Module, sample: int | None, seed: int, timeout: float) ->
     session.unlink(missing_ok=True)
     with use_db(str(session), WorkDB.Mode.create) as db:
         init([Path(module.path)], db, {})
-        items = sorted(db.pending_work_items, key=lambda item: item.job_id)
+        # Sorted by what the mutant is (job ids are random): the same seed samples the same mutants.
+        items = sorted(db.pending_work_items, key=lambda item: _identity(item.mutations[0]))
         total = len(items)
         if sample is not None and sample < total:
             items = random.Random(seed).sample(items, sample)
@@ -135,10 +140,41 @@ def run_module(module: Module, sample: int | None, seed: int, timeout: float) ->
             db.set_result(item.job_id, result)
             print(f"\r  {module.path}: {number}/{len(items)}", end="", file=sys.stderr, flush=True)
         print(file=sys.stderr)
-        return [classify(module, item, result) for item, result in db.completed_work_items], total
+        annotations = annotation_spans(module.path)
+        done = db.completed_work_items
+        return [classify(module, item, result, annotations) for item, result in done], total
 
 
-def classify(module: Module, item: object, result: object) -> Outcome:
+def _identity(mutation: object) -> tuple[str, int]:
+    return mutation.operator_name, mutation.occurrence  # type: ignore[attr-defined]
+
+
+# A rule, not a list: under ``from __future__ import annotations`` no annotation is evaluated,
+# so a mutant inside one (``str | None`` -> ``str - None``) cannot change what the code does.
+ANNOTATION_REASON = "inside an annotation, never evaluated (from __future__ import annotations)"
+
+
+def annotation_spans(path: str) -> list[Span]:
+    """(start, end) positions of every annotation in ``path``, if none of them is evaluated."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    postponed = any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "__future__"
+        and any(alias.name == "annotations" for alias in node.names)
+        for node in tree.body
+    )
+    if not postponed:
+        return []
+    found: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+            found.append(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
+            found.append(node.returns)
+    return [((a.lineno, a.col_offset), (a.end_lineno or a.lineno, a.end_col_offset or 0)) for a in found]
+
+
+def classify(module: Module, item: object, result: object, annotations: list[Span]) -> Outcome:
     mutation = item.mutations[0]  # type: ignore[attr-defined]
     original, mutated = diff_lines(result.diff or "")  # type: ignore[attr-defined]
     outcome = Outcome(mutation.start_pos[0], mutation.operator_name, original, mutated, "killed")
@@ -146,6 +182,9 @@ def classify(module: Module, item: object, result: object) -> Outcome:
         outcome.status = "incompetent"
     elif not result.is_killed:  # type: ignore[attr-defined]
         outcome.status = "survived"
+        start = tuple(mutation.start_pos)
+        if any(begin <= start < end for begin, end in annotations):
+            outcome.status, outcome.reason = "equivalent", ANNOTATION_REASON
         for known in module.equivalent:
             if known.operator == mutation.operator_name and known.mutated == mutated.strip():
                 outcome.status, outcome.reason = "equivalent", known.reason

@@ -4,6 +4,8 @@ versions, and the vendor's length rule when no packaged contract declares one.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from aigenstudio import RequestValidationError
 from aigenstudio._contract import spec as spec_module
@@ -71,3 +73,17 @@ def test_without_a_declared_header_the_vendor_length_rule_applies(
     with pytest.raises(RequestValidationError) as caught:
         validate_idempotency_key("idem_abc\r\nX-Evil: 1")
     assert caught.value.limit.startswith("no control characters")
+
+
+def test_a_spec_allowing_longer_keys_is_followed_over_the_vendor_rule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import yaml
+
+    from tools.contract import compile_contract
+
+    document = yaml.safe_load((Path(__file__).resolve().parents[2] / "openapi.yaml").read_text())
+    document["components"]["parameters"]["IdempotencyKey"]["schema"]["maxLength"] = 200
+    longer = spec_module.build_spec(compile_contract(document))
+    monkeypatch.setattr(spec_module, "load_spec", lambda: longer)
+    assert validate_idempotency_key("k" * 170) == "k" * 170

@@ -192,3 +192,9 @@ async def test_the_async_transport_closes_its_base_on_aclose() -> None:
         assert (await client.get("https://api.test/x")).status_code == 200
         assert base.closed == 0
     assert base.closed == 1
+
+
+def test_a_policy_cannot_be_changed_after_it_is_made() -> None:
+    policy = RetryPolicy()
+    with pytest.raises(AttributeError):
+        policy.max_retries = 100  # type: ignore[misc]
