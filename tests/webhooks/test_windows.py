@@ -3,7 +3,10 @@ and the deduplicator's window kept by the latest delivery of an event, evicting 
 
 from __future__ import annotations
 
+import math
+
 import pytest
+from aigenstudio import ConfigurationError
 from aigenstudio import _webhooks as wh
 from aigenstudio._webhooks import StaleWebhookError, verify_webhook
 
@@ -37,3 +40,23 @@ def test_past_the_bound_the_oldest_ids_are_dropped_first() -> None:
     assert dedup.seen(c, now=NOW) is True
     assert dedup.seen(b, now=NOW) is True
     assert dedup.seen(a, now=NOW) is False  # the first one was the one dropped
+
+
+def test_a_replay_at_the_last_second_of_the_window_is_remembered_for_the_next() -> None:
+    dedup = wh.WebhookDeduplicator(tolerance=300)
+    event = verify_webhook(BODY, headers(), API_KEY, now=NOW)
+    assert dedup.seen(event, now=NOW) is False
+    assert dedup.seen(event, now=NOW + 300) is True
+    assert dedup.seen(event, now=NOW + 300) is True  # still inside: not dropped at its last second
+    assert len(dedup) == 1
+
+
+def test_now_may_be_any_finite_time_but_the_tolerance_must_not_be_negative() -> None:
+    with pytest.raises(StaleWebhookError):  # a clock before 1970 is odd, not a setting error
+        verify_webhook(BODY, headers(), API_KEY, now=-5)
+    with pytest.raises(ConfigurationError, match=r"^now must be a finite number of seconds$"):
+        verify_webhook(BODY, headers(), API_KEY, now=math.nan)
+    with pytest.raises(
+        ConfigurationError, match=r"^tolerance must be a finite non-negative number of seconds$"
+    ):
+        verify_webhook(BODY, headers(), API_KEY, now=NOW, tolerance=-1)
