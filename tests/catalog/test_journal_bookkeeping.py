@@ -66,3 +66,33 @@ def test_seen_rows_are_committed_every_seen_per_commit(
     finally:
         journal.close(commit=False)
     assert _rows(path)[0] == ("a", 1, 10)
+
+
+def _error(message: str, code: int | None = None) -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError(message)
+    if code is not None:
+        error.sqlite_errorcode = code  # type: ignore[attr-defined]
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "busy"),
+    [
+        (_error("database is locked", sqlite3.SQLITE_BUSY), True),
+        (_error("database table is locked", sqlite3.SQLITE_LOCKED), True),
+        (_error("snapshot busy", sqlite3.SQLITE_BUSY | 2 << 8), True),  # an extended BUSY code
+        (_error("disk I/O error locked", sqlite3.SQLITE_IOERR), False),  # the code decides
+        (_error("database is locked"), True),  # no code (another driver): the message decides
+        (_error("database is busy"), True),
+        (_error("file is not a database"), False),
+    ],
+)
+def test_a_locked_journal_is_told_to_wait_never_to_start_afresh(error: sqlite3.Error, busy: bool) -> None:
+    described = journal_module.journal_error("runs.sqlite", error)  # type: ignore[arg-type]
+    if busy:
+        assert isinstance(described, journal_module.JournalBusyError)
+        assert "locked by another process" in str(described)
+        assert "new file name" not in str(described)  # a fresh journal would lose this one's record
+    else:
+        assert isinstance(described, journal_module.JournalFileError)
+        assert "runs.sqlite is not a catalog journal" in str(described)
