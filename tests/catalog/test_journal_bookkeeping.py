@@ -25,7 +25,7 @@ def _journal_with_a_batch(path: Path) -> Journal:
 
 def _rows(path: Path) -> list[tuple[object, ...]]:
     with sqlite3.connect(path) as db:
-        return db.execute("SELECT item_key, run, row FROM items ORDER BY pos").fetchall()
+        return db.execute("SELECT item_key, run, row FROM items ORDER BY batch, pos").fetchall()
 
 
 def test_a_batch_is_recorded_with_its_rows_key_and_fingerprint(tmp_path: Path) -> None:
@@ -96,3 +96,49 @@ def test_a_locked_journal_is_told_to_wait_never_to_start_afresh(error: sqlite3.E
     else:
         assert isinstance(described, journal_module.JournalFileError)
         assert "runs.sqlite is not a catalog journal" in str(described)
+
+
+_MAX, _MIN = 2**63 - 1, -(2**63)
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        *[(_MAX, _MAX), (_MAX + 1, _MAX), (10**30, _MAX), (_MIN, _MIN), (_MIN - 1, _MIN), (7, 7)],
+        *[("caf" + chr(0xDCE9), "caf\\udce9"), (None, None), (1.5, 1.5)],
+    ],
+)
+def test_storable_clamps_integers_to_sqlite_and_escapes_lone_surrogates(
+    value: object, stored: object
+) -> None:
+    assert journal_module.storable(value) == stored
+
+
+def test_a_batch_that_fails_half_way_leaves_the_journal_writable(tmp_path: Path) -> None:
+    journal = _journal_with_a_batch(tmp_path / "j.sqlite")
+    try:
+        twice = [("https://x.example/c.jpg", "c", 3), ("https://x.example/c.jpg", "c", 4)]
+        with pytest.raises(sqlite3.IntegrityError):
+            journal.add_batch("idem_" + "b" * 64, twice)  # the same item twice: rolled back whole
+        assert journal.add_batch("idem_" + "c" * 64, [("https://x.example/d.jpg", "d", 5)]) == 1
+    finally:
+        journal.close()
+    assert [row[0] for row in _rows(tmp_path / "j.sqlite")] == ["a", "https://x.example/b.jpg", "d"]
+
+
+@pytest.mark.parametrize(
+    ("recorded", "given", "refused"),
+    [
+        *[("sandbox", "live", True), ("live", "sandbox", True), ("live", "live", False)],
+        *[("sandbox", None, False), (None, "sandbox", False)],
+    ],
+)
+def test_a_run_with_another_kind_of_key_is_refused(
+    recorded: str | None, given: str | None, refused: bool
+) -> None:
+    meta = {"runs": "1"} | ({"key_kind": recorded} if recorded else {})
+    if refused:
+        with pytest.raises(journal_module.JournalKindMismatchError):
+            journal_module.check_key_kind("j.sqlite", meta, given)
+    else:
+        journal_module.check_key_kind("j.sqlite", meta, given)
