@@ -60,3 +60,15 @@ def test_now_may_be_any_finite_time_but_the_tolerance_must_not_be_negative() -> 
         ConfigurationError, match=r"^tolerance must be a finite non-negative number of seconds$"
     ):
         verify_webhook(BODY, headers(), API_KEY, now=NOW, tolerance=-1)
+
+
+def test_the_default_bound_is_100_000_ids() -> None:
+    import inspect
+
+    assert inspect.signature(wh.WebhookDeduplicator).parameters["max_events"].default == 100_000
+
+
+def test_a_verified_event_cannot_be_altered_by_a_handler() -> None:
+    event = verify_webhook(BODY, headers(), API_KEY, now=NOW)
+    with pytest.raises(AttributeError):
+        event.event_id = "evt_other"  # type: ignore[misc]
