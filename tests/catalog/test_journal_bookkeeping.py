@@ -142,3 +142,38 @@ def test_a_run_with_another_kind_of_key_is_refused(
             journal_module.check_key_kind("j.sqlite", meta, given)
     else:
         journal_module.check_key_kind("j.sqlite", meta, given)
+
+
+def test_status_counts_each_finished_job_once_and_sums_credits(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    journal = _journal_with_a_batch(path)
+    journal.add_batch("idem_" + "d" * 64, [("https://x.example/e.jpg", "e", 3)])
+    journal.finish_batch(0, "completed", 2**63 + 5, [])  # clamped to 64 bits, summed in Python
+    journal.close()
+    status = journal_module.read_status(str(path))
+    assert status.finished_jobs == 1
+    assert status.credits_used == 2**63 - 1
+    assert [seq for seq, _, _ in status.open_jobs] == [1]
+
+
+def test_a_journal_is_in_use_only_while_a_run_holds_it(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    assert journal_module.journal_in_use(str(path)) is False  # no lock file yet
+    journal = Journal(path)
+    assert journal_module.journal_in_use(str(path)) is True
+    journal.close()
+    assert journal_module.journal_in_use(str(path)) is False
+
+
+def test_two_spellings_of_a_journal_not_yet_created_are_the_same_file(tmp_path: Path) -> None:
+    one, other = str(tmp_path / "new.sqlite"), str(tmp_path / "." / "new.sqlite")
+    assert journal_module.same_file(one, other) is True
+    assert journal_module.same_file(one, str(tmp_path / "other.sqlite")) is False
+
+
+def test_a_failed_open_closes_the_database_whatever_the_failure(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "x.sqlite")
+    with pytest.raises(KeyboardInterrupt), journal_module._closed_on_error(db, "x.sqlite"):
+        raise KeyboardInterrupt
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        db.execute("SELECT 1")
