@@ -163,6 +163,8 @@ def test_a_journal_is_in_use_only_while_a_run_holds_it(tmp_path: Path) -> None:
     assert journal_module.journal_in_use(str(path)) is True
     journal.close()
     assert journal_module.journal_in_use(str(path)) is False
+    sqlite3.connect(str(path) + ".lock").close()  # a crashed run's lock file, held by no one
+    assert journal_module.journal_in_use(str(path)) is False
 
 
 def test_two_spellings_of_a_journal_not_yet_created_are_the_same_file(tmp_path: Path) -> None:
