@@ -39,7 +39,7 @@ $(error $(SPEC_PROBLEM))
 endif
 endif
 
-.PHONY: help venv node generate check lint typecheck pytest test demo diff bump update-spec bench dist distcheck docs mock clean
+.PHONY: help venv node generate check lint typecheck pytest test mutate demo diff bump update-spec bench dist distcheck docs mock clean
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -80,6 +80,13 @@ pytest: $(VENV)/.installed node_modules/.installed ## Run the pytest suite only
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test: check lint typecheck docs distcheck pytest ## Everything CI runs: drift check, ruff, mypy --strict, docs, distcheck, pytest
+
+# Not part of make test (slow: every mutant reruns its module's tests). The modules and their
+# test selections, and the equivalent mutants with their reasons: tests/mutation/modules.toml.
+MODULES ?=
+SAMPLE ?=
+mutate: $(VENV)/.installed ## Mutation score of the money/secret modules, survivors listed (MODULES=retries,journal SAMPLE=N; reports/mutation/)
+	$(PY) tools/mutate.py --modules "$(MODULES)" $(if $(SAMPLE),--sample $(SAMPLE))
 
 demo: $(VENV)/.installed ## The main job: regenerate if needed, then run the client against the local fake API (or the real API)
 	$(PY) tools/generate.py generate

@@ -140,10 +140,17 @@ def is_retryable_error(error: Exception) -> bool:
 class Retrying:
     """The decisions both sending transports share: whether, how long, and what to log."""
 
-    def __init__(self, policy: RetryPolicy, rand: Callable[[], float], is_closed: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        rand: Callable[[], float],
+        is_closed: Callable[[], bool],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.policy = policy
         self._rand = rand
         self.is_closed = is_closed
+        self._clock = clock  # monotonic seconds: the budget's clock (a test's, to pin its edges)
 
     def plan(self, request: httpx.Request) -> tuple[bool, float]:
         """Whether ``request`` may be retried, and the time all its attempts must end by.
@@ -153,7 +160,7 @@ class Retrying:
         deadline = current_deadline()  # a helper's time budget, if the call runs inside one
         total = self.policy.total_timeout
         if total is not None:
-            deadline = min(deadline, time.monotonic() + total)
+            deadline = min(deadline, self._clock() + total)
         if self.policy.max_retries == 0 or not is_retryable_request(request):
             return False, deadline
         if REQUEST_ID_HEADER not in request.headers:
@@ -173,7 +180,7 @@ class Retrying:
         else:
             return None
         # No retry that would start past the call's total budget.
-        return None if time.monotonic() + delay >= deadline else delay
+        return None if self._clock() + delay >= deadline else delay
 
     @staticmethod
     def closed_error(request: httpx.Request) -> ClientClosedError:

@@ -1,0 +1,181 @@
+"""The journal's batched bookkeeping (``seen``): kept by ``close()``, dropped by
+``close(commit=False)``, committed on its own every ``_SEEN_PER_COMMIT`` rows, and a batch
+recorded in full with its rows and key (pinned by make mutate)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from aigenstudio._catalog import journal as journal_module
+from aigenstudio._catalog.journal import Journal
+
+KEY = "idem_" + "a" * 64
+
+
+def _journal_with_a_batch(path: Path) -> Journal:
+    journal = Journal(path)
+    journal.start("catalog-1", {"operation": "marketplace_clean"})
+    journal.add_batch(
+        KEY, [("https://x.example/a.jpg", "a", 1), ("https://x.example/b.jpg", None, 2)], "0123456789ab"
+    )
+    return journal
+
+
+def _rows(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT item_key, run, row FROM items ORDER BY batch, pos").fetchall()
+
+
+def test_a_batch_is_recorded_with_its_rows_key_and_fingerprint(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    _journal_with_a_batch(path).close()
+    assert _rows(path) == [("a", 1, 1), ("https://x.example/b.jpg", 1, 2)]
+    with sqlite3.connect(path) as db:
+        batch = db.execute(
+            "SELECT seq, idempotency_key, status, images, key_fingerprint FROM batches"
+        ).fetchall()
+    assert batch == [(0, KEY, "planned", 2, "0123456789ab")]
+
+
+@pytest.mark.parametrize(("commit", "kept"), [(True, True), (False, False)])
+def test_close_keeps_or_drops_the_pending_seen_rows(tmp_path: Path, commit: bool, kept: bool) -> None:
+    path = tmp_path / "j.sqlite"
+    _journal_with_a_batch(path).close()
+    second = Journal(path)
+    second.start("catalog-1", {"operation": "marketplace_clean"})
+    second.seen("a", 7)
+    second.close(commit=commit)
+    assert _rows(path)[0] == (("a", 2, 7) if kept else ("a", 1, 1))
+
+
+def test_seen_rows_are_committed_every_seen_per_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(journal_module, "_SEEN_PER_COMMIT", 2)
+    path = tmp_path / "j.sqlite"
+    journal = _journal_with_a_batch(path)
+    try:
+        journal.seen("a", 10)
+        assert _rows(path)[0] == ("a", 1, 1)  # not yet: one pending row
+        journal.seen("https://x.example/b.jpg", 11)
+        assert _rows(path) == [("a", 1, 10), ("https://x.example/b.jpg", 1, 11)]  # committed, open
+        journal.seen("a", 12)
+        assert _rows(path)[0] == ("a", 1, 10)  # the count started again
+    finally:
+        journal.close(commit=False)
+    assert _rows(path)[0] == ("a", 1, 10)
+
+
+def _error(message: str, code: int | None = None) -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError(message)
+    if code is not None:
+        error.sqlite_errorcode = code  # type: ignore[attr-defined]
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "busy"),
+    [
+        (_error("database is locked", sqlite3.SQLITE_BUSY), True),
+        (_error("database table is locked", sqlite3.SQLITE_LOCKED), True),
+        (_error("snapshot busy", sqlite3.SQLITE_BUSY | 2 << 8), True),  # an extended BUSY code
+        (_error("disk I/O error locked", sqlite3.SQLITE_IOERR), False),  # the code decides
+        (_error("database is locked"), True),  # no code (another driver): the message decides
+        (_error("database is busy"), True),
+        (_error("file is not a database"), False),
+    ],
+)
+def test_a_locked_journal_is_told_to_wait_never_to_start_afresh(error: sqlite3.Error, busy: bool) -> None:
+    described = journal_module.journal_error("runs.sqlite", error)  # type: ignore[arg-type]
+    if busy:
+        assert isinstance(described, journal_module.JournalBusyError)
+        assert "locked by another process" in str(described)
+        assert "new file name" not in str(described)  # a fresh journal would lose this one's record
+    else:
+        assert isinstance(described, journal_module.JournalFileError)
+        assert "runs.sqlite is not a catalog journal" in str(described)
+
+
+_MAX, _MIN = 2**63 - 1, -(2**63)
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        *[(_MAX, _MAX), (_MAX + 1, _MAX), (10**30, _MAX), (_MIN, _MIN), (_MIN - 1, _MIN), (7, 7)],
+        *[("caf" + chr(0xDCE9), "caf\\udce9"), (None, None), (1.5, 1.5)],
+    ],
+)
+def test_storable_clamps_integers_to_sqlite_and_escapes_lone_surrogates(
+    value: object, stored: object
+) -> None:
+    assert journal_module.storable(value) == stored
+
+
+def test_a_batch_that_fails_half_way_leaves_the_journal_writable(tmp_path: Path) -> None:
+    journal = _journal_with_a_batch(tmp_path / "j.sqlite")
+    try:
+        twice = [("https://x.example/c.jpg", "c", 3), ("https://x.example/c.jpg", "c", 4)]
+        with pytest.raises(sqlite3.IntegrityError):
+            journal.add_batch("idem_" + "b" * 64, twice)  # the same item twice: rolled back whole
+        assert journal.add_batch("idem_" + "c" * 64, [("https://x.example/d.jpg", "d", 5)]) == 1
+    finally:
+        journal.close()
+    assert [row[0] for row in _rows(tmp_path / "j.sqlite")] == ["a", "https://x.example/b.jpg", "d"]
+
+
+@pytest.mark.parametrize(
+    ("recorded", "given", "refused"),
+    [
+        *[("sandbox", "live", True), ("live", "sandbox", True), ("live", "live", False)],
+        *[("sandbox", None, False), (None, "sandbox", False)],
+    ],
+)
+def test_a_run_with_another_kind_of_key_is_refused(
+    recorded: str | None, given: str | None, refused: bool
+) -> None:
+    meta = {"runs": "1"} | ({"key_kind": recorded} if recorded else {})
+    if refused:
+        with pytest.raises(journal_module.JournalKindMismatchError):
+            journal_module.check_key_kind("j.sqlite", meta, given)
+    else:
+        journal_module.check_key_kind("j.sqlite", meta, given)
+
+
+def test_status_counts_each_finished_job_once_and_sums_credits(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    journal = _journal_with_a_batch(path)
+    journal.add_batch("idem_" + "d" * 64, [("https://x.example/e.jpg", "e", 3)])
+    journal.finish_batch(0, "completed", 2**63 + 5, [])  # clamped to 64 bits, summed in Python
+    journal.close()
+    status = journal_module.read_status(str(path))
+    assert status.finished_jobs == 1
+    assert status.credits_used == 2**63 - 1
+    assert [seq for seq, _, _ in status.open_jobs] == [1]
+
+
+def test_a_journal_is_in_use_only_while_a_run_holds_it(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    assert journal_module.journal_in_use(str(path)) is False  # no lock file yet
+    journal = Journal(path)
+    assert journal_module.journal_in_use(str(path)) is True
+    journal.close()
+    assert journal_module.journal_in_use(str(path)) is False
+    sqlite3.connect(str(path) + ".lock").close()  # a crashed run's lock file, held by no one
+    assert journal_module.journal_in_use(str(path)) is False
+
+
+def test_two_spellings_of_a_journal_not_yet_created_are_the_same_file(tmp_path: Path) -> None:
+    one, other = str(tmp_path / "new.sqlite"), str(tmp_path / "." / "new.sqlite")
+    assert journal_module.same_file(one, other) is True
+    assert journal_module.same_file(one, str(tmp_path / "other.sqlite")) is False
+
+
+def test_a_failed_open_closes_the_database_whatever_the_failure(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "x.sqlite")
+    with pytest.raises(KeyboardInterrupt), journal_module._closed_on_error(db, "x.sqlite"):
+        raise KeyboardInterrupt
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        db.execute("SELECT 1")
