@@ -553,13 +553,20 @@ def open_read_only(path: str) -> sqlite3.Connection:
 
     JournalFileError if it is not a journal (another application's database, an empty file)
     or damaged; JournalBusyError if another process holds it locked.
+
+    Opened for writing where the file allows it (``mode=rw``, never created) but with
+    ``query_only`` on, so no statement writes: a read-only connection cannot remove the
+    ``-wal``/``-shm`` files SQLite makes for a WAL journal, and they would stay behind after
+    ``catalog status``; this one, the last to close, lets SQLite tidy them as a run does. A
+    write-protected file is opened read-only by SQLite itself.
     """
-    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=rw"
     try:
         db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
     except sqlite3.DatabaseError as error:
         raise journal_error(path, error) from None
     with _closed_on_error(db, path):
+        db.execute("PRAGMA query_only=ON")
         if not _check_ours(db, path):
             raise JournalFileError(f"{path} holds no catalog journal yet (an empty database)")
         _check_records(db, path)
