@@ -5,6 +5,7 @@ it adds up, and ``catalog status`` leaves only the journal behind."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import signal
@@ -51,7 +52,7 @@ def test_a_re_attached_jobs_rows_keep_their_file_lines_and_failures_are_listed_i
     assert numbers == sorted(numbers) == list(range(22, 42)), listed
 
 
-def test_results_lines_match_the_messages_numbering_in_a_single_run(server: FakeServer, tmp_path: Path) -> None:
+def test_results_lines_match_the_messages_numbering(server: FakeServer, tmp_path: Path) -> None:
     catalog = tmp_path / "c.jsonl"
     catalog.write_text("\n" + "".join(json.dumps(r) + "\n\n" for r in rows(range(3))))  # blank lines
     results = tmp_path / "out.csv"
@@ -59,8 +60,6 @@ def test_results_lines_match_the_messages_numbering_in_a_single_run(server: Fake
     assert done.returncode == 0, done.stderr
     header, *lines = results.read_text().splitlines()
     assert "line" in header.split(",")
-    import csv
-
     records = list(csv.DictReader([header, *lines]))
     assert [(r["row"], r["line"]) for r in records] == [("0", "2"), ("1", "4"), ("2", "6")]
 

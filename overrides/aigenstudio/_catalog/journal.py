@@ -271,6 +271,7 @@ class OpenBatch:
     job_id: str | None
     images: list[tuple[str, str | None]]  # (source_url, external_id) in request order
     key_fingerprint: str | None = None  # the key it was sent with; None: any key
+    rows: list[int] | None = None  # each image's row in the input of the run that last read it
 
 
 class JournalReader:
@@ -302,15 +303,14 @@ class JournalReader:
         marks = ",".join("?" * len(TERMINAL))
         query = f"SELECT seq, idempotency_key, job_id, key_fingerprint FROM batches WHERE status NOT IN ({marks}) ORDER BY seq"  # noqa: S608, E501
         rows = self._db.execute(query, TERMINAL).fetchall()
-        return [
-            OpenBatch(seq, key, job_id, self.batch_images(seq), fingerprint)
-            for seq, key, job_id, fingerprint in rows
-        ]
+        return [self._open_batch(seq, key, job_id, fingerprint) for seq, key, job_id, fingerprint in rows]
 
-    def batch_images(self, seq: int) -> list[tuple[str, str | None]]:
-        return self._db.execute(
-            "SELECT source_url, external_id FROM items WHERE batch = ? ORDER BY pos", (seq,)
+    def _open_batch(self, seq: int, key: str, job_id: str | None, fingerprint: str | None) -> OpenBatch:
+        items = self._db.execute(
+            "SELECT source_url, external_id, row FROM items WHERE batch = ? ORDER BY pos", (seq,)
         ).fetchall()
+        images = [(url, ext) for url, ext, _ in items]
+        return OpenBatch(seq, key, job_id, images, fingerprint, [row for _, _, row in items])
 
     def _begin(self) -> None:
         if not self._in_tx:
