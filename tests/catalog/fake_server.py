@@ -49,6 +49,7 @@ class Job:
     item_error: tuple[str, str] | None = None  # (code, message): every item fails with it
     hostile_job: dict[str, Any] = field(default_factory=dict)
     hostile_items: dict[str, Any] = field(default_factory=dict)
+    running_job: dict[str, Any] = field(default_factory=dict)  # merged into it while processing
 
     @property
     def status(self) -> str:
@@ -68,6 +69,8 @@ class Job:
             job["credits_used"] = len(self.images) * self.credits_per_item
             job["items"] = [{**self._item(n, i), **self.hostile_items} for n, i in enumerate(self.images)]
             job.update(self.hostile_job)
+        else:
+            job.update(self.running_job)
         return job
 
     def _item(self, n: int, image: dict[str, Any]) -> dict[str, Any]:
@@ -106,6 +109,7 @@ class State:
     item_error: tuple[str, str] | None = None
     hostile_job: dict[str, Any] = field(default_factory=dict)  # merged into finished jobs
     hostile_items: dict[str, Any] = field(default_factory=dict)  # ... and their items
+    running_job: dict[str, Any] = field(default_factory=dict)  # merged into jobs still processing
     hold_after_creates: int | None = None  # creates beyond this many wait for ``release``
     release: threading.Event = field(default_factory=threading.Event)
     holding: threading.Event = field(default_factory=threading.Event)  # set while a create waits
@@ -190,6 +194,7 @@ class _Handler(BaseHTTPRequestHandler):
                 item_error=state.item_error,
                 hostile_job=state.hostile_job,
                 hostile_items=state.hostile_items,
+                running_job=state.running_job,
             )
             state.jobs[job.id] = job
             state.by_key[key] = job.id

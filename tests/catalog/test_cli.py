@@ -91,7 +91,7 @@ def test_a_bad_row_stops_the_run_unless_skipped(server: FakeServer, tmp_path: Pa
     code, out = cli(server, *args, "--journal", str(tmp_path / "a.sqlite"), "--skip-invalid")
     assert code == EXIT_CODES["failed_items"] == 1
     assert "5 completed, 0 failed, 1 invalid, 20 already done" in out
-    assert "  line 27: bad: invalid_row: source_url: required" in out
+    assert "  line 27 (bad): invalid_row: source_url: required" in out
 
 
 def test_a_busy_journal_is_exit_4(server: FakeServer, tmp_path: Path) -> None:
@@ -214,5 +214,5 @@ def test_the_summary_lists_refused_rows_in_file_order(server: FakeServer, tmp_pa
     code, out = cli(server, "catalog", "run", str(catalog), "--operation", "marketplace_clean",
                     "--skip-invalid", "--no-progress")  # fmt: skip
     assert code == EXIT_CODES["failed_items"]
-    listed = [line.split(":")[0].strip() for line in out.splitlines() if line.startswith("  line")]
+    listed = [line.split(" (")[0].strip() for line in out.splitlines() if line.startswith("  line")]
     assert listed == ["line 5", "line 6", "line 7"]  # the URL's format is checked last, listed in place

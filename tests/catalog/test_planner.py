@@ -53,7 +53,7 @@ def test_cli_jsonl_with_a_lone_surrogate_and_skip_invalid(server: FakeServer, tm
     for _ in range(2):
         code, out = cli(server, *args)
         assert code == EXIT_CODES["failed_items"], out
-        assert "line 4: sku-\\ud800: invalid_row: external_id: valid Unicode text" in out
+        assert "line 4 (sku-\\ud800): invalid_row: external_id: valid Unicode text" in out
     assert server.state.creates == 1
 
 

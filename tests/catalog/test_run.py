@@ -69,7 +69,7 @@ def test_cli_rerun_with_earlier_failures_is_exit_1(
     code, out = cli(server, *args)
     assert code == EXIT_CODES["failed_items"] == 1
     assert "1 failed (1 in an earlier run)" in out
-    assert "sku-003: source_unreachable: 404 on source (in an earlier run)" in out
+    assert "line 5 (sku-003): source_unreachable: 404 on source (in an earlier run)" in out
 
 
 def test_results_never_overwrite_the_journal_or_the_catalog(server: FakeServer, tmp_path: Path) -> None:

@@ -496,6 +496,7 @@ def _run(args: argparse.Namespace, catalog: CatalogFile, make_client: ClientFact
             on_progress=events.progress if events is not None else on_progress,
             on_item=events.item if events is not None else None,
             on_step=events.step if events is not None else None,
+            line_of=catalog.line,
             on_invalid="skip" if args.skip_invalid else "raise",
             max_active_jobs=args.max_active_jobs,
             poll_interval=args.poll_interval,
@@ -554,10 +555,10 @@ def _print_summary(out: IO[str], summary: CatalogSummary, catalog: CatalogFile) 
     in_file_order = sorted(summary.failed, key=lambda o: (o.row is None, o.row or 0))
     for outcome in in_file_order[:_MAX_LISTED]:
         line = catalog.line(outcome.row)
-        where = f"line {line}" if line is not None else "row"
+        where = f"line {line} ({outcome.key})" if line is not None else outcome.key
         _say(
             out,
-            f"  {where}: {outcome.key}: {outcome.error_code or outcome.status}: "
+            f"  {where}: {outcome.error_code or outcome.status}: "
             f"{row_free(outcome.error_message or '')}{' (in an earlier run)' if outcome.earlier else ''}",
         )
 

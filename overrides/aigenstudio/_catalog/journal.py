@@ -271,6 +271,7 @@ class OpenBatch:
     job_id: str | None
     images: list[tuple[str, str | None]]  # (source_url, external_id) in request order
     key_fingerprint: str | None = None  # the key it was sent with; None: any key
+    rows: list[int] | None = None  # each image's row in the input of the run that last read it
 
 
 class JournalReader:
@@ -302,15 +303,14 @@ class JournalReader:
         marks = ",".join("?" * len(TERMINAL))
         query = f"SELECT seq, idempotency_key, job_id, key_fingerprint FROM batches WHERE status NOT IN ({marks}) ORDER BY seq"  # noqa: S608, E501
         rows = self._db.execute(query, TERMINAL).fetchall()
-        return [
-            OpenBatch(seq, key, job_id, self.batch_images(seq), fingerprint)
-            for seq, key, job_id, fingerprint in rows
-        ]
+        return [self._open_batch(seq, key, job_id, fingerprint) for seq, key, job_id, fingerprint in rows]
 
-    def batch_images(self, seq: int) -> list[tuple[str, str | None]]:
-        return self._db.execute(
-            "SELECT source_url, external_id FROM items WHERE batch = ? ORDER BY pos", (seq,)
+    def _open_batch(self, seq: int, key: str, job_id: str | None, fingerprint: str | None) -> OpenBatch:
+        items = self._db.execute(
+            "SELECT source_url, external_id, row FROM items WHERE batch = ? ORDER BY pos", (seq,)
         ).fetchall()
+        images = [(url, ext) for url, ext, _ in items]
+        return OpenBatch(seq, key, job_id, images, fingerprint, [row for _, _, row in items])
 
     def _begin(self) -> None:
         if not self._in_tx:
@@ -553,13 +553,20 @@ def open_read_only(path: str) -> sqlite3.Connection:
 
     JournalFileError if it is not a journal (another application's database, an empty file)
     or damaged; JournalBusyError if another process holds it locked.
+
+    Opened for writing where the file allows it (``mode=rw``, never created) but with
+    ``query_only`` on, so no statement writes: a read-only connection cannot remove the
+    ``-wal``/``-shm`` files SQLite makes for a WAL journal, and they would stay behind after
+    ``catalog status``; this one, the last to close, lets SQLite tidy them as a run does. A
+    write-protected file is opened read-only by SQLite itself.
     """
-    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=rw"
     try:
         db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
     except sqlite3.DatabaseError as error:
         raise journal_error(path, error) from None
     with _closed_on_error(db, path):
+        db.execute("PRAGMA query_only=ON")
         if not _check_ours(db, path):
             raise JournalFileError(f"{path} holds no catalog journal yet (an empty database)")
         _check_records(db, path)

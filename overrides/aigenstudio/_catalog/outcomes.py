@@ -84,6 +84,8 @@ class ItemOutcome:
 
 
 FIELDS = [f.name for f in dataclasses.fields(ItemOutcome)]
+# A results file's columns: the outcome's, with the row's ``line`` (see ResultsWriter) after ``row``.
+RESULT_FIELDS = [*FIELDS[: FIELDS.index("row") + 1], "line", *FIELDS[FIELDS.index("row") + 1 :]]
 
 
 @dataclass
@@ -147,7 +149,10 @@ class ResultsWriter:
     old file whose item this run did not report: a rerun that stops before sending anything
     leaves the file as it was, and a rerun that reports every row (earlier ones as
     ``completed``/``failed`` with ``earlier`` true) leaves one line per row. An existing file
-    that is not such a results file is refused before anything is written.
+    that is not such a results file is refused before anything is written. Lines come in the
+    order the outcomes happen (rows skipped or refused as read, a job's items when it finishes),
+    then the old file's: ``row`` (0-based, this run's input) and ``line`` (``line_of(row)``:
+    the catalog file's line, as messages name it) say where each row is; sort by them.
 
     In a CSV, a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
     return gets a leading ``'`` so that a spreadsheet shows it instead of running it as a
@@ -155,20 +160,23 @@ class ResultsWriter:
     ``earlier`` is ``true``/``false``. JSON Lines keep every value as is.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], line_of: Callable[[int], int | None] | None = None
+    ) -> None:
         self.path = os.fspath(path)
+        self._line_of = line_of
         self._jsonl = not self.path.lower().endswith(".csv")
         self._earlier = _read_results(self.path, self._jsonl)  # refused here if not ours
         self._aside = aside_path(self.path)
         self._file: IO[str] = open(self._aside, "w", encoding="utf-8", errors="backslashreplace", newline="")  # noqa: SIM115 (closed by close())
-        self._csv = None if self._jsonl else csv.DictWriter(self._file, fieldnames=FIELDS)
+        self._csv = None if self._jsonl else csv.DictWriter(self._file, fieldnames=RESULT_FIELDS)
         if self._csv is not None:
             self._csv.writeheader()
         self._reported: set[bytes] = set()  # digests of the items written by this run
         self._written = 0
 
     def write(self, outcome: ItemOutcome) -> None:
-        record = outcome.to_record()
+        record = self._record(outcome)
         if self._csv is not None:
             record = {name: _cell(value) for name, value in record.items()}
             self._csv.writerow(record)
@@ -176,6 +184,12 @@ class ResultsWriter:
             self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._reported.add(_digest(record))
         self._written += 1
+
+    def _record(self, outcome: ItemOutcome) -> dict[str, Any]:
+        """The outcome's fields, with ``line`` after ``row``: ``line_of(row)``, else None."""
+        line = None if self._line_of is None or outcome.row is None else self._line_of(outcome.row)
+        record = outcome.to_record()
+        return {name: line if name == "line" else record[name] for name in RESULT_FIELDS}
 
     def flush(self) -> None:
         self._file.flush()
@@ -199,7 +213,7 @@ class ResultsWriter:
 
     def _write_record(self, record: dict[str, Any]) -> None:
         if self._csv is not None:  # as read (already inert); an older version's True/False as true/false
-            self._csv.writerow({name: _flag(record.get(name)) for name in FIELDS})
+            self._csv.writerow({name: _flag(record.get(name)) for name in RESULT_FIELDS})
         else:
             self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
 

@@ -103,6 +103,7 @@ def iter_catalog(
     sleep: Callable[[float], object] = time.sleep,
     max_active_jobs: int = ACTIVE_JOBS_PER_ACCOUNT,
     job_events: JobEvents | None = None,
+    line_of: Callable[[int], int | None] | None = None,
     **job_options: Any,
 ) -> Generator[ItemOutcome, None, CatalogSummary]:
     """:func:`process_catalog` as a generator of per-row outcomes (its return value is the summary).
@@ -115,7 +116,7 @@ def iter_catalog(
     clients, waits = _clients_and_waits(
         client, max_active_jobs, job_events, template, (wait_timeout, poll_interval, max_interval, clock)
     )
-    sinks = Sinks(on_item, results, on_progress, on_step)
+    sinks = Sinks(on_item, results, on_progress, on_step, line_of)
     run = _start(images, template, journal, sinks, on_invalid, clock, clients)
     failed = True
     try:
@@ -145,6 +146,7 @@ def process_catalog(
     sleep: Callable[[float], object] = time.sleep,
     max_active_jobs: int = ACTIVE_JOBS_PER_ACCOUNT,
     job_events: JobEvents | None = None,
+    line_of: Callable[[int], int | None] | None = None,
     **job_options: Any,
 ) -> CatalogSummary:
     """Run every image through jobs of at most :func:`images_per_job` images; return a summary.
@@ -155,7 +157,10 @@ def process_catalog(
     ``instructions``...), the same for every batch. ``namespace`` names this import; with
     ``journal`` (a SQLite file path) a rerun resumes without paying twice, whatever the row
     order. Outcomes go to ``on_item`` and ``results`` (a ``.csv`` or ``.jsonl`` path) as
-    they happen; ``on_progress`` gets a :class:`CatalogProgress`. ``wait_timeout`` applies
+    they happen (in the order their jobs finish, not the input's); each results line has the
+    row's 0-based ``row`` and its ``line``: ``line_of(row)`` (the command line passes the
+    catalog file's line, as its messages name rows), empty without ``line_of``.
+    ``on_progress`` gets a :class:`CatalogProgress`. ``wait_timeout`` applies
     per batch; a :class:`JobWaitTimeout` stops the run (rerun it to resume). ``on_step``
     is called after each durable step (``planned``, ``created``, ``polling``, ``finished``)
     with the batch number: a hook for tests and tracing.
@@ -195,6 +200,7 @@ def process_catalog(
         sleep=sleep,
         max_active_jobs=max_active_jobs,
         job_events=job_events,
+        line_of=line_of,
         **job_options,
     )
     while True:
@@ -224,6 +230,7 @@ async def process_catalog_async(
     sleep: Callable[[float], Awaitable[object]] | None = None,
     max_active_jobs: int = ACTIVE_JOBS_PER_ACCOUNT,
     job_events: JobEvents | None = None,
+    line_of: Callable[[int], int | None] | None = None,
     **job_options: Any,
 ) -> CatalogSummary:
     """The async twin of :func:`process_catalog`: one task per job in flight, everything else
@@ -232,7 +239,7 @@ async def process_catalog_async(
     clients, waits = _clients_and_waits(
         client, max_active_jobs, job_events, template, (wait_timeout, poll_interval, max_interval, clock)
     )
-    sinks = Sinks(on_item, results, on_progress, on_step)
+    sinks = Sinks(on_item, results, on_progress, on_step, line_of)
     run = _start(images, template, journal, sinks, on_invalid, clock, clients)
     pause = sleep if sleep is not None else asyncio.sleep
     failed = True

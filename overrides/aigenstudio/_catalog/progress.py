@@ -48,9 +48,10 @@ class CatalogProgress:
 
     @property
     def done(self) -> int:
-        """Rows with a final outcome, in-flight images of the active jobs included."""
-        in_job = self.job.completed + self.job.failed if self.job is not None else 0
-        return self.completed + self.failed + self.skipped + in_job
+        """Rows with a final outcome: ``completed + failed + skipped``, as the line and the bar
+        show them (the active jobs' images, even processed, count once their job is recorded:
+        ``job`` holds those)."""
+        return self.completed + self.failed + self.skipped
 
 
 class ProgressTracker:

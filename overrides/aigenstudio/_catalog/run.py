@@ -80,6 +80,7 @@ class Sinks:
     results: str | os.PathLike[str] | None = None
     on_progress: Callable[[CatalogProgress], object] | None = None
     on_step: StepHook | None = None  # called after each durable step (tests kill the process here)
+    line_of: Callable[[int], int | None] | None = None  # a row's ``line`` in the results file
 
 
 class Recorder:
@@ -92,7 +93,7 @@ class Recorder:
         self.summary = summary
         self.progress = progress
         self._sinks = sinks
-        self._writer = ResultsWriter(sinks.results) if sinks.results is not None else None
+        self._writer = ResultsWriter(sinks.results, sinks.line_of) if sinks.results is not None else None
 
     def close(self) -> None:
         if self._writer is not None:
@@ -175,7 +176,9 @@ class CatalogRun:
         self.record = _started(path, template, key_kind, self._tempdir, recorder)
         self.journal = self.record.journal
         self._on_invalid = on_invalid
-        self._resumed: set[str] = set()  # items of batches re-attached in this run
+        # Items of batches re-attached in this run -> (batch, position): the row this run
+        # reads each at replaces the one recorded (the catalog may have been re-exported).
+        self._resumed: dict[str, tuple[Batch, int]] = {}
 
     def close(self, failed: bool) -> CatalogSummary:
         """Release the journal (a temporary one is deleted) and hand back the summary."""
@@ -191,7 +194,7 @@ class CatalogRun:
         rows: outcomes to emit and batches to send (each recorded with its slot's key)."""
         for open_batch in _check_keys(self.journal, keys.fingerprints):
             batch = _reopened(self.template, open_batch)
-            self._resumed.update(item_key(image) for image in batch.images)
+            self._resumed.update((item_key(image), (batch, n)) for n, image in enumerate(batch.images))
             yield batch
         buffer: dict[str, tuple[ProductPhotoImageInput, int]] = {}
         size = images_per_job()
@@ -226,7 +229,12 @@ class CatalogRun:
             buffer[key] = (image, row)
             return None
         self.journal.seen(key, row)
-        return None if key in self._resumed else _skipped(record, row)
+        resumed = self._resumed.get(key)
+        if resumed is None:
+            return _skipped(record, row)
+        batch, position = resumed
+        batch.rows[position] = row  # read before its job finished: its outcome names this row
+        return None
 
     def _planned(
         self, buffer: dict[str, tuple[ProductPhotoImageInput, int]], next_key: Callable[[], str | None]
@@ -296,7 +304,8 @@ def _reopened(template: BodyTemplate, open_batch: OpenBatch) -> Batch:
     images = [_image(url, ext) for url, ext in open_batch.images]
     body = template.body_of_record(images)
     seq, key, job_id = open_batch.seq, open_batch.idempotency_key, open_batch.job_id
-    return Batch(seq, key, body, images, [None] * len(images), job_id, open_batch.key_fingerprint)
+    rows: list[int | None] = [*open_batch.rows] if open_batch.rows else [None] * len(images)
+    return Batch(seq, key, body, images, rows, job_id, open_batch.key_fingerprint)
 
 
 def _refused(row: int, raw: Any, error: RequestValidationError) -> ItemOutcome:
