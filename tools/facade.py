@@ -86,6 +86,7 @@ RESOURCE_MEMBERS = frozenset({"iter", "with_raw_response", "models", "builtins",
 CLIENT_MEMBERS = frozenset(
     {
         "auth_header_name",
+        "check_request_body",
         "convert_invalid_argument",
         "convert_pagination_error",
         "convert_parse_error",

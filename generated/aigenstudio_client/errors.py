@@ -42,6 +42,17 @@ def lacks_utc_offset(value: datetime.datetime) -> bool:
     return offset is None
 
 
+def check_body(client: object, operation: str, data: object) -> None:
+    """Let the client check a body built from keyword arguments, as JSON ``data``, before its
+    model is built (so a bad image dict is named by its path and rule, not by from_dict's
+    KeyError). A client with a callable ``check_request_body`` attribute has it called with the
+    generated module's name and the data, and raises its own error for a bad body.
+    """
+    check = getattr(client, "check_request_body", None)
+    if callable(check):
+        check(operation, data)
+
+
 def argument_error(client: object, error: InvalidArgument) -> Exception:
     """The exception api functions raise for ``error``: the client's own, if it converts them.
 
@@ -97,6 +108,7 @@ __all__ = [
     "PaginationLoop",
     "UnexpectedStatus",
     "argument_error",
+    "check_body",
     "lacks_utc_offset",
     "pagination_error",
     "parse_error",

@@ -344,7 +344,19 @@ def _plain(value: object) -> object:
     return value
 
 
+class _BodyCheck:
+    """Where a keyword-built body is checked: the client's hook, for one operation (a module name)."""
+
+    def __init__(self, client: AuthenticatedClient | Client, operation: str) -> None:
+        self.client = client
+        self.operation = operation
+
+    def __call__(self, data: dict[str, Any]) -> None:
+        errors.check_body(self.client, self.operation, data)
+
+
 def _body(
+    check: _BodyCheck,
     from_dict: Callable[[dict[str, Any]], _M],
     body: _M | None,
     fields: dict[str, tuple[object, bool]],
@@ -368,8 +380,10 @@ def _body(
         raise errors.InvalidArgument(
             missing[0], "is required (pass it as a keyword, or the whole body as body=)"
         )
+    data = {key: _plain(value) for key, value in given.items()}
+    check(data)  # the spec's rules first: a bad field is named by its path and rule
     try:
-        return from_dict({key: _plain(value) for key, value in given.items()})
+        return from_dict(data)
     except (AttributeError, KeyError, TypeError, ValueError, IndexError) as error:
         raise errors.InvalidArgument(
             "body",
@@ -378,6 +392,7 @@ def _body(
 
 
 def _body_or_unset(
+    check: _BodyCheck,
     from_dict: Callable[[dict[str, Any]], _M],
     body: _M | None,
     fields: dict[str, tuple[object, bool]],
@@ -390,7 +405,7 @@ def _body_or_unset(
     )
     if body is None and nothing:
         return UNSET
-    return _body(from_dict, body, fields, required)
+    return _body(check, from_dict, body, fields, required)
 
 
 def _per_call(
@@ -630,6 +645,7 @@ class ProductPhotoJobs:
                     idempotency_key=_idempotency_key,
                     x_request_id=UNSET if x_request_id is None else x_request_id,
                     body=_body(
+                        _BodyCheck(self._client, "create_product_photo_job"),
                         models.ProductPhotoJobCreateRequest.from_dict,
                         body,
                         {
@@ -982,6 +998,7 @@ class ProductPhotoJobsWithRawResponse:
                     idempotency_key=_idempotency_key,
                     x_request_id=UNSET if x_request_id is None else x_request_id,
                     body=_body(
+                        _BodyCheck(self._client, "create_product_photo_job"),
                         models.ProductPhotoJobCreateRequest.from_dict,
                         body,
                         {
@@ -1261,6 +1278,7 @@ class AsyncProductPhotoJobs:
                     idempotency_key=_idempotency_key,
                     x_request_id=UNSET if x_request_id is None else x_request_id,
                     body=_body(
+                        _BodyCheck(self._client, "create_product_photo_job"),
                         models.ProductPhotoJobCreateRequest.from_dict,
                         body,
                         {
@@ -1614,6 +1632,7 @@ class AsyncProductPhotoJobsWithRawResponse:
                     idempotency_key=_idempotency_key,
                     x_request_id=UNSET if x_request_id is None else x_request_id,
                     body=_body(
+                        _BodyCheck(self._client, "create_product_photo_job"),
                         models.ProductPhotoJobCreateRequest.from_dict,
                         body,
                         {

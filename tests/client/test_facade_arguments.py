@@ -74,6 +74,38 @@ def test_a_wrong_keyword_body_is_refused_before_sending(
     assert recorder.requests == []
 
 
+@pytest.mark.parametrize(
+    ("images", "field", "rule"),
+    [
+        ([{"sourceUrl": URL}], "body.images[0].source_url", "is required"),  # camelCase key
+        ([{"external_id": "x"}], "body.images[0].source_url", "is required"),
+        ([{"source_url": URL}, {"external_id": "x"}], "body.images[1].source_url", "is required"),
+        ({"source_url": URL}, "body.images", "must be array"),  # a dict, not a list of them
+        ([{"source_url": URL}, "https://shop.example/b.jpg"], "body.images[1]", "must be object"),
+        ([], "body.images", "at least 1 item"),
+    ],
+)
+def test_a_bad_keyword_image_is_named_by_its_path_and_rule(
+    recorder: Recorder, images: object, field: str, rule: str
+) -> None:
+    # The keyword body's JSON is checked against the spec before its model is built: the
+    # same error as for any other bad body, not from_dict's KeyError or ValueError.
+    with _client(recorder) as client, pytest.raises(aigenstudio.RequestValidationError) as raised:
+        client.product_photo_jobs.create(images=images)
+    assert (raised.value.field, raised.value.limit) == (field, rule)
+    assert str(raised.value).startswith(f"{field}: {rule}")
+    assert recorder.requests == []
+
+
+async def test_a_bad_keyword_image_is_named_by_its_path_and_rule_async(recorder: Recorder) -> None:
+    options: dict[str, Any] = {"base_url": BASE_URL, "transport": recorder.transport(), "max_retries": 0}
+    async with aigenstudio.AsyncClient(SANDBOX_KEY, **options) as aio:
+        with pytest.raises(aigenstudio.RequestValidationError) as raised:
+            await aio.product_photo_jobs.create(images=[{"sourceUrl": URL}])
+    assert raised.value.field == "body.images[0].source_url"
+    assert recorder.requests == []
+
+
 def test_a_create_without_a_key_sends_one_and_its_retries_reuse_it(recorder: Recorder) -> None:
     answers = iter([503, 201, 201])
 

@@ -155,6 +155,7 @@ def test_errors_override_is_upstream_plus_invalid_argument() -> None:
     assert re.findall(r"^(?:class|def) (\w+)", added, re.MULTILINE) == [
         "InvalidArgument",
         "lacks_utc_offset",
+        "check_body",
         "argument_error",
         "parse_error",
         "PaginationLoop",
@@ -162,7 +163,7 @@ def test_errors_override_is_upstream_plus_invalid_argument() -> None:
     ]
     assert added.endswith(
         '\n__all__ = ["InvalidArgument", "PaginationLoop", "UnexpectedStatus", "argument_error", '
-        '"lacks_utc_offset", "pagination_error", "parse_error"]\n'
+        '"check_body", "lacks_utc_offset", "pagination_error", "parse_error"]\n'
     )
     assert "{%" not in added  # plain Python, no template logic
     assert "{{" not in added

@@ -17,7 +17,7 @@ from typing import Any, Self
 import httpx
 from aigenstudio_client.client import Client as _GeneratedClient
 
-from .._contract.arguments import request_error
+from .._contract.arguments import check_request_body, request_error
 from .._core.api_key import conceal
 from .._core.errors import ConfigurationError, PaginationLoopError
 from .._http.attempt import DEFAULT_MAX_RESPONSE_SIZE
@@ -140,6 +140,10 @@ class BaseClient(ClientView, Copies, _RefusedSetters, _GeneratedClient):
     # The generated endpoint functions raise what this returns for a wrong-typed argument
     # (aigenstudio_client.errors.argument_error), before anything is sent.
     convert_invalid_argument = staticmethod(request_error)
+
+    # The facade checks a body built from keyword arguments here (aigenstudio_client.errors.
+    # check_body) against the spec, before its model is built: RequestValidationError.
+    check_request_body = staticmethod(check_request_body)
 
     # What the facade's iter() raises for a repeated cursor or a listing without end.
     convert_pagination_error = staticmethod(PaginationLoopError)

@@ -11,10 +11,20 @@ from __future__ import annotations
 from aigenstudio_client.errors import InvalidArgument
 
 from .._core.errors import RequestValidationError
+from .spec import load_spec, validate_body
 
-__all__ = ["request_error"]
+__all__ = ["check_request_body", "request_error"]
 
 
 def request_error(error: InvalidArgument) -> RequestValidationError:
     """The public error for a wrong-typed argument: same ``field`` (argument) and ``limit`` (rule)."""
     return RequestValidationError(error.argument, error.rule)
+
+
+def check_request_body(operation: str, body: object) -> None:
+    """Raise RequestValidationError for a body built from keyword arguments that breaks the
+    spec of ``operation`` (a generated module's name), naming its path and rule, before the
+    generated model is built from it (whose own errors name neither)."""
+    described = load_spec().named.get(operation)
+    if described is not None:
+        validate_body(described, body)

@@ -144,17 +144,12 @@ class Operation:
         try:
             media_type = form_media_type(self, request)
             key = "rest" if media_type is None else f"rest {media_type}"
-            instance = request_instance(self, request)
-            named = partial(field_name, self.parameters)  # the caller's name for an instance path
             try:
-                problem = first_problem(self._validator(key), instance, "", named)
+                problem = instance_problem(self, key, request_instance(self, request))
             except ValueError:
                 # jsonschema-rs takes JSON types only (no str subclasses such as numpy.str_,
                 # no int keys): check the JSON httpx actually serialised instead.
-                instance = request_instance(self, request, from_bytes=True)
-                problem = first_problem(self._validator(key), instance, "", named)
-            if problem is None and media_type is None and "body" in instance:
-                problem = documented_problem(instance["body"], self._body_rule_paths())
+                problem = instance_problem(self, key, request_instance(self, request, from_bytes=True))
         except Invalid as invalid:
             problem = invalid
         if problem is not None:
@@ -186,6 +181,30 @@ class Operation:
         if schema is None:
             return body
         return integers_as_int(body, schema, lambda node: self.spec.deref(node, response=True))
+
+
+def instance_problem(operation: Operation, key: str, instance: Mapping[str, Any]) -> Invalid | None:
+    """The first rule ``instance`` (values by location, as the ``key`` validator reads them)
+    breaks, named as the caller knows it; a JSON body's documented rules too. ValueError for
+    data that is not JSON (jsonschema-rs reads JSON types only)."""
+    named = partial(field_name, operation.parameters)  # the caller's name for an instance path
+    problem = first_problem(operation._validator(key), instance, "", named)
+    if problem is None and key in ("rest", "body") and "body" in instance:
+        problem = documented_problem(instance["body"], operation._body_rule_paths())
+    return problem
+
+
+def validate_body(operation: Operation, body: Any) -> None:
+    """The JSON body's rules alone, on JSON data (a body built from keyword arguments, before
+    its model is): the same paths and rules as a request's body check."""
+    if operation.body_schema is None:
+        return
+    try:
+        problem = instance_problem(operation, "body", {"body": body})
+    except ValueError:
+        return  # not JSON data (a str subclass, an int key): the request's check reads its bytes
+    if problem is not None:
+        raise problem.as_request_error()
 
 
 @dataclass(slots=True)

@@ -153,9 +153,11 @@ class WireForm(Protocol):
 
 def request_schema(operation: WireForm, key: str) -> Mapping[str, Any]:
     """The schema of ``path`` values, of the ``rest`` (query, header, body; ``rest <media type>``
-    with that form body), or of a status's body."""
+    with that form body), of the JSON ``body`` alone, or of a status's body."""
     if key == "path":
         return object_of([p for p in operation.parameters if p.location == "path"])
+    if key == "body":  # the JSON body alone, under ``body`` (so it is named as in ``rest``)
+        return {"type": "object", "properties": {"body": operation.body_schema or {}}, "required": ["body"]}
     if key.startswith("rest"):
         props: dict[str, Any] = {
             loc: object_of([p for p in operation.parameters if p.location == loc])

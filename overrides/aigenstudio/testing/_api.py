@@ -124,7 +124,7 @@ class FakeAPI(JobRoutes):
         rid = request_id(request)
         matched = self._operation(request)
         if matched is None:
-            reply = error(404, "not_found", f"no operation for {request.method} {request.url.path}", rid)
+            reply = self._not_found(request, rid)
             self._record(request, request.url.path, reply)
             return reply
         op, arguments = matched

@@ -18,10 +18,25 @@ class CheckedState(FakeState):
     """``FakeState`` with the contract's checks."""
 
     def _operation(self, request: httpx.Request) -> tuple[Operation, dict[str, str]] | None:
+        path = self._api_path(request)
+        return None if path is None else self._spec.match(request.method, path)
+
+    def _api_path(self, request: httpx.Request) -> str | None:
+        """The request's path below the base path (``/api/v1``), as the spec writes paths; None
+        outside it, which the API answers 404 (so a base URL without it fails here too)."""
         path = request.url.path
-        if self._base_path and path.startswith(self._base_path + "/"):
-            path = path[len(self._base_path) :]
-        return self._spec.match(request.method, path)
+        if not self._base_path:
+            return path
+        if path.startswith(self._base_path + "/"):
+            return path[len(self._base_path) :]
+        return None
+
+    def _not_found(self, request: httpx.Request, rid: str) -> Reply:
+        """404 in the API's error envelope for a request no operation answers."""
+        message = f"no operation for {request.method} {request.url.path[:200]}"
+        if self._api_path(request) is None:
+            message += f": the API's paths start with {self._base_path} (check the base URL)"
+        return error(404, "not_found", message, rid)
 
     def _checked_request(
         self, op: Operation, arguments: dict[str, str], request: httpx.Request, rid: str

@@ -79,7 +79,8 @@ class FakeServer(ThreadingHTTPServer):
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}{BASE_PATH}"
+        # The api's own base path: the one it answers under (any other path is a 404).
+        return f"http://{self.host}:{self.port}{httpx.URL(self.api.base_url).path.rstrip('/')}"
 
     def __enter__(self) -> FakeServer:
         self._thread.start()
