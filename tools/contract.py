@@ -53,6 +53,7 @@ __all__ = [
     "compile_contract",
     "dumps",
     "generated_names",
+    "names_of",
 ]
 
 # 2: every operation has its generated module name, every parameter the generator's argument.
@@ -92,6 +93,12 @@ def generated_names(document: Mapping[str, Any]) -> dict[tuple[str, str], Genera
     parsed = GeneratorData.from_dict(copy.deepcopy(dict(document)), config=config)
     if not isinstance(parsed, GeneratorData):
         raise ContractError(f"the generator cannot parse the spec: {parsed.header} {parsed.detail or ''}")
+    return names_of(parsed)
+
+
+def names_of(parsed: Any) -> dict[tuple[str, str], GeneratedNames]:
+    """Every operation's names in the generator's parse ``parsed`` (a ``GeneratorData``, e.g.
+    the one tools/generate.py shares with the facade), keyed by ``_shape``."""
     names: dict[tuple[str, str], GeneratedNames] = {}
     for collection in parsed.endpoint_collections_by_tag.values():
         for endpoint in collection.endpoints:  # generate_all_tags: one endpoint in several tags
@@ -375,10 +382,11 @@ def _operation(
     }
 
 
-def compile_contract(document: Mapping[str, Any]) -> dict[str, Any]:
-    """The runtime contract of ``document`` (a parsed OpenAPI 3.x spec)."""
+def compile_contract(document: Mapping[str, Any], parsed: Any = None) -> dict[str, Any]:
+    """The runtime contract of ``document`` (a parsed OpenAPI 3.x spec); ``parsed``, the
+    generator's parse of it when the caller has one (else it is parsed here)."""
     document = copy.deepcopy(dict(document))
-    names = generated_names(document)
+    names = generated_names(document) if parsed is None else names_of(parsed)
     schemas = (document.get("components") or {}).get("schemas") or {}
     operations: dict[str, Any] = {}
     for template, item in (document.get("paths") or {}).items():

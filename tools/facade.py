@@ -626,13 +626,16 @@ def _describe_arguments(operation: Operation, document: dict[str, Any], wanted: 
 # -- the whole facade ---------------------------------------------------------------------
 
 
-def _config(document_source: Path, document: dict[str, Any]) -> Any:
+def _config(document_source: Path, document: dict[str, Any], derived: dict[str, Any] | None = None) -> Any:
+    """The generator's Config, as its CLI builds it from ``derived`` (the config
+    tools/generate.py derives for the spec: bytes media types), derived here when not given."""
     from openapi_python_client.config import Config, ConfigFile, MetaType
 
     from tools.media_types import derived_config
 
-    # As the CLI's --config reads the config tools/generate.py derives (bytes media types).
-    config_file = ConfigFile.model_validate(derived_config(CONFIG, document))
+    config_file = ConfigFile.model_validate(
+        derived if derived is not None else derived_config(CONFIG, document)
+    )
     return Config.from_sources(config_file, MetaType.NONE, document_source, "utf-8", False, None)
 
 
@@ -763,15 +766,37 @@ def _exported(resources: list[Resource], downloads: bool = False) -> list[str]:
     return sorted(names)
 
 
-def render_facade(document: dict[str, Any], document_source: Path | None = None) -> str:
-    """The text of ``aigenstudio_client/resources.py`` for the parsed spec ``document``."""
-    from openapi_python_client import Project
+@dataclasses.dataclass(frozen=True)
+class GeneratorParse:
+    """The generator's Config and its parse (``GeneratorData``) of one spec: made once by
+    tools/generate.py and shared by the contract (names) and the facade."""
+
+    config: Any
+    openapi: Any
+
+
+def parse_spec(
+    document: dict[str, Any], document_source: Path | None = None, derived: dict[str, Any] | None = None
+) -> GeneratorParse:
+    """``document`` parsed as the pinned generator parses it (FacadeError if it cannot)."""
     from openapi_python_client.parser import GeneratorData
 
-    config = _config(document_source or ROOT / "openapi.yaml", document)
+    config = _config(document_source or ROOT / "openapi.yaml", document, derived)
     openapi = GeneratorData.from_dict(document, config=config)
     if not isinstance(openapi, GeneratorData):
         raise FacadeError(f"the generator cannot parse the spec: {openapi.header} {openapi.detail or ''}")
+    return GeneratorParse(config, openapi)
+
+
+def render_facade(
+    document: dict[str, Any], document_source: Path | None = None, parsed: GeneratorParse | None = None
+) -> str:
+    """The text of ``aigenstudio_client/resources.py`` for the parsed spec ``document``
+    (``parsed``: the generator's parse of it, see ``parse_spec``; made here when not given)."""
+    from openapi_python_client import Project
+
+    parsed = parsed or parse_spec(document, document_source)
+    config, openapi = parsed.config, parsed.openapi
     from tools.facade_arguments import Wanted, typed_dicts
 
     known = {str(m.class_info.name): m for m in openapi.models}

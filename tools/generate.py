@@ -49,7 +49,7 @@ if __package__ in (None, ""):  # run as a script (make generate): make the repo 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tools.contract import ContractError, compile_contract, dumps
-from tools.facade import FacadeError, load_document, render_facade
+from tools.facade import FacadeError, load_document, parse_spec, render_facade
 from tools.media_types import derived_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,13 +131,15 @@ class ValidatedSpec(NamedTuple):
     warnings: list[str]  # "at <JSON path>: <problem>", one per validation problem
 
 
-def validate_spec(spec: Path, *, strict: bool = True) -> ValidatedSpec:
+def validate_spec(spec: Path, *, strict: bool = True, document: object = None) -> ValidatedSpec:
     """The parsed spec and its validation problems (see the module docstring for the rule).
 
     SpecError (naming the file and the JSON path) for what would make the client wrong; with
-    `strict`, also for any validation problem, all of them listed.
+    `strict`, also for any validation problem, all of them listed. `document`: the spec as
+    `read_spec_document` parsed it, when the caller has it already (else it is read here).
     """
-    document = read_spec_document(spec)
+    if document is None:
+        document = read_spec_document(spec)
     if not isinstance(document, dict):
         raise SpecError(f"{spec}: not an OpenAPI document (top level is not a mapping)")
     check_openapi_version(spec, document)
@@ -247,24 +249,23 @@ def generator_command(spec: Path, output: Path, root: Path = ROOT, config: Path 
     ]  # fmt: skip
 
 
-def write_derived_config(spec: Path, workdir: Path) -> Path:
-    """generator-config.yaml plus a `content_type_overrides` entry for every bytes media type
-    of `spec` (tools/media_types.py), written into `workdir`: the generator reads an
-    `image/png` or `application/pdf` response as a File instead of refusing the spec."""
+def write_derived_config(config: dict[str, Any], workdir: Path) -> Path:
+    """`config` (generator-config.yaml plus a `content_type_overrides` entry for every bytes
+    media type of the spec, `tools.media_types.derived_config`) written into `workdir`: the
+    generator reads an `image/png` or `application/pdf` response as a File instead of
+    refusing the spec."""
     import yaml
 
-    document = read_spec_document(spec)
-    config = derived_config(CONFIG, document if isinstance(document, dict) else {})
     workdir.mkdir(parents=True, exist_ok=True)  # generate_into may be given a fresh workdir
     path = workdir / "generator-config.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=True, allow_unicode=True), encoding="utf-8")
     return path
 
 
-def _start_generator(spec: Path, output: Path) -> subprocess.Popen[str]:
+def _start_generator(spec: Path, output: Path, config: dict[str, Any]) -> subprocess.Popen[str]:
     venv_bin = str(Path(sys.executable).parent)
     env = dict(os.environ, PATH=venv_bin + os.pathsep + os.environ.get("PATH", ""))
-    command = generator_command(spec, output, config=write_derived_config(spec, output.parent))
+    command = generator_command(spec, output, config=write_derived_config(config, output.parent))
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -289,15 +290,27 @@ def generate_into(
     refuses, its own message says more than a contract or facade failure would.
     """
     output = workdir / PACKAGE
-    generator = _start_generator(spec, output)
+    parsed = read_spec_document(spec)  # once: the derived config and the validation read it
+    config = derived_config(CONFIG, parsed if isinstance(parsed, dict) else {})
+    generator = _start_generator(spec, output, config)
     try:
-        document, warnings = validate_spec(spec, strict=strict)
+        document, warnings = validate_spec(spec, strict=strict, document=parsed)
         if warn is not None:
             for warning in listed(warnings):
                 warn(f"{spec} {warning}")
-        contract = _attempt(lambda: compile_contract(document))
-        # The resource facade (client.<resource>.<verb>), from the generator's own parse.
-        facade = _attempt(lambda: render_facade(load_document(spec), spec))
+        # The generator's own parse (its YAML reader, its Config), made once for the contract's
+        # names and the resource facade (client.<resource>.<verb>); if it fails, each of them
+        # parses again and says why in its own words.
+        read = _attempt(lambda: load_document(spec))
+        shared = read if isinstance(read, Exception) else _attempt(lambda: parse_spec(read, spec, config))
+        generator_parse = None if isinstance(shared, Exception) else shared
+        names = None if generator_parse is None else generator_parse.openapi
+        contract = _attempt(lambda: compile_contract(document, names))
+        facade = (
+            read
+            if isinstance(read, Exception)
+            else _attempt(lambda: render_facade(read, spec, generator_parse))
+        )
     except BaseException:
         generator.kill()
         generator.communicate()

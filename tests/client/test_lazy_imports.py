@@ -25,6 +25,9 @@ NOT_AT_IMPORT = (
     "httpcore",  # httpx loads it for its own transport only when one is built
     "h11",
     "jsonschema_rs",  # the first check compiles it
+    "aigenstudio._contract.spec",  # the contract: read with the first call (hooks, request_build)
+    "aigenstudio._contract.wire",
+    "aigenstudio._contract.multipart",  # email.* parsing of form bodies
     "aigenstudio_client.api.",  # endpoint modules: on first use of a verb
     "aigenstudio_client.models.",  # models: with their endpoint module
 )

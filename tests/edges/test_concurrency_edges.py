@@ -25,13 +25,19 @@ BODY = b'{"operations": [{"id": "studio_packshot", "name": "S", "credits_per_ima
 
 
 class CountingServer(ThreadingHTTPServer):
-    """A keep-alive loopback API that counts the connections it accepts."""
+    """A keep-alive loopback API that counts the connections it accepts (and the retried
+    requests among those it reads)."""
 
     daemon_threads = False  # server_close() joins every handler: no server socket outlives it
+    # socketserver's default listen backlog is 5: 50 clients connecting at once on a loaded
+    # machine overflowed it, the kernel dropped connections, and the client's (correct)
+    # retries on new connections were counted as connections it opened beyond its concurrency.
+    request_queue_size = 128
 
     def __init__(self) -> None:
         self.connections = 0
         self.requests = 0
+        self.retried = 0
         self.lock = threading.Lock()
         server = self
 
@@ -47,6 +53,7 @@ class CountingServer(ThreadingHTTPServer):
             def do_GET(self) -> None:
                 with server.lock:
                     server.requests += 1
+                    server.retried += "X-Retry-Attempt" in self.headers
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(BODY)))
@@ -121,8 +128,29 @@ async def test_async_connections_opened_stay_within_concurrency(server: Counting
                 await LIST_OPERATIONS.asyncio(client=client)
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
-    assert server.requests == calls
-    assert server.connections <= concurrency
+    assert server.requests == calls + server.retried
+    # Each worker keeps one connection; only a retry after a dropped one may open another.
+    assert server.connections <= concurrency + server.retried
+
+
+async def test_async_copies_send_on_the_originals_connections(server: CountingServer) -> None:
+    # with_options copies share the original's pool: workers on the original and on two
+    # copies (other timeout, other retries) together open no more than their concurrency.
+    concurrency, calls = 30, 300
+    remaining = calls
+    async with AsyncClient(SANDBOX_KEY, base_url=server.url) as client:
+        clients = [client, client.with_options(timeout=30), client.with_options(max_retries=1)]
+        await LIST_OPERATIONS.asyncio(client=client)  # one connection, idle in the shared pool
+
+        async def worker(index: int) -> None:
+            nonlocal remaining
+            while remaining > 0:
+                remaining -= 1
+                await LIST_OPERATIONS.asyncio(client=clients[index % len(clients)])
+
+        await asyncio.gather(*(worker(index) for index in range(concurrency)))
+    assert server.requests == calls + 1 + server.retried
+    assert server.connections <= concurrency + server.retried
 
 
 # -- 17. hashable --------------------------------------------------------------------------

@@ -31,11 +31,10 @@ from urllib.parse import quote, unquote
 import httpx
 
 from .._core.errors import ConfigurationError
+from .extensions import FORM_BODY_EXTENSION, JSON_BODY_EXTENSION, OPERATION_EXTENSION, PATH_EXTENSION
 from .prose_rules import RulePath, documented_problem, rule_paths
 from .schema import Invalid, Validator, compile_validator, first_problem, integers_as_int
 from .wire import (
-    FORM_BODY_EXTENSION,
-    JSON_BODY_EXTENSION,
     FormBody,
     Parameter,
     field_name,
@@ -59,10 +58,6 @@ __all__ = [
 
 CONTRACT_FORMAT = "aigenstudio-contract/2"
 _LOCATIONS = ("path", "query", "header", "cookie")
-# Set by every generated ``_get_kwargs`` (overrides/templates/endpoint_module.py.jinja): the
-# operation's generated module name, and its path arguments as str by argument name.
-OPERATION_EXTENSION = "aigenstudio.operation"
-PATH_EXTENSION = "aigenstudio.path"
 
 
 @dataclass(slots=True)

@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from .._core.safe_json import MAX_JSON_DEPTH, JSONTooDeep, loads_bounded
+from .extensions import FORM_BODY_EXTENSION, JSON_BODY_EXTENSION
 from .multipart import MultipartPart, multipart_parts
 from .schema import Invalid, PathPart, render_path
 
@@ -249,9 +250,6 @@ def request_instance(
 # httpx picks the multipart boundary (os.urandom, one per request). Prism reads a field given
 # twice as its last value; a field that is not an array must be given once here.
 
-# Set by the client's build_request (``_http/request_build.py``) to ``form_fields(data, files)``.
-FORM_BODY_EXTENSION = "aigenstudio.form_body"
-
 
 def _form_text(value: Any) -> str:
     """A form value as httpx writes it (its documented primitive conversion)."""
@@ -401,8 +399,6 @@ def _media_matches(content_type: str, allowed: str) -> bool:
 
 
 _ABSENT = object()
-# Set by the client's build_request (``_http/request_build.py``) to the ``json=`` value of the request.
-JSON_BODY_EXTENSION = "aigenstudio.json_body"
 
 
 def json_body(request: httpx.Request, *, from_bytes: bool = False) -> Any:

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 import httpx
 
-from .._contract.spec import OPERATION_EXTENSION, PATH_EXTENSION, Operation, Spec, load_spec
+from .._contract.extensions import OPERATION_EXTENSION, PATH_EXTENSION
 from .._core.api_facts import REQUEST_ID_HEADER
 from .._core.errors import RequestValidationError
 from .._core.log import log_request
@@ -32,6 +33,9 @@ from .download import is_download
 from .request_id import RequestIdState, check_request_id
 from .response_check import EXCHANGE_KEY, Exchange, finish_response
 from .settings import Settings, missing_key_error
+
+if TYPE_CHECKING:
+    from .._contract.spec import Operation, Spec
 
 __all__ = ["RequestHooks"]
 
@@ -52,6 +56,8 @@ class RequestHooks:
     def spec(self) -> Spec:
         spec = self._spec
         if spec is None:
+            from .._contract.spec import load_spec  # with the first call: the contract is not an import cost
+
             spec = self._spec = load_spec()
         return spec
 

@@ -23,8 +23,7 @@ from typing import Any
 
 import httpx
 
-from .._contract.spec import FORM_BODY_EXTENSION, JSON_BODY_EXTENSION, OPERATION_EXTENSION
-from .._contract.wire import form_fields
+from .._contract.extensions import FORM_BODY_EXTENSION, JSON_BODY_EXTENSION, OPERATION_EXTENSION
 from .._core.errors import RequestValidationError
 from .request_id import header_value_problem
 
@@ -154,6 +153,8 @@ class _CheckedBuild:
                 built.extensions[JSON_BODY_EXTENSION] = kwargs["json"]
             elif kwargs.get("data") is not None or kwargs.get("files") is not None:
                 # A form body's fields as the server reads them (no re-parsing a multipart stream).
+                from .._contract.wire import form_fields  # form calls only: not an import cost
+
                 built.extensions[FORM_BODY_EXTENSION] = form_fields(kwargs.get("data"), kwargs.get("files"))
             return built
         raise error

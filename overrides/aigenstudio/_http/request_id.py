@@ -8,10 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .._contract.spec import Operation
 from .._core.api_facts import REQUEST_ID_MAX_LENGTH
 from .._core.errors import RequestValidationError
+
+if TYPE_CHECKING:
+    from .._contract.spec import Operation
 
 __all__ = [
     "CONTROL_CHARACTERS",
