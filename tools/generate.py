@@ -51,6 +51,7 @@ if __package__ in (None, ""):  # run as a script (make generate): make the repo 
 from tools.contract import ContractError, compile_contract, dumps
 from tools.facade import FacadeError, load_document, parse_spec, render_facade
 from tools.media_types import derived_config
+from tools.spec_file import SpecError, check_spec_file, read_spec_document
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "aigenstudio_client"
@@ -71,10 +72,6 @@ _T = TypeVar("_T")
 LISTED_PROBLEMS = 100  # validation problems shown, in a warning each or in a strict refusal
 
 
-class SpecError(Exception):
-    """The spec cannot be generated from; the message names the file and the problem."""
-
-
 def _walk(node: object, path: str = "$") -> Iterator[tuple[str, object]]:
     yield path, node
     if isinstance(node, dict):
@@ -83,47 +80,6 @@ def _walk(node: object, path: str = "$") -> Iterator[tuple[str, object]]:
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _walk(value, f"{path}[{index}]")
-
-
-def check_spec_file(spec: Path, label: str | None = None) -> None:
-    """SpecError (one line naming the file) unless `spec` is a file this process can read."""
-    name = label or str(spec)
-    if str(spec) in ("", "."):
-        raise SpecError("no spec given: name the file, e.g. make generate SPEC=path/to/openapi.yaml")
-    if spec.is_dir():
-        raise SpecError(f"{name}: cannot read the spec: it is a directory, not a file")
-    if not spec.exists():
-        raise SpecError(f"{name}: cannot read the spec: no such file")
-    try:
-        with spec.open("rb") as readable:
-            readable.read(1)
-    except OSError as exc:
-        raise SpecError(f"{name}: cannot read the spec: {exc.strerror or exc}") from exc
-
-
-def read_spec_document(spec: Path, label: str | None = None) -> object:
-    """Parse the YAML at `spec`; SpecError names `label` (default: the path) and the line."""
-    import yaml
-
-    name = label or str(spec)
-    check_spec_file(spec, label)
-    try:
-        text = spec.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise SpecError(f"{name}: cannot read the spec: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise SpecError(f"{name}: not UTF-8 text (invalid byte at offset {exc.start})") from exc
-    try:
-        # libyaml when available: ~10x faster, same result.
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        position = getattr(exc, "position", None)  # a ReaderError (a control character) has no mark
-        if not where and isinstance(position, int):
-            where = f" (character {position + 1})"
-        raise SpecError(f"{name}{where}: invalid YAML: {problem.splitlines()[0]}") from exc
 
 
 class ValidatedSpec(NamedTuple):

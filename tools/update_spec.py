@@ -30,7 +30,8 @@ import httpx
 from tools import bump
 from tools.apidiff.cli import UsageError, build_review
 from tools.apidiff.report import CUT_NOTE, render
-from tools.generate import SPEC, SpecError, command_generate
+from tools.generate import SPEC, command_generate
+from tools.spec_file import SpecError
 
 ROOT = SPEC.parent
 REPORT = ROOT / "reports" / "api-diff.md"

@@ -14,7 +14,8 @@ import pytest
 
 from tests.diff.conftest import FIXTURES, NEXT_SPEC, REPO_SPEC, ROOT, V1_SPEC, Run, run_script
 from tools.apidiff import cli
-from tools.generate import SpecError, tree_digest
+from tools.generate import tree_digest
+from tools.spec_file import SpecError
 
 RunDiff = Callable[..., Run]
 

@@ -42,7 +42,8 @@ from tools.apidiff.report import CUT_NOTE, render
 from tools.apidiff.report_json import render_json
 from tools.apidiff.review import EXIT_INTERNAL, EXIT_USAGE, Review
 from tools.apidiff.validation import summary, validate
-from tools.generate import SPEC, SpecError
+from tools.generate import SPEC
+from tools.spec_file import SpecError
 
 ROOT = SPEC.parent
 HANDWRITTEN = ROOT / "overrides" / "aigenstudio"

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from tools.generate import SpecError, read_spec_document
+from tools.spec_file import SpecError, read_spec_document
 
 Spec = dict[str, Any]
 REF_KEY = "x-apidiff-ref"  # on a resolved reference target: the `$ref` that named it

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
 import anyio
 import httpx
 
-from ._api import FakeAPI
+from ._rules import Fault
 
 __all__ = ["AsyncFakeTransport", "FakeTransport"]
+
+
+class Answering(Protocol):
+    """What a transport needs of the fake (``FakeAPI``): its faults and its answers."""
+
+    def take_fault(self, request: httpx.Request) -> Fault | None: ...
+
+    def respond(self, request: httpx.Request, fault: Fault | None = None) -> httpx.Response: ...
 
 
 class FakeTransport(httpx.BaseTransport):
     """``Client(transport=FakeTransport(api))``: every request answered by ``api``."""
 
-    def __init__(self, api: FakeAPI) -> None:
+    def __init__(self, api: Answering) -> None:
         self.api = api
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -29,7 +38,7 @@ class FakeTransport(httpx.BaseTransport):
 class AsyncFakeTransport(httpx.AsyncBaseTransport):
     """``AsyncClient(transport=AsyncFakeTransport(api))``; latency faults sleep without blocking."""
 
-    def __init__(self, api: FakeAPI) -> None:
+    def __init__(self, api: Answering) -> None:
         self.api = api
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
