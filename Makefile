@@ -42,7 +42,7 @@ endif
 .PHONY: help venv node generate check lint typecheck pytest test mutate demo diff bump update-spec bench dist distcheck docs mock clean
 
 help: ## List every target with one line each
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # _version.py too: the editable install's metadata (importlib.metadata.version) records it.
 $(VENV)/.installed: requirements-dev.txt pyproject.toml overrides/aigenstudio/_version.py
