@@ -11,7 +11,6 @@ from __future__ import annotations
 from aigenstudio_client.errors import InvalidArgument
 
 from .._core.errors import RequestValidationError
-from .spec import load_spec, validate_body
 
 __all__ = ["check_request_body", "request_error"]
 
@@ -25,6 +24,8 @@ def check_request_body(operation: str, body: object) -> None:
     """Raise RequestValidationError for a body built from keyword arguments that breaks the
     spec of ``operation`` (a generated module's name), naming its path and rule, before the
     generated model is built from it (whose own errors name neither)."""
+    from .spec import load_spec, validate_body  # the contract loads with the first call, not the import
+
     described = load_spec().named.get(operation)
     if described is not None:
         validate_body(described, body)
