@@ -196,7 +196,9 @@ def drive(
             yield from _handle(run, event, on_batch)
         if failure is not None:
             raise failure
-    except KeyboardInterrupt:  # Ctrl-C, SIGTERM: stop now, not after the calls in flight
+    except (KeyboardInterrupt, GeneratorExit):  # Ctrl-C, SIGTERM, or the caller closing the
+        # generator (a signal caught while it was suspended at a yield arrives as GeneratorExit):
+        # stop now, not after the calls in flight
         _note_jobs(run, workers.close(wait=False))
         raise
     except BaseException:
