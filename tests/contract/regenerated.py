@@ -9,25 +9,20 @@ the path, and returns what it printed.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.pipeline.conftest import copy_pipeline
+
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "tests" / "fixtures" / "specs" / "v1.1"
-_INPUTS = ("openapi.yaml", "generator-config.yaml", "pyproject.toml")
-_DIRS = ("tools", "overrides/templates", "generated")
 
 
 def regenerate(spec: Path, workdir: Path) -> Path:
     """The ``generated`` folder of a copy of the repo regenerated from ``spec``."""
     copy = workdir / "repo"
-    for name in _INPUTS:
-        copy.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, copy / name)
-    for name in _DIRS:
-        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    copy_pipeline(copy)  # the pipeline's inputs, as every regenerating test copies them
     done = subprocess.run(
         [sys.executable, "tools/generate.py", "generate", "--spec", str(spec)],
         cwd=copy,
