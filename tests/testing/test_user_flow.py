@@ -110,4 +110,4 @@ def test_a_reset_connection_is_raised_when_retries_are_off() -> None:
     client = Client(api_key=SANDBOX_KEY, base_url=fake.base_url, transport=fake.transport(), max_retries=0)
     with client, pytest.raises(APIConnectionError):
         client.product_photo_operations.list()
-    assert fake.requests == []  # never performed
+    assert [(e.status, e.fault) for e in fake.requests] == [(None, "reset")]  # never performed

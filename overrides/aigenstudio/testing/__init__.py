@@ -11,11 +11,14 @@ webhooks and injectable faults. Three ways in: ``FakeAPI().transport()`` for
 
 from __future__ import annotations
 
-from ._api import FakeAPI, Reply
+from ._api import FakeAPI
+from ._faults import Fault, Where
 from ._jobs import FakeItem, FakeJob, Ledger, LedgerEntry
-from ._rules import FAIL_MARKER, OPERATION_CREDITS, Failure, Fault, Timing, failure_by_rule
+from ._reply import Reply
+from ._rules import FAIL_MARKER, OPERATION_CREDITS, Failure, Timing, failure_by_rule
 from ._server import FakeServer
 from ._session import SANDBOX_KEY, FakeSession
+from ._state import Exchange
 from ._transport import AsyncFakeTransport, FakeTransport
 from ._webhook_delivery import Delivery, WebhookTarget
 
@@ -25,6 +28,7 @@ __all__ = [
     "SANDBOX_KEY",
     "AsyncFakeTransport",
     "Delivery",
+    "Exchange",
     "Failure",
     "FakeAPI",
     "FakeItem",
@@ -38,5 +42,6 @@ __all__ = [
     "Reply",
     "Timing",
     "WebhookTarget",
+    "Where",
     "failure_by_rule",
 ]

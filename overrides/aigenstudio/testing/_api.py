@@ -13,21 +13,25 @@ from collections.abc import Callable
 
 import httpx
 
-from .._core.api_facts import REQUEST_ID_HEADER, RETRY_AFTER_HEADER
-from ._routes import JobRoutes
-from ._rules import CANCELLED, Failure, Fault, Timing
-from ._state import DEFAULT_BASE_URL, DEFAULT_LIVE_CREDITS, Reply, error, request_id
+from .._core.api_facts import ACTIVE_JOBS_PER_ACCOUNT
+from ._answers import Answers
+from ._faults import Fault
+from ._rules import CANCELLED, Failure, Timing
+from ._state import DEFAULT_BASE_URL, DEFAULT_LIVE_CREDITS
 from ._webhook_delivery import WebhookTarget
 
-__all__ = ["FakeAPI", "Reply"]
+__all__ = ["FakeAPI"]
 
 
-class FakeAPI(JobRoutes):
+class FakeAPI(Answers):
     """The fake API's state: jobs, credit ledger, idempotency keys, webhooks and faults.
 
     ``timing`` decides when jobs finish (by default ``Timing()``: at the first read);
     ``allow_live_keys`` lets ``aigen_live_`` keys in (refused with 401 otherwise), spending
-    ``live_credits``; ``clock`` is the fake's time (``advance`` moves it on).
+    ``live_credits``; ``clock`` is the fake's time (``advance`` moves it on);
+    ``jobs_per_account`` is the account's limit of active jobs (the vendor's is 2; one per key).
+    ``requests`` keeps every request received (``Exchange``), ``max_active_jobs()`` the most
+    jobs active at once.
     """
 
     def __init__(
@@ -38,6 +42,7 @@ class FakeAPI(JobRoutes):
         live_credits: int = DEFAULT_LIVE_CREDITS,
         base_url: str = DEFAULT_BASE_URL,
         clock: Callable[[], float] = time.monotonic,
+        jobs_per_account: int = ACTIVE_JOBS_PER_ACCOUNT,
     ) -> None:
         super().__init__(
             timing=timing,
@@ -45,6 +50,7 @@ class FakeAPI(JobRoutes):
             live_credits=live_credits,
             base_url=base_url,
             clock=clock,
+            jobs_per_account=jobs_per_account,
         )
 
     def transport(self) -> httpx.BaseTransport:
@@ -85,56 +91,3 @@ class FakeAPI(JobRoutes):
             else:
                 pending = []
         self._deliver(pending)
-
-    def take_fault(self, request: httpx.Request) -> Fault | None:
-        """The fault the next request meets, if any (its count goes down by one)."""
-        matched = self._operation(request)
-        operation_id = matched[0].operation_id if matched else None
-        with self._lock:
-            for fault in self.faults:
-                if fault.times > 0 and fault.operation in (None, operation_id):
-                    fault.times -= 1
-                    if fault.times == 0:
-                        self.faults.remove(fault)
-                    return fault
-        return None
-
-    def respond(self, request: httpx.Request, fault: Fault | None = None) -> httpx.Response:
-        """Answer ``request`` as the API would, after ``fault`` (latency is the caller's: it sleeps)."""
-        if fault is not None and fault.kind == "reset":
-            raise httpx.ConnectError("connection reset (a fault injected in the fake)", request=request)
-        if fault is not None and fault.kind == "status":
-            rid = request_id(request)
-            extra = {RETRY_AFTER_HEADER: fault.retry_after} if fault.retry_after is not None else {}
-            reply = error(fault.status_code, "injected_fault", "a fault injected in the fake", rid, **extra)
-        else:
-            reply = self.handle(request)
-        if fault is not None and fault.kind == "lost_response":
-            raise httpx.ReadError("the answer was lost (a fault injected in the fake)", request=request)
-        headers = {
-            "Content-Type": "application/json",
-            REQUEST_ID_HEADER: reply.body["request_id"],
-            **reply.headers,
-        }
-        return httpx.Response(reply.status, headers=headers, content=reply.content(), request=request)
-
-    def handle(self, request: httpx.Request) -> Reply:
-        """The answer to one request (no faults), checked against the spec's response schemas."""
-        self._finish_due()
-        rid = request_id(request)
-        matched = self._operation(request)
-        if matched is None:
-            reply = self._not_found(request, rid)
-            self._record(request, request.url.path, reply)
-            return reply
-        op, arguments = matched
-        refused = self._checked_request(op, arguments, request, rid)
-        if refused is None:
-            with self._lock:
-                reply, pending = self._route(op, arguments, request, rid)
-            self._deliver(pending)
-        else:
-            reply = refused
-        self._check_reply(op, reply)
-        self._record(request, op.operation_id, reply)
-        return reply

@@ -9,7 +9,8 @@ import httpx
 from .._contract.spec import Operation
 from .._core.errors import RequestValidationError
 from .._http.settings import key_kind
-from ._state import FakeState, Reply, bearer, error
+from ._reply import Reply, error
+from ._state import FakeState, bearer
 
 __all__ = ["CheckedState"]
 

@@ -10,10 +10,11 @@ from typing import Any
 import httpx
 
 from .._contract.spec import Operation
-from .._core.api_facts import ACTIVE_JOBS_PER_ACCOUNT, IDEMPOTENCY_KEY_HEADER
+from .._core.api_facts import IDEMPOTENCY_KEY_HEADER
 from .._http.settings import key_kind
 from ._checks import CheckedState
 from ._jobs import FakeItem, FakeJob, created_at, new_id
+from ._reply import Reply, error
 from ._rules import (
     ACTIVE,
     DEFAULT_BILLED_AS,
@@ -23,7 +24,7 @@ from ._rules import (
     Failure,
     failure_by_rule,
 )
-from ._state import Reply, bearer, error
+from ._state import bearer
 from ._webhook_delivery import Delivery
 
 __all__ = ["JobRoutes"]
@@ -80,8 +81,8 @@ class JobRoutes(CheckedState):
         active = [j for j in self.jobs.values() if j.status(now) in ACTIVE]
         if any(job.api_key == key for job in active):
             return error(409, "active_job_limit", "this API key already has an active job (one per key)", rid)
-        if len(active) >= ACTIVE_JOBS_PER_ACCOUNT:
-            message = f"the account already has {ACTIVE_JOBS_PER_ACCOUNT} active jobs"
+        if len(active) >= self.jobs_per_account:
+            message = f"the account already has {self.jobs_per_account} active jobs"
             return error(409, "active_job_limit", message, rid)
         return None
 

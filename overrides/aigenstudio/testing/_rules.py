@@ -5,7 +5,6 @@ outcomes (ids aside)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
 
@@ -17,7 +16,6 @@ __all__ = [
     "PRESETS",
     "PRESET_OPERATIONS",
     "Failure",
-    "Fault",
     "Timing",
     "failure_by_rule",
 ]
@@ -108,52 +106,3 @@ class Timing:
         if by_reads or by_time:
             return "final"
         return QUEUED if reads == 0 else PROCESSING
-
-
-# A fault applies once unless told otherwise; a status fault is a 503 unless told otherwise.
-ONCE = 1
-DEFAULT_FAULT_STATUS = 503
-NO_DELAY = 0.0
-
-FaultKind = Literal["status", "latency", "reset", "lost_response"]
-
-
-@dataclass(slots=True)
-class Fault:
-    """A fault for the next ``times`` requests (of ``operation``, an operation id, if given).
-
-    ``status``: answered with that status and the error envelope, not performed. ``latency``:
-    answered ``seconds`` late (real seconds). ``reset``: the connection drops before the request
-    is performed. ``lost_response``: performed (a create creates and reserves), then the answer
-    is lost; the client's retry with the same idempotency key is a replay.
-    """
-
-    kind: FaultKind
-    times: int = ONCE
-    operation: str | None = None
-    status_code: int = DEFAULT_FAULT_STATUS
-    seconds: float = NO_DELAY
-    retry_after: str | None = None
-
-    @classmethod
-    def status(
-        cls,
-        status_code: int,
-        *,
-        times: int = ONCE,
-        operation: str | None = None,
-        retry_after: str | None = None,
-    ) -> Fault:
-        return cls("status", times, operation, status_code=status_code, retry_after=retry_after)
-
-    @classmethod
-    def latency(cls, seconds: float, *, times: int = ONCE, operation: str | None = None) -> Fault:
-        return cls("latency", times, operation, seconds=seconds)
-
-    @classmethod
-    def reset(cls, *, times: int = ONCE, operation: str | None = None) -> Fault:
-        return cls("reset", times, operation)
-
-    @classmethod
-    def lost_response(cls, *, times: int = ONCE, operation: str | None = None) -> Fault:
-        return cls("lost_response", times, operation)

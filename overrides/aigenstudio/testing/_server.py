@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -46,8 +45,8 @@ class _Handler(BaseHTTPRequestHandler):
         request = httpx.Request(self.command, url, headers=headers, content=content)
         api = self.server.api
         fault = api.take_fault(request)
-        if fault is not None and fault.seconds:
-            time.sleep(fault.seconds)
+        if fault is not None:
+            fault.wait()
         try:
             response = api.respond(request, fault)
         except httpx.TransportError:  # reset or lost answer: drop the connection, say nothing

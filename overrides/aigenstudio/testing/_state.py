@@ -2,42 +2,37 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import NamedTuple
 
 import httpx
 
 from .._contract.spec import load_spec
-from .._core.api_facts import REQUEST_ID_HEADER, REQUEST_ID_MAX_LENGTH
+from .._core.api_facts import ACTIVE_JOBS_PER_ACCOUNT, REQUEST_ID_HEADER, REQUEST_ID_MAX_LENGTH
+from ._faults import Fault, FaultKind
 from ._jobs import FakeJob, Ledger
-from ._rules import ACTIVE, Failure, Fault, Timing
+from ._rules import ACTIVE, Failure, Timing
 from ._webhook_delivery import Delivery, WebhookTarget, deliver, event_for
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_LIVE_CREDITS", "FakeState", "Reply", "bearer", "error", "request_id"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_LIVE_CREDITS", "Exchange", "FakeState", "bearer", "request_id"]
 
 DEFAULT_BASE_URL = "https://api.aigenstudio.fake/api/v1"
 # What an account holding live keys starts with, when the fake lets them in.
 DEFAULT_LIVE_CREDITS = 10_000
 
 
-@dataclass(slots=True)
-class Reply:
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
+class Exchange(NamedTuple):
+    """One request the fake received, as ``FakeAPI.requests`` keeps it."""
 
-    def content(self) -> bytes:
-        return json.dumps(self.body, separators=(",", ":")).encode("utf-8")
-
-
-def error(status: int, code: str, message: str, request_id: str, **headers: str) -> Reply:
-    """An answer in the API's error envelope."""
-    return Reply(status, {"error": {"code": code, "message": message}, "request_id": request_id}, headers)
+    method: str
+    operation: str  # the operation id, or the path when no operation matched
+    status: int | None  # the answer's status (a lost answer's too); None for a reset (not performed)
+    request: httpx.Request  # as received, body read
+    active_jobs: int  # jobs queued or processing (every key) once it was answered
+    fault: FaultKind | None  # the fault it met, if any
 
 
 class FakeState:
@@ -51,15 +46,19 @@ class FakeState:
         live_credits: int = DEFAULT_LIVE_CREDITS,
         base_url: str = DEFAULT_BASE_URL,
         clock: Callable[[], float] = time.monotonic,
+        jobs_per_account: int = ACTIVE_JOBS_PER_ACCOUNT,
     ) -> None:
+        if jobs_per_account < 1:
+            raise ValueError("jobs_per_account must be >= 1")
         self.timing = timing or Timing()
         self.allow_live_keys = allow_live_keys
         self.live_credits = live_credits
         self.base_url = base_url.rstrip("/")
+        self.jobs_per_account = jobs_per_account
         self.jobs: dict[str, FakeJob] = {}
         self.ledger = Ledger()
         self.deliveries: list[Delivery] = []
-        self.requests: list[tuple[str, str, int]] = []  # (method, operation id or path, status)
+        self.requests: list[Exchange] = []
         self.faults: list[Fault] = []
         self.scripts: list[tuple[str, Failure]] = []
         self._webhooks: list[WebhookTarget] = []
@@ -80,13 +79,15 @@ class FakeState:
         self._finish_due()
 
     def active_jobs(self, api_key: str | None = None) -> int:
+        """Jobs ``queued`` or ``processing`` now (of ``api_key`` if given)."""
         with self._lock:
-            now = self.now()
-            return sum(
-                1
-                for job in self.jobs.values()
-                if job.status(now) in ACTIVE and api_key in (None, job.api_key)
-            )
+            return self._active_locked(api_key)
+
+    def _active_locked(self, api_key: str | None = None) -> int:
+        now = self.now()
+        return sum(
+            1 for job in self.jobs.values() if job.status(now) in ACTIVE and api_key in (None, job.api_key)
+        )
 
     def remaining_paid_credits(self) -> int:
         live = [e for e in self.ledger.entries if not e.simulated]
@@ -119,9 +120,15 @@ class FakeState:
             with self._lock:
                 self.deliveries.append(delivery)
 
-    def _record(self, request: httpx.Request, name: str, reply: Reply) -> None:
+    def _record(self, request: httpx.Request, name: str, status: int | None, fault: FaultKind | None) -> None:
         with self._lock:
-            self.requests.append((request.method, name, reply.status))
+            exchange = Exchange(request.method, name, status, request, self._active_locked(), fault)
+            self.requests.append(exchange)
+
+    def max_active_jobs(self) -> int:
+        """The most jobs that were active at once when a request was answered."""
+        with self._lock:
+            return max((e.active_jobs for e in self.requests), default=0)
 
 
 def bearer(request: httpx.Request) -> str | None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Protocol
 
 import anyio
 import httpx
 
-from ._rules import Fault
+from ._faults import Fault
 
 __all__ = ["AsyncFakeTransport", "FakeTransport"]
 
@@ -30,8 +29,8 @@ class FakeTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()
         fault = self.api.take_fault(request)
-        if fault is not None and fault.seconds:
-            time.sleep(fault.seconds)
+        if fault is not None:
+            fault.wait()
         return self.api.respond(request, fault)
 
 
@@ -44,7 +43,8 @@ class AsyncFakeTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
         fault = self.api.take_fault(request)
-        if fault is not None and fault.seconds:
+        if fault is not None:
             await anyio.sleep(fault.seconds)
+            await anyio.to_thread.run_sync(fault.wait_for_release)
         # Webhook deliveries to a URL block: keep them off the event loop.
         return await anyio.to_thread.run_sync(self.api.respond, request, fault)
