@@ -107,6 +107,25 @@ def test_a_rewrite_can_change_the_status() -> None:
     assert _seen(fake, CREATE)[1:] == [(429, "rewrite"), (429, "rewrite")]
 
 
+def test_a_rewrite_can_send_a_cut_body_after_performing_the_create() -> None:
+    def cut(reply: Reply) -> Reply:
+        reply.raw = reply.content()[:20]
+        return reply
+
+    fake = FakeAPI()
+    fake.inject(Fault.rewrite(cut, operation=CREATE))
+    request = httpx.Request(
+        "POST",
+        fake.base_url + "/product-photo-jobs",
+        json={"images": [{"source_url": "https://shop.test/a.jpg"}]},
+        headers={"Authorization": f"Bearer {KEY}", "Idempotency-Key": "cut-0001"},
+    )
+    response = fake.transport().handle_request(request)
+    job_id = next(iter(fake.jobs))
+    assert (response.status_code, response.content) == (201, b'{"job":{"id":"' + job_id[:6].encode())
+    assert len(fake.jobs) == 1  # performed
+
+
 def test_a_fault_for_one_api_key_leaves_the_other_keys_alone() -> None:
     fake = FakeAPI()
     fake.inject(Fault.status(402, times=None, operation=CREATE, api_key=OTHER))

@@ -11,11 +11,17 @@ __all__ = ["Reply", "error"]
 
 @dataclass(slots=True)
 class Reply:
+    """``status``, the JSON ``body`` and extra ``headers``; ``raw``, when set, is sent instead of
+    the body's JSON (a ``Fault.rewrite`` sending bytes no server should: a cut body, HTML)."""
+
     status: int
     body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict[str, str])
+    raw: bytes | None = None
 
     def content(self) -> bytes:
+        if self.raw is not None:
+            return self.raw
         return json.dumps(self.body, separators=(",", ":")).encode("utf-8")
 
 
