@@ -7,6 +7,7 @@ groups operations under other tags.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -124,7 +125,10 @@ def api(request: pytest.FixtureRequest, recorder: Recorder) -> Iterator[Api]:
     made = Api(request.param, recorder)
     yield made
     for client in made.clients:
-        client.close()
+        if isinstance(client, AsyncClient):
+            asyncio.run(client.close())
+        else:
+            client.close()
 
 
 def create_body(**overrides: Any) -> Any:

@@ -223,3 +223,18 @@ def test_async_raw_response_has_the_same_facts() -> None:
             assert raw.json()["request_id"] == "req_server_presets"
 
     asyncio.run(main())
+
+
+def test_an_async_clients_close_is_awaited_and_closes_its_pool() -> None:
+    # As openai-python's AsyncOpenAI: ``await client.close()`` (``aclose()`` is the same call).
+    transport = AsyncCountingTransport()
+
+    async def main() -> None:
+        client = AsyncClient(SANDBOX_KEY, base_url=BASE_URL, transport=transport)
+        await client.product_photo_presets.list()
+        await client.close()
+        assert transport.closed == 1
+        with pytest.raises(ClientClosedError):
+            await client.product_photo_presets.list()
+
+    asyncio.run(main())

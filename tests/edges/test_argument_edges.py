@@ -11,6 +11,7 @@ str for a UUID path parameter.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import inspect
 import re
@@ -118,7 +119,10 @@ def caller(request: pytest.FixtureRequest) -> Iterator[Caller]:
     made = Caller(request.param, Wire())
     yield made
     for client in made.clients:
-        client.close()
+        if isinstance(client, AsyncClient):
+            asyncio.run(client.close())
+        else:
+            client.close()
 
 
 def _valid_body() -> ProductPhotoJobCreateRequest:

@@ -30,7 +30,7 @@ from typing import Any
 from .._core.api_facts import ACTIVE_JOBS_PER_ACCOUNT
 from .._core.errors import ArgumentTypeError, RequestValidationError
 from .._workflow.api_calls import ApiClient
-from .._workflow.waiting import MAX_POLL_INTERVAL, POLL_INTERVAL
+from .._workflow.waiting import MAX_POLL_INTERVAL, POLL_INTERVAL, check_wait_arguments
 from .drive import BatchOutcome, Waits, drive, drive_async
 from .job_events import JobEvents
 from .outcomes import CatalogSummary, ItemOutcome
@@ -76,6 +76,7 @@ def _clients_and_waits(
     waits: tuple[float, float, float, Callable[[], float]],
 ) -> tuple[list[ApiClient], Waits]:
     clients = slot_clients(client, max_active_jobs)
+    check_wait_arguments(*waits[:3], timeout_name="wait_timeout")  # before any job is created
     if job_events is not None:
         if not isinstance(job_events, JobEvents):
             raise ArgumentTypeError("job_events", "a JobEvents fed by your webhook receiver")

@@ -162,19 +162,9 @@ class BaseClient(ClientView, Copies, _RefusedSetters, _GeneratedClient):
 
     # -- lifetime ------------------------------------------------------------------------
 
-    def close(self) -> None:
-        """Close the sync connection pool (an async one needs ``await aclose()``)."""
-        self._pools.close()
-
     async def aclose(self) -> None:
         """Close every connection pool this client opened."""
         await self._pools.aclose()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *args: object) -> None:
-        self.close()
 
     async def __aenter__(self) -> Self:
         return self

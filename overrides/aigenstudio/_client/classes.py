@@ -3,6 +3,8 @@ request ids, checks and typed errors."""
 
 from __future__ import annotations
 
+from typing import Self
+
 from aigenstudio_client.resources import AsyncResources, SyncResources
 
 from .base import BaseClient
@@ -49,6 +51,16 @@ class Client(BaseClient, SyncResources):
         + _PARAMETERS
     )
 
+    def close(self) -> None:
+        """Close the connection pool (``with Client() as client`` does it on leaving)."""
+        self._pools.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.close()
+
 
 class AsyncClient(BaseClient, AsyncResources):
     __doc__ = (
@@ -57,3 +69,8 @@ class AsyncClient(BaseClient, AsyncResources):
 """
         + _PARAMETERS
     )
+
+    async def close(self) -> None:
+        """Close every connection pool this client opened (as ``aclose()``, and as leaving
+        ``async with AsyncClient() as client`` does)."""
+        await self.aclose()

@@ -34,6 +34,7 @@ __all__ = [
     "WAIT_TIMEOUT",
     "JobWaitTimeout",
     "Progress",
+    "check_wait_arguments",
     "is_terminal",
     "wait_for_job",
     "wait_for_job_async",
@@ -90,6 +91,19 @@ def progress_of(job: ProductPhotoJob) -> Progress:
     return Progress(completed=completed, failed=failed, total=job.total_items, status=status)
 
 
+def check_wait_arguments(
+    timeout: float, poll_interval: float, max_interval: float, timeout_name: str = "timeout"
+) -> None:
+    """Refuse a wait that could never work (checked before anything is created or sent)."""
+    # Finite numbers only: a NaN timeout compares false with everything and never expires.
+    for name, value, low in ((timeout_name, timeout, 0.0), ("poll_interval", poll_interval, 1e-9)):
+        if not is_seconds(value, low):
+            rule = ">= 0 seconds" if name == timeout_name else "> 0 seconds"
+            raise RequestValidationError(name, f"a finite number {rule}", f"{name}: a finite number {rule}")
+    if not is_seconds(max_interval, poll_interval):
+        raise RequestValidationError("max_interval", "a finite number >= poll_interval")
+
+
 class _Poller:
     """The schedule shared by the sync and async loops: what to do after each answer."""
 
@@ -106,15 +120,7 @@ class _Poller:
             self.job_id = job_id if isinstance(job_id, uuid.UUID) else uuid.UUID(str(job_id))
         except ValueError:
             raise RequestValidationError("job_id", "a UUID") from None
-        # Finite numbers only: a NaN timeout compares false with everything and never expires.
-        for name, value, low in (("timeout", timeout, 0.0), ("poll_interval", poll_interval, 1e-9)):
-            if not is_seconds(value, low):
-                rule = ">= 0 seconds" if name == "timeout" else "> 0 seconds"
-                raise RequestValidationError(
-                    name, f"a finite number {rule}", f"{name}: a finite number {rule}"
-                )
-        if not is_seconds(max_interval, poll_interval):
-            raise RequestValidationError("max_interval", "a finite number >= poll_interval")
+        check_wait_arguments(timeout, poll_interval, max_interval)
         self._timeout = timeout
         self._backoff = Backoff(poll_interval, max_interval, POLL_GROWTH, hint_is_floor=True)
         self._polls = 0
