@@ -7,8 +7,11 @@ import argparse
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -153,3 +156,53 @@ def test_make_mock_timings(text: str, timing: Timing) -> None:
 def test_a_bad_timing_is_refused(text: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError):
         parse_timing(text)
+
+
+def _raw_get(port: int, path: str) -> bytes:
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {KEY}\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        raw.sendall(request.encode())
+        return raw.recv(65536)
+
+
+def test_a_reset_over_loopback_is_a_tcp_reset() -> None:
+    api = FakeAPI(base_url="http://127.0.0.1/api/v1")
+    api.inject(Fault.reset())
+    with FakeServer(api) as server, pytest.raises(ConnectionResetError):
+        _raw_get(server.port, "/api/v1/product-photo-operations")
+
+
+def test_a_lost_answer_over_loopback_closes_without_a_word() -> None:
+    api = FakeAPI(base_url="http://127.0.0.1/api/v1")
+    api.inject(Fault.lost_response())
+    with FakeServer(api) as server:
+        assert _raw_get(server.port, "/api/v1/product-photo-operations") == b""
+
+
+def test_a_client_gone_before_its_answer_leaves_no_traceback(capfd: pytest.CaptureFixture[str]) -> None:
+    api = FakeAPI(base_url="http://127.0.0.1/api/v1")
+    release, held = threading.Event(), threading.Event()
+    api.inject(Fault.hold(release, held=held, times=1))
+    with FakeServer(api) as server:
+        raw = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        raw.sendall(
+            f"GET /api/v1/product-photo-presets HTTP/1.1\r\nAuthorization: Bearer {KEY}\r\n\r\n".encode()
+        )
+        assert held.wait(10)
+        raw.close()  # gone (a reset) before the answer is written
+        release.set()
+        for _ in range(500):  # until the handler has answered into the closed connection
+            if api.requests:
+                break
+            time.sleep(0.01)
+        assert api.requests
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_clear_faults_removes_the_standing_ones() -> None:
+    api = FakeAPI()
+    api.inject(Fault.status(503, times=None))
+    api.inject(Fault.latency(1.0, times=3))
+    api.clear_faults()
+    assert api.faults == []

@@ -76,6 +76,11 @@ class FakeAPI(Answers):
         with self._lock:
             self.faults.append(fault)
 
+    def clear_faults(self) -> None:
+        """Remove every fault not yet spent (those with ``times=None`` stay until this)."""
+        with self._lock:
+            self.faults.clear()
+
     def script_failure(self, match: str, failure: Failure | None = None) -> None:
         """Fail every image whose external_id is ``match`` or whose source_url contains it."""
         with self._lock:

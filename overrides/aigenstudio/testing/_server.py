@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import argparse
+import socket
+import struct
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +22,8 @@ BASE_PATH = "/api/v1"
 EXAMPLE_KEY = "aigen_test_mock000000000000000000"
 # A create body is at most 20 images: anything near this is not a request the API takes.
 MAX_BODY_BYTES = 1 << 20
+# How often the serving thread checks for shutdown (seconds): leaving ``with`` takes at most this.
+SHUTDOWN_POLL = 0.05
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -49,7 +53,12 @@ class _Handler(BaseHTTPRequestHandler):
             fault.wait()
         try:
             response = api.respond(request, fault)
-        except httpx.TransportError:  # reset or lost answer: drop the connection, say nothing
+        except httpx.ConnectError:  # a reset: the peer sees a TCP RST, not a clean close
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()  # now: the server's own shutdown would send a FIN first
+            self.close_connection = True
+            return
+        except httpx.TransportError:  # a lost answer: the connection closes, nothing said
             self.close_connection = True
             return
         self.send_response(response.status_code)
@@ -74,7 +83,16 @@ class FakeServer(ThreadingHTTPServer):
         self.api = api or FakeAPI(base_url=f"http://127.0.0.1{BASE_PATH}")
         self.verbose = verbose
         self.host, self.port = "127.0.0.1", int(self.server_address[1])
-        self._thread = threading.Thread(target=self.serve_forever, name="aigenstudio-fake", daemon=True)
+        self._thread = threading.Thread(target=self._serve, name="aigenstudio-fake", daemon=True)
+
+    def _serve(self) -> None:
+        self.serve_forever(poll_interval=SHUTDOWN_POLL)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client gone before its answer (a timeout, a test done) is no error of the fake's."""
+        if isinstance(sys.exc_info()[1], ConnectionError) and not self.verbose:
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
     @property
     def base_url(self) -> str:
