@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.servers.fault_server import JOBS_PATH, running_fault_server
+from aigenstudio.testing import FakeAPI, FakeServer
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "tools" / "demo.py"
@@ -53,23 +52,27 @@ def test_demo_runs_on_the_fake_by_default() -> None:
 
 def test_demo_runs_against_the_configured_api() -> None:
     key = "aigen_test_demo_env_key_0123456789"
-    with running_fault_server() as api:  # a well-behaved stand-in: no fault injected
-        done = run_demo(AIGENSTUDIO_API_KEY=key, AIGENSTUDIO_BASE_URL=api.base_url)
-        assert done.returncode == 0, done.stdout + done.stderr
-        assert f"Running against {api.base_url}" in done.stdout
-        assert "finished: completed" in done.stdout
-        assert "Prism" not in done.stdout
-        # One job for the create and its repeat, and the key never printed.
-        assert api.state.jobs_created == 1
-        assert len(api.requests_to("POST", JOBS_PATH)) == 2
-        assert key not in done.stdout + done.stderr
+    # An API in another process's reach: the fake on loopback, as `make mock` serves it.
+    with FakeServer(FakeAPI()) as server:
+        done = run_demo(AIGENSTUDIO_API_KEY=key, AIGENSTUDIO_BASE_URL=server.base_url)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Running against {server.base_url}" in done.stdout
+    assert "starting the fake API" not in done.stdout  # not the demo's own in-process fake
+    # The fake fails yogurt-002 by its rule (a source_url containing "fail").
+    assert "finished: partially_completed" in done.stdout
+    assert "Prism" not in done.stdout
+    # One job for the create and its repeat, and the key never printed.
+    assert len(server.api.jobs) == 1
+    creates = [e for e in server.api.requests if e.operation == "createProductPhotoJob"]
+    assert [e.status for e in creates] == [201, 200]
+    assert key not in done.stdout + done.stderr
 
 
 def test_demo_refuses_a_live_key_before_creating_anything() -> None:
-    with running_fault_server() as api:
+    with FakeServer(FakeAPI(allow_live_keys=True)) as server:  # the demo must refuse it first
         done = run_demo(
-            AIGENSTUDIO_API_KEY="aigen_live_not_for_demos_0123", AIGENSTUDIO_BASE_URL=api.base_url
+            AIGENSTUDIO_API_KEY="aigen_live_not_for_demos_0123", AIGENSTUDIO_BASE_URL=server.base_url
         )
-        assert done.returncode == 1
-        assert "use a sandbox key" in done.stdout
-        assert api.state.requests == []
+    assert done.returncode == 1
+    assert "use a sandbox key" in done.stdout
+    assert server.api.requests == []

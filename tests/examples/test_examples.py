@@ -4,11 +4,10 @@ Run against the fake API that ``make mock`` serves (``aigenstudio.testing.FakeSe
 script runs as a user would run it, with a sandbox key and the mock's URL in the environment,
 must exit 0 with its jobs finished and its results read, and every request it sent must have
 been one the spec allows (the fake answers 422 otherwise, and checks its own answers against the
-spec's schemas); the webhook receiver verifies the fake's signed deliveries. Run against a
-well-behaved loopback stand-in of the API
-(tests/servers/fault_server.py), where jobs finish, they take the results path too; the
-errors example also meets a 503 that the client retries. The webhook receiver verifies signed
-deliveries in-process and over loopback.
+spec's schemas); the webhook receiver verifies the fake's signed deliveries. Run against the
+same fake where a finished job's read lists no items (the spec allows an empty ``items``), they
+report each image as not reported, for a retry; the errors example also meets a 503 that the
+client retries. The webhook receiver verifies signed deliveries in-process and over loopback.
 """
 
 from __future__ import annotations
@@ -29,14 +28,13 @@ from wsgiref.util import setup_testing_defaults
 import httpx
 import pytest
 from aigenstudio import Client, wait_for_job
-from aigenstudio.testing import FakeServer
+from aigenstudio.testing import FakeAPI, FakeServer, Fault, Reply
 from aigenstudio_client.models import ProductPhotoImageInput, ProductPhotoJobCreateRequest
 
 from tests.docs.test_readme_examples import (
     API_KEY,
     PYRIGHT,
 )
-from tests.servers.fault_server import JOBS_PATH, Fault, FaultServer, running_fault_server
 from tests.webhooks.signing import sign
 from tools.prism import free_port
 
@@ -45,7 +43,8 @@ EXAMPLES = ROOT / "examples"
 SCRIPTS = sorted(EXAMPLES.glob("*.py"))
 WEBHOOK = EXAMPLES / "webhook_receiver.py"
 TIMEOUT = 60.0
-# What each script prints on each server: the mock (jobs stay queued) and the stand-in (jobs finish).
+CREATE = "createProductPhotoJob"
+# What each script prints on each server: the mock, and the mock whose job reads list no items.
 ON_FAKE = {
     "one_job.py": [
         "image(s) (request id",
@@ -60,7 +59,7 @@ ON_FAKE = {
     ],
     "async_job.py": ["presets: ['marketplace_white', 'studio_soft']", "completed: 1 completed, 0 failed"],
 }
-ON_STAND_IN = {
+ON_NO_ITEMS = {
     "one_job.py": ["finished: completed", "missing image-1", "2 image(s) to retry"],
     "catalog_progress.py": [
         "20/45 images",
@@ -80,7 +79,7 @@ pytestmark = pytest.mark.slow
 
 def test_every_example_has_expectations() -> None:
     names = {script.name for script in SCRIPTS}
-    assert names == {*ON_FAKE, *ON_STAND_IN, WEBHOOK.name}
+    assert names == {*ON_FAKE, *ON_NO_ITEMS, WEBHOOK.name}
     assert len(names) >= 5
 
 
@@ -136,10 +135,25 @@ def test_example_runs_to_completion_against_the_mock(name: str) -> None:
     assert API_KEY not in done.stdout + done.stderr
 
 
+def without_items(reply: Reply) -> Reply:
+    """A job read that lists no items (``items`` is optional and may be empty in the spec)."""
+    if "job" in reply.body:
+        reply.body["job"]["items"] = []
+    return reply
+
+
 @pytest.fixture
-def stand_in() -> Iterator[FaultServer]:
-    with running_fault_server() as api:
-        yield api
+def no_items() -> Iterator[FakeServer]:
+    """The mock, with every job read's items left out: the examples' "not reported" path."""
+    api = FakeAPI()
+    api.inject(Fault.rewrite(without_items, operation="getProductPhotoJob", times=None))
+    with FakeServer(api) as server:
+        yield server
+
+
+def _creates(server: FakeServer) -> list[int | None]:
+    """The status of each create request the mock received."""
+    return [e.status for e in server.api.requests if e.operation == CREATE]
 
 
 def _run(script: Path, base_url: str) -> subprocess.CompletedProcess[str]:
@@ -154,32 +168,36 @@ def _run(script: Path, base_url: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("name", sorted(ON_STAND_IN))
-def test_example_runs_against_a_well_behaved_api(name: str, stand_in: FaultServer) -> None:
-    done = _run(EXAMPLES / name, stand_in.base_url)
+@pytest.mark.parametrize("name", sorted(ON_NO_ITEMS))
+def test_example_reports_images_a_finished_job_does_not_list(name: str, no_items: FakeServer) -> None:
+    done = _run(EXAMPLES / name, no_items.base_url)
     report = f"\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
     assert done.returncode == 0, report
-    for expected in ON_STAND_IN[name]:
+    for expected in ON_NO_ITEMS[name]:
         assert expected in done.stdout, f"{expected!r} not printed" + report
     assert API_KEY not in done.stdout + done.stderr
 
 
-def test_catalog_example_resumes_without_new_jobs(stand_in: FaultServer) -> None:
-    first = _run(EXAMPLES / "catalog_progress.py", stand_in.base_url)
-    again = _run(EXAMPLES / "catalog_progress.py", stand_in.base_url)
+def test_catalog_example_resumes_without_new_jobs(no_items: FakeServer) -> None:
+    first = _run(EXAMPLES / "catalog_progress.py", no_items.base_url)
+    again = _run(EXAMPLES / "catalog_progress.py", no_items.base_url)
     assert first.returncode == again.returncode == 0, first.stderr + again.stderr
-    assert stand_in.state.jobs_created == 3  # the re-run got the same three jobs back
-    assert len(stand_in.requests_to("POST", JOBS_PATH)) == 6
+    assert len(no_items.api.jobs) == 3  # the re-run got the same three jobs back
+    assert _creates(no_items) == [201] * 3 + [200] * 3
 
 
-def test_errors_example_shows_a_retried_503(stand_in: FaultServer) -> None:
-    stand_in.inject(Fault("retry_after_503"))
-    done = _run(EXAMPLES / "errors_and_retries.py", stand_in.base_url)
+def test_errors_example_shows_a_retried_503() -> None:
+    api = FakeAPI()
+    api.inject(Fault.status(503, retry_after="0", operation=CREATE))
+    with FakeServer(api) as server:
+        done = _run(EXAMPLES / "errors_and_retries.py", server.base_url)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "WARNING aigenstudio.retries: Retrying POST /product-photo-jobs after HTTP 503" in done.stderr
+    assert (
+        "WARNING aigenstudio.retries: Retrying POST /api/v1/product-photo-jobs after HTTP 503" in done.stderr
+    )
     assert "created job" in done.stdout
-    assert stand_in.state.jobs_created == 1
-    assert len(stand_in.requests_to("POST", JOBS_PATH)) == 2
+    assert len(api.jobs) == 1
+    assert _creates(server) == [503, 201]
 
 
 # -- the webhook receiver ---------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Fixtures for the fault-injection suite: the server, fast retries, and the figures file."""
+"""Fixtures for the fault-injection suite: the fake API on loopback, and the figures file."""
 
 from __future__ import annotations
 
@@ -7,17 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aigenstudio.testing import FakeAPI, FakeServer
 
 from tests.faults.report import FaultReport
 from tests.faults.scenarios import MODES, SCENARIOS
-from tests.servers.fault_server import FaultServer, running_fault_server
 
 REPORT_PATH = Path(__file__).resolve().parents[2] / "reports" / "faults.json"
 
 
 @pytest.fixture
-def fault_server() -> Iterator[FaultServer]:
-    with running_fault_server() as server:
+def fake_server() -> Iterator[FakeServer]:
+    """aigenstudio.testing's fake on 127.0.0.1: real sockets, so resets and timeouts are real."""
+    with FakeServer(FakeAPI()) as server:
         yield server
 
 

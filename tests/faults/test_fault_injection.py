@@ -1,4 +1,5 @@
-"""Faults injected on purpose between aigenstudio.Client and a loopback API stand-in.
+"""Faults injected on purpose between aigenstudio.Client and the fake API (aigenstudio.testing)
+served on 127.0.0.1 by FakeServer, so resets, lost answers and timeouts happen on real sockets.
 
 Each scenario runs sync and async and checks what the caller sees (a correct result or the
 expected typed error, with a request id), how many requests went out, and that the create
@@ -10,6 +11,7 @@ The figures land in reports/faults.json (see conftest.py).
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from dataclasses import dataclass
 from typing import Any
@@ -18,12 +20,12 @@ import httpx
 import pytest
 from aigenstudio import AigenStudioError, AsyncClient, Client, RetryPolicy
 from aigenstudio._workflow.operations import find_operation as operation
+from aigenstudio.testing import Exchange, FakeAPI, FakeServer, Fault
 from aigenstudio_client.models.product_photo_job_create_response import ProductPhotoJobCreateResponse
 
 from tests.contract.cases import create_body
 from tests.faults.report import FaultReport, Row
-from tests.faults.scenarios import MAX_RETRIES, SCENARIOS, Scenario
-from tests.servers.fault_server import JOBS_PATH, FaultServer
+from tests.faults.scenarios import CREATE, MAX_RETRIES, SCENARIOS, AnsweredLate, Scenario
 
 # Which faults are retried, and how often, is the default policy's; only the pauses shrink so
 # a retried fault costs milliseconds (Retry-After hints are still honoured as sent).
@@ -31,8 +33,10 @@ FAST_RETRIES = RetryPolicy(max_retries=MAX_RETRIES, initial_backoff=0.01, max_ba
 
 API_KEY = "aigen_test_fAuLtSuItE0secret7c41d2"
 IDEMPOTENCY_KEY = "idem_fault_suite_0001"
-# Reads give up after 0.2 s; the slow fault answers after 0.5 s.
+# Reads give up after 0.2 s; a late answer is held until the call has returned.
 TIMEOUT = httpx.Timeout(0.2, connect=2.0)
+# How long the late answers may take to be recorded once released.
+RECORD_LIMIT = 10.0
 
 pytestmark = pytest.mark.slow
 
@@ -41,11 +45,11 @@ def _create_kwargs() -> dict[str, Any]:
     return {"body": create_body(), "idempotency_key": IDEMPOTENCY_KEY}
 
 
-def _client(server: FaultServer) -> Client:
+def _client(server: FakeServer) -> Client:
     return Client(API_KEY, base_url=server.base_url, timeout=TIMEOUT, retry_policy=FAST_RETRIES)
 
 
-def _async_client(server: FaultServer) -> AsyncClient:
+def _async_client(server: FakeServer) -> AsyncClient:
     return AsyncClient(API_KEY, base_url=server.base_url, timeout=TIMEOUT, retry_policy=FAST_RETRIES)
 
 
@@ -66,16 +70,14 @@ class Run:
     retry_outcome: object = None  # only after an error: the same call, fault cleared
 
 
-def _check(
-    scenario: Scenario, mode: str, server: FaultServer, run: Run, captured: str, report: FaultReport
-) -> None:
+def _check(scenario: Scenario, mode: str, api: FakeAPI, run: Run, captured: str, report: FaultReport) -> None:
     """Assert the scenario's expectations; record the row first so failures are counted too."""
-    posts = server.requests_to("POST", JOBS_PATH)
-    jobs = server.state.jobs_created
+    posts = _creates(api)
+    jobs = len(api.jobs)
     leaked = API_KEY in captured + _text_of(run.outcome) + _text_of(run.retry_outcome)
     report.add(
         Row(
-            fault=scenario.fault.name,
+            fault=scenario.name,
             scenario=scenario.id,
             mode=mode,
             outcome=type(run.outcome).__name__,
@@ -94,14 +96,14 @@ def _check(
     if scenario.requests > 1:  # proves the search above saw the client's real log output
         assert "Retrying POST" in captured
     # Every attempt of the logical call carried the same key and the same request id.
-    assert {p.headers.get("idempotency-key") for p in posts} == {IDEMPOTENCY_KEY}
-    assert len({p.headers.get("x-request-id") for p in posts[: run.requests_sent]}) == 1
+    assert {p.request.headers.get("idempotency-key") for p in posts} == {IDEMPOTENCY_KEY}
+    assert len({p.request.headers.get("x-request-id") for p in posts[: run.requests_sent]}) == 1
     assert jobs == 1, f"{jobs} jobs on the server for one logical create call"
-    (job,) = server.state.jobs_by_key.values()
+    (job_id,) = api.jobs
     final = run.outcome if run.retry_outcome is None else run.retry_outcome
     # The caller ends up holding the one job, whether at once or by repeating the call.
     assert isinstance(final, ProductPhotoJobCreateResponse), final
-    assert str(final.job.id) == job["id"]
+    assert str(final.job.id) == job_id
 
 
 def _status_detail(scenario: Scenario, response: Any) -> None:
@@ -120,9 +122,28 @@ def _request_id(outcome: object, last_request_id: str | None) -> str | None:
     return last_request_id
 
 
-def _counts(server: FaultServer) -> tuple[int, int]:
-    """(create requests received, jobs created) so far."""
-    return len(server.requests_to("POST", JOBS_PATH)), server.state.jobs_created
+def _creates(api: FakeAPI) -> list[Exchange]:
+    """The create requests the fake received, faulted ones included."""
+    return [exchange for exchange in api.requests if exchange.operation == CREATE]
+
+
+def _held_answers(fault: Fault) -> int:
+    """Requests whose answer ``AnsweredLate`` holds (the fake records an exchange once answered)."""
+    return fault.transform.held if isinstance(fault.transform, AnsweredLate) else 0
+
+
+def _counts(api: FakeAPI, fault: Fault) -> tuple[int, int]:
+    """(create requests received, jobs created) so far: the answered ones and the held ones."""
+    return len(_creates(api)) + _held_answers(fault), len(api.jobs)
+
+
+def _release_late_answers(api: FakeAPI, fault: Fault, received: int) -> None:
+    """Send the answers ``AnsweredLate`` holds (the caller has gone) and wait until recorded."""
+    if isinstance(fault.transform, AnsweredLate):
+        fault.transform.release.set()
+    deadline = time.monotonic() + RECORD_LIMIT
+    while len(_creates(api)) < received and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 @pytest.fixture
@@ -134,48 +155,54 @@ def captured_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
 def test_fault_sync(
     scenario: Scenario,
-    fault_server: FaultServer,
+    fake_server: FakeServer,
     fault_report: FaultReport,
     captured_logs: pytest.LogCaptureFixture,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
     create = operation("create_product_photo_job")
-    fault_server.inject(scenario.fault)
-    with _client(fault_server) as client:
+    api = fake_server.api
+    fault = scenario.make_fault()
+    api.inject(fault)
+    with _client(fake_server) as client:
         try:
             response = create.sync_detailed(client=client, **_create_kwargs())
             outcome: object = response.parsed
             _status_detail(scenario, response)
         except AigenStudioError as error:
             outcome = error
-        run = Run(outcome, _request_id(outcome, client.last_request_id), *_counts(fault_server))
+        run = Run(outcome, _request_id(outcome, client.last_request_id), *_counts(api, fault))
+        _release_late_answers(api, fault, run.requests_sent)
         if isinstance(outcome, Exception):
-            fault_server.inject(None)
+            api.faults.clear()  # the caller repeats the call once the API behaves
             run.retry_outcome = create.sync_detailed(client=client, **_create_kwargs()).parsed
     out, err = capfd.readouterr()
-    _check(scenario, "sync", fault_server, run, captured_logs.text + out + err, fault_report)
+    _check(scenario, "sync", api, run, captured_logs.text + out + err, fault_report)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
 async def test_fault_async(
     scenario: Scenario,
-    fault_server: FaultServer,
+    fake_server: FakeServer,
     fault_report: FaultReport,
     captured_logs: pytest.LogCaptureFixture,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
     create = operation("create_product_photo_job")
-    fault_server.inject(scenario.fault)
-    async with _async_client(fault_server) as client:
+    api = fake_server.api
+    fault = scenario.make_fault()
+    api.inject(fault)
+    async with _async_client(fake_server) as client:
         try:
             response = await create.asyncio_detailed(client=client, **_create_kwargs())
             outcome: object = response.parsed
             _status_detail(scenario, response)
         except AigenStudioError as error:
             outcome = error
-        run = Run(outcome, _request_id(outcome, client.last_request_id), *_counts(fault_server))
+        run = Run(outcome, _request_id(outcome, client.last_request_id), *_counts(api, fault))
+        _release_late_answers(api, fault, run.requests_sent)
         if isinstance(outcome, Exception):
-            fault_server.inject(None)
+            api.faults.clear()  # the caller repeats the call once the API behaves
             run.retry_outcome = (await create.asyncio_detailed(client=client, **_create_kwargs())).parsed
     out, err = capfd.readouterr()
-    _check(scenario, "async", fault_server, run, captured_logs.text + out + err, fault_report)
+    _check(scenario, "async", api, run, captured_logs.text + out + err, fault_report)

@@ -1,13 +1,12 @@
-"""Real sockets on 127.0.0.1: a create whose answer is lost must not create a second job."""
+"""Real sockets on 127.0.0.1: a create whose answer is lost must not create a second job.
+
+The API is aigenstudio.testing's fake on loopback (FakeServer): a ``lost_response`` fault performs
+the create (the job exists, its credits are reserved) and closes the connection unanswered.
+"""
 
 from __future__ import annotations
 
-import json
-import threading
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import ModuleType
 from typing import Any
 
@@ -17,6 +16,7 @@ from aigenstudio import APIConnectionError, AsyncClient, Client
 from aigenstudio._http.idempotency import idempotency_key_for, new_idempotency_key
 from aigenstudio._http.sending import AsyncSendingTransport, SendingTransport
 from aigenstudio._workflow.operations import find_operation
+from aigenstudio.testing import Exchange, FakeAPI, FakeServer, Fault
 from aigenstudio_client.models.product_photo_job_create_request import ProductPhotoJobCreateRequest
 from aigenstudio_client.models.product_photo_job_create_response import ProductPhotoJobCreateResponse
 
@@ -24,181 +24,117 @@ from .conftest import raises_typed
 
 pytestmark = pytest.mark.slow
 
-
-@dataclass
-class JobServer:
-    """A create endpoint that records each job, then (once) hangs up before answering."""
-
-    drop_first_answer: bool = True
-    fail_gets_with_503: int = 0
-    jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    base_url: str = ""
-
-
-def created(body: dict[str, Any]) -> dict[str, Any]:
-    """A create answer shaped as the spec's ProductPhotoJobCreateResponse."""
-    count = len(body["images"])
-    return {
-        "job": {
-            "id": str(uuid.uuid4()),
-            "status": "queued",
-            "total_items": count,
-            "credits_reserved": 5 * count,
-            "sandbox": True,
-        },
-        "remaining_paid_credits": 100,
-        "request_id": f"req_srv_{uuid.uuid4().hex[:12]}",
-    }
-
-
-def make_handler(state: JobServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, so connection reuse is observable
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def _record(self) -> dict[str, Any]:
-            seen = {
-                "method": self.command,
-                "client_port": self.client_address[1],
-                "idempotency_key": self.headers.get("Idempotency-Key"),
-                "request_id": self.headers.get("X-Request-Id"),
-                "attempt": self.headers.get("X-Retry-Attempt"),
-            }
-            state.requests.append(seen)
-            return seen
-
-        def _answer(self, status: int, payload: dict[str, Any]) -> None:
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            with state.lock:
-                seen = self._record()
-                key = seen["idempotency_key"] or f"unkeyed-{len(state.requests)}"
-                existing = state.jobs.get(key)
-                if existing is None:
-                    state.jobs[key] = job = created(body)
-                    if state.drop_first_answer:
-                        state.drop_first_answer = False
-                        # The job exists and is billed, but the answer never leaves.
-                        self.close_connection = True
-                        return
-            if existing is not None:
-                self._answer(200, existing)
-            else:
-                self._answer(201, job)
-
-        def do_GET(self) -> None:
-            with state.lock:
-                self._record()
-                failing = state.fail_gets_with_503 > 0
-                state.fail_gets_with_503 -= 1
-            if failing:
-                self._answer(503, {"error": {"code": "unavailable", "message": "try again"}})
-            else:
-                jobs = [job["job"] for job in state.jobs.values()]
-                self._answer(200, {"jobs": jobs, "request_id": "req_srv_list", "next_cursor": None})
-
-    return Handler
+CREATE = "createProductPhotoJob"
+SANDBOX_KEY = "aigen_test_" + "l00pb4ckK3y" * 3
+AUTHORIZATION = {"Authorization": f"Bearer {SANDBOX_KEY}"}
 
 
 @pytest.fixture
-def server() -> Iterator[JobServer]:
-    state = JobServer()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    state.base_url = f"http://127.0.0.1:{httpd.server_address[1]}/api/v1"
-    try:
-        yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+def server() -> Iterator[FakeServer]:
+    """The fake on 127.0.0.1; the first create's answer is lost after the job is created."""
+    api = FakeAPI()
+    api.inject(Fault.lost_response(operation=CREATE))
+    with FakeServer(api) as running:
+        yield running
+
+
+def exchanges(server: FakeServer) -> list[Exchange]:
+    return server.api.requests
+
+
+def sent(server: FakeServer, header: str) -> list[str | None]:
+    """``header`` of each request the fake received, in order."""
+    return [e.request.headers.get(header) for e in exchanges(server)]
 
 
 BODY = {"operation": "marketplace_clean", "images": [{"source_url": "https://x.example/a.jpg"}]}
 
 
-def sync_client(server: JobServer) -> httpx.Client:
+def sync_client(server: FakeServer) -> httpx.Client:
     transport = SendingTransport(httpx.HTTPTransport(), sleep=lambda _: None)
-    return httpx.Client(transport=transport, base_url=server.base_url, timeout=10)
+    return httpx.Client(transport=transport, base_url=server.base_url, headers=AUTHORIZATION, timeout=10)
 
 
-def async_client(server: JobServer) -> httpx.AsyncClient:
+def async_client(server: FakeServer) -> httpx.AsyncClient:
     async def no_sleep(_: float) -> None:
         return None
 
     transport = AsyncSendingTransport(httpx.AsyncHTTPTransport(), sleep=no_sleep)
-    return httpx.AsyncClient(transport=transport, base_url=server.base_url, timeout=10)
+    return httpx.AsyncClient(transport=transport, base_url=server.base_url, headers=AUTHORIZATION, timeout=10)
 
 
-def assert_one_job_returned(server: JobServer, response: httpx.Response, key: str) -> None:
+def assert_one_job_returned(server: FakeServer, response: httpx.Response, key: str) -> None:
     assert response.status_code == 200  # the idempotent replay of the job the first attempt made
-    assert len(server.jobs) == 1
-    assert response.json()["job"]["id"] == server.jobs[key]["job"]["id"]
-    assert [r["idempotency_key"] for r in server.requests] == [key, key]
-    assert len({r["request_id"] for r in server.requests}) == 1
-    assert [r["attempt"] for r in server.requests] == [None, "2"]
+    assert [(e.status, e.fault) for e in exchanges(server)] == [(201, "lost_response"), (200, None)]
+    assert list(server.api.jobs) == [response.json()["job"]["id"]]
+    assert sent(server, "Idempotency-Key") == [key, key]
+    assert len(set(sent(server, "X-Request-Id"))) == 1
+    assert sent(server, "X-Retry-Attempt") == [None, "2"]
 
 
-def test_lost_create_answer_is_retried_with_the_same_key_sync(server: JobServer) -> None:
+def test_lost_create_answer_is_retried_with_the_same_key_sync(server: FakeServer) -> None:
     key = new_idempotency_key()
     with sync_client(server) as client:
         response = client.post("/product-photo-jobs", json=BODY, headers={"Idempotency-Key": key})
     assert_one_job_returned(server, response, key)
 
 
-async def test_lost_create_answer_is_retried_with_the_same_key_async(server: JobServer) -> None:
+async def test_lost_create_answer_is_retried_with_the_same_key_async(server: FakeServer) -> None:
     key = new_idempotency_key()
     async with async_client(server) as client:
         response = await client.post("/product-photo-jobs", json=BODY, headers={"Idempotency-Key": key})
     assert_one_job_returned(server, response, key)
 
 
-def test_a_create_without_key_is_not_retried(server: JobServer) -> None:
+# Without a key the client cannot know whether the lost create was performed, so it must not
+# repeat it. (The fake, like the API, refuses a create without the key: 422, not performed;
+# the answer is lost either way.)
+
+
+def test_a_create_without_key_is_not_retried(server: FakeServer) -> None:
     with sync_client(server) as client, raises_typed(httpx.RemoteProtocolError):
         client.post("/product-photo-jobs", json=BODY)
-    assert len(server.requests) == 1
-    assert len(server.jobs) == 1  # the server did create it: only a key makes a retry safe
+    assert [(e.operation, e.status, e.fault) for e in exchanges(server)] == [(CREATE, 422, "lost_response")]
 
 
-async def test_a_create_without_key_is_not_retried_async(server: JobServer) -> None:
+async def test_a_create_without_key_is_not_retried_async(server: FakeServer) -> None:
     async with async_client(server) as client:
         with raises_typed(httpx.RemoteProtocolError):
             await client.post("/product-photo-jobs", json=BODY)
-    assert len(server.requests) == 1
+    assert [(e.operation, e.status, e.fault) for e in exchanges(server)] == [(CREATE, 422, "lost_response")]
 
 
-def test_discarded_error_answers_leave_the_connection_reusable(server: JobServer) -> None:
-    server.fail_gets_with_503 = 2
+# Two 503s on the list, then its answer: the discarded error answers are read to the end, so
+# the one connection serves all three (the client opens a single TCP connection).
+LIST = "listProductPhotoJobs"
+CONNECT = "connection.connect_tcp.started"  # httpcore's trace event for a new TCP connection
+SEND = "http11.send_request_headers.started"  # one per attempt: the trace saw every attempt
+
+
+def test_discarded_error_answers_leave_the_connection_reusable(server: FakeServer) -> None:
+    server.api.inject(Fault.status(503, times=2, operation=LIST))
+    events: list[str] = []
+    trace = {"trace": lambda name, info: events.append(name)}
     with sync_client(server) as client:
-        assert client.get("/product-photo-jobs").status_code == 200
-    assert len(server.requests) == 3
-    assert len({r["client_port"] for r in server.requests}) == 1
+        assert client.get("/product-photo-jobs", extensions=trace).status_code == 200
+    assert [(e.operation, e.status) for e in exchanges(server)] == [(LIST, 503), (LIST, 503), (LIST, 200)]
+    assert (events.count(SEND), events.count(CONNECT)) == (3, 1)
 
 
-async def test_discarded_error_answers_leave_the_connection_reusable_async(server: JobServer) -> None:
-    server.fail_gets_with_503 = 2
+async def test_discarded_error_answers_leave_the_connection_reusable_async(server: FakeServer) -> None:
+    server.api.inject(Fault.status(503, times=2, operation=LIST))
+    events: list[str] = []
+
+    async def record(name: str, info: dict[str, Any]) -> None:
+        events.append(name)
+
     async with async_client(server) as client:
-        assert (await client.get("/product-photo-jobs")).status_code == 200
-    assert len(server.requests) == 3
-    assert len({r["client_port"] for r in server.requests}) == 1
+        assert (await client.get("/product-photo-jobs", extensions={"trace": record})).status_code == 200
+    assert [(e.operation, e.status) for e in exchanges(server)] == [(LIST, 503), (LIST, 503), (LIST, 200)]
+    assert (events.count(SEND), events.count(CONNECT)) == (3, 1)
 
 
 # The same scenario through the SDK's Client, which sends through its SendingTransport.
-
-SANDBOX_KEY = "aigen_test_" + "l00pb4ckK3y" * 3
 
 
 def create_endpoint() -> ModuleType:
@@ -210,17 +146,16 @@ def request_body() -> ProductPhotoJobCreateRequest:
     return ProductPhotoJobCreateRequest.from_dict(BODY)
 
 
-def assert_sdk_got_the_one_job(server: JobServer, parsed: Any, key: str) -> None:
+def assert_sdk_got_the_one_job(server: FakeServer, parsed: Any, key: str) -> None:
     assert isinstance(parsed, ProductPhotoJobCreateResponse)
-    assert len(server.jobs) == 1
-    assert str(parsed.job.id) == server.jobs[key]["job"]["id"]
-    assert [r["idempotency_key"] for r in server.requests] == [key, key]
-    request_ids = {r["request_id"] for r in server.requests}
+    assert list(server.api.jobs) == [str(parsed.job.id)]
+    assert sent(server, "Idempotency-Key") == [key, key]
+    request_ids = set(sent(server, "X-Request-Id"))
     assert len(request_ids) == 1
     assert None not in request_ids
 
 
-def test_lost_create_answer_through_the_sdk_client(server: JobServer) -> None:
+def test_lost_create_answer_through_the_sdk_client(server: FakeServer) -> None:
     key = idempotency_key_for("loopback-test", BODY)
     with Client(SANDBOX_KEY, base_url=server.base_url) as client:
         response = create_endpoint().sync_detailed(client=client, body=request_body(), idempotency_key=key)
@@ -228,7 +163,7 @@ def test_lost_create_answer_through_the_sdk_client(server: JobServer) -> None:
     assert_sdk_got_the_one_job(server, response.parsed, key)
 
 
-async def test_lost_create_answer_through_the_sdk_async_client(server: JobServer) -> None:
+async def test_lost_create_answer_through_the_sdk_async_client(server: FakeServer) -> None:
     key = idempotency_key_for("loopback-test", BODY)
     async with AsyncClient(SANDBOX_KEY, base_url=server.base_url) as client:
         response = await create_endpoint().asyncio_detailed(
@@ -238,11 +173,12 @@ async def test_lost_create_answer_through_the_sdk_async_client(server: JobServer
     assert_sdk_got_the_one_job(server, response.parsed, key)
 
 
-def test_sdk_client_with_retries_disabled_surfaces_the_lost_answer(server: JobServer) -> None:
+def test_sdk_client_with_retries_disabled_surfaces_the_lost_answer(server: FakeServer) -> None:
     key = new_idempotency_key()
     with (
         Client(SANDBOX_KEY, base_url=server.base_url, max_retries=0) as client,
         pytest.raises(APIConnectionError),
     ):
         create_endpoint().sync_detailed(client=client, body=request_body(), idempotency_key=key)
-    assert len(server.requests) == 1
+    assert [(e.status, e.fault) for e in exchanges(server)] == [(201, "lost_response")]
+    assert len(server.api.jobs) == 1
