@@ -50,7 +50,7 @@ def test_the_readme_user_file_passes_against_the_fixture(tmp_path: Path) -> None
     path.write_text(source, encoding="utf-8")
     done = _pytest(path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "5 passed" in done.stdout
+    assert "6 passed" in done.stdout
 
 
 def test_the_readme_user_file_can_fail(tmp_path: Path) -> None:
@@ -60,4 +60,4 @@ def test_the_readme_user_file_can_fail(tmp_path: Path) -> None:
     path.write_text(source, encoding="utf-8")
     done = _pytest(path)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "2 failed, 3 passed" in done.stdout
+    assert "2 failed, 4 passed" in done.stdout

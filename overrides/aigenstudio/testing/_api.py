@@ -14,6 +14,7 @@ from collections.abc import Callable
 import httpx
 
 from .._core.api_facts import ACTIVE_JOBS_PER_ACCOUNT
+from .._http.settings import key_kind
 from ._answers import Answers
 from ._faults import Fault
 from ._rules import CANCELLED, Failure, Timing
@@ -72,14 +73,42 @@ class FakeAPI(Answers):
             self._webhooks.append(target)
 
     def inject(self, fault: Fault) -> None:
-        """Apply ``fault`` to the next ``fault.times`` requests (of ``fault.operation`` if set)."""
+        """Apply ``fault`` to the matching requests (see ``Fault``). ``operation`` is an operation
+        id of the spec (``createProductPhotoJob``) or its Python name (``create_product_photo_job``);
+        one the spec does not have, or an ``api_key`` that is no API key, is refused: a fault
+        that could never apply would let a resilience test pass without testing anything."""
+        if fault.operation is not None:
+            fault.operation = self._operation_id(fault.operation)
+        if fault.api_key is not None and key_kind(fault.api_key) == "unknown":
+            raise ValueError("Fault(api_key=...) is not an API key (aigen_test_... or aigen_live_...)")
         with self._lock:
             self.faults.append(fault)
+            self._injected.append(fault)
+
+    def unused_faults(self) -> list[Fault]:
+        """The injected faults that no request has met (the pytest fixtures fail a test that
+        leaves any: remove one you meant not to use with ``clear_faults()``)."""
+        with self._lock:
+            return [fault for fault in self._injected if fault.applied == 0 and fault in self.faults]
 
     def clear_faults(self) -> None:
         """Remove every fault not yet spent (those with ``times=None`` stay until this)."""
         with self._lock:
             self.faults.clear()
+
+    def release_held(self) -> None:
+        """Release every request a ``Fault.hold`` holds or would hold (the end of a test)."""
+        with self._lock:
+            for fault in self._injected:
+                if fault.release is not None:
+                    fault.release.set()
+
+    def _operation_id(self, name: str) -> str:
+        for op in self._spec.operations.values():
+            if name in (op.operation_id, op.module):
+                return op.operation_id
+        known = ", ".join(sorted(self._spec.operations))
+        raise ValueError(f"Fault(operation={name!r}): the spec has no such operation (known: {known})")
 
     def script_failure(self, match: str, failure: Failure | None = None) -> None:
         """Fail every image whose external_id is ``match`` or whose source_url contains it."""

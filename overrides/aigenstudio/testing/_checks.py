@@ -61,9 +61,9 @@ class CheckedState(FakeState):
         if key is None or key_kind(key) == "unknown":
             return error(401, "invalid_api_key", "missing or invalid API key", rid)
         if key_kind(key) == "live" and not self.allow_live_keys:
-            return error(
-                401, "live_key_refused", "the fake refuses live keys (FakeAPI(allow_live_keys=True))", rid
-            )
+            how = "FakeAPI(allow_live_keys=True); aigenstudio mock --allow-live-keys"
+            message = f"the fake refuses live keys ({how})"
+            return error(401, "live_key_refused", message, rid)
         return None
 
     def _check_reply(self, op: Operation, reply: Reply) -> None:

@@ -62,6 +62,7 @@ class Fault:
     transform: Callable[[Reply], Reply] | None = None
     release: threading.Event | None = None
     held: threading.Event | None = None
+    applied: int = 0  # how many requests it has met so far
 
     def __post_init__(self) -> None:
         if self.times is not None and self.times < 1:
@@ -70,6 +71,11 @@ class Fault:
             raise ValueError("after must be >= 0")
         if not self.seconds >= 0:
             raise ValueError("seconds must be >= 0")
+        low = 400 if self.kind == "status" else 100  # a status fault sends the error envelope
+        if not low <= self.status_code <= 599:
+            raise ValueError(
+                f"status_code must be {low}..599 for a {self.kind} fault (got {self.status_code})"
+            )
 
     @classmethod
     def status(cls, status_code: int, *, retry_after: str | None = None, **where: Unpack[Where]) -> Fault:
@@ -111,7 +117,9 @@ class Fault:
     def hold(
         cls, release: threading.Event, *, held: threading.Event | None = None, **where: Unpack[Where]
     ) -> Fault:
-        """Hold the matching requests (every one unless ``times``) until ``release`` is set."""
+        """Hold the matching requests (every one unless ``times``) until ``release`` is set:
+        at most ``HOLD_LIMIT`` (300) seconds, then the request fails with ``TimeoutError``. The
+        pytest fixtures and ``FakeSession.close()`` release every hold at the end of a test."""
         where.setdefault("times", None)
         return cls("hold", release=release, held=held, **where)
 
@@ -125,6 +133,7 @@ class Fault:
             return False
         if self.times is not None:
             self.times -= 1
+        self.applied += 1
         return True
 
     @property

@@ -54,7 +54,15 @@ class FakeSession:
             )
         return self._async_client
 
+    def __enter__(self) -> FakeSession:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     def close(self) -> None:
+        """Release held requests, then close the clients (not the fake: it may be shared)."""
+        self.api.release_held()
         if self._client is not None:
             self._client.close()
         if self._async_client is not None:

@@ -59,7 +59,8 @@ class FakeState:
         self.ledger = Ledger()
         self.deliveries: list[Delivery] = []
         self.requests: list[Exchange] = []
-        self.faults: list[Fault] = []
+        self.faults: list[Fault] = []  # injected and not yet spent
+        self._injected: list[Fault] = []
         self.scripts: list[tuple[str, Failure]] = []
         self._webhooks: list[WebhookTarget] = []
         self._idempotency: dict[tuple[str, str], tuple[str, str]] = {}  # -> (body digest, job id)

@@ -5,6 +5,10 @@ Fixtures: ``aigenstudio_fake`` and ``aigenstudio_fake_async`` yield a ``FakeSess
 fake's state). Override ``aigenstudio_fake_api`` in a conftest.py to configure the fake, e.g.
 ``return FakeAPI(timing=Timing.after_polls(3))``. Nothing is imported from aigenstudio until a
 fixture is used.
+
+At the end of a test the fixtures release every held request and fail the test if a fault it
+injected never met a request (as pytest-httpx does for responses never requested): a fault
+that never applies tests nothing. ``api.clear_faults()`` drops one you meant not to use.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ def aigenstudio_fake(aigenstudio_fake_api: FakeAPI) -> Iterator[FakeSession]:
         yield session
     finally:
         session.close()
+    _fail_on_unused_faults(aigenstudio_fake_api)
 
 
 @pytest.fixture
@@ -51,3 +56,20 @@ def aigenstudio_fake_async(aigenstudio_fake_api: FakeAPI) -> Iterator[FakeSessio
         yield session
     finally:
         session.close()
+    _fail_on_unused_faults(aigenstudio_fake_api)
+
+
+def _fail_on_unused_faults(api: FakeAPI) -> None:
+    unused = api.unused_faults()
+    if unused:
+        listed = "; ".join(_describe(fault) for fault in unused)
+        pytest.fail(f"aigenstudio fake: a fault injected in this test never met a request: {listed}")
+
+
+def _describe(fault: object) -> str:
+    from ._faults import Fault
+
+    assert isinstance(fault, Fault)
+    where = {"operation": fault.operation, "api_key": fault.api_key and "aigen_…" + fault.api_key[-4:]}
+    shown = ", ".join(f"{k}={v!r}" for k, v in where.items() if v)
+    return f"Fault.{fault.kind}({shown}{', ' if shown else ''}after={fault.after})"
