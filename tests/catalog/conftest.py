@@ -1,16 +1,28 @@
-"""Fixtures for the catalog tests: a fake API on 127.0.0.1 and a bare client for it."""
+"""Fixtures for the catalog tests: the package's fake API (``aigenstudio.testing``) served on
+127.0.0.1, a bare client for it, and the counts the tests assert on, read from the fake's records.
+
+A job finishes at its second read unless a test sets ``server.api.timing`` (read when a job is
+created). Jobs and idempotency keys belong to the API key that created them, as the vendor
+documents.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from aigenstudio.testing import Exchange, FakeAPI, FakeServer, Reply, Timing
 from aigenstudio_client.client import AuthenticatedClient
 
-from .fake_server import FakeServer
-
 API_KEY = "aigen_test_catalog0123456789"
+CREATE = "createProductPhotoJob"
+READ = "getProductPhotoJob"
+# A job is final at its second read: the first shows it processing.
+POLLS_TO_FINISH = 2
+# The statuses the API refuses a create with when a limit is reached (409; 429 when throttled).
+REFUSED = (409, 429)
 
 
 def rows(ids: list[int] | range) -> list[dict[str, str]]:
@@ -19,7 +31,7 @@ def rows(ids: list[int] | range) -> list[dict[str, str]]:
 
 @pytest.fixture
 def server() -> Iterator[FakeServer]:
-    with FakeServer() as running:
+    with FakeServer(FakeAPI(timing=Timing.after_polls(POLLS_TO_FINISH))) as running:
         yield running
 
 
@@ -30,3 +42,64 @@ def client(server: FakeServer) -> Any:
 
 def no_sleep(_seconds: float) -> None:
     pass
+
+
+def finish_after(server: FakeServer, polls: int) -> None:
+    """Jobs created from now on finish at their ``polls``-th read."""
+    server.api.timing = Timing.after_polls(polls)
+
+
+def exchanges(server: FakeServer, operation: str, statuses: tuple[int, ...] | None = None) -> list[Exchange]:
+    """The requests of ``operation`` the fake received (answered with one of ``statuses``)."""
+    return [
+        e
+        for e in list(server.api.requests)
+        if e.operation == operation and (statuses is None or e.status in statuses)
+    ]
+
+
+def creates(server: FakeServer) -> int:
+    """How many jobs were created (an idempotent replay creates none)."""
+    return len(server.api.jobs)
+
+
+def charges(server: FakeServer) -> Counter[str]:
+    """How many created jobs included each image (external_id, else source_url)."""
+    return server.api.ledger.images
+
+
+def refusals(server: FakeServer) -> int:
+    """Creates refused at a limit (409) or throttled (429)."""
+    return len(exchanges(server, CREATE, REFUSED))
+
+
+def reads(server: FakeServer) -> list[tuple[str, str, bool]]:
+    """Every job read: (job id, API key, found)."""
+    return [
+        (
+            e.request.url.path.rsplit("/", 1)[-1],
+            e.request.headers.get("Authorization", "").removeprefix("Bearer "),
+            e.status == 200,
+        )
+        for e in exchanges(server, READ)
+    ]
+
+
+def polls_while_active(server: FakeServer) -> list[int]:
+    """How many jobs were active when each job read arrived. The fake records the count once a
+    read is answered: the read that finishes its job counted that job still active."""
+    seen: Counter[str] = Counter()
+    counts = []
+    for exchange in exchanges(server, READ, (200,)):
+        job_id = exchange.request.url.path.rsplit("/", 1)[-1]
+        seen[job_id] += 1
+        finished_here = server.api.jobs[job_id].timing.polls == seen[job_id]
+        counts.append(exchange.active_jobs + finished_here)
+    return counts
+
+
+def refuse_with_429(reply: Reply) -> Reply:
+    """A create refused at a limit answered 429 with ``Retry-After: 0`` instead of 409."""
+    if reply.status == 409:
+        return Reply(429, reply.body, {**reply.headers, "Retry-After": "0"})
+    return reply
