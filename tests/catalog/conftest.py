@@ -12,8 +12,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
-from aigenstudio.testing import Exchange, FakeAPI, FakeServer, Reply, Timing
+from aigenstudio.testing import Exchange, FakeAPI, FakeServer, Fault, Reply, Timing
 from aigenstudio_client.client import AuthenticatedClient
 
 API_KEY = "aigen_test_catalog0123456789"
@@ -21,6 +22,8 @@ CREATE = "createProductPhotoJob"
 READ = "getProductPhotoJob"
 # A job is final at its second read: the first shows it processing.
 POLLS_TO_FINISH = 2
+# The images of jobs other programs hold (``start_other_job``): not the catalog's.
+ELSEWHERE = "https://elsewhere.test/"
 # The statuses the API refuses a create with when a limit is reached (409; 429 when throttled).
 REFUSED = (409, 429)
 
@@ -58,14 +61,16 @@ def exchanges(server: FakeServer, operation: str, statuses: tuple[int, ...] | No
     ]
 
 
-def creates(server: FakeServer) -> int:
-    """How many jobs were created (an idempotent replay creates none)."""
-    return len(server.api.jobs)
+def creates(server: FakeServer, api_key: str | None = None) -> int:
+    """How many jobs were created (of ``api_key`` if given); an idempotent replay creates none."""
+    return sum(1 for job in list(server.api.jobs.values()) if api_key in (None, job.api_key))
 
 
 def charges(server: FakeServer) -> Counter[str]:
-    """How many created jobs included each image (external_id, else source_url)."""
-    return server.api.ledger.images
+    """How many created jobs included each of the catalog's images (external_id, else
+    source_url); the images of other programs' jobs (``start_other_job``) left out."""
+    images = server.api.ledger.images
+    return Counter({image: n for image, n in images.items() if not image.startswith(ELSEWHERE)})
 
 
 def refusals(server: FakeServer) -> int:
@@ -103,3 +108,32 @@ def refuse_with_429(reply: Reply) -> Reply:
     if reply.status == 409:
         return Reply(429, reply.body, {**reply.headers, "Retry-After": "0"})
     return reply
+
+
+def start_other_job(server: FakeServer, api_key: str) -> str:
+    """Another program's job, under ``api_key``: active (it counts against the account's limit)
+    until ``server.api.cancel(job_id)`` ends it. Its job id."""
+    timing = server.api.timing
+    server.api.timing = Timing(polls=None)  # never final on its own
+    try:
+        with httpx.Client(transport=server.api.transport()) as http:
+            answer = http.post(
+                f"{server.api.base_url}/product-photo-jobs",
+                json={"images": [{"source_url": f"{ELSEWHERE}{api_key}.jpg"}]},
+                headers={"Authorization": f"Bearer {api_key}", "Idempotency-Key": f"elsewhere-{api_key}"},
+            )
+    finally:
+        server.api.timing = timing
+    assert answer.status_code == 201, answer.text
+    job_id: str = answer.json()["job"]["id"]
+    return job_id
+
+
+def inject(server: FakeServer, fault: Fault) -> Fault:
+    server.api.inject(fault)
+    return fault
+
+
+def withdraw(server: FakeServer, fault: Fault) -> None:
+    """Stop a fault injected with ``times=None`` (the fake has no call for it: its list)."""
+    server.api.faults[:] = [kept for kept in server.api.faults if kept is not fault]

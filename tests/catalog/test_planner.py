@@ -81,4 +81,6 @@ def test_only_the_image_fields_are_sent_and_hashed(server: FakeServer, client: A
     assert run(client, extra, journal).completed_count == 2
     assert creates(server) == 1  # the re-sent body matched the key: the same job
     (job,) = server.api.jobs.values()
-    assert job.body["images"] == [{"source_url": r["source_url"], "external_id": r["external_id"]} for r in extra]
+    assert job.body["images"] == [
+        {"source_url": r["source_url"], "external_id": r["external_id"]} for r in extra
+    ]
