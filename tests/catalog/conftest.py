@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from aigenstudio.testing import Exchange, FakeAPI, FakeServer, Fault, Reply, Timing
+from aigenstudio.testing import Exchange, Failure, FakeAPI, FakeServer, Fault, Reply, Timing
 from aigenstudio_client.client import AuthenticatedClient
 
 API_KEY = "aigen_test_catalog0123456789"
@@ -22,6 +22,8 @@ CREATE = "createProductPhotoJob"
 READ = "getProductPhotoJob"
 # A job is final at its second read: the first shows it processing.
 POLLS_TO_FINISH = 2
+# A job in one of these is still running.
+ACTIVE = ("queued", "processing")
 # The images of jobs other programs hold (``start_other_job``): not the catalog's.
 ELSEWHERE = "https://elsewhere.test/"
 # The statuses the API refuses a create with when a limit is reached (409; 429 when throttled).
@@ -108,6 +110,28 @@ def refuse_with_429(reply: Reply) -> Reply:
     if reply.status == 409:
         return Reply(429, reply.body, {**reply.headers, "Retry-After": "0"})
     return reply
+
+
+def send_in_finished_jobs(
+    server: FakeServer, job: dict[str, Any] | None = None, items: dict[str, Any] | None = None
+) -> None:
+    """Merge ``job`` into every finished job the fake sends, and ``items`` into each of its
+    items: values a server may send that the fake's own answers never hold."""
+
+    def merged(reply: Reply) -> Reply:
+        sent = reply.body.get("job") if reply.status == 200 else None
+        if sent is not None and sent["status"] not in ACTIVE:
+            sent.update(job or {})
+            for item in sent["items"]:
+                item.update(items or {})
+        return reply
+
+    server.api.inject(Fault.rewrite(merged, times=None, operation=READ))
+
+
+def fail_every_image(server: FakeServer, code: str, message: str) -> None:
+    """Every image of the jobs created from now on fails with this error."""
+    server.api.script_failure("://", Failure(code, message))  # every source_url holds "://"
 
 
 def start_other_job(server: FakeServer, api_key: str) -> str:
