@@ -8,6 +8,7 @@ documents.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -112,21 +113,37 @@ def refuse_with_429(reply: Reply) -> Reply:
     return reply
 
 
-def send_in_finished_jobs(
-    server: FakeServer, job: dict[str, Any] | None = None, items: dict[str, Any] | None = None
+def send_in_jobs(
+    server: FakeServer,
+    finished: dict[str, Any] | None = None,
+    items: dict[str, Any] | None = None,
+    running: dict[str, Any] | None = None,
 ) -> None:
-    """Merge ``job`` into every finished job the fake sends, and ``items`` into each of its
-    items: values a server may send that the fake's own answers never hold."""
+    """Merge ``finished`` into every finished job the fake sends and ``items`` into each of its
+    items, ``running`` into every job still running: values a server may send that the fake's
+    own answers never hold."""
 
     def merged(reply: Reply) -> Reply:
         sent = reply.body.get("job") if reply.status == 200 else None
-        if sent is not None and sent["status"] not in ACTIVE:
-            sent.update(job or {})
-            for item in sent["items"]:
-                item.update(items or {})
+        if sent is None:
+            return reply
+        if sent["status"] in ACTIVE:
+            sent.update(running or {})
+            return reply
+        sent.update(finished or {})
+        for item in sent["items"]:
+            item.update(items or {})
         return reply
 
     server.api.inject(Fault.rewrite(merged, times=None, operation=READ))
+
+
+def hold_creates(server: FakeServer, after: int) -> tuple[threading.Event, threading.Event]:
+    """Hold every create after the first ``after`` until ``release`` is set (a slow API, to stop
+    a client at a known point without timing); ``held`` is set once one waits. (release, held)"""
+    release, held = threading.Event(), threading.Event()
+    server.api.inject(Fault.hold(release, held=held, operation=CREATE, after=after))
+    return release, held
 
 
 def fail_every_image(server: FakeServer, code: str, message: str) -> None:

@@ -26,7 +26,7 @@ from aigenstudio._catalog.process import process_catalog
 from aigenstudio._core.errors import RequestValidationError
 from aigenstudio.testing import FakeServer
 
-from .conftest import API_KEY, charges, creates, finish_after, no_sleep, rows, send_in_finished_jobs
+from .conftest import API_KEY, charges, creates, finish_after, no_sleep, rows, send_in_jobs
 from .test_cli import ROOT, cli, write_csv
 
 HUGE = 2**70
@@ -56,7 +56,7 @@ def run(client: Any, journal: Path, results: Path | None = None) -> Any:
 def test_hostile_values_are_recorded_and_a_rerun_completes(
     server: FakeServer, client: Any, tmp_path: Path, job: dict[str, Any], items: dict[str, Any], suffix: str
 ) -> None:
-    send_in_finished_jobs(server, job, items)
+    send_in_jobs(server, job, items)
     journal, results = tmp_path / "state.sqlite", tmp_path / f"results{suffix}"
     first = run(client, journal, results)
     assert first.rows == 3
@@ -75,7 +75,7 @@ def test_hostile_values_are_recorded_and_a_rerun_completes(
 
 
 def test_the_journal_clamps_counts_and_escapes_text(server: FakeServer, client: Any, tmp_path: Path) -> None:
-    send_in_finished_jobs(
+    send_in_jobs(
         server, {"credits_used": HUGE}, {"credits_used": -HUGE, "result_url": "https://cdn.test/\ud800"}
     )
     journal = tmp_path / "state.sqlite"
@@ -99,7 +99,7 @@ def test_a_batch_left_open_with_hostile_values_is_finished_by_the_rerun(
             client, rows(range(3)), namespace="hostile", journal=journal, operation="marketplace_clean",
             on_step=_stop_after_create, **FAST,
         )  # fmt: skip
-    send_in_finished_jobs(server, {"credits_used": HUGE}, {"error_message": "\ud800"})
+    send_in_jobs(server, {"credits_used": HUGE}, {"error_message": "\ud800"})
     assert run(client, journal).completed_count == 3
     assert run(client, journal).skipped_count == 3
     assert creates(server) == 1
@@ -117,9 +117,7 @@ def _stop_after_create(step: str, _seq: int) -> None:
 
 def test_cli_rerun_completes_after_hostile_values(server: FakeServer, tmp_path: Path) -> None:
     finish_after(server, 1)
-    send_in_finished_jobs(
-        server, {"credits_used": HUGE}, {"error_code": "x", "error_message": "\x1b[2J\ud800"}
-    )
+    send_in_jobs(server, {"credits_used": HUGE}, {"error_code": "x", "error_message": "\x1b[2J\ud800"})
     catalog = write_csv(tmp_path / "c.csv", rows(range(25)))  # two jobs: two clamped counts
     env = {
         **os.environ,
