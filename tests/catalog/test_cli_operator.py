@@ -1,5 +1,5 @@
 """The operator's shell session, through the real command line (a subprocess; a pty where a
-terminal matters) against the counting fake server: results never lost, progress off a
+terminal matters) against the fake API: results never lost, progress off a
 terminal, ``--json`` events, SIGTERM/SIGHUP, messages in the operator's terms, and the
 conventions (default journal beside the catalog, ``--format``, ``--version``...)."""
 

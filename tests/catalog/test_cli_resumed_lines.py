@@ -1,4 +1,4 @@
-"""A rerun after a stop, through the real command line against the counting fake server: the
+"""A rerun after a stop, through the real command line against the fake API: the
 rows of a re-attached job keep their file lines (results file and failure list, in file
 order), the results file carries ``line`` beside ``row``, the progress line's "done" is what
 it adds up, and ``catalog status`` leaves only the journal behind."""

@@ -2,7 +2,7 @@
 
 A child process runs the catalog against a fake API on 127.0.0.1 and dies with os._exit at
 the chosen step of the chosen batch; the same command is run again on the same journal.
-The fake server counts every image it charges: each must be charged exactly once.
+The fake API's ledger counts every image charged: each must be charged exactly once.
 """
 
 from __future__ import annotations
