@@ -17,6 +17,7 @@ import httpx
 import pytest
 from aigenstudio.testing import Exchange, Failure, FakeAPI, FakeServer, Fault, Reply, Timing
 from aigenstudio_client.client import AuthenticatedClient
+from aigenstudio_client.models.product_photo_job_status import ProductPhotoJobStatus
 
 API_KEY = "aigen_test_catalog0123456789"
 CREATE = "createProductPhotoJob"
@@ -24,7 +25,7 @@ READ = "getProductPhotoJob"
 # A job is final at its second read: the first shows it processing.
 POLLS_TO_FINISH = 2
 # A job in one of these is still running.
-ACTIVE = ("queued", "processing")
+ACTIVE = (ProductPhotoJobStatus.QUEUED.value, ProductPhotoJobStatus.PROCESSING.value)
 # The images of jobs other programs hold (``start_other_job``): not the catalog's.
 ELSEWHERE = "https://elsewhere.test/"
 # The statuses the API refuses a create with when a limit is reached (409; 429 when throttled).
