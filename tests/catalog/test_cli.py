@@ -15,10 +15,10 @@ import httpx
 import pytest
 from aigenstudio._catalog.cli import EXIT_CODES, main
 from aigenstudio._catalog.journal import Journal
+from aigenstudio.testing import FakeServer
 from aigenstudio_client.client import AuthenticatedClient
 
-from .conftest import API_KEY, rows
-from .fake_server import FakeServer
+from .conftest import API_KEY, charges, creates, finish_after, rows
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,7 +33,7 @@ def write_csv(path: Path, records: list[dict[str, str]]) -> Path:
 
 
 def cli(server: FakeServer, *argv: str, transport: httpx.BaseTransport | None = None) -> tuple[int, str]:
-    server.state.polls_to_finish = 1  # the first poll finds the job done: no real sleeping
+    finish_after(server, 1)  # the first poll finds the job done: no real sleeping
 
     def make_client() -> Any:
         extra: dict[str, Any] = {"httpx_args": {"transport": transport}} if transport is not None else {}
@@ -59,7 +59,7 @@ def test_csv_run_end_to_end_then_status_and_rerun(server: FakeServer, tmp_path: 
     code, out = cli(server, *args, "--no-progress")
     assert code == 0
     assert "45 already done; 0 jobs" in out
-    assert server.state.creates == 3
+    assert creates(server) == 3
 
 
 def test_dry_run_checks_every_row_and_estimates_credits(server: FakeServer, tmp_path: Path) -> None:
@@ -79,7 +79,7 @@ def test_dry_run_checks_every_row_and_estimates_credits(server: FakeServer, tmp_
     assert "45 rows: 44 valid, 1 invalid, 0 already done" in out
     assert "  line 46 (bad): source_url: must be an absolute URI" in out  # the CSV's header is line 1
     assert "would send 44 images in 3 jobs; estimated credits: 176 (premium_ad: 4 per image)" in out
-    assert server.state.creates == 0
+    assert creates(server) == 0
 
 
 def test_a_bad_row_stops_the_run_unless_skipped(server: FakeServer, tmp_path: Path) -> None:
@@ -87,7 +87,7 @@ def test_a_bad_row_stops_the_run_unless_skipped(server: FakeServer, tmp_path: Pa
     args = ["catalog", "run", str(catalog), "--operation", "marketplace_clean", "--no-progress"]
     code, _ = cli(server, *args, "--journal", str(tmp_path / "a.sqlite"))
     assert code == EXIT_CODES["input"]
-    assert server.state.creates == 1  # the first 20; the bad row's batch was never sent
+    assert creates(server) == 1  # the first 20; the bad row's batch was never sent
     code, out = cli(server, *args, "--journal", str(tmp_path / "a.sqlite"), "--skip-invalid")
     assert code == EXIT_CODES["failed_items"] == 1
     assert "5 completed, 0 failed, 1 invalid, 20 already done" in out
@@ -139,12 +139,12 @@ def test_ctrl_c_keeps_the_job_in_the_journal_and_the_same_command_resumes(
     code, out = cli(server, *args)
     assert code == 0
     assert "30 completed" in out
-    assert max(server.state.charges.values()) == 1
-    assert server.state.creates == 2
+    assert max(charges(server).values()) == 1
+    assert creates(server) == 2
 
 
 def test_python_dash_m_entry_point(server: FakeServer, tmp_path: Path) -> None:
-    server.state.polls_to_finish = 1
+    finish_after(server, 1)
     catalog = tmp_path / "c.jsonl"
     catalog.write_text("".join(json.dumps(r) + "\n" for r in rows(range(3))))
     env = {
@@ -201,7 +201,7 @@ def test_a_reexport_under_another_name_resumes_on_the_same_journal(
     code, out = cli(server, "catalog", "run", str(second), *args)
     assert code == 0
     assert "2 completed, 0 failed, 0 invalid, 30 already done" in out
-    assert max(server.state.charges.values()) == 1
+    assert max(charges(server).values()) == 1
 
 
 def test_the_summary_lists_refused_rows_in_file_order(server: FakeServer, tmp_path: Path) -> None:

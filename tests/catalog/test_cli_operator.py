@@ -1,5 +1,5 @@
 """The operator's shell session, through the real command line (a subprocess; a pty where a
-terminal matters) against the counting fake server: results never lost, progress off a
+terminal matters) against the fake API: results never lost, progress off a
 terminal, ``--json`` events, SIGTERM/SIGHUP, messages in the operator's terms, and the
 conventions (default journal beside the catalog, ``--format``, ``--version``...)."""
 
@@ -12,6 +12,7 @@ import signal
 import struct
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -21,9 +22,9 @@ import pytest
 from aigenstudio._catalog.cli import EXIT_CODES
 from aigenstudio._core.api_key import key_fingerprint
 from aigenstudio._version import __version__
+from aigenstudio.testing import FakeServer
 
-from .conftest import API_KEY, rows
-from .fake_server import FakeServer
+from .conftest import API_KEY, charges, creates, finish_after, hold_creates, rows
 
 ROOT = Path(__file__).resolve().parents[2]
 OTHER_KEY = "aigen_test_other0123456789"
@@ -45,7 +46,7 @@ def aigenstudio(
     server: FakeServer | None, *argv: str, stdin: str = "", **env: str
 ) -> subprocess.CompletedProcess[str]:
     if server is not None:
-        server.state.polls_to_finish = 1
+        finish_after(server, 1)
     return subprocess.run(
         [sys.executable, "-m", "aigenstudio", *argv],
         env=environment(server, **env),
@@ -86,11 +87,11 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(("-wal", "-shm", ".lock", "-journal")))
 
 
-def settle(server: FakeServer, held: int) -> None:
+def settle(server: FakeServer, held: threading.Event, before: int) -> None:
     """Let the held create (if one was held) reach the server's books before the test counts."""
-    if server.state.holding.is_set():
+    if held.is_set():
         deadline = time.monotonic() + 30
-        while server.state.creates <= held and time.monotonic() < deadline:
+        while creates(server) <= before and time.monotonic() < deadline:
             time.sleep(0.01)
 
 
@@ -99,8 +100,8 @@ def stop_after_items(
 ) -> tuple[int, list[dict[str, Any]], str]:
     """Start a ``--json`` run, read its events until ``items`` items are reported (the fake
     server holds every later create), then send ``signum``; its exit code, events and stderr."""
-    server.state.polls_to_finish = 1
-    server.state.hold_after_creates = items // 20
+    finish_after(server, 1)
+    release, held = hold_creates(server, after=items // 20)
     process = subprocess.Popen(
         [sys.executable, "-m", "aigenstudio", *argv, "--json"],
         env=environment(server, AIGENSTUDIO_API_KEY=API_KEY, **env),
@@ -117,16 +118,14 @@ def stop_after_items(
             if sum(1 for e in events if e["event"] == "item") == items:
                 break
         # The next create is held by the server: the run waits on it, with nothing more to say.
-        assert server.state.holding.wait(60)
+        assert held.wait(60)
         process.send_signal(signum)
         rest, err = process.communicate(timeout=60)  # a stop that waits on the held call fails here
         events.extend(json.loads(line) for line in rest.splitlines())
         return process.returncode, events, err
     finally:
-        held = server.state.hold_after_creates or 0
-        server.state.hold_after_creates = None
-        server.state.release.set()
-        settle(server, held)
+        release.set()  # from now on the fault holds nothing
+        settle(server, held, items // 20)
         if process.poll() is None:
             process.kill()
         process.stdout.close()
@@ -146,8 +145,6 @@ def test_a_500_row_run_stopped_by_sigterm_and_resumed_leaves_500_outcomes(
     assert leftovers(tmp_path) == []  # WAL, shared memory and lock files tidied
     assert [e["event"] for e in events].count("item") == 200
     assert len(results.read_text().splitlines()) == 200  # what the stopped run finished is kept
-    server.state.release.clear()
-    server.state.holding.clear()
     done = aigenstudio(server, *argv, AIGENSTUDIO_API_KEY=API_KEY)
     assert done.returncode == 0, done.stderr
     outcomes = [json.loads(line) for line in results.read_text().splitlines()]
@@ -157,7 +154,7 @@ def test_a_500_row_run_stopped_by_sigterm_and_resumed_leaves_500_outcomes(
         ("completed", True): 200,
         ("completed", False): 300,
     }
-    assert max(server.state.charges.values()) == 1
+    assert max(charges(server).values()) == 1
     assert leftovers(tmp_path) == []
 
 
@@ -167,8 +164,6 @@ def test_sighup_stops_like_ctrl_c_and_the_same_command_resumes(server: FakeServe
     assert code == EXIT_CODES["hangup"] == 129, err
     assert "stopped (SIGHUP)" in err
     assert leftovers(tmp_path) == []
-    server.state.release.clear()
-    server.state.holding.clear()
     done = aigenstudio(server, *run_args(catalog), AIGENSTUDIO_API_KEY=API_KEY)
     assert done.returncode == 0, done.stderr
     assert "40 completed" in done.stdout
@@ -283,7 +278,7 @@ def test_dry_run_refuses_what_the_run_refuses(server: FakeServer, tmp_path: Path
     catalog = write_jsonl(tmp_path / "c.jsonl", rows(range(30)))
     code, _, _ = stop_after_items(server, run_args(catalog), 20, signal.SIGTERM)
     assert code == 143
-    creates = server.state.creates
+    created = creates(server)
     other_key = aigenstudio(server, *run_args(catalog, "--dry-run"), AIGENSTUDIO_API_KEY=OTHER_KEY)
     assert other_key.returncode == EXIT_CODES["journal"], other_key.stdout + other_key.stderr
     assert key_fingerprint(API_KEY) in other_key.stderr
@@ -294,7 +289,7 @@ def test_dry_run_refuses_what_the_run_refuses(server: FakeServer, tmp_path: Path
     assert other_settings.returncode == EXIT_CODES["journal"], other_settings.stderr
     live = aigenstudio(server, *run_args(catalog, "--dry-run"), AIGENSTUDIO_API_KEY="aigen_live_x0123456789")
     assert live.returncode == EXIT_CODES["journal"], live.stderr
-    assert server.state.creates == creates
+    assert creates(server) == created
 
 
 def test_status_shows_progress_open_jobs_with_their_key_and_the_holder(
@@ -324,7 +319,7 @@ def test_api_key_file_and_base_url_flag(server: FakeServer, tmp_path: Path) -> N
     keys = tmp_path / "keys.txt"
     keys.write_text(f"{API_KEY}\n\n")
     argv = [*run_args(catalog), "--api-key-file", str(keys), "--base-url", server.base_url]
-    server.state.polls_to_finish = 1
+    finish_after(server, 1)
     done = subprocess.run(
         [sys.executable, "-m", "aigenstudio", *argv],
         env=environment(None),
@@ -373,7 +368,7 @@ def test_on_a_terminal_the_run_draws_progress_and_prints_the_summary(
     fcntl = pytest.importorskip("fcntl")
     termios = pytest.importorskip("termios")
     catalog = write_jsonl(tmp_path / "c.jsonl", rows(range(25)))
-    server.state.polls_to_finish = 1
+    finish_after(server, 1)
     primary, secondary = pty.openpty()
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns
     try:
@@ -410,9 +405,7 @@ def test_sigterm_with_two_keys_in_flight_stops_at_once_and_resumes(
     code, _, err = stop_after_items(server, run_args(catalog), 40, signal.SIGTERM, AIGENSTUDIO_API_KEYS=keys)
     assert code == EXIT_CODES["terminated"], err
     assert leftovers(tmp_path) == []
-    server.state.release.clear()
-    server.state.holding.clear()
     done = aigenstudio(server, *run_args(catalog), AIGENSTUDIO_API_KEYS=keys)
     assert done.returncode == 0, done.stderr
     assert "40 already done" in done.stdout
-    assert max(server.state.charges.values()) == 1
+    assert max(charges(server).values()) == 1

@@ -14,8 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import API_KEY
-from .fake_server import FakeServer
+from aigenstudio.testing import FakeServer
+
+from .conftest import API_KEY, fail_every_image, finish_after
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = (
@@ -53,8 +54,8 @@ def _inert(text: str) -> None:
 
 
 def test_run_and_status_print_hostile_text_inert(server: FakeServer, tmp_path: Path) -> None:
-    server.state.polls_to_finish = 1
-    server.state.item_error = ("bad\x1b[31m_code\u202e", "the image " + HOSTILE + " failed")
+    finish_after(server, 1)
+    fail_every_image(server, "bad\x1b[31m_code\u202e", "the image " + HOSTILE + " failed")
     catalog = tmp_path / ("c" + "\x1b]0;t\x07" + ".jsonl")  # a file name can hold escapes too
     records = [
         {"source_url": "https://img.test/1.jpg", "external_id": "sku-1" + HOSTILE},

@@ -1,4 +1,4 @@
-"""A rerun after a stop, through the real command line against the counting fake server: the
+"""A rerun after a stop, through the real command line against the fake API: the
 rows of a re-attached job keep their file lines (results file and failure list, in file
 order), the results file carries ``line`` beside ``row``, the progress line's "done" is what
 it adds up, and ``catalog status`` leaves only the journal behind."""
@@ -13,19 +13,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import API_KEY, rows
-from .fake_server import FakeServer
+from aigenstudio.testing import Failure, FakeServer
+
+from .conftest import API_KEY, finish_after, rows, send_in_jobs
 from .test_cli_operator import aigenstudio, environment, leftovers, run_args, stop_after_items, write_csv
 
-FAILURE = ("image_processing_failed", "the image could not be processed")
+FAILURE = Failure("image_processing_failed", "the image could not be processed")
 
 
 def stopped_with_an_open_job(server: FakeServer, catalog: Path, results: Path) -> None:
     """Stop a run after 20 rows; the second batch's create is held (its job left open)."""
     code, _, _ = stop_after_items(server, run_args(catalog, "--results", str(results)), 20, signal.SIGTERM)
     assert code == 143
-    server.state.release.clear()
-    server.state.holding.clear()
 
 
 def test_a_re_attached_jobs_rows_keep_their_file_lines_and_failures_are_listed_in_file_order(
@@ -33,11 +32,9 @@ def test_a_re_attached_jobs_rows_keep_their_file_lines_and_failures_are_listed_i
 ) -> None:
     catalog = write_csv(tmp_path / "c.csv", rows(range(50)))
     results = tmp_path / "results.jsonl"
+    for number in range(20, 50):  # the open job, re-attached by the rerun, fails, and so do
+        server.api.script_failure(f"sku-{number:03}", FAILURE)  # the jobs the rerun creates
     stopped_with_an_open_job(server, catalog, results)
-    for job in server.state.jobs.values():  # the open job, re-attached by the rerun, fails
-        if job.status != "completed":
-            job.item_error = FAILURE
-    server.state.item_error = FAILURE  # and so do the jobs the rerun creates
     done = aigenstudio(server, *run_args(catalog, "--results", str(results)), AIGENSTUDIO_API_KEY=API_KEY)
     assert done.returncode == 1, done.stderr
     records = {r["external_id"]: r for r in map(json.loads, results.read_text().splitlines())}
@@ -68,8 +65,8 @@ def test_the_progress_lines_done_is_completed_plus_failed_plus_earlier(
     server: FakeServer, tmp_path: Path
 ) -> None:
     catalog = write_csv(tmp_path / "c.csv", rows(range(50)))
-    server.state.polls_to_finish = 3
-    server.state.running_job = {"completed_items": 7, "failed_items": 1}  # a job halfway through
+    finish_after(server, 3)
+    send_in_jobs(server, running={"completed_items": 7, "failed_items": 1})  # a job halfway through
     argv = [*run_args(catalog), "--progress-every", "0"]
     done = subprocess.run(
         [sys.executable, "-m", "aigenstudio", *argv],

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from aigenstudio import Client
 from aigenstudio._catalog.cli import EXIT_CODES, main
+from aigenstudio.testing import FakeServer
 
-from .conftest import rows
-from .fake_server import FakeServer
+from .conftest import fail_every_image, finish_after, rows
 from .test_cli import write_csv
 
 KEY = "aigen_test_encoding0123456789"
@@ -28,8 +28,8 @@ def test_a_run_reports_server_text_its_output_cannot_encode(
     server: FakeServer, tmp_path: Path, encoding: str
 ) -> None:
     catalog = write_csv(tmp_path / "c.csv", rows(range(3)))
-    server.state.polls_to_finish = 1
-    server.state.item_error = ("bad_image", "画像を読み込めません")
+    finish_after(server, 1)
+    fail_every_image(server, "bad_image", "画像を読み込めません")
     argv = ["catalog", "run", str(catalog), "--operation", "marketplace_clean",
             "--journal", str(tmp_path / "state.sqlite"), "--no-progress"]  # fmt: skip
     for _ in range(2):  # the run, then a rerun that prints the same failures again

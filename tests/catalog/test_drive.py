@@ -1,8 +1,9 @@
 """Several jobs in flight: one per API key, at most the account's limit, never charged twice.
 
-The fake API (127.0.0.1) enforces one active job per key and two per account, and records
-how many jobs were active at each poll and at most. Assertions are on those records and on
-request counts, never on timing. Polls sleep a few real milliseconds so that jobs overlap.
+The fake API (``aigenstudio.testing`` on 127.0.0.1) enforces one active job per key and two
+per account, and records how many jobs were active at each poll and at most. Assertions are on
+those records and on request counts, never on timing. Polls sleep a few real milliseconds so
+that jobs overlap.
 """
 
 from __future__ import annotations
@@ -23,11 +24,21 @@ from aigenstudio._catalog.job_events import JobEvents
 from aigenstudio._catalog.process import BatchOutcome, iter_catalog, process_catalog
 from aigenstudio._core.errors import APIStatusError, RequestValidationError
 from aigenstudio._webhooks import WebhookEvent
+from aigenstudio.testing import FakeServer, Fault
 from aigenstudio_client.client import AuthenticatedClient
 
 from .child import CRASH_EXIT
-from .conftest import rows
-from .fake_server import FakeServer, Job
+from .conftest import (
+    CREATE,
+    creates,
+    exchanges,
+    finish_after,
+    polls_while_active,
+    refusals,
+    refuse_with_429,
+    rows,
+    start_other_job,
+)
 from .test_journal_crashes import charged_once, run_child
 
 KEYS = [f"aigen_test_key{n}0123456789" for n in range(3)]
@@ -46,61 +57,73 @@ def run(client: Any, images: Any, journal: Path | None = None, **extra: Any) -> 
     )
 
 
+def no_credits_for(server: FakeServer, key: str) -> None:
+    """Every create sent with ``key`` is refused with a 402 (nothing created)."""
+    server.api.inject(Fault.status(402, times=None, api_key=key, operation=CREATE))
+
+
 def no_worker_left() -> bool:
     return not any(t.name.startswith("aigenstudio-catalog-") for t in threading.enumerate())
 
 
+def workers_leave() -> bool:
+    """Closing the run does not wait for a worker in an API call: it leaves once the call returns."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("aigenstudio-catalog-"):
+            thread.join(30)
+    return no_worker_left()
+
+
 def test_two_keys_keep_two_jobs_busy(server: FakeServer) -> None:
-    server.state.polls_to_finish = 3  # each job takes three polls
+    finish_after(server, 3)  # each job takes three polls
     summary = run(clients(server, 2), rows(range(100)))  # five batches of 20
     assert (summary.completed_count, summary.jobs, summary.credits_used) == (100, 5, 100)
     charged_once(server, list(range(100)))
-    assert server.state.max_active == 2
-    assert server.state.refusals == 0  # never a second job on one key, never a third on the account
-    polls = server.state.polls_while_active
+    assert server.api.max_active_jobs() == 2
+    assert refusals(server) == 0  # never a second job on one key, never a third on the account
+    polls = polls_while_active(server)
     assert len(polls) == 15  # the same requests as with one key...
     assert sum(1 for active in polls if active == 2) >= len(polls) // 2  # ...mostly two at a time
     assert no_worker_left()
 
 
 def test_one_key_is_one_job_at_a_time(server: FakeServer) -> None:
-    server.state.polls_to_finish = 3
+    finish_after(server, 3)
     run(clients(server, 1), rows(range(100)))
-    assert server.state.max_active == 1
-    assert max(server.state.polls_while_active) == 1
-    assert len(server.state.polls_while_active) == 15
+    assert server.api.max_active_jobs() == 1
+    assert max(polls_while_active(server)) == 1
+    assert len(polls_while_active(server)) == 15
 
 
 def test_three_keys_never_pass_max_active_jobs(server: FakeServer) -> None:
-    server.state.polls_to_finish = 3
+    finish_after(server, 3)
     summary = run(clients(server, 3), rows(range(120)), max_active_jobs=2)
     assert summary.completed_count == 120
-    assert server.state.max_active == 2
-    assert max(server.state.polls_while_active) == 2
-    assert server.state.refusals == 0
+    assert server.api.max_active_jobs() == 2
+    assert max(polls_while_active(server)) == 2
+    assert refusals(server) == 0
     charged_once(server, list(range(120)))
 
 
 @pytest.mark.parametrize("status", [409, 429])
 def test_a_refused_create_is_back_pressure(server: FakeServer, status: int) -> None:
     """Other programs hold both of the account's slots: our creates are refused, then wait."""
-    server.state.limit_status = status
-    image = [{"source_url": "https://x.test/a.jpg"}]
-    blockers = [Job(f"elsewhere-{n}", image, 0, 10**6, api_key=f"other-{n}") for n in range(2)]
-    server.state.jobs.update((job.id, job) for job in blockers)
+    blockers = [start_other_job(server, f"aigen_test_other{n}0123456789") for n in range(2)]
+    if status == 429:  # the API answers a create beyond a limit 429 (Retry-After: 0)
+        server.api.inject(Fault.rewrite(refuse_with_429, times=None, operation=CREATE))
     lock = threading.Lock()
 
     def sleep(seconds: float) -> None:
-        with lock, server.state.lock:  # the other programs' jobs end, one after the other
-            for blocker, refusals in zip(blockers, (2, 4), strict=True):
-                if server.state.refusals >= refusals:
-                    blocker.finish_at = 0
+        with lock:  # the other programs' jobs end, one after the other
+            for blocker, refused in zip(blockers, (2, 4), strict=True):
+                if refusals(server) >= refused:
+                    server.api.cancel(blocker)
         time.sleep(min(seconds, 0.005))
 
     summary = run(clients(server, 3), rows(range(60)), sleep=sleep)
     assert summary.completed_count == 60
-    assert server.state.refusals >= 2  # waited out, not raised
-    assert server.state.max_active <= 2
+    assert refusals(server) >= 2  # waited out, not raised
+    assert server.api.max_active_jobs() <= 2
     charged_once(server, list(range(60)))
 
 
@@ -109,7 +132,7 @@ def after_the_failure(server: FakeServer) -> Any:
 
     def sleep(_seconds: float) -> None:
         deadline = time.monotonic() + 10
-        while not server.state.failed_creates and time.monotonic() < deadline:
+        while not exchanges(server, CREATE, (402,)) and time.monotonic() < deadline:
             time.sleep(0.005)
         time.sleep(0.05)  # and the failure has reached the run
 
@@ -117,8 +140,8 @@ def after_the_failure(server: FakeServer) -> Any:
 
 
 def test_a_failing_worker_stops_the_run_after_the_others_finish(server: FakeServer, tmp_path: Path) -> None:
-    server.state.polls_to_finish = 3
-    server.state.fail_creates_for = KEYS[1]  # the second key has no credits left
+    finish_after(server, 3)
+    no_credits_for(server, KEYS[1])  # the second key has no credits left
     journal = tmp_path / "state.sqlite"
     batches: list[BatchOutcome] = []
     with pytest.raises(APIStatusError) as failure:
@@ -131,7 +154,7 @@ def test_a_failing_worker_stops_the_run_after_the_others_finish(server: FakeServ
         )
     assert failure.value.status_code == 402
     assert [b.index for b in batches] == [0]  # the job in flight was finished and recorded
-    assert server.state.creates == 1  # no new batch started after the failure
+    assert creates(server) == 1  # no new batch started after the failure
     assert no_worker_left()
     db = sqlite3.connect(journal)
     assert db.execute("SELECT seq, status FROM batches ORDER BY seq").fetchall() == [
@@ -145,7 +168,7 @@ def test_a_failing_worker_stops_the_run_after_the_others_finish(server: FakeServ
 
 
 def test_closing_the_generator_stops_the_workers(server: FakeServer, tmp_path: Path) -> None:
-    server.state.polls_to_finish = 3
+    finish_after(server, 3)
     journal = tmp_path / "state.sqlite"
     outcomes = iter_catalog(
         clients(server, 2),
@@ -157,7 +180,7 @@ def test_closing_the_generator_stops_the_workers(server: FakeServer, tmp_path: P
     )
     next(outcomes)
     outcomes.close()
-    assert no_worker_left()
+    assert workers_leave()
     summary = run(clients(server, 2), rows(range(100)), journal)
     assert summary.completed_count + summary.skipped_count == 100
     charged_once(server, list(range(100)))
@@ -167,7 +190,7 @@ def test_closing_the_generator_stops_the_workers(server: FakeServer, tmp_path: P
 def test_max_active_jobs_is_checked(server: FakeServer, value: Any) -> None:
     with pytest.raises(RequestValidationError, match="max_active_jobs"):
         run(clients(server, 2), rows(range(3)), max_active_jobs=value)
-    assert server.state.creates == 0
+    assert creates(server) == 0
 
 
 def test_an_empty_list_of_clients_is_refused(server: FakeServer) -> None:
@@ -177,11 +200,11 @@ def test_an_empty_list_of_clients_is_refused(server: FakeServer) -> None:
 
 @pytest.mark.slow
 def test_crash_with_two_jobs_in_flight_then_resume(server: FakeServer, tmp_path: Path) -> None:
-    server.state.polls_to_finish = 6  # the first job is still running when the second is created
+    finish_after(server, 6)  # the first job is still running when the second is created
     catalog = rows(range(45))  # batches of 20, 20, 5
     extra = {"CATALOG_KEYS": "2", "CATALOG_POLL_INTERVAL": "0.02"}
     assert run_child(server, tmp_path, catalog, crash_at="created#2", extra=extra) == CRASH_EXIT
-    assert server.state.max_active == 2
+    assert server.api.max_active_jobs() == 2
     db = sqlite3.connect(tmp_path / "state.sqlite")
     submitted = db.execute(
         "SELECT seq FROM batches WHERE status = 'submitted' AND job_id IS NOT NULL"
@@ -190,21 +213,33 @@ def test_crash_with_two_jobs_in_flight_then_resume(server: FakeServer, tmp_path:
     assert sorted(submitted) == [(0,), (1,)]  # both active jobs are in the journal
     assert run_child(server, tmp_path, catalog, extra=extra) == 0
     charged_once(server, list(range(45)))
-    assert server.state.creates == 3
+    assert creates(server) == 3
+
+
+def finished_on_creation(server: FakeServer) -> Any:
+    """Jobs that finish at their first read; each new job id, once."""
+    finish_after(server, 1)
+    lock, announced = threading.Lock(), set[str]()
+
+    def new_jobs() -> list[str]:
+        with lock:
+            fresh = [job_id for job_id in list(server.api.jobs) if job_id not in announced]
+            announced.update(fresh)
+            return fresh
+
+    return new_jobs
 
 
 def test_webhook_events_replace_polling(server: FakeServer) -> None:
     events = JobEvents()
+    new_jobs = finished_on_creation(server)
 
     def on_step(step: str, _batch: int) -> None:
         if step != "created":
             return
-        with server.state.lock:  # the API finishes the job and delivers its event
-            for job in server.state.jobs.values():
-                if job.status != "completed":
-                    job.finish_at = job.polls + 1
-                    payload = {"type": "job.completed", "data": {"job_id": job.id, "status": "completed"}}
-                    events.put(WebhookEvent(f"evt-{job.id}", 0, payload))
+        for job_id in new_jobs():  # the API finishes the job and delivers its event
+            payload = {"type": "job.completed", "data": {"job_id": job_id, "status": "completed"}}
+            events.put(WebhookEvent(f"evt-{job_id}", 0, payload))
 
     started = time.monotonic()
     summary = run(
@@ -218,7 +253,7 @@ def test_webhook_events_replace_polling(server: FakeServer) -> None:
     )
     assert summary.completed_count == 60
     assert time.monotonic() - started < 15
-    assert len(server.state.polls_while_active) <= 2 * 3  # at most two reads per job
+    assert len(polls_while_active(server)) <= 2 * 3  # at most two reads per job
 
 
 def test_a_lost_webhook_event_costs_one_poll_at_max_interval(server: FakeServer) -> None:
@@ -238,20 +273,20 @@ def test_job_events_need_a_webhook_url(server: FakeServer) -> None:
 
 
 async def test_async_two_keys_keep_two_jobs_busy(server: FakeServer) -> None:
-    server.state.polls_to_finish = 3
+    finish_after(server, 3)
     summary = await aio.process_catalog(
         clients(server, 2), rows(range(100)), namespace="n", poll_interval=0.005, max_interval=0.005
     )
     assert summary.completed_count == 100
-    assert server.state.max_active == 2
-    assert server.state.refusals == 0
-    assert sum(1 for active in server.state.polls_while_active if active == 2) >= 7
+    assert server.api.max_active_jobs() == 2
+    assert refusals(server) == 0
+    assert sum(1 for active in polls_while_active(server) if active == 2) >= 7
     charged_once(server, list(range(100)))
 
 
 async def test_async_failing_worker_stops_the_run(server: FakeServer, tmp_path: Path) -> None:
-    server.state.polls_to_finish = 3
-    server.state.fail_creates_for = KEYS[1]
+    finish_after(server, 3)
+    no_credits_for(server, KEYS[1])
     journal = tmp_path / "state.sqlite"
     sleep = after_the_failure(server)
 
@@ -262,7 +297,7 @@ async def test_async_failing_worker_stops_the_run(server: FakeServer, tmp_path: 
         await aio.process_catalog(
             clients(server, 2), rows(range(100)), namespace="n", journal=journal, sleep=pause
         )
-    assert server.state.creates == 1
+    assert creates(server) == 1
     summary = await aio.process_catalog(
         clients(server, 1), rows(range(100)), namespace="n", journal=journal, poll_interval=0.005
     )
@@ -272,14 +307,12 @@ async def test_async_failing_worker_stops_the_run(server: FakeServer, tmp_path: 
 
 async def test_async_webhook_events(server: FakeServer) -> None:
     events = JobEvents()
+    new_jobs = finished_on_creation(server)
 
     def on_step(step: str, _batch: int) -> None:
         if step == "created":
-            with server.state.lock:
-                for job in server.state.jobs.values():
-                    if job.status != "completed":
-                        job.finish_at = job.polls + 1
-                        threading.Thread(target=events.put, args=(_event(job.id),)).start()
+            for job_id in new_jobs():
+                threading.Thread(target=events.put, args=(_event(job_id),)).start()
 
     started = time.monotonic()
     summary = await aio.process_catalog(
@@ -301,7 +334,7 @@ def _event(job_id: str) -> WebhookEvent:
 
 
 def cli_with_keys(server: FakeServer, tmp_path: Path, *extra: str) -> tuple[int, str, list[str | None]]:
-    server.state.polls_to_finish = 3
+    finish_after(server, 3)
     catalog = tmp_path / "c.jsonl"
     catalog.write_text("".join(json.dumps(r) + "\n" for r in rows(range(100))))
     given: list[str | None] = []
@@ -323,7 +356,7 @@ def test_cli_runs_one_job_per_key(
     assert code == 0
     assert "100 completed" in out
     assert given == KEYS[:2]
-    assert server.state.max_active == 2
+    assert server.api.max_active_jobs() == 2
     captured = capsys.readouterr()
     assert not any(key in out + captured.out + captured.err for key in KEYS)  # never printed
 
@@ -335,7 +368,7 @@ def test_cli_reads_the_keys_from_the_environment(
     code, _, given = cli_with_keys(server, tmp_path, "--max-active-jobs", "2")
     assert code == 0
     assert given == KEYS
-    assert server.state.max_active == 2
+    assert server.api.max_active_jobs() == 2
 
 
 def test_cli_without_keys_uses_the_default_client(server: FakeServer, tmp_path: Path) -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from aigenstudio._catalog.cli import EXIT_CODES
+from aigenstudio.testing import FakeServer
 
-from .fake_server import FakeServer
+from .conftest import creates
 from .test_cli import cli
 
 HOSTILE = {
@@ -36,4 +37,4 @@ def test_hostile_catalog_files_are_exit_2_in_plain_words(
     assert code == EXIT_CODES["input"] == 2
     assert said in out
     assert "Traceback" not in out
-    assert server.state.creates == 0
+    assert creates(server) == 0

@@ -12,10 +12,10 @@ import threading
 from pathlib import Path
 
 from aigenstudio import iter_catalog
+from aigenstudio.testing import FakeServer
 from aigenstudio_client.client import AuthenticatedClient
 
-from .conftest import API_KEY, rows
-from .fake_server import FakeServer
+from .conftest import API_KEY, finish_after, hold_creates, rows
 
 OTHER_KEY = "aigen_test_other0123456789"
 
@@ -23,8 +23,8 @@ OTHER_KEY = "aigen_test_other0123456789"
 def test_closing_the_generator_with_a_create_in_flight_returns_at_once(
     server: FakeServer, tmp_path: Path
 ) -> None:
-    server.state.polls_to_finish = 1
-    server.state.hold_after_creates = 2  # the third create waits until released
+    finish_after(server, 1)
+    release, held = hold_creates(server, after=2)  # the third create waits until released
     clients = [
         AuthenticatedClient(base_url=server.base_url, token=API_KEY),
         AuthenticatedClient(base_url=server.base_url, token=OTHER_KEY),
@@ -42,18 +42,17 @@ def test_closing_the_generator_with_a_create_in_flight_returns_at_once(
     def watchdog() -> None:  # if the close waits on the held create, free it (and fail below)
         if not closed.wait(20):
             rescued.set()
-            server.state.release.set()
+            release.set()
 
     closed = threading.Event()
     try:
         for seen, _ in enumerate(outcomes, start=1):
             if seen == 40:
                 break
-        assert server.state.holding.wait(60)  # a create is in flight, held by the server
+        assert held.wait(60)  # a create is in flight, held by the server
         threading.Thread(target=watchdog, daemon=True).start()
         outcomes.close()  # in the iterating thread, as a caller's loop unwinding does
         closed.set()
         assert not rescued.is_set(), "closing the catalog waited for the API call in flight"
     finally:
-        server.state.hold_after_creates = None
-        server.state.release.set()
+        release.set()

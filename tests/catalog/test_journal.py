@@ -12,9 +12,9 @@ import pytest
 from aigenstudio._catalog import journal as journal_module
 from aigenstudio._catalog.journal import Journal, JournalBusyError
 from aigenstudio._catalog.process import process_catalog
+from aigenstudio.testing import FakeServer
 
-from .conftest import no_sleep, rows
-from .fake_server import FakeServer
+from .conftest import creates, no_sleep, rows
 
 
 def run(client: Any, images: Any, journal: Path | None, **extra: Any) -> Any:
@@ -73,7 +73,7 @@ def test_a_run_interrupted_inside_add_batch_resumes(
         run(client, rows(range(5)), path)
     monkeypatch.undo()
     summary = run(client, rows(range(5)), path)  # was: UNIQUE constraint failed, on every rerun
-    assert (summary.completed_count, server.state.creates) == (5, 1)
+    assert (summary.completed_count, creates(server)) == (5, 1)
 
 
 def test_the_lock_holds_under_another_spelling_of_the_journal(tmp_path: Path) -> None:

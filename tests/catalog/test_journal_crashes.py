@@ -2,7 +2,7 @@
 
 A child process runs the catalog against a fake API on 127.0.0.1 and dies with os._exit at
 the chosen step of the chosen batch; the same command is run again on the same journal.
-The fake server counts every image it charges: each must be charged exactly once.
+The fake API's ledger counts every image charged: each must be charged exactly once.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aigenstudio.testing import FakeServer
 
 from .child import CRASH_EXIT
-from .conftest import rows
-from .fake_server import FakeServer
+from .conftest import charges, creates, rows
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("child.py")
@@ -53,9 +53,9 @@ def run_child(
 
 
 def charged_once(server: FakeServer, ids: list[int]) -> None:
-    charges: Any = server.state.charges
-    assert sorted(charges) == sorted(f"sku-{i:03}" for i in ids)
-    assert max(charges.values()) == 1, {k: v for k, v in charges.items() if v > 1}
+    charged: Any = charges(server)
+    assert sorted(charged) == sorted(f"sku-{i:03}" for i in ids)
+    assert max(charged.values()) == 1, {k: v for k, v in charged.items() if v > 1}
 
 
 @pytest.mark.parametrize("batch", [0, 1])
@@ -65,11 +65,11 @@ def test_crash_at_every_step_then_resume(server: FakeServer, tmp_path: Path, ste
     assert run_child(server, tmp_path, catalog, crash_at=f"{step}:{batch}") == CRASH_EXIT
     assert run_child(server, tmp_path, catalog) == 0
     charged_once(server, list(range(45)))
-    assert server.state.creates == 3
+    assert creates(server) == 3
     # A third run has nothing left to do and sends no create at all.
-    creates = server.state.creates
+    created = creates(server)
     assert run_child(server, tmp_path, catalog) == 0
-    assert server.state.creates == creates
+    assert creates(server) == created
 
 
 def test_crash_twice_in_a_row(server: FakeServer, tmp_path: Path) -> None:
@@ -95,6 +95,6 @@ def test_reexported_catalog_after_a_crash(server: FakeServer, tmp_path: Path, re
     second = reexport(first)
     assert run_child(server, tmp_path, rows(second)) == 0
     # Every image of either export charged at most once; every image of the second, once.
-    charges: Any = server.state.charges
-    assert max(charges.values()) == 1
-    assert {f"sku-{i:03}" for i in second} <= set(charges)
+    charged: Any = charges(server)
+    assert max(charged.values()) == 1
+    assert {f"sku-{i:03}" for i in second} <= set(charged)

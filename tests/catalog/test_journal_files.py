@@ -21,9 +21,9 @@ from aigenstudio._catalog import journal as journal_module
 from aigenstudio._catalog.cli import EXIT_CODES
 from aigenstudio._catalog.journal import Journal, JournalBusyError, JournalFileError
 from aigenstudio._catalog.process import process_catalog
+from aigenstudio.testing import FakeServer
 
-from .conftest import no_sleep, rows
-from .fake_server import FakeServer
+from .conftest import creates, no_sleep, reads, rows
 from .test_cli import cli, write_csv
 
 FAST = {"poll_interval": 0.001, "max_interval": 0.001, "sleep": no_sleep}
@@ -77,7 +77,7 @@ def test_another_applications_database_is_never_modified(
     assert one_line(out), out
     assert digest(database) == before  # not switched to WAL, no table added
     assert not Path(f"{database}-wal").exists()
-    assert server.state.creates == 0
+    assert creates(server) == 0
 
 
 def test_an_empty_file_or_a_new_path_becomes_a_journal(client: Any, tmp_path: Path) -> None:
@@ -133,7 +133,7 @@ def test_a_damaged_journal_is_one_line_exit_2_and_nothing_is_sent(
     code, _ = cli(server, *cli_args(catalog, journal))
     assert code == 0
     damage(journal, steps)
-    creates, reads = server.state.creates, len(server.state.reads)
+    created, read = creates(server), len(reads(server))
     with pytest.raises(JournalFileError, match="damaged"):
         run(client, journal)
     for argv in (cli_args(catalog, journal), ["catalog", "status", "--journal", str(journal)]):
@@ -143,7 +143,7 @@ def test_a_damaged_journal_is_one_line_exit_2_and_nothing_is_sent(
         assert str(journal) in out
         assert "damaged" in out
         assert named in out
-    assert (server.state.creates, len(server.state.reads)) == (creates, reads)  # nothing sent
+    assert (creates(server), len(reads(server))) == (created, read)  # nothing sent
 
 
 def test_an_open_batch_with_a_damaged_job_id_is_never_polled(
@@ -158,10 +158,10 @@ def test_an_open_batch_with_a_damaged_job_id_is_never_polled(
     with pytest.raises(KeyboardInterrupt):
         run(client, journal, on_step=stop)
     damage(journal, [_set("UPDATE batches SET job_id = '../../admin?x=1'")])
-    reads = len(server.state.reads)
+    read = len(reads(server))
     with pytest.raises(JournalFileError, match="batch 0"):
         run(client, journal)
-    assert len(server.state.reads) == reads
+    assert len(reads(server)) == read
 
 
 def test_a_locked_journal_is_busy_not_foreign(

@@ -24,9 +24,9 @@ from aigenstudio._catalog.journal import Journal
 from aigenstudio._catalog.outcomes import ItemOutcome, ResultsWriter
 from aigenstudio._catalog.process import process_catalog
 from aigenstudio._core.errors import RequestValidationError
+from aigenstudio.testing import FakeServer
 
-from .conftest import API_KEY, no_sleep, rows
-from .fake_server import FakeServer
+from .conftest import API_KEY, charges, creates, finish_after, no_sleep, rows, send_in_jobs
 from .test_cli import ROOT, cli, write_csv
 
 HUGE = 2**70
@@ -56,8 +56,7 @@ def run(client: Any, journal: Path, results: Path | None = None) -> Any:
 def test_hostile_values_are_recorded_and_a_rerun_completes(
     server: FakeServer, client: Any, tmp_path: Path, job: dict[str, Any], items: dict[str, Any], suffix: str
 ) -> None:
-    server.state.hostile_job.update(job)
-    server.state.hostile_items.update(items)
+    send_in_jobs(server, job, items)
     journal, results = tmp_path / "state.sqlite", tmp_path / f"results{suffix}"
     first = run(client, journal, results)
     assert first.rows == 3
@@ -66,8 +65,8 @@ def test_hostile_values_are_recorded_and_a_rerun_completes(
     assert again.completed_count == 0
     assert again.jobs == 0
     assert again.skipped_count + again.failed_earlier_count == 3
-    assert server.state.creates == 1
-    assert max(server.state.charges.values()) == 1
+    assert creates(server) == 1
+    assert max(charges(server).values()) == 1
     written = results.read_text(encoding="utf-8")
     assert "\ud800" not in written
     assert "\udfff" not in written
@@ -76,8 +75,9 @@ def test_hostile_values_are_recorded_and_a_rerun_completes(
 
 
 def test_the_journal_clamps_counts_and_escapes_text(server: FakeServer, client: Any, tmp_path: Path) -> None:
-    server.state.hostile_job["credits_used"] = HUGE
-    server.state.hostile_items.update({"credits_used": -HUGE, "result_url": "https://cdn.test/\ud800"})
+    send_in_jobs(
+        server, {"credits_used": HUGE}, {"credits_used": -HUGE, "result_url": "https://cdn.test/\ud800"}
+    )
     journal = tmp_path / "state.sqlite"
     run(client, journal)
     db = sqlite3.connect(journal)
@@ -99,11 +99,10 @@ def test_a_batch_left_open_with_hostile_values_is_finished_by_the_rerun(
             client, rows(range(3)), namespace="hostile", journal=journal, operation="marketplace_clean",
             on_step=_stop_after_create, **FAST,
         )  # fmt: skip
-    server.state.hostile_job["credits_used"] = HUGE
-    server.state.hostile_items["error_message"] = "\ud800"
+    send_in_jobs(server, {"credits_used": HUGE}, {"error_message": "\ud800"})
     assert run(client, journal).completed_count == 3
     assert run(client, journal).skipped_count == 3
-    assert server.state.creates == 1
+    assert creates(server) == 1
     reopened = Journal(journal)
     try:
         assert reopened.open_batches() == []
@@ -117,9 +116,8 @@ def _stop_after_create(step: str, _seq: int) -> None:
 
 
 def test_cli_rerun_completes_after_hostile_values(server: FakeServer, tmp_path: Path) -> None:
-    server.state.polls_to_finish = 1
-    server.state.hostile_job["credits_used"] = HUGE
-    server.state.hostile_items.update({"error_code": "x", "error_message": "\x1b[2J\ud800"})
+    finish_after(server, 1)
+    send_in_jobs(server, {"credits_used": HUGE}, {"error_code": "x", "error_message": "\x1b[2J\ud800"})
     catalog = write_csv(tmp_path / "c.csv", rows(range(25)))  # two jobs: two clamped counts
     env = {
         **os.environ,
@@ -140,7 +138,7 @@ def test_cli_rerun_completes_after_hostile_values(server: FakeServer, tmp_path: 
         outputs.append(done.stdout)
     assert "25 failed, 0 invalid, 0 already done; 2 jobs" in outputs[0]
     assert "25 failed (25 in an earlier run)" in outputs[1]
-    assert server.state.creates == 2
+    assert creates(server) == 2
     status = subprocess.run(
         [sys.executable, "-m", "aigenstudio", "catalog", "status", "--journal", str(tmp_path / "j.sqlite")],
         env=env, capture_output=True, text=True, timeout=60,
@@ -168,11 +166,11 @@ def test_text_options_with_a_lone_surrogate_are_refused_before_anything_is_sent(
                 client, rows(range(2)), journal=tmp_path / "j.sqlite", operation="marketplace_clean",
                 **{**FAST, **options},
             )  # fmt: skip
-    assert server.state.creates == 0
+    assert creates(server) == 0
     catalog = write_csv(tmp_path / "c.csv", rows(range(2)))
     code, out = cli(server, "catalog", "run", str(catalog), "--operation", "marketplace_clean",
                     "--journal", str(tmp_path / "k.sqlite"), "--namespace", "spring\udcff")  # fmt: skip
     assert code == EXIT_CODES["input"], out
     assert "namespace" in out
     assert "row" not in out
-    assert server.state.creates == 0
+    assert creates(server) == 0

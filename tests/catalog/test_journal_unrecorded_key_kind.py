@@ -13,10 +13,18 @@ from pathlib import Path
 
 import pytest
 from aigenstudio._catalog.journal import JournalKindMismatchError
+from aigenstudio.testing import FakeServer
 
-from .fake_server import FakeServer
+from .conftest import creates
 from .test_cli import write_csv
 from .test_slots_key_kinds import LIVE, SANDBOX, bare, cli, run, run_args
+
+
+@pytest.fixture
+def server(server: FakeServer) -> FakeServer:
+    """The fake with live keys let in (their runs spend its simulated paid balance)."""
+    server.api.allow_live_keys = True
+    return server
 
 
 def _without_key_kind(journal: Path) -> None:
@@ -33,12 +41,12 @@ def test_a_live_run_does_not_trust_a_journal_whose_key_kind_was_not_recorded(
     journal, results = tmp_path / "state.sqlite", tmp_path / "live.jsonl"
     assert run(bare(server, SANDBOX), journal).completed_count == 5
     _without_key_kind(journal)
-    creates = server.state.creates
+    created = creates(server)
     with pytest.raises(JournalKindMismatchError, match="did not record") as refused:
         run(bare(server, LIVE), journal, results=results)
     assert str(journal) in str(refused.value)
     assert "INSERT INTO meta VALUES ('key_kind', 'live')" in str(refused.value)  # the way out
-    assert server.state.creates == creates  # nothing sent
+    assert creates(server) == created  # nothing sent
     assert not results.exists()  # no simulated URL in the live results
     db = sqlite3.connect(journal)
     assert db.execute("SELECT value FROM meta WHERE name = 'key_kind'").fetchone() is None  # not relabelled
@@ -68,4 +76,4 @@ def test_cli_live_key_on_such_a_journal_is_exit_4(server: FakeServer, tmp_path: 
     assert code == 4, out
     assert "already done" not in out
     assert "did not record" in out
-    assert server.state.creates == 1
+    assert creates(server) == 1

@@ -14,10 +14,10 @@ from aigenstudio._catalog.cli import EXIT_CODES
 from aigenstudio._catalog.planner import IMAGE_FIELDS, checked_image
 from aigenstudio._catalog.process import ItemOutcome, process_catalog
 from aigenstudio._core.errors import RequestValidationError
+from aigenstudio.testing import FakeServer
 from aigenstudio_client.models.product_photo_image_input import ProductPhotoImageInput
 
-from .conftest import no_sleep, rows
-from .fake_server import FakeServer
+from .conftest import creates, no_sleep, rows
 from .test_cli import cli
 
 
@@ -54,7 +54,7 @@ def test_cli_jsonl_with_a_lone_surrogate_and_skip_invalid(server: FakeServer, tm
         code, out = cli(server, *args)
         assert code == EXIT_CODES["failed_items"], out
         assert "line 4 (sku-\\ud800): invalid_row: external_id: valid Unicode text" in out
-    assert server.state.creates == 1
+    assert creates(server) == 1
 
 
 def test_only_the_image_fields_are_sent_and_hashed(server: FakeServer, client: Any, tmp_path: Path) -> None:
@@ -79,6 +79,8 @@ def test_only_the_image_fields_are_sent_and_hashed(server: FakeServer, client: A
     db.commit()
     db.close()
     assert run(client, extra, journal).completed_count == 2
-    assert server.state.creates == 1  # the re-sent body matched the key: the same job
-    (job,) = server.state.jobs.values()
-    assert job.images == [{"source_url": r["source_url"], "external_id": r["external_id"]} for r in extra]
+    assert creates(server) == 1  # the re-sent body matched the key: the same job
+    (job,) = server.api.jobs.values()
+    assert job.body["images"] == [
+        {"source_url": r["source_url"], "external_id": r["external_id"]} for r in extra
+    ]

@@ -16,12 +16,13 @@ import pytest
 from aigenstudio import aio
 from aigenstudio._catalog.journal import Journal, JournalBusyError, JournalMismatchError
 from aigenstudio._catalog.process import ItemOutcome, iter_catalog, process_catalog
+from aigenstudio.testing import FakeServer, Fault
 from aigenstudio_client.client import AuthenticatedClient
 
-from .conftest import API_KEY, no_sleep, rows
-from .fake_server import FakeServer
+from .conftest import API_KEY, CREATE, charges, creates, no_sleep, refusals, rows, start_other_job
 
 ROOT = Path(__file__).resolve().parents[2]
+OTHER_KEY = "aigen_test_other0123456789"
 
 
 def run(client: Any, images: Any, journal: Path | None, **extra: Any) -> Any:
@@ -37,10 +38,10 @@ def test_rerun_skips_every_finished_item_without_a_request(
     journal = tmp_path / "state.sqlite"
     first = run(client, rows(range(45)), journal)
     assert (first.completed_count, first.jobs, first.credits_used) == (45, 3, 45)
-    creates = server.state.creates
+    created = creates(server)
     seen: list[ItemOutcome] = []
     second = run(client, rows(range(45)), journal, on_item=seen.append)
-    assert server.state.creates == creates
+    assert creates(server) == created
     assert (second.skipped_count, second.jobs, second.credits_used) == (45, 0, 0)
     assert all(o.status == "completed" and o.earlier and o.result_url for o in seen)
     assert [o.row for o in seen] == list(range(45))
@@ -53,8 +54,8 @@ def test_new_rows_of_a_reexport_are_the_only_ones_sent(
     run(client, rows(range(30)), journal)
     summary = run(client, rows([900, 901, *range(30), 902]), journal)
     assert (summary.completed_count, summary.skipped_count) == (3, 30)
-    assert max(server.state.charges.values()) == 1
-    assert len(server.state.charges) == 33
+    assert max(charges(server).values()) == 1
+    assert len(charges(server)) == 33
 
 
 def test_a_second_concurrent_run_is_refused(server: FakeServer, client: Any, tmp_path: Path) -> None:
@@ -65,7 +66,7 @@ def test_a_second_concurrent_run_is_refused(server: FakeServer, client: Any, tmp
             run(client, rows(range(3)), journal)
     finally:
         holder.close()
-    assert server.state.creates == 0
+    assert creates(server) == 0
     assert run(client, rows(range(3)), journal).completed_count == 3  # free again
 
 
@@ -111,7 +112,7 @@ def test_results_file(client: Any, tmp_path: Path, suffix: str) -> None:
     by_status = {r["status"] for r in records}
     assert by_status == {"completed", "invalid"}
     done = next(r for r in records if r["status"] == "completed")
-    assert done["result_url"].startswith("https://cdn.test/")
+    assert done["result_url"].startswith("https://cdn.aigenstudio.fake/")
     assert done["thumbnail_url"]
     bad = next(r for r in records if r["status"] == "invalid")
     assert bad["row"] in (21, "21")
@@ -125,25 +126,26 @@ def test_on_invalid_skip_reports_the_row_and_sends_the_rest(server: FakeServer, 
     assert (summary.completed_count, summary.invalid_count) == (10, 3)
     assert [(o.row, o.status) for o in summary.failed] == [(5, "invalid"), (11, "invalid"), (12, "invalid")]
     assert "images[12].source_url" in (summary.failed[2].error_message or "")
-    assert len(server.state.charges) == 10
+    assert len(charges(server)) == 10
 
 
 def test_limits_are_back_pressure(server: FakeServer, client: Any) -> None:
-    server.state.throttle_creates = 2  # two 429s (Retry-After: 0), then an account at its limit
-    server.state.account_limit = 1
-    blocker = server.state.jobs["other-key-job"] = _active_job()
+    server.api.jobs_per_account = 1
+    blocker = start_other_job(server, OTHER_KEY)
+    # two 429s (Retry-After: 0), then an account at its limit
+    server.api.inject(Fault.status(429, retry_after="0", times=2, operation=CREATE))
     sleeps: list[float] = []
 
     def sleep(seconds: float) -> None:
         sleeps.append(seconds)
         if len(sleeps) == 3:
-            blocker.finish_at = 0  # the other key's job ends; ours may start
+            server.api.cancel(blocker)  # the other key's job ends; ours may start
 
     summary = run(client, rows(range(3)), None, sleep=sleep, poll_interval=0.5, max_interval=4.0)
     assert summary.completed_count == 3
-    assert server.state.refusals >= 3
+    assert refusals(server) >= 3
     assert sleeps[:3] == [0.5, 0.75, 1.125]  # backoff, never below Retry-After
-    assert server.state.creates == 1
+    assert creates(server, API_KEY) == 1
 
 
 def test_iter_catalog_streams_outcomes_and_returns_the_summary(client: Any) -> None:
@@ -183,14 +185,8 @@ async def test_async_run_resumes_from_its_journal(server: FakeServer, tmp_path: 
     summary = await aio.process_catalog(client, rows(range(45)), namespace="n", journal=journal, sleep=sleep)
     assert summary.skipped_count == 20
     assert summary.completed_count == 25
-    assert max(server.state.charges.values()) == 1
-    assert len(server.state.charges) == 45
-
-
-def _active_job() -> Any:
-    from .fake_server import Job
-
-    return Job("other-key-job", [{"source_url": "https://img.test/x.jpg"}], finish_at=10**6)
+    assert max(charges(server).values()) == 1
+    assert len(charges(server)) == 45
 
 
 def test_a_run_without_a_journal_leaves_no_temporary_files(

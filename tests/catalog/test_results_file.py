@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from aigenstudio._catalog.journal import Journal, journal_in_use
 from aigenstudio._catalog.outcomes import ItemOutcome, ResultsFileError, ResultsWriter
+from aigenstudio.testing import FakeServer
 
-from .conftest import rows
-from .fake_server import FakeServer
+from .conftest import creates, rows
 from .test_cli import cli, write_csv
 
 
@@ -84,7 +84,7 @@ def test_the_cli_refuses_a_foreign_results_file_before_anything_is_sent(
     assert code == 2
     assert "prices.csv exists and is not a results file" in out
     assert results.read_text() == "sku,price\n1,9.99\n"
-    assert server.state.creates == 0
+    assert creates(server) == 0
 
 
 def test_results_written_aside_onto_the_catalog_are_refused(server: FakeServer, tmp_path: Path) -> None:

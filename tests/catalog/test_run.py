@@ -14,9 +14,9 @@ from aigenstudio._catalog.cli import EXIT_CODES
 from aigenstudio._catalog.outcomes import ItemOutcome
 from aigenstudio._catalog.process import process_catalog
 from aigenstudio._core.errors import RequestValidationError
+from aigenstudio.testing import Failure, FakeServer, Fault, Reply
 
-from .conftest import API_KEY, no_sleep, rows
-from .fake_server import FakeServer, Job
+from .conftest import API_KEY, READ, creates, finish_after, no_sleep, rows
 from .test_cli import cli, write_csv
 
 
@@ -27,29 +27,19 @@ def run(client: Any, images: Any, journal: Path | None, **extra: Any) -> Any:
     )
 
 
-def _fail_sku_003(monkeypatch: pytest.MonkeyPatch) -> None:
-    wire = Job.wire
-
-    def failing(self: Job) -> dict[str, Any]:
-        job = wire(self)
-        for item in job["items"]:
-            if item.get("external_id") == "sku-003":
-                del item["result_url"], item["thumbnail_url"]
-                item.update(error_code="source_unreachable", error_message="404 on source")
-        return job
-
-    monkeypatch.setattr(Job, "wire", failing)
+def _fail_sku_003(server: FakeServer) -> None:
+    server.api.script_failure("sku-003", Failure("source_unreachable", "404 on source"))
 
 
 def test_items_failed_in_an_earlier_run_are_still_failed(
-    server: FakeServer, client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    server: FakeServer, client: Any, tmp_path: Path
 ) -> None:
-    _fail_sku_003(monkeypatch)
+    _fail_sku_003(server)
     journal = tmp_path / "j.sqlite"
     assert run(client, rows(range(10)), journal).failed_count == 1
     seen: list[ItemOutcome] = []
     again = run(client, rows(range(10)), journal, on_item=seen.append)
-    assert server.state.creates == 1  # not re-sent
+    assert creates(server) == 1  # not re-sent
     assert (again.skipped_count, again.failed_count, again.failed_earlier_count) == (9, 1, 1)
     assert not again.ok
     assert [i.external_id for i in again.retry_inputs()] == ["sku-003"]
@@ -58,10 +48,8 @@ def test_items_failed_in_an_earlier_run_are_still_failed(
     assert all(o.earlier for o in seen)
 
 
-def test_cli_rerun_with_earlier_failures_is_exit_1(
-    server: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _fail_sku_003(monkeypatch)
+def test_cli_rerun_with_earlier_failures_is_exit_1(server: FakeServer, tmp_path: Path) -> None:
+    _fail_sku_003(server)
     catalog = write_csv(tmp_path / "c.csv", rows(range(10)))
     args = ["catalog", "run", str(catalog), "--operation", "marketplace_clean",
             "--journal", str(tmp_path / "j.sqlite"), "--no-progress"]  # fmt: skip
@@ -86,16 +74,27 @@ def test_results_never_overwrite_the_journal_or_the_catalog(server: FakeServer, 
     code, out = cli(server, *base, "--journal", str(catalog))
     assert code == EXIT_CODES["input"]
     code, out = cli(server, *base)  # the journal is intact: everything already done
-    assert (code, server.state.creates) == (0, 2)
+    assert (code, creates(server)) == (0, 2)
     assert "25 already done" in out
     with pytest.raises(RequestValidationError, match="results"):
         process_catalog(None, rows(range(1)), namespace="spring", journal=journal, results=journal)  # type: ignore[arg-type]
 
 
+def credits_as_floats(reply: Reply) -> Reply:
+    """A server that sends 10 credits per item as 10.0 (the job's total as a float too)."""
+    job = reply.body["job"]
+    for item in job["items"]:
+        if "result_url" in item:
+            item["credits_used"] = 10.0
+    if job["status"] == "completed":
+        job["credits_used"] = 10.0 * len(job["items"])
+    return reply
+
+
 def test_credits_sent_as_integral_floats_are_counted(server: FakeServer) -> None:
     # JSON Schema accepts 10.0 as an integer; the summary used to skip it and report 0.
-    server.state.credits_per_item = 10.0
-    server.state.polls_to_finish = 1
+    server.api.inject(Fault.rewrite(credits_as_floats, times=None, operation=READ))
+    finish_after(server, 1)
     with Client(api_key=API_KEY, base_url=server.base_url, max_retries=0) as client:
         summary = process_catalog(
             client,

@@ -20,14 +20,21 @@ from aigenstudio._catalog.journal import JournalKindMismatchError, JournalMismat
 from aigenstudio._catalog.process import process_catalog
 from aigenstudio._catalog.slots import client_key_kind
 from aigenstudio._core.errors import ConfigurationError
+from aigenstudio.testing import FakeServer
 from aigenstudio_client.client import AuthenticatedClient
 
-from .conftest import no_sleep, rows
-from .fake_server import FakeServer
+from .conftest import creates, finish_after, no_sleep, rows
 from .test_cli import write_csv
 
 SANDBOX, LIVE = "aigen_test_kinds0123456789", "aigen_live_kinds0123456789"
 FAST = {"poll_interval": 0.001, "max_interval": 0.001, "sleep": no_sleep}
+
+
+@pytest.fixture
+def server(server: FakeServer) -> FakeServer:
+    """The fake with live keys let in (their runs spend its simulated paid balance)."""
+    server.api.allow_live_keys = True
+    return server
 
 
 def bare(server: FakeServer, key: str) -> Any:
@@ -42,7 +49,7 @@ def run(clients: Any, journal: Path, **extra: Any) -> Any:
 
 
 def cli(server: FakeServer, *argv: str) -> tuple[int, str]:
-    server.state.polls_to_finish = 1
+    finish_after(server, 1)
 
     def make_client(api_key: str = SANDBOX) -> Any:
         return Client(api_key=api_key, base_url=server.base_url)
@@ -67,13 +74,13 @@ def test_the_key_kind_of_our_client_and_of_a_bare_one(server: FakeServer) -> Non
 def test_a_live_run_never_reuses_a_sandbox_journal(server: FakeServer, tmp_path: Path) -> None:
     journal, results = tmp_path / "state.sqlite", tmp_path / "live.jsonl"
     assert run(bare(server, SANDBOX), journal).completed_count == 5
-    creates = server.state.creates
+    created = creates(server)
     with pytest.raises(JournalKindMismatchError, match="sandbox") as refused:
         run(bare(server, LIVE), journal, results=results)
     assert isinstance(refused.value, JournalMismatchError)  # the documented family: exit 4
     assert "live" in str(refused.value)
     assert str(journal) in str(refused.value)
-    assert server.state.creates == creates  # nothing sent
+    assert creates(server) == created  # nothing sent
     assert not results.exists()  # no simulated URL copied into the live results
     db = sqlite3.connect(journal)
     try:
@@ -94,7 +101,7 @@ def test_one_run_never_mixes_sandbox_and_live_keys(server: FakeServer, tmp_path:
     journal = tmp_path / "state.sqlite"
     with pytest.raises(ConfigurationError, match="of one kind, not live and sandbox"):
         run([bare(server, SANDBOX), bare(server, LIVE)], journal)
-    assert server.state.creates == 0
+    assert creates(server) == 0
     assert not journal.exists()  # refused before the journal was even opened
 
 
@@ -110,7 +117,7 @@ def test_cli_live_key_on_a_sandbox_journal_is_exit_4(server: FakeServer, tmp_pat
     assert "Traceback" not in out
     assert SANDBOX not in out
     assert LIVE not in out
-    assert server.state.creates == 1
+    assert creates(server) == 1
     assert not results.exists()
 
 
@@ -124,7 +131,7 @@ def test_cli_sandbox_and_live_keys_in_one_run_is_exit_2(server: FakeServer, tmp_
     assert "live" in out
     assert SANDBOX not in out
     assert LIVE not in out
-    assert server.state.creates == 0
+    assert creates(server) == 0
 
 
 def test_cli_dry_run_with_a_live_key_on_a_sandbox_journal_is_exit_4(
