@@ -222,3 +222,16 @@ def test_every_exchange_records_the_jobs_active_when_it_was_answered() -> None:
 def test_a_fault_or_limit_that_can_never_apply_is_refused(make: Any, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_a_status_fault_carries_the_code_given_and_can_be_withdrawn() -> None:
+    fake = FakeAPI()
+    fault = Fault.status(402, code="insufficient_credits", times=None, operation=CREATE)
+    fake.inject(fault)
+    with _client(fake) as client, pytest.raises(InsufficientCreditsError) as refused:
+        _create(client)
+    assert refused.value.code == "insufficient_credits"
+    fake.withdraw(fault)
+    with _client(fake) as client:
+        _create(client)
+    assert fake.faults == []

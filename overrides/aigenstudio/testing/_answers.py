@@ -46,7 +46,7 @@ class Answers(JobRoutes):
             rid = request_id(request)
             extra = {RETRY_AFTER_HEADER: fault.retry_after} if fault.retry_after is not None else {}
             name = self._name(request)
-            reply = error(fault.status_code, "injected_fault", "a fault injected in the fake", rid, **extra)
+            reply = error(fault.status_code, fault.code, "a fault injected in the fake", rid, **extra)
         else:
             name, reply = self._answer(request)
         if fault is not None and fault.kind == "lost_response":

@@ -91,6 +91,11 @@ class FakeAPI(Answers):
         with self._lock:
             return [fault for fault in self._injected if fault.applied == 0 and fault in self.faults]
 
+    def withdraw(self, fault: Fault) -> None:
+        """Stop ``fault`` (one injected with ``times=None`` stays until withdrawn or cleared)."""
+        with self._lock:
+            self.faults[:] = [kept for kept in self.faults if kept is not fault]
+
     def clear_faults(self) -> None:
         """Remove every fault not yet spent (those with ``times=None`` stay until this)."""
         with self._lock:

@@ -17,6 +17,7 @@ __all__ = ["Fault", "FaultKind", "Where"]
 ONCE = 1
 DEFAULT_FAULT_STATUS = 503
 NO_DELAY = 0.0
+INJECTED_CODE = "injected_fault"  # a status fault's error.code unless told otherwise
 # How long a held request waits for its release at most (a test that forgets to release it
 # fails with a timeout instead of hanging).
 HOLD_LIMIT = 300.0
@@ -57,6 +58,7 @@ class Fault:
     status_code: int = DEFAULT_FAULT_STATUS
     seconds: float = NO_DELAY
     retry_after: str | None = None
+    code: str = INJECTED_CODE
     content: bytes = b""
     headers: dict[str, str] = field(default_factory=dict[str, str])
     transform: Callable[[Reply], Reply] | None = None
@@ -78,9 +80,17 @@ class Fault:
             )
 
     @classmethod
-    def status(cls, status_code: int, *, retry_after: str | None = None, **where: Unpack[Where]) -> Fault:
-        """Answer with ``status_code`` in the error envelope (``Retry-After`` if given)."""
-        return cls("status", status_code=status_code, retry_after=retry_after, **where)
+    def status(
+        cls,
+        status_code: int,
+        *,
+        code: str = INJECTED_CODE,
+        retry_after: str | None = None,
+        **where: Unpack[Where],
+    ) -> Fault:
+        """Answer with ``status_code`` in the error envelope (its ``error.code`` is ``code``;
+        ``Retry-After`` if given), without performing the request."""
+        return cls("status", status_code=status_code, code=code, retry_after=retry_after, **where)
 
     @classmethod
     def latency(cls, seconds: float, **where: Unpack[Where]) -> Fault:
