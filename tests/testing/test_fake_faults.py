@@ -4,6 +4,7 @@ fake records of it (``FakeAPI.requests``). Also the account limit as a knob."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -20,7 +21,7 @@ from aigenstudio import (
     RateLimitError,
     RetryPolicy,
 )
-from aigenstudio.testing import Exchange, FakeAPI, Fault, Reply, Timing
+from aigenstudio.testing import Exchange, FakeAPI, FakeSession, Fault, Reply, Timing
 
 KEY = "aigen_test_" + "flt1" * 6
 OTHER = "aigen_test_" + "flt2" * 6
@@ -215,7 +216,9 @@ def test_every_exchange_records_the_jobs_active_when_it_was_answered() -> None:
     [
         (lambda: Fault.status(503, times=0), "times must be >= 1"),
         (lambda: Fault.reset(after=-1), "after must be >= 0"),
-        (lambda: Fault.latency(float("nan")), "seconds must be >= 0"),
+        (lambda: Fault.latency(float("nan")), "seconds must be a finite number >= 0"),
+        (lambda: Fault.latency(float("inf")), "seconds must be a finite number >= 0"),
+        (lambda: Fault.reply(101, b""), "200..599"),
         (lambda: FakeAPI(jobs_per_account=0), "jobs_per_account must be >= 1"),
     ],
 )
@@ -235,3 +238,86 @@ def test_a_status_fault_carries_the_code_given_and_can_be_withdrawn() -> None:
     with _client(fake) as client:
         _create(client)
     assert fake.faults == []
+
+
+def test_a_fault_is_injected_once_a_reused_one_is_refused() -> None:
+    flaky = Fault.status(503, operation=OPERATIONS)  # a module-level constant in a user's tests
+    first = FakeAPI()
+    first.inject(flaky)
+    with _client(first, max_retries=0) as client, pytest.raises(InternalServerError):
+        client.product_photo_operations.list()
+    with pytest.raises(ValueError, match="injected already"):
+        FakeAPI().inject(flaky)  # its count is spent: it would apply to every request
+    fake, fault = FakeAPI(), Fault.reset()
+    fake.inject(fault)
+    with pytest.raises(ValueError, match="injected already"):
+        fake.inject(fault)
+
+
+def test_after_counts_every_matching_request_even_one_another_fault_took() -> None:
+    fake = FakeAPI()
+    fake.inject(Fault.status(503, operation=OPERATIONS))
+    fake.inject(Fault.status(500, operation=OPERATIONS, after=1))
+    with _client(fake, max_retries=0) as client:
+        for _ in range(3):
+            with contextlib.suppress(InternalServerError):
+                client.product_photo_operations.list()
+    assert [e.status for e in fake.requests] == [503, 500, 200]  # as documented: the 2nd request
+
+
+def test_a_rewrite_changes_a_copy_never_the_fakes_own_answers() -> None:
+    def rename(reply: Reply) -> Reply:
+        reply.body["presets"][0]["name"] = "BROKEN"
+        return reply
+
+    fake = FakeAPI()
+    fake.inject(Fault.rewrite(rename))
+    with _client(fake) as client:
+        assert client.product_photo_presets.list().presets[0].name == "BROKEN"
+        assert client.product_photo_presets.list().presets[0].name != "BROKEN"
+    with _client(FakeAPI()) as client:
+        assert client.product_photo_presets.list().presets[0].name != "BROKEN"
+
+
+def test_a_rewrite_that_returns_nothing_is_a_clear_error_and_is_recorded() -> None:
+    fake = FakeAPI()
+    fake.inject(Fault.rewrite(lambda reply: None))  # type: ignore[arg-type,return-value]
+    with _client(fake, max_retries=0) as client, pytest.raises(TypeError, match="not a Reply"):
+        client.product_photo_presets.list()
+    assert [(e.status, e.fault) for e in fake.requests] == [(None, "rewrite")]
+
+
+async def test_a_cancelled_held_async_request_leaves_no_thread_waiting() -> None:
+    fake = FakeAPI()
+    release, held = threading.Event(), threading.Event()
+    fake.inject(Fault.hold(release, held=held, times=1))
+    before = threading.active_count()
+    client = AsyncClient(KEY, base_url=fake.base_url, transport=fake.async_transport())
+    async with client:
+        with anyio.move_on_after(0.2):
+            await client.product_photo_presets.list()
+    assert held.is_set()
+    assert threading.active_count() <= before  # nothing blocked on the release
+
+
+def test_a_plain_with_on_an_async_client_is_refused() -> None:
+    client = AsyncClient(KEY, base_url="https://api.aigenstudio.fake/api/v1")
+    with pytest.raises(TypeError, match="async with"), client:
+        pass
+
+
+def test_a_fake_session_closes_inside_an_event_loop_with_async_with() -> None:
+    async def main() -> None:
+        async with FakeSession(FakeAPI()) as session:
+            assert (await session.async_client.product_photo_presets.list()).presets
+        session = FakeSession(FakeAPI())
+        await session.async_client.product_photo_presets.list()
+        with pytest.raises(RuntimeError, match="aclose"):
+            session.close()
+        await session.aclose()
+
+    anyio.run(main)
+
+
+def test_the_api_key_of_a_fault_is_never_in_its_repr() -> None:
+    assert KEY not in repr(Fault.status(503, api_key=KEY))

@@ -3,7 +3,7 @@ request ids, checks and typed errors."""
 
 from __future__ import annotations
 
-from typing import Self
+from typing import NoReturn, Self
 
 from aigenstudio_client.resources import AsyncResources, SyncResources
 
@@ -74,3 +74,9 @@ class AsyncClient(BaseClient, AsyncResources):
         """Close every connection pool this client opened (as ``aclose()``, and as leaving
         ``async with AsyncClient() as client`` does)."""
         await self.aclose()
+
+    def __enter__(self) -> NoReturn:
+        raise TypeError("use 'async with AsyncClient() as client' (a plain 'with' would close nothing)")
+
+    def __exit__(self, *args: object) -> None:  # never entered: __enter__ raises
+        raise TypeError("use 'async with AsyncClient() as client'")

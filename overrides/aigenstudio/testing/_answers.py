@@ -3,10 +3,12 @@ the spec, and the record of the exchange (``FakeAPI``'s base)."""
 
 from __future__ import annotations
 
+import copy
+
 import httpx
 
 from .._core.api_facts import REQUEST_ID_HEADER, RETRY_AFTER_HEADER
-from ._faults import Fault
+from ._faults import Fault, FaultKind
 from ._reply import Reply, error
 from ._routes import JobRoutes
 from ._state import bearer, request_id
@@ -23,12 +25,15 @@ class Answers(JobRoutes):
         operation_id = matched[0].operation_id if matched else None
         key = bearer(request)
         with self._lock:
-            for fault in self.faults:
-                if fault.matches(operation_id, key) and fault.take():
-                    if fault.spent:
-                        self.faults.remove(fault)
-                    return fault
-        return None
+            due = None
+            for fault in self.faults:  # every matching fault counts the request against after=
+                if fault.matches(operation_id, key) and not fault.skip() and due is None:
+                    due = fault
+            if due is not None:
+                due.apply()
+                if due.spent:
+                    self.faults.remove(due)
+            return due
 
     def respond(self, request: httpx.Request, fault: Fault | None = None) -> httpx.Response:
         """Answer ``request`` as the API would, after ``fault`` (its wait is the caller's), and
@@ -48,12 +53,12 @@ class Answers(JobRoutes):
             name = self._name(request)
             reply = error(fault.status_code, fault.code, "a fault injected in the fake", rid, **extra)
         else:
-            name, reply = self._answer(request)
+            name, reply = self._answer_recorded(request, kind)
         if fault is not None and fault.kind == "lost_response":
             self._record(request, name, reply.status, kind)  # performed: the status that was lost
             raise httpx.ReadError("the answer was lost (a fault injected in the fake)", request=request)
         if fault is not None and fault.transform is not None:
-            reply = fault.transform(reply)
+            reply = self._rewritten(request, name, reply, fault)
         self._record(request, name, reply.status, kind)
         headers = {
             "Content-Type": "application/json",
@@ -61,6 +66,23 @@ class Answers(JobRoutes):
             **reply.headers,
         }
         return httpx.Response(reply.status, headers=headers, content=reply.content(), request=request)
+
+    def _answer_recorded(self, request: httpx.Request, kind: FaultKind | None) -> tuple[str, Reply]:
+        """``_answer``, with the exchange recorded (no status) when answering raises."""
+        try:
+            return self._answer(request)
+        except BaseException:
+            self._record(request, self._name(request), None, kind)
+            raise
+
+    def _rewritten(self, request: httpx.Request, name: str, reply: Reply, fault: Fault) -> Reply:
+        """``fault.transform`` applied to a copy of ``reply`` (never the fake's own state)."""
+        assert fault.transform is not None
+        rewritten = fault.transform(copy.deepcopy(reply))
+        if not isinstance(rewritten, Reply):
+            self._record(request, name, None, fault.kind)
+            raise TypeError(f"a Fault.rewrite function returned {type(rewritten).__name__}, not a Reply")
+        return rewritten
 
     def handle(self, request: httpx.Request) -> Reply:
         """The answer to one request (no faults, not recorded), checked against the spec."""

@@ -77,6 +77,10 @@ class FakeAPI(Answers):
         id of the spec (``createProductPhotoJob``) or its Python name (``create_product_photo_job``);
         one the spec does not have, or an ``api_key`` that is no API key, is refused: a fault
         that could never apply would let a resilience test pass without testing anything."""
+        if fault.applied or any(fault is known for known in self._injected):
+            raise ValueError(
+                "this Fault was injected already: inject a new one (a fault counts its requests)"
+            )
         if fault.operation is not None:
             fault.operation = self._operation_id(fault.operation)
         if fault.api_key is not None and key_kind(fault.api_key) == "unknown":
@@ -89,7 +93,8 @@ class FakeAPI(Answers):
         """The injected faults that no request has met (the pytest fixtures fail a test that
         leaves any: remove one you meant not to use with ``clear_faults()``)."""
         with self._lock:
-            return [fault for fault in self._injected if fault.applied == 0 and fault in self.faults]
+            standing = {id(fault) for fault in self.faults}
+            return [fault for fault in self._injected if fault.applied == 0 and id(fault) in standing]
 
     def withdraw(self, fault: Fault) -> None:
         """Stop ``fault`` (one injected with ``times=None`` stays until withdrawn or cleared)."""

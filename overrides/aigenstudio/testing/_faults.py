@@ -3,11 +3,14 @@ what it does to them."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict, Unpack
+
+import anyio
 
 from ._reply import Reply
 
@@ -21,6 +24,7 @@ INJECTED_CODE = "injected_fault"  # a status fault's error.code unless told othe
 # How long a held request waits for its release at most (a test that forgets to release it
 # fails with a timeout instead of hanging).
 HOLD_LIMIT = 300.0
+RELEASE_POLL = 0.005  # how often an async held request looks at its release (seconds)
 
 FaultKind = Literal["status", "latency", "reset", "lost_response", "reply", "rewrite", "hold"]
 
@@ -34,7 +38,7 @@ class Where(TypedDict, total=False):
     after: int  # skip this many matching requests first
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # a fault is an injection: compared by identity
 class Fault:
     """A fault for the matching requests: those of ``operation`` (an operation id) and ``api_key``
     if given, after the first ``after`` of them, ``times`` times (``None``: every one).
@@ -53,7 +57,7 @@ class Fault:
     kind: FaultKind
     times: int | None = ONCE
     operation: str | None = None
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # a key is never shown
     after: int = 0
     status_code: int = DEFAULT_FAULT_STATUS
     seconds: float = NO_DELAY
@@ -71,9 +75,9 @@ class Fault:
             raise ValueError("times must be >= 1 (or None: every matching request)")
         if self.after < 0:
             raise ValueError("after must be >= 0")
-        if not self.seconds >= 0:
-            raise ValueError("seconds must be >= 0")
-        low = 400 if self.kind == "status" else 100  # a status fault sends the error envelope
+        if not (math.isfinite(self.seconds) and self.seconds >= 0):
+            raise ValueError("seconds must be a finite number >= 0")
+        low = 400 if self.kind == "status" else 200  # a status fault sends the error envelope
         if not low <= self.status_code <= 599:
             raise ValueError(
                 f"status_code must be {low}..599 for a {self.kind} fault (got {self.status_code})"
@@ -136,15 +140,18 @@ class Fault:
     def matches(self, operation_id: str | None, api_key: str | None) -> bool:
         return self.operation in (None, operation_id) and self.api_key in (None, api_key)
 
-    def take(self) -> bool:
-        """Count one matching request: True when the fault applies to it."""
+    def skip(self) -> bool:
+        """Count one matching request against ``after``: True when it is skipped."""
         if self.after > 0:
             self.after -= 1
-            return False
+            return True
+        return False
+
+    def apply(self) -> None:
+        """Count one request the fault applies to."""
         if self.times is not None:
             self.times -= 1
         self.applied += 1
-        return True
 
     @property
     def spent(self) -> bool:
@@ -164,3 +171,15 @@ class Fault:
             self.held.set()
         if not self.release.wait(HOLD_LIMIT):
             raise TimeoutError(f"a request held by Fault.hold was not released within {HOLD_LIMIT:.0f} s")
+
+    async def wait_async(self) -> None:
+        """The same without blocking the event loop, and cancellable (no thread left waiting)."""
+        if self.seconds:
+            await anyio.sleep(self.seconds)
+        if self.release is None:
+            return
+        if self.held is not None:
+            self.held.set()
+        with anyio.fail_after(HOLD_LIMIT):
+            while not self.release.is_set():  # noqa: ASYNC110 (a threading.Event: set from any thread)
+                await anyio.sleep(RELEASE_POLL)

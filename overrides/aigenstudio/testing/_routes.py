@@ -43,7 +43,7 @@ class JobRoutes(CheckedState):
             ]
             return Reply(200, {"operations": ops, "request_id": rid}), []
         if op.operation_id == "listProductPhotoPresets":
-            return Reply(200, {"presets": PRESETS, "request_id": rid}), []
+            return Reply(200, {"presets": [dict(preset) for preset in PRESETS], "request_id": rid}), []
         key = bearer(request) or ""
         if op.operation_id == "createProductPhotoJob":
             return self._create(request, key, rid)

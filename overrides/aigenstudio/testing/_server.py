@@ -104,6 +104,7 @@ class FakeServer(ThreadingHTTPServer):
         return self
 
     def __exit__(self, *_: object) -> None:
+        self.api.release_held()  # a held request's thread would outlive the server
         self.shutdown()
         self.server_close()
 

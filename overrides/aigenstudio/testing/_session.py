@@ -60,10 +60,35 @@ class FakeSession:
     def __exit__(self, *_: object) -> None:
         self.close()
 
+    async def __aenter__(self) -> FakeSession:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
     def close(self) -> None:
-        """Release held requests, then close the clients (not the fake: it may be shared)."""
+        """Release held requests, then close the clients (not the fake: it may be shared). In a
+        running event loop, use ``await session.aclose()`` (``async with``)."""
+        if self._async_client is not None and _loop_running():
+            raise RuntimeError("FakeSession.close() in a running event loop: await session.aclose()")
         self.api.release_held()
         if self._client is not None:
             self._client.close()
         if self._async_client is not None:
             asyncio.run(self._async_client.aclose())  # no sockets: any loop can close it
+
+    async def aclose(self) -> None:
+        """``close()`` for async code."""
+        self.api.release_held()
+        if self._client is not None:
+            self._client.close()
+        if self._async_client is not None:
+            await self._async_client.aclose()
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True

@@ -44,7 +44,6 @@ class AsyncFakeTransport(httpx.AsyncBaseTransport):
         await request.aread()
         fault = self.api.take_fault(request)
         if fault is not None:
-            await anyio.sleep(fault.seconds)
-            await anyio.to_thread.run_sync(fault.wait_for_release)
+            await fault.wait_async()
         # Webhook deliveries to a URL block: keep them off the event loop.
         return await anyio.to_thread.run_sync(self.api.respond, request, fault)

@@ -61,6 +61,7 @@ def aigenstudio_fake_async(aigenstudio_fake_api: FakeAPI) -> Iterator[FakeSessio
 
 def _fail_on_unused_faults(api: FakeAPI) -> None:
     unused = api.unused_faults()
+    api.clear_faults()  # reported once (both fixtures share the fake), never again in a later test
     if unused:
         listed = "; ".join(_describe(fault) for fault in unused)
         pytest.fail(f"aigenstudio fake: a fault injected in this test never met a request: {listed}")
@@ -70,6 +71,6 @@ def _describe(fault: object) -> str:
     from ._faults import Fault
 
     assert isinstance(fault, Fault)
-    where = {"operation": fault.operation, "api_key": fault.api_key and "aigen_…" + fault.api_key[-4:]}
+    where = {"operation": fault.operation, "api_key": fault.api_key and "…" + fault.api_key[-4:]}
     shown = ", ".join(f"{k}={v!r}" for k, v in where.items() if v)
     return f"Fault.{fault.kind}({shown}{', ' if shown else ''}after={fault.after})"
