@@ -14,7 +14,7 @@ import anyio
 
 from ._reply import Reply
 
-__all__ = ["Fault", "FaultKind", "Where"]
+__all__ = ["Fault", "FaultKind", "Where", "wait", "wait_async"]
 
 # A fault applies once unless told otherwise; a status fault is a 503 unless told otherwise.
 ONCE = 1
@@ -157,29 +157,28 @@ class Fault:
     def spent(self) -> bool:
         return self.times == 0
 
-    def wait(self) -> None:
-        """What the fault costs in time before the request is answered (blocking)."""
-        if self.seconds:
-            time.sleep(self.seconds)
-        self.wait_for_release()
 
-    def wait_for_release(self) -> None:
-        """A held request's wait (``held`` set first); at most ``HOLD_LIMIT`` seconds."""
-        if self.release is None:
-            return
-        if self.held is not None:
-            self.held.set()
-        if not self.release.wait(HOLD_LIMIT):
-            raise TimeoutError(f"a request held by Fault.hold was not released within {HOLD_LIMIT:.0f} s")
+def wait(fault: Fault) -> None:
+    """What ``fault`` costs in time before its request is answered (blocking): its latency, then
+    a hold's wait (``held`` set first), at most ``HOLD_LIMIT`` seconds."""
+    if fault.seconds:
+        time.sleep(fault.seconds)
+    if fault.release is None:
+        return
+    if fault.held is not None:
+        fault.held.set()
+    if not fault.release.wait(HOLD_LIMIT):
+        raise TimeoutError(f"a request held by Fault.hold was not released within {HOLD_LIMIT:.0f} s")
 
-    async def wait_async(self) -> None:
-        """The same without blocking the event loop, and cancellable (no thread left waiting)."""
-        if self.seconds:
-            await anyio.sleep(self.seconds)
-        if self.release is None:
-            return
-        if self.held is not None:
-            self.held.set()
-        with anyio.fail_after(HOLD_LIMIT):
-            while not self.release.is_set():  # noqa: ASYNC110 (a threading.Event: set from any thread)
-                await anyio.sleep(RELEASE_POLL)
+
+async def wait_async(fault: Fault) -> None:
+    """The same without blocking the event loop, and cancellable (no thread left waiting)."""
+    if fault.seconds:
+        await anyio.sleep(fault.seconds)
+    if fault.release is None:
+        return
+    if fault.held is not None:
+        fault.held.set()
+    with anyio.fail_after(HOLD_LIMIT):
+        while not fault.release.is_set():  # noqa: ASYNC110 (a threading.Event: set from any thread)
+            await anyio.sleep(RELEASE_POLL)

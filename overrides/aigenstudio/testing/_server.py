@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from ._api import FakeAPI
+from ._faults import wait
 from ._rules import Timing
 
 __all__ = ["DEFAULT_TIMING", "EXAMPLE_KEY", "FakeServer", "main", "parse_timing"]
@@ -50,7 +51,7 @@ class _Handler(BaseHTTPRequestHandler):
         api = self.server.api
         fault = api.take_fault(request)
         if fault is not None:
-            fault.wait()
+            wait(fault)
         try:
             response = api.respond(request, fault)
         except httpx.ConnectError:  # a reset: the peer sees a TCP RST, not a clean close

@@ -7,7 +7,7 @@ from typing import Protocol
 import anyio
 import httpx
 
-from ._faults import Fault
+from ._faults import Fault, wait, wait_async
 
 __all__ = ["AsyncFakeTransport", "FakeTransport"]
 
@@ -30,7 +30,7 @@ class FakeTransport(httpx.BaseTransport):
         request.read()
         fault = self.api.take_fault(request)
         if fault is not None:
-            fault.wait()
+            wait(fault)
         return self.api.respond(request, fault)
 
 
@@ -44,6 +44,6 @@ class AsyncFakeTransport(httpx.AsyncBaseTransport):
         await request.aread()
         fault = self.api.take_fault(request)
         if fault is not None:
-            await fault.wait_async()
+            await wait_async(fault)
         # Webhook deliveries to a URL block: keep them off the event loop.
         return await anyio.to_thread.run_sync(self.api.respond, request, fault)
