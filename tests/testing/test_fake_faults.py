@@ -39,6 +39,17 @@ def _create(client: Client, url: str = "https://shop.test/a.jpg", key: str = "or
     return str(created.job.id)
 
 
+def _raw_create(fake: FakeAPI, idempotency_key: str) -> httpx.Response:
+    """A create sent straight to the fake's transport (no client: its answer as it is)."""
+    request = httpx.Request(
+        "POST",
+        fake.base_url + "/product-photo-jobs",
+        json={"images": [{"source_url": "https://shop.test/a.jpg"}]},
+        headers={"Authorization": f"Bearer {KEY}", "Idempotency-Key": idempotency_key},
+    )
+    return fake.transport().handle_request(request)
+
+
 def _seen(fake: FakeAPI, operation: str | None = None) -> list[tuple[int | None, str | None]]:
     return [(e.status, e.fault) for e in fake.requests if operation in (None, e.operation)]
 
@@ -47,13 +58,7 @@ def test_a_raw_reply_is_sent_byte_for_byte_and_never_performed() -> None:
     fake = FakeAPI()
     html = "<html><body>502 Bad Gateway</body></html>"
     fake.inject(Fault.reply(502, html, headers={"Content-Type": "text/html"}, operation=CREATE))
-    request = httpx.Request(
-        "POST",
-        fake.base_url + "/product-photo-jobs",
-        json={"images": [{"source_url": "https://shop.test/a.jpg"}]},
-        headers={"Authorization": f"Bearer {KEY}", "Idempotency-Key": "raw-1"},
-    )
-    response = fake.transport().handle_request(request)
+    response = _raw_create(fake, "raw-1")
     assert (response.status_code, response.headers["content-type"], response.text) == (502, "text/html", html)
     assert fake.jobs == {}  # not performed
     assert _seen(fake) == [(502, "reply")]
@@ -115,13 +120,7 @@ def test_a_rewrite_can_send_a_cut_body_after_performing_the_create() -> None:
 
     fake = FakeAPI()
     fake.inject(Fault.rewrite(cut, operation=CREATE))
-    request = httpx.Request(
-        "POST",
-        fake.base_url + "/product-photo-jobs",
-        json={"images": [{"source_url": "https://shop.test/a.jpg"}]},
-        headers={"Authorization": f"Bearer {KEY}", "Idempotency-Key": "cut-0001"},
-    )
-    response = fake.transport().handle_request(request)
+    response = _raw_create(fake, "cut-0001")
     job_id = next(iter(fake.jobs))
     assert (response.status_code, response.content) == (201, b'{"job":{"id":"' + job_id[:6].encode())
     assert len(fake.jobs) == 1  # performed

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -12,6 +11,8 @@ import pytest
 from aigenstudio import ClientClosedError
 from aigenstudio.testing import FakeAPI, FakeSession, Fault, Timing
 from aigenstudio_client.models import ProductPhotoImageInput, ProductPhotoJobCreateRequest
+
+from .user_files import run_pytest
 
 
 @pytest.fixture
@@ -46,24 +47,7 @@ def test_the_session_closes_its_clients() -> None:
 def _run_user_file(tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
     path = tmp_path / "test_user.py"
     path.write_text(textwrap.dedent(source), encoding="utf-8")
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--rootdir",
-            str(tmp_path),
-            str(path),
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_pytest(path)
 
 
 def test_a_fault_that_never_met_a_request_fails_the_test(tmp_path: Path) -> None:

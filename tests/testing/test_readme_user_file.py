@@ -5,9 +5,9 @@ conftest of ours), and each of its tests can fail."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+from .user_files import run_pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "## Testing your app against the mock\n"
@@ -21,34 +21,13 @@ def _user_file() -> str:
     return str(user_file)
 
 
-def _pytest(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--rootdir",
-            str(path.parent),
-            str(path),
-        ],
-        cwd=path.parent,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_the_readme_user_file_passes_against_the_fixture(tmp_path: Path) -> None:
     source = _user_file()
     for name in ("create", "wait_for_job", "job_results", "ConflictError", "verify_webhook", "Fault."):
         assert name in source, f"the README's pytest file no longer shows {name}"
     path = tmp_path / "test_my_app.py"
     path.write_text(source, encoding="utf-8")
-    done = _pytest(path)
+    done = run_pytest(path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "6 passed" in done.stdout
 
@@ -58,6 +37,6 @@ def test_the_readme_user_file_can_fail(tmp_path: Path) -> None:
     source = _user_file().replace("fail-2.jpg", "two.jpg").replace('"order-0004"', '"order-0003"')
     path = tmp_path / "test_my_app.py"
     path.write_text(source, encoding="utf-8")
-    done = _pytest(path)
+    done = run_pytest(path)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "2 failed, 4 passed" in done.stdout
