@@ -118,8 +118,8 @@ distcheck: $(VENV)/.installed $(WHEELHOUSE)/.complete ## Build sdist -> wheel, i
 docs: $(VENV)/.installed ## HTML API reference (pdoc) and getting-started page into site/; warnings are errors
 	$(PY) tools/docs.py --out $(DOCS_OUT)
 
-mock: $(VENV)/.installed $(if $(filter prism,$(ENGINE)),node_modules/.installed) ## The stateful fake API for your app's tests (PORT=n, else a free one; TIMING=polls:N|seconds:S|instant; ENGINE=prism for Prism); prints the base URL
-	$(PY) tools/mock.py --engine "$(or $(ENGINE),fake)" $(if $(PORT),--port "$(PORT)") $(if $(TIMING),--timing "$(TIMING)")
+mock: $(VENV)/.installed $(if $(filter prism,$(ENGINE)),node_modules/.installed) ## The stateful fake API for your app's tests (PORT=n, else a free one; TIMING=polls:N|seconds:S|instant; LIVE_KEYS=1; ENGINE=prism for Prism); prints the base URL
+	$(PY) tools/mock.py --engine "$(or $(ENGINE),fake)" $(if $(PORT),--port "$(PORT)") $(if $(TIMING),--timing "$(TIMING)") $(if $(LIVE_KEYS),--allow-live-keys)
 
 clean: ## Remove the virtualenvs, node_modules, caches and build output (never generated/)
 	rm -rf .venv .venv-3.* node_modules .mypy_cache .ruff_cache .pytest_cache .generate-* dist site

@@ -75,13 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="the spec (default: openapi.yaml)")
     parser.add_argument("--engine", choices=("fake", "prism"), default="fake", help="default: fake")
     parser.add_argument("--timing", default=None, help="the fake's: instant, polls:N, seconds:S or both")
+    parser.add_argument("--allow-live-keys", action="store_true", help="the fake's: accept aigen_live_ keys")
     args = parser.parse_args(argv)
     if args.engine == "fake":
         from aigenstudio.testing._server import main as fake_main
 
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
         port = ["--port", str(args.port)] if args.port else []
-        return fake_main([*port, *(["--timing", args.timing] if args.timing else [])])
+        live = ["--allow-live-keys"] if args.allow_live_keys else []
+        return fake_main([*port, *(["--timing", args.timing] if args.timing else []), *live])
     if not args.spec.is_file():
         print(f"mock: error: {args.spec}: cannot read the spec: no such file", file=sys.stderr)
         return 2

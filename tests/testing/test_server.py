@@ -71,6 +71,17 @@ def test_the_mock_serves_jobs_that_finish(command: tuple[str, ...]) -> None:
     assert process.returncode == 0
 
 
+@pytest.mark.parametrize("allow", [False, True], ids=["refused", "allowed"])
+def test_make_mock_lets_live_keys_in_only_when_told(allow: bool) -> None:
+    live = "aigen_live_" + "mock" * 6
+    with _running("tools/mock.py", *(["--allow-live-keys"] if allow else [])) as (_, first_line):
+        base_url = first_line.split("=", 1)[1]
+        response = httpx.get(base_url + "/product-photo-jobs", headers={"Authorization": f"Bearer {live}"})
+    assert response.status_code == (200 if allow else 401)
+    if not allow:
+        assert "--allow-live-keys" in response.json()["error"]["message"]
+
+
 def test_a_port_in_use_is_one_line_and_exit_2() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
