@@ -139,6 +139,8 @@ def test_an_object_query_parameter_is_its_properties_keys() -> None:
     got = request_instance(op, request(f"{URL}?min=3&tags=x&tags=y&other=1"))
     assert got["query"] == {"range": {"min": 3, "tags": ["x", "y"]}}
     assert request_instance(op, request(f"{URL}?other=1"))["query"] == {}  # none of its keys: absent
+    # A property given twice is read as its last value, as the server reads a repeated key.
+    assert request_instance(op, request(f"{URL}?min=3&min=4"))["query"] == {"range": {"min": 4}}
 
 
 def test_the_query_is_not_read_for_an_operation_without_query_parameters() -> None:
@@ -303,7 +305,7 @@ def test_a_file_object_is_typed_by_its_name() -> None:
 
 def test_a_form_body_coerced_by_field() -> None:
     fields = [("rotation", "90"), ("tags", "x"), ("tags", "y"), ("note", ""), ("extra", "e"),
-              ("image", FilePart("image/PNG"))]  # fmt: skip
+              ("image", FilePart("image/PNG; name=a"))]  # fmt: skip
     assert request_instance(FORMS, form_request(fields))["body"] == {
         "rotation": 90, "tags": ["x", "y"], "note": None, "extra": "e", "image": "",
     }  # fmt: skip
@@ -331,6 +333,11 @@ def test_the_form_media_type_of_a_request() -> None:
         == RAW_BODY
     )
     assert form_media_type(Operation(), request(headers={"Content-Type": "image/png"})) is None
+    assert form_media_type(Operation(raw_media_types=("*/*",)), request()) is None  # no type: no raw body
+    imagery = request(headers={"Content-Type": "imagery/png"})
+    assert form_media_type(Operation(raw_media_types=("image/*",)), imagery) is None
+    with_parameters = request(headers={"Content-Type": "IMAGE/PNG ; q=1"})
+    assert form_media_type(Operation(raw_media_types=("image/png",)), with_parameters) == RAW_BODY
 
 
 def test_a_raw_body_is_present_or_absent() -> None:
