@@ -237,6 +237,7 @@ def test_workers_report_each_job_and_free_its_slot() -> None:
         assert [t.name for t in threading.enumerate() if t.name.startswith("aigenstudio-catalog-")] == [
             "aigenstudio-catalog-1"
         ]  # a thread per slot used, started on first use
+        assert workers._threads[1].daemon  # a worker blocked in a call never holds the process open
         created, done = collect(workers, 2)
         assert (created.kind, created.slot, created.batch, created.value) == (
             "created",

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from aigenstudio.testing import Failure, FakeAPI, Timing
 from aigenstudio.testing._jobs import FakeItem, FakeJob, Ledger, LedgerEntry, created_at, new_id
+from aigenstudio.testing._rules import OPERATION_CREDITS, PRESETS
 
 SANDBOX = "aigen_test_" + "ledg" * 6
 OTHER = "aigen_test_" + "othe" * 6
@@ -338,3 +339,22 @@ def test_ids_and_creation_times() -> None:
     assert new_id() != new_id()
     assert created_at(0) == datetime(2026, 1, 1, tzinfo=UTC)
     assert created_at(5) - created_at(2) == timedelta(milliseconds=3)
+
+
+def test_the_price_list_is_the_one_the_ledger_charges() -> None:
+    fake = FakeAPI()
+
+    def listing(path: str) -> dict[str, Any]:
+        response = fake.transport().handle_request(httpx.Request("GET", fake.base_url + path))
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = json.loads(response.content)
+        return answer
+
+    operations = listing("/product-photo-operations")["operations"]
+    assert {op["id"]: op["credits_per_image"] for op in operations} == OPERATION_CREDITS
+    assert {op["id"]: op["name"] for op in operations}["marketplace_clean"] == "Marketplace clean"
+    assert listing("/product-photo-presets")["presets"] == PRESETS
+    assert fake.requests[-2:] == [
+        ("GET", "listProductPhotoOperations", 200),
+        ("GET", "listProductPhotoPresets", 200),
+    ]
