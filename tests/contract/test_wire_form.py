@@ -7,6 +7,7 @@ here lets a request the server refuses go out, or refuses one it would take. Eac
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +75,7 @@ def request(url: str = URL, **extra: Any) -> httpx.Request:
         ("9223372036854775807", "integer", 9223372036854775807.0),  # 2**63 is no int64
         ("-9223372036854775808", "integer", -9223372036854775808.0),
         ("9223372036854774784", "integer", 9223372036854774784),  # under 2**63: an int
+        ("1e19", "integer", 1e19),  # over 2**63: no int64 either
         ("abc", "integer", "abc"),
         ("0x10", "integer", "0x10"),
         ("1_000", "integer", "1_000"),
@@ -112,10 +114,12 @@ def test_query_values_as_the_server_reads_them() -> None:
         param("batch", kind="array", items_type="integer"),
         param("sku"),
         param("absent"),
+        param("flag", kind="boolean"),
     ))  # fmt: skip
-    got = request_instance(op, request(f"{URL}?limit=1.0&status=queued&status=done&batch=7&batch=1,2&sku="))
+    query = "?limit=1.0&status=queued&status=done&batch=7&batch=1,2&sku=&flag=true"
+    got = request_instance(op, request(URL + query))
     assert got == {
-        "query": {"limit": 1, "status": ["queued", "done"], "batch": [7, "1,2"], "sku": ""},
+        "query": {"limit": 1, "status": ["queued", "done"], "batch": [7, "1,2"], "sku": "", "flag": True},
         "header": {},
         "cookie": {},
     }
@@ -207,7 +211,11 @@ def test_request_schemas() -> None:
 
 
 def test_field_names_are_the_callers() -> None:
-    params = (param("limit", field="page_limit"), param("X-Key", "header", field="x_key"))
+    params = (
+        param("zeta", field="z"),
+        param("limit", field="page_limit"),
+        param("X-Key", "header", field="x_key"),
+    )
     assert field_name(params, []) == "request"
     assert field_name(params, ["body", "images", 3, "source_url"]) == "body.images[3].source_url"
     assert field_name(params, ["path"]) == "path"
@@ -230,6 +238,16 @@ def test_a_json_body_is_what_httpx_serialised_else_the_bytes_parsed() -> None:
     assert json_body(request(content=b"[1]")) == [1]
     assert json_body(request(content=b"null", extensions={JSON_BODY_EXTENSION: None})) is None
     assert "body" not in request_instance(op, request())  # no bytes: no body
+
+
+def test_parameters_are_frozen_and_flags_named() -> None:
+    limit = param("limit", kind="integer")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        limit.required = True  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        json_body(request(content=b"{}"), True)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        request_instance(Operation(), request(), True)  # type: ignore[misc]
 
 
 def test_json_bodies_that_cannot_be_checked_are_refused() -> None:
