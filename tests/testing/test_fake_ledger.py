@@ -218,7 +218,9 @@ def test_listing_pages_by_creation_time() -> None:
             f"{fake.base_url}/product-photo-jobs{query}",
             headers={"Authorization": f"Bearer {SANDBOX}"},
         )
-        answer: dict[str, Any] = json.loads(fake.transport().handle_request(request).content)
+        response = fake.transport().handle_request(request)
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = json.loads(response.content)
         return answer
 
     first = page("?limit=2")
@@ -229,6 +231,7 @@ def test_listing_pages_by_creation_time() -> None:
     assert rest["next_cursor"] is None
     assert [job["id"] for job in page("")["jobs"]] == ids[::-1]
     assert page("?limit=3")["next_cursor"] is None
+    assert page("?limit=1")["next_cursor"] == created_at(2).isoformat().replace("+00:00", "Z")
     assert page("?status=completed")["jobs"] != []
     assert page("?status=processing")["jobs"] == []
     offset = created_at(2).astimezone(timezone(timedelta(hours=2))).isoformat()
