@@ -384,3 +384,102 @@ def test_cli_refuses_bad_numbers(bad: list[str]) -> None:
     with pytest.raises(SystemExit) as info:
         cli_main(["catalog", "run", "c.csv", "--operation", "x", "--journal", "j", *bad], lambda: None)
     assert info.value.code == 2
+
+
+def bad_row_after_a_batch() -> list[dict[str, str]]:
+    """A full batch (rows 0-19), then a row no job may be created for."""
+    return [*rows(range(20)), {"source_url": "", "external_id": "broken"}, *rows(range(21, 30))]
+
+
+def test_an_invalid_row_stops_the_run_after_the_jobs_in_flight_finish(
+    server: FakeServer, tmp_path: Path
+) -> None:
+    server.state.polls_to_finish = 2
+    journal = tmp_path / "state.sqlite"
+    batches: list[BatchOutcome] = []
+    with pytest.raises(RequestValidationError, match=r"images\[20\]\.source_url"):
+        run(clients(server, 2), bad_row_after_a_batch(), journal, on_batch=batches.append)
+    assert [b.index for b in batches] == [0]  # the job in flight was finished and recorded
+    assert server.state.creates == 1
+    assert no_worker_left()
+    db = sqlite3.connect(journal)
+    assert db.execute("SELECT seq, status FROM batches").fetchall() == [(0, "completed")]
+    db.close()
+
+
+async def test_async_an_invalid_row_stops_the_run_after_the_jobs_in_flight_finish(
+    server: FakeServer, tmp_path: Path
+) -> None:
+    server.state.polls_to_finish = 2
+    journal = tmp_path / "state.sqlite"
+    batches: list[BatchOutcome] = []
+    with pytest.raises(RequestValidationError, match=r"images\[20\]\.source_url"):
+        await aio.process_catalog(
+            clients(server, 2), bad_row_after_a_batch(), namespace="n", journal=journal,
+            on_batch=batches.append, poll_interval=0.005, max_interval=0.005,
+        )  # fmt: skip
+    assert [b.index for b in batches] == [0]
+    assert server.state.creates == 1
+    db = sqlite3.connect(journal)
+    assert db.execute("SELECT seq, status FROM batches").fetchall() == [(0, "completed")]
+    db.close()
+
+
+def finish_at_the_second_read_with_an_event(server: FakeServer, events: JobEvents) -> Any:
+    """on_step: each created job ends at its second read, its event delivered at once."""
+    server.state.polls_to_finish = 2
+    seen: set[str] = set()
+
+    def on_step(step: str, _batch: int) -> None:
+        if step == "created":
+            with server.state.lock:
+                for job in server.state.jobs.values():
+                    if job.id not in seen:
+                        seen.add(job.id)
+                        events.put(_event(job.id))
+
+    return on_step
+
+
+def test_the_first_wait_of_a_job_is_for_its_event_not_a_sleep(server: FakeServer) -> None:
+    events, slept = JobEvents(), []
+    summary = run(
+        clients(server, 2), rows(range(40)), job_events=events, webhook_url="https://hooks.example.com/aigen",
+        poll_interval=30.0, max_interval=30.0, sleep=slept.append,
+        on_step=finish_at_the_second_read_with_an_event(server, events),
+    )  # fmt: skip
+    assert summary.completed_count == 40
+    assert slept == []  # each job's one wait ended on its event
+
+
+async def test_async_the_first_wait_of_a_job_is_for_its_event_not_a_sleep(server: FakeServer) -> None:
+    events, slept = JobEvents(), []
+
+    async def pause(seconds: float) -> None:
+        slept.append(seconds)
+
+    summary = await aio.process_catalog(
+        clients(server, 2), rows(range(40)), namespace="n", job_events=events,
+        webhook_url="https://hooks.example.com/aigen", poll_interval=30.0, max_interval=30.0, sleep=pause,
+        on_step=finish_at_the_second_read_with_an_event(server, events),
+    )  # fmt: skip
+    assert summary.completed_count == 40
+    assert slept == []
+
+
+async def test_async_rerun_sends_the_rows_after_the_ones_already_done(
+    server: FakeServer, tmp_path: Path
+) -> None:
+    journal = tmp_path / "state.sqlite"
+    options: dict[str, Any] = {
+        "namespace": "n",
+        "journal": journal,
+        "poll_interval": 0.005,
+        "max_interval": 0.005,
+    }
+    first = await aio.process_catalog(clients(server, 2), rows(range(20)), **options)
+    assert first.completed_count == 20
+    # The rerun's first steps are the done rows' outcomes, with no job in flight yet.
+    again = await aio.process_catalog(clients(server, 2), rows(range(45)), **options)
+    assert (again.completed_count, again.skipped_count) == (25, 20)
+    charged_once(server, list(range(45)))
