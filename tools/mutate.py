@@ -229,7 +229,7 @@ def main() -> int:
     parser.add_argument("--modules", default="", help="modules to mutate (default: all in the config)")
     parser.add_argument("--sample", type=int, default=None, help="mutants per module (default: all)")
     parser.add_argument("--seed", type=int, default=27)
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per mutant's test run")
+    parser.add_argument("--timeout", type=float, default=45.0, help="seconds per mutant's test run")
     args = parser.parse_args()
     min_score, modules = load_config()
     # No byte code is read or written: a mutant and the original may share size and mtime second.

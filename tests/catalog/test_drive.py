@@ -394,13 +394,13 @@ def bad_row_after_a_batch() -> list[dict[str, str]]:
 def test_an_invalid_row_stops_the_run_after_the_jobs_in_flight_finish(
     server: FakeServer, tmp_path: Path
 ) -> None:
-    server.state.polls_to_finish = 2
+    finish_after(server, 2)
     journal = tmp_path / "state.sqlite"
     batches: list[BatchOutcome] = []
     with pytest.raises(RequestValidationError, match=r"images\[20\]\.source_url"):
         run(clients(server, 2), bad_row_after_a_batch(), journal, on_batch=batches.append)
     assert [b.index for b in batches] == [0]  # the job in flight was finished and recorded
-    assert server.state.creates == 1
+    assert creates(server) == 1
     assert no_worker_left()
     db = sqlite3.connect(journal)
     assert db.execute("SELECT seq, status FROM batches").fetchall() == [(0, "completed")]
@@ -410,7 +410,7 @@ def test_an_invalid_row_stops_the_run_after_the_jobs_in_flight_finish(
 async def test_async_an_invalid_row_stops_the_run_after_the_jobs_in_flight_finish(
     server: FakeServer, tmp_path: Path
 ) -> None:
-    server.state.polls_to_finish = 2
+    finish_after(server, 2)
     journal = tmp_path / "state.sqlite"
     batches: list[BatchOutcome] = []
     with pytest.raises(RequestValidationError, match=r"images\[20\]\.source_url"):
@@ -419,7 +419,7 @@ async def test_async_an_invalid_row_stops_the_run_after_the_jobs_in_flight_finis
             on_batch=batches.append, poll_interval=0.005, max_interval=0.005,
         )  # fmt: skip
     assert [b.index for b in batches] == [0]
-    assert server.state.creates == 1
+    assert creates(server) == 1
     db = sqlite3.connect(journal)
     assert db.execute("SELECT seq, status FROM batches").fetchall() == [(0, "completed")]
     db.close()
@@ -427,16 +427,15 @@ async def test_async_an_invalid_row_stops_the_run_after_the_jobs_in_flight_finis
 
 def finish_at_the_second_read_with_an_event(server: FakeServer, events: JobEvents) -> Any:
     """on_step: each created job ends at its second read, its event delivered at once."""
-    server.state.polls_to_finish = 2
+    finish_after(server, 2)
     seen: set[str] = set()
 
     def on_step(step: str, _batch: int) -> None:
         if step == "created":
-            with server.state.lock:
-                for job in server.state.jobs.values():
-                    if job.id not in seen:
-                        seen.add(job.id)
-                        events.put(_event(job.id))
+            for job_id in list(server.api.jobs):
+                if job_id not in seen:
+                    seen.add(job_id)
+                    events.put(_event(job_id))
 
     return on_step
 
