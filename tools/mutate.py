@@ -46,6 +46,7 @@ class Equivalent:
     operator: str
     mutated: str  # the mutated line, stripped: the mutant's identity across line shifts
     reason: str
+    above: str = ""  # when set: the line just above the mutated one, stripped (for a line as bare as `break`)
 
 
 @dataclass
@@ -70,7 +71,8 @@ def load_config() -> tuple[float, dict[str, Module]]:
     modules = {}
     for path, entry in data["modules"].items():
         equivalent = [
-            Equivalent(e["operator"], e["mutated"].strip(), e["reason"]) for e in entry.get("equivalent", [])
+            Equivalent(e["operator"], e["mutated"].strip(), e["reason"], e.get("above", "").strip())
+            for e in entry.get("equivalent", [])
         ]
         modules[path] = Module(path, list(entry["tests"]), equivalent)
     return float(data.get("min_score", 90.0)), modules
@@ -185,10 +187,24 @@ def classify(module: Module, item: object, result: object, annotations: list[Spa
         start = tuple(mutation.start_pos)
         if any(begin <= start < end for begin, end in annotations):
             outcome.status, outcome.reason = "equivalent", ANNOTATION_REASON
+        above = line_above(result.diff or "")  # type: ignore[attr-defined]
         for known in module.equivalent:
-            if known.operator == mutation.operator_name and known.mutated == mutated.strip():
+            same = known.operator == mutation.operator_name and known.mutated == mutated.strip()
+            if same and known.above in ("", above):
                 outcome.status, outcome.reason = "equivalent", known.reason
     return outcome
+
+
+def line_above(diff: str) -> str:
+    """The context line just above the first changed line of a unified diff, stripped."""
+    previous = ""
+    for line in diff.splitlines():
+        if line.startswith(("---", "+++", "@@")):
+            continue
+        if line.startswith(("-", "+")):
+            return previous
+        previous = line[1:].strip()
+    return previous
 
 
 def diff_lines(diff: str) -> tuple[str, str]:
