@@ -249,3 +249,31 @@ def test_a_lock_file_replaced_while_locking_is_locked_again_where_it_now_is(
             other.close()
     finally:
         journal.close()
+
+
+def test_a_run_starting_as_another_ends_locks_the_lock_file_there_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other run deletes its lock file between this run opening it and locking it: SQLite
+    refuses to write a deleted file (SQLITE_READONLY_DBMOVED); the run locks the path afresh."""
+    path = tmp_path / "j.sqlite"
+    lock_path = str(path) + ".lock"
+    hold = journal_module._hold
+    deleted: list[str] = []
+
+    def hold_after_the_other_run_deleted_the_file(lock: sqlite3.Connection, where: str) -> None:
+        if not deleted:
+            Path(where).unlink()
+            deleted.append(where)
+        hold(lock, where)
+
+    other_run = sqlite3.connect(lock_path, isolation_level=None)  # its lock file, written
+    other_run.execute("CREATE TABLE holder (pid INTEGER)")
+    other_run.close()
+    monkeypatch.setattr(journal_module, "_hold", hold_after_the_other_run_deleted_the_file)
+    journal = Journal(path)
+    try:
+        assert deleted == [lock_path]
+        assert journal_module.journal_in_use(str(path)) is True
+    finally:
+        journal.close()
