@@ -216,9 +216,10 @@ def test_an_open_batch_sent_with_a_key_the_run_lacks_is_refused(
         return
     with pytest.raises(journal_module.JournalKeyMissingError) as raised:
         journal_module.check_open_keys("j.sqlite", opened, keys)
+    assert raised.value.missing == missing
     for fingerprint, batches in missing.items():
-        assert fingerprint in str(raised.value)
-        assert all(f"{seq}" in str(raised.value) for seq in batches)
+        word = "batches" if len(batches) > 1 else "batch"
+        assert f"{word} {', '.join(map(str, batches))} with the key {fingerprint}" in str(raised.value)
 
 
 def test_a_lock_file_replaced_while_locking_is_locked_again_where_it_now_is(
@@ -228,12 +229,12 @@ def test_a_lock_file_replaced_while_locking_is_locked_again_where_it_now_is(
     lock_path = str(path) + ".lock"
     hold = journal_module._hold
     replaced: list[str] = []
+    fresh = lock_path + ".new"
+    sqlite3.connect(fresh).close()  # made first: on most file systems its inode number is lower
 
     def hold_after_another_run_replaced_the_file(lock: sqlite3.Connection, where: str) -> None:
         hold(lock, where)
         if not replaced:  # meanwhile another run put a new lock file in its place
-            fresh = where + ".new"
-            sqlite3.connect(fresh).close()
             os.replace(fresh, where)
             replaced.append(where)
 
