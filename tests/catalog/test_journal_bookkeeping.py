@@ -4,6 +4,7 @@ recorded in full with its rows and key (pinned by make mutate)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -179,3 +180,101 @@ def test_a_failed_open_closes_the_database_whatever_the_failure(tmp_path: Path) 
         raise KeyboardInterrupt
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
         db.execute("SELECT 1")
+
+
+def test_the_first_run_records_its_settings_and_a_later_run_with_others_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    first = Journal(path)
+    first.start("catalog-1", {"operation": "marketplace_clean"}, "sandbox")
+    first.close()
+    with sqlite3.connect(path) as db:
+        meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
+    assert meta["namespace"] == "catalog-1"
+    assert meta["key_kind"] == "sandbox"
+    second = Journal(path)
+    try:
+        with pytest.raises(journal_module.JournalMismatchError, match="namespace"):
+            second.start("catalog-2", {"operation": "marketplace_clean"}, "sandbox")
+    finally:
+        second.close(commit=False)
+
+
+@pytest.mark.parametrize(
+    ("opened", "keys", "missing"),
+    [
+        ([(0, "fp-a"), (1, None)], ["fp-b"], {"fp-a": [0]}),
+        ([(0, "fp-a"), (2, "fp-a")], [None], {"fp-a": [0, 2]}),
+        ([(0, "fp-a"), (1, None)], ["fp-a"], None),
+        ([(1, None)], ["fp-b"], None),
+    ],
+)
+def test_an_open_batch_sent_with_a_key_the_run_lacks_is_refused(
+    opened: list[tuple[int, str | None]], keys: list[str | None], missing: dict[str, list[int]] | None
+) -> None:
+    if missing is None:
+        journal_module.check_open_keys("j.sqlite", opened, keys)
+        return
+    with pytest.raises(journal_module.JournalKeyMissingError) as raised:
+        journal_module.check_open_keys("j.sqlite", opened, keys)
+    assert raised.value.missing == missing
+    for fingerprint, batches in missing.items():
+        word = "batches" if len(batches) > 1 else "batch"
+        assert f"{word} {', '.join(map(str, batches))} with the key {fingerprint}" in str(raised.value)
+
+
+def test_a_lock_file_replaced_while_locking_is_locked_again_where_it_now_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "j.sqlite"
+    lock_path = str(path) + ".lock"
+    hold = journal_module._hold
+    replaced: list[str] = []
+    fresh = lock_path + ".new"
+    sqlite3.connect(fresh).close()  # made first: on most file systems its inode number is lower
+
+    def hold_after_another_run_replaced_the_file(lock: sqlite3.Connection, where: str) -> None:
+        hold(lock, where)
+        if not replaced:  # meanwhile another run put a new lock file in its place
+            os.replace(fresh, where)
+            replaced.append(where)
+
+    monkeypatch.setattr(journal_module, "_hold", hold_after_another_run_replaced_the_file)
+    journal = Journal(path)
+    try:
+        assert replaced == [lock_path]
+        other = sqlite3.connect(lock_path, isolation_level=None, timeout=0.0)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN EXCLUSIVE")  # the file at the path is the one held
+        finally:
+            other.close()
+    finally:
+        journal.close()
+
+
+def test_a_run_starting_as_another_ends_locks_the_lock_file_there_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other run deletes its lock file between this run opening it and locking it: SQLite
+    refuses to write a deleted file (SQLITE_READONLY_DBMOVED); the run locks the path afresh."""
+    path = tmp_path / "j.sqlite"
+    lock_path = str(path) + ".lock"
+    hold = journal_module._hold
+    deleted: list[str] = []
+
+    def hold_after_the_other_run_deleted_the_file(lock: sqlite3.Connection, where: str) -> None:
+        if not deleted:
+            Path(where).unlink()
+            deleted.append(where)
+        hold(lock, where)
+
+    other_run = sqlite3.connect(lock_path, isolation_level=None)  # its lock file, written
+    other_run.execute("CREATE TABLE holder (pid INTEGER)")
+    other_run.close()
+    monkeypatch.setattr(journal_module, "_hold", hold_after_the_other_run_deleted_the_file)
+    journal = Journal(path)
+    try:
+        assert deleted == [lock_path]
+        assert journal_module.journal_in_use(str(path)) is True
+    finally:
+        journal.close()

@@ -4,6 +4,7 @@ compiled once and reused, so a response is walked only along paths that can hold
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aigenstudio._contract import schema as schema_module
@@ -81,3 +82,37 @@ def test_the_shape_is_compiled_once_per_schema(monkeypatch: Any) -> None:
     for _ in range(3):
         assert integers_as_int({"n": 3.0}, schema, _deref) == {"n": 3}
     assert len(compiled) == first
+
+
+def test_a_schema_read_from_json_converts_too() -> None:
+    """The contract's schemas come from contract.json: their strings are equal to, not the
+    same objects as, the literals in the code."""
+    schema = json.loads('{"type": "object", "properties": {"n": {"type": "integer"}}}')
+    assert repr(integers_as_int({"n": 2.0}, schema, _deref)) == repr({"n": 2})
+
+
+def test_a_boolean_schema_among_the_branches_is_skipped() -> None:
+    schema = {"properties": {"n": {"anyOf": [True, {"type": "integer"}]}, "m": {"allOf": [False]}}}
+    assert repr(integers_as_int({"n": 2.0, "m": 3.0}, schema, _deref)) == repr({"n": 2, "m": 3.0})
+
+
+def test_the_shape_cache_keeps_several_schemas_and_stays_bounded(monkeypatch: Any) -> None:
+    monkeypatch.setattr(schema_module, "_SHAPES", {})
+    monkeypatch.setattr(schema_module, "_MAX_SHAPES", 3)
+    schemas = [{"type": "object", "properties": {f"n{i}": {"type": "integer"}}} for i in range(4)]
+    compiled: list[object] = []
+    real = schema_module._compile
+
+    def counting(*args: Any) -> Any:
+        compiled.append(args[0])
+        return real(*args)
+
+    monkeypatch.setattr(schema_module, "_compile", counting)
+    for _ in range(2):  # two schemas used in turn: each compiled once
+        for index in (0, 1):
+            assert integers_as_int({f"n{index}": 1.0}, schemas[index], _deref) == {f"n{index}": 1}
+    whole_schemas = [args for args in compiled if any(args == [schema] for schema in schemas)]
+    assert len(whole_schemas) == 2
+    for schema in schemas:
+        integers_as_int({}, schema, _deref)
+        assert len(schema_module._SHAPES) <= 3

@@ -20,6 +20,21 @@ def test_the_deduplicator_names_are_exported() -> None:
     assert issubclass(wh.DuplicateWebhookError, AigenStudioError)
 
 
+def test_the_webhook_errors_are_named_by_the_public_module() -> None:
+    errors = [getattr(wh, name) for name in wh.__all__ if name.endswith("Error")]
+    assert len(errors) == 7
+    assert {error.__module__ for error in errors} == {"aigenstudio"}
+
+
+def test_the_time_a_deduplicator_is_asked_at_is_passed_by_keyword() -> None:
+    event = verify_webhook(BODY, headers(), API_KEY, now=NOW)
+    dedup = wh.WebhookDeduplicator()
+    with pytest.raises(TypeError):
+        dedup.seen(event, NOW)  # type: ignore[misc]  # a number read as `now` by mistake
+    with pytest.raises(TypeError):
+        dedup.check(event, NOW)  # type: ignore[misc]
+
+
 def test_a_replay_inside_the_window_verifies_so_deduplicate_by_event_id() -> None:
     first = verify_webhook(BODY, headers(), API_KEY, now=NOW)
     replay = verify_webhook(BODY, headers(), API_KEY, now=NOW + 5)  # by design: it verifies

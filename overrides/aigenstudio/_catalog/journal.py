@@ -727,11 +727,23 @@ def _take_lock(path: str) -> sqlite3.Connection:
     for _ in range(_LOCK_ATTEMPTS):
         lock = sqlite3.connect(path, isolation_level=None, timeout=0.0)  # opens (creates) the file
         opened = _identity(path)
-        _hold(lock, path)
-        if opened is not None and _identity(path) == opened:
+        if _held_where_opened(lock, path, opened):
             return lock
         lock.close()  # the file was deleted or replaced under us: lock the one there now
     raise JournalBusyError(f"the journal's lock file {path} keeps being replaced; try again")
+
+
+def _held_where_opened(lock: sqlite3.Connection, path: str, opened: tuple[int, int] | None) -> bool:
+    """Lock ``lock`` (:func:`_hold`): True if the file at ``path`` is still the one ``opened``,
+    False if it was deleted or replaced meanwhile (a run ending deletes its lock file; SQLite
+    then refuses to write the deleted one: SQLITE_READONLY_DBMOVED, or an I/O error)."""
+    try:
+        _hold(lock, path)
+    except sqlite3.OperationalError:
+        if opened is not None and _identity(path) == opened:
+            raise
+        return False
+    return opened is not None and _identity(path) == opened
 
 
 _LOCK_ATTEMPTS = 5
