@@ -8,17 +8,12 @@ sent: a fake that breaks the spec raises ``AssertionError`` in the test, never a
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import httpx
 
-from .._core.api_facts import ACTIVE_JOBS_PER_ACCOUNT
 from .._http.settings import key_kind
 from ._answers import Answers
 from ._faults import Fault
-from ._rules import CANCELLED, Failure, Timing
-from ._state import DEFAULT_BASE_URL, DEFAULT_LIVE_CREDITS
+from ._rules import CANCELLED, Failure
 from ._webhook_delivery import WebhookTarget
 
 __all__ = ["FakeAPI"]
@@ -34,25 +29,6 @@ class FakeAPI(Answers):
     ``requests`` keeps every request received (``Exchange``), ``max_active_jobs()`` the most
     jobs active at once.
     """
-
-    def __init__(
-        self,
-        *,
-        timing: Timing | None = None,
-        allow_live_keys: bool = False,
-        live_credits: int = DEFAULT_LIVE_CREDITS,
-        base_url: str = DEFAULT_BASE_URL,
-        clock: Callable[[], float] = time.monotonic,
-        jobs_per_account: int = ACTIVE_JOBS_PER_ACCOUNT,
-    ) -> None:
-        super().__init__(
-            timing=timing,
-            allow_live_keys=allow_live_keys,
-            live_credits=live_credits,
-            base_url=base_url,
-            clock=clock,
-            jobs_per_account=jobs_per_account,
-        )
 
     def transport(self) -> httpx.BaseTransport:
         """An in-process transport for ``Client(base_url=api.base_url, transport=...)``."""

@@ -36,27 +36,26 @@ def aigenstudio_fake_api() -> FakeAPI:
 @pytest.fixture
 def aigenstudio_fake(aigenstudio_fake_api: FakeAPI) -> Iterator[FakeSession]:
     """The fake API and a sandbox ``Client`` on it (``session.client``)."""
-    from ._session import FakeSession
-
-    session = FakeSession(aigenstudio_fake_api)
-    try:
-        yield session
-    finally:
-        session.close()
-    _fail_on_unused_faults(aigenstudio_fake_api)
+    yield from _session(aigenstudio_fake_api)
 
 
 @pytest.fixture
 def aigenstudio_fake_async(aigenstudio_fake_api: FakeAPI) -> Iterator[FakeSession]:
     """The same; use ``session.async_client`` (an ``AsyncClient``) in async tests."""
+    yield from _session(aigenstudio_fake_api)
+
+
+def _session(api: FakeAPI) -> Iterator[FakeSession]:
+    """A session on ``api`` for one test: closed after it (held requests released), then the
+    test fails if a fault it injected never met a request."""
     from ._session import FakeSession
 
-    session = FakeSession(aigenstudio_fake_api)
+    session = FakeSession(api)
     try:
         yield session
     finally:
         session.close()
-    _fail_on_unused_faults(aigenstudio_fake_api)
+    _fail_on_unused_faults(api)
 
 
 def _fail_on_unused_faults(api: FakeAPI) -> None:
