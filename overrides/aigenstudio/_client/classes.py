@@ -77,6 +77,3 @@ class AsyncClient(BaseClient, AsyncResources):
 
     def __enter__(self) -> NoReturn:
         raise TypeError("use 'async with AsyncClient() as client' (a plain 'with' would close nothing)")
-
-    def __exit__(self, *args: object) -> None:  # never entered: __enter__ raises
-        raise TypeError("use 'async with AsyncClient() as client'")

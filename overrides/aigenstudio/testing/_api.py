@@ -53,7 +53,7 @@ class FakeAPI(Answers):
         id of the spec (``createProductPhotoJob``) or its Python name (``create_product_photo_job``);
         one the spec does not have, or an ``api_key`` that is no API key, is refused: a fault
         that could never apply would let a resilience test pass without testing anything."""
-        if fault.applied or any(fault is known for known in self._injected):
+        if fault.applied or fault in self._injected:  # faults compare by identity
             raise ValueError(
                 "this Fault was injected already: inject a new one (a fault counts its requests)"
             )
@@ -69,13 +69,13 @@ class FakeAPI(Answers):
         """The injected faults that no request has met (the pytest fixtures fail a test that
         leaves any: remove one you meant not to use with ``clear_faults()``)."""
         with self._lock:
-            standing = {id(fault) for fault in self.faults}
-            return [fault for fault in self._injected if fault.applied == 0 and id(fault) in standing]
+            return [fault for fault in self._injected if fault.applied == 0 and fault in self.faults]
 
     def withdraw(self, fault: Fault) -> None:
         """Stop ``fault`` (one injected with ``times=None`` stays until withdrawn or cleared)."""
         with self._lock:
-            self.faults[:] = [kept for kept in self.faults if kept is not fault]
+            if fault in self.faults:
+                self.faults.remove(fault)
 
     def clear_faults(self) -> None:
         """Remove every fault not yet spent (those with ``times=None`` stay until this)."""

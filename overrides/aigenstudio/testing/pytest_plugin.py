@@ -20,6 +20,7 @@ import pytest
 
 if TYPE_CHECKING:
     from ._api import FakeAPI
+    from ._faults import Fault
     from ._session import FakeSession
 
 __all__ = ["aigenstudio_fake", "aigenstudio_fake_api", "aigenstudio_fake_async"]
@@ -66,10 +67,7 @@ def _fail_on_unused_faults(api: FakeAPI) -> None:
         pytest.fail(f"aigenstudio fake: a fault injected in this test never met a request: {listed}")
 
 
-def _describe(fault: object) -> str:
-    from ._faults import Fault
-
-    assert isinstance(fault, Fault)
+def _describe(fault: Fault) -> str:
     where = {"operation": fault.operation, "api_key": fault.api_key and "…" + fault.api_key[-4:]}
     shown = ", ".join(f"{k}={v!r}" for k, v in where.items() if v)
     return f"Fault.{fault.kind}({shown}{', ' if shown else ''}after={fault.after})"
